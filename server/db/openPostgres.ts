@@ -1,0 +1,41 @@
+import pg from 'pg';
+import type { Database, Executor, Row } from './Database.js';
+
+export type PostgresOptions = { connectionString: string; maxConnections?: number };
+
+/** A pool on a PostgreSQL server: the production setting, chosen by DATABASE_URL. */
+export async function openPostgres({ connectionString, maxConnections = 10 }: PostgresOptions): Promise<Database> {
+  const pool = new pg.Pool({ connectionString, max: maxConnections });
+  // Fail at start-up, not on the first request, when the server is unreachable or the URL is wrong.
+  const probe = await pool.connect();
+  probe.release();
+  const asExecutor = (target: pg.Pool | pg.PoolClient): Executor => ({
+    query: async <T extends Row>(sql: string, params: readonly unknown[] = []) => {
+      const result = await target.query<T>(sql, params as unknown[]);
+      return { rows: result.rows };
+    },
+    // Without parameters pg uses the simple query protocol, which takes several statements.
+    exec: async (sql) => {
+      await target.query(sql);
+    },
+  });
+  return {
+    kind: 'postgres',
+    ...asExecutor(pool),
+    transaction: async (work) => {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await work(asExecutor(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}

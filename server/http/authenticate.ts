@@ -1,0 +1,35 @@
+import type { FastifyRequest } from 'fastify';
+import type { Database } from '../db/Database.js';
+import { findSession, type Session } from '../auth/sessions.js';
+import { ApiError } from './ApiError.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    session: Session | null;
+    token: string | null;
+  }
+}
+
+export function bearerToken(request: FastifyRequest): string | null {
+  const header = request.headers.authorization;
+  const match = header?.match(/^Bearer ([A-Za-z0-9_-]{16,128})$/);
+  return match?.[1] ?? null;
+}
+
+/** Runs before every /api route but sign-in and health: no session, no data. */
+export function authenticate(db: Database) {
+  return async (request: FastifyRequest) => {
+    if (!request.headers.authorization) throw new ApiError('unauthenticated');
+    const token = bearerToken(request);
+    const session = token ? await findSession(db, token) : null;
+    if (!token || !session) throw new ApiError('invalid-token');
+    request.session = session;
+    request.token = token;
+  };
+}
+
+/** The verified session of an authenticated route. */
+export function sessionOf(request: FastifyRequest): Session {
+  if (!request.session) throw new ApiError('unauthenticated');
+  return request.session;
+}

@@ -1,0 +1,30 @@
+import type { FastifyInstance } from 'fastify';
+import { workspaceActions } from '../../../shared/workspace/index.js';
+import { MissingTargetsError } from '../../actions/ActionEngine.js';
+import { ApiError } from '../ApiError.js';
+import { sessionOf } from '../authenticate.js';
+import { parseOr400 } from '../parse.js';
+import type { ServerContext } from '../ServerContext.js';
+
+/**
+ * POST /api/actions — the action protocol (docs/protocol.md). The whole batch is validated before
+ * anything is applied: a malformed action or a target outside the tenant fails the request with a 4xx
+ * and changes nothing. After that, each action gets its own result.
+ */
+export function actionRoutes(app: FastifyInstance, context: ServerContext) {
+  const batchSchema = workspaceActions.batchSchema(context.maxActionsPerBatch);
+  app.post('/api/actions', async (request) => {
+    const session = sessionOf(request);
+    const { actions } = parseOr400(batchSchema, request.body);
+    try {
+      const results = await context.engine.applyBatch(
+        { tenantId: session.tenantId, agentId: session.agentId, agentName: session.agentName },
+        actions,
+      );
+      return { results };
+    } catch (error) {
+      if (error instanceof MissingTargetsError) throw new ApiError('conversation-not-found', { conversationIds: error.ids });
+      throw error;
+    }
+  });
+}

@@ -1,0 +1,14 @@
+// The framework core's public names. Nothing outside shared/ imports a file below core/ directly.
+export { HoldfastError, type HoldfastErrorCode } from './core/HoldfastError.js';
+export { newActionId } from './core/actionId.js';
+export { ActionRegistry, type ActionDefinition } from './core/ActionRegistry.js';
+export {
+  protocolLimits,
+  envelopeFields,
+  actionIdSchema,
+  type ActionEnvelope,
+  type ActionResult,
+  type ActionBatchResponse,
+  type ApiErrorBody,
+  type RejectionCode,
+} from './core/protocol.js';

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { ActionRegistry } from '../core/ActionRegistry.js';
+import { newActionId } from '../core/actionId.js';
+import type { ActionEnvelope } from '../core/protocol.js';
+
+/**
+ * The agent workspace's actions: the first app's registrations with the generic core. Shared by the app,
+ * the service worker, the reference server and (later) the offline demo backend.
+ */
+
+export const messageMaxLength = 10_000;
+
+export const sendPayload = z.strictObject({
+  text: z
+    .string({ error: 'text must be a string' })
+    .trim()
+    .min(1, { error: 'a message cannot be empty' })
+    .max(messageMaxLength, { error: `a message holds at most ${messageMaxLength} characters` }),
+});
+export const closePayload = z.strictObject({});
+export const reopenPayload = z.strictObject({});
+export const assignPayload = z.strictObject({
+  assigneeId: z.uuid({ error: 'assigneeId must be an agent id (UUID) or null' }).nullable(),
+});
+
+export type WorkspaceActionPayloads = {
+  send: z.infer<typeof sendPayload>;
+  close: z.infer<typeof closePayload>;
+  reopen: z.infer<typeof reopenPayload>;
+  assign: z.infer<typeof assignPayload>;
+};
+export type WorkspaceActionType = keyof WorkspaceActionPayloads;
+export type WorkspaceAction = {
+  [Type in WorkspaceActionType]: ActionEnvelope<Type, WorkspaceActionPayloads[Type]>;
+}[WorkspaceActionType];
+
+export const workspaceActions = new ActionRegistry()
+  .register({ type: 'send', payload: sendPayload, description: 'Append an agent reply to the conversation.' })
+  .register({ type: 'close', payload: closePayload, description: 'Close the conversation.' })
+  .register({ type: 'reopen', payload: reopenPayload, description: 'Reopen a closed conversation.' })
+  .register({ type: 'assign', payload: assignPayload, description: 'Assign the conversation to an agent, or to nobody.' });
+
+/** Builds an action the way the UI does: a fresh sortable id, the time of the click, the version seen. */
+export function createWorkspaceAction<Type extends WorkspaceActionType>(
+  type: Type,
+  conversationId: string,
+  payload: WorkspaceActionPayloads[Type],
+  options: { baseVersion?: number; now?: () => Date } = {},
+): ActionEnvelope<Type, WorkspaceActionPayloads[Type]> {
+  const createdAt = (options.now?.() ?? new Date()).toISOString();
+  const action: ActionEnvelope<Type, WorkspaceActionPayloads[Type]> = {
+    id: newActionId(),
+    type,
+    conversationId,
+    payload,
+    createdAt,
+  };
+  if (options.baseVersion !== undefined) action.baseVersion = options.baseVersion;
+  return action;
+}

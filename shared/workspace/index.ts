@@ -1,0 +1,15 @@
+// The agent workspace's domain module: its data types, its action registrations, its conflict rules.
+export * from './types.js';
+export {
+  workspaceActions,
+  createWorkspaceAction,
+  sendPayload,
+  closePayload,
+  reopenPayload,
+  assignPayload,
+  messageMaxLength,
+  type WorkspaceAction,
+  type WorkspaceActionType,
+  type WorkspaceActionPayloads,
+} from './actions.js';
+export { judgeWorkspaceAction, type ChangeSinceBase, type Judgement } from './conflictRules.js';
