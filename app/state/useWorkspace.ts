@@ -1,0 +1,16 @@
+import { createContext, useContext, useSyncExternalStore } from 'react';
+import type { WorkspaceState, WorkspaceStore } from './WorkspaceStore.js';
+
+export const WorkspaceContext = createContext<WorkspaceStore | null>(null);
+
+export function useWorkspaceStore(): WorkspaceStore {
+  const store = useContext(WorkspaceContext);
+  if (!store) throw new Error('useWorkspaceStore needs a <WorkspaceContext.Provider>.');
+  return store;
+}
+
+/** The store's snapshot; `select` must return a value already in the snapshot (no new objects). */
+export function useWorkspace<T>(select: (state: WorkspaceState) => T): T {
+  const store = useWorkspaceStore();
+  return useSyncExternalStore(store.subscribe, () => select(store.getSnapshot()));
+}

@@ -1,0 +1,72 @@
+import { useState, type KeyboardEvent, type RefObject } from 'react';
+import type { CannedReply } from '../../shared/workspace/index.js';
+import { CannedRepliesMenu } from './CannedRepliesMenu.js';
+
+type Props = {
+  cannedReplies: readonly CannedReply[];
+  composerRef: RefObject<HTMLTextAreaElement | null>;
+  onSend: (text: string) => Promise<boolean>;
+};
+
+/** The reply box: Ctrl/⌘+Enter sends; a canned reply is inserted at the cursor, to be edited before sending. */
+export function Composer({ cannedReplies, composerRef, onSend }: Props) {
+  const [text, setText] = useState('');
+  const [sending, setSending] = useState(false);
+
+  const send = async () => {
+    if (!text.trim() || sending) return;
+    setSending(true);
+    const sent = await onSend(text);
+    setSending(false);
+    // Keep the text when sending failed, so nothing the agent wrote is lost.
+    if (sent) setText('');
+    composerRef.current?.focus();
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      void send();
+    }
+  };
+
+  const insert = (body: string) => {
+    const field = composerRef.current;
+    const start = field?.selectionStart ?? text.length;
+    const end = field?.selectionEnd ?? text.length;
+    setText(text.slice(0, start) + body + text.slice(end));
+    requestAnimationFrame(() => {
+      field?.focus();
+      field?.setSelectionRange(start + body.length, start + body.length);
+    });
+  };
+
+  return (
+    <form
+      className="composer"
+      onSubmit={(event) => {
+        event.preventDefault();
+        void send();
+      }}
+    >
+      <label htmlFor="composer-text" className="visually-hidden">
+        Message
+      </label>
+      <textarea
+        id="composer-text"
+        ref={composerRef}
+        rows={3}
+        placeholder="Write a reply… (r to focus, Ctrl+Enter to send)"
+        value={text}
+        onChange={(event) => setText(event.target.value)}
+        onKeyDown={onKeyDown}
+      />
+      <div className="composer-actions">
+        <CannedRepliesMenu replies={cannedReplies} onPick={insert} />
+        <button type="submit" disabled={!text.trim() || sending}>
+          Send
+        </button>
+      </div>
+    </form>
+  );
+}

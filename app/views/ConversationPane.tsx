@@ -1,0 +1,109 @@
+import { useEffect, useRef, type RefObject } from 'react';
+import type { Agent, Message } from '../../shared/workspace/index.js';
+import { useWorkspace, useWorkspaceStore } from '../state/useWorkspace.js';
+import { Composer } from './Composer.js';
+
+const noMessages: readonly Message[] = [];
+
+/** One conversation: its state, its controls (assign, close/reopen), its messages and the composer. */
+export function ConversationPane({ id, me, composerRef }: { id: string; me: Agent; composerRef: RefObject<HTMLTextAreaElement | null> }) {
+  const store = useWorkspaceStore();
+  const conversation = useWorkspace((state) => state.conversations[id]);
+  const messages = useWorkspace((state) => state.messages[id]);
+  const agents = useWorkspace((state) => state.agents);
+  const cannedReplies = useWorkspace((state) => state.cannedReplies);
+
+  const listRef = useRef<HTMLOListElement>(null);
+  useEffect(() => {
+    void store.loadConversation(id);
+  }, [store, id]);
+  // Show the newest message, on open and whenever one arrives.
+  const messageCount = messages?.length ?? 0;
+  useEffect(() => {
+    const list = listRef.current;
+    if (list) list.scrollTop = list.scrollHeight;
+  }, [messageCount]);
+
+  if (!conversation) {
+    return (
+      <main className="conversation empty" aria-busy="true">
+        <p className="muted">Loading conversation…</p>
+      </main>
+    );
+  }
+
+  const closed = conversation.status === 'closed';
+  return (
+    <main className="conversation" aria-labelledby="conversation-title">
+      <header className="conversation-header">
+        <div>
+          <h1 id="conversation-title">{conversation.customerName}</h1>
+          <p className="muted">
+            {conversation.subject} · <span className={`status status-${conversation.status}`}>{closed ? 'Closed' : 'Open'}</span>
+          </p>
+        </div>
+        <div className="conversation-controls">
+          <AssignControl
+            agents={agents}
+            me={me}
+            value={conversation.assigneeId}
+            onChange={(assigneeId) => void store.act('assign', id, { assigneeId })}
+          />
+          {closed ? (
+            <button type="button" onClick={() => void store.act('reopen', id, {})}>
+              Reopen conversation
+            </button>
+          ) : (
+            <button type="button" onClick={() => void store.act('close', id, {})}>
+              Close conversation
+            </button>
+          )}
+        </div>
+      </header>
+      <ol ref={listRef} className="messages" aria-label="Messages" tabIndex={0}>
+        {(messages ?? noMessages).map((message) => (
+          <MessageItem key={message.id} message={message} />
+        ))}
+      </ol>
+      <Composer cannedReplies={cannedReplies} composerRef={composerRef} onSend={(text) => store.act('send', id, { text })} />
+    </main>
+  );
+}
+
+function AssignControl({ agents, me, value, onChange }: { agents: readonly Agent[]; me: Agent; value: string | null; onChange: (id: string | null) => void }) {
+  return (
+    <label className="assign">
+      <span className="visually-hidden">Assign</span>
+      <select aria-label="Assign" value={value ?? ''} onChange={(event) => onChange(event.target.value || null)}>
+        <option value="">Unassigned</option>
+        {agents.map((agent) => (
+          <option key={agent.id} value={agent.id}>
+            {agent.id === me.id ? `${agent.name} (me)` : agent.name}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+function MessageItem({ message }: { message: Message }) {
+  return (
+    <li className={`message message-${message.authorKind}`}>
+      <p className="message-meta">
+        <strong>{message.authorName}</strong> <time dateTime={message.createdAt}>{new Date(message.createdAt).toLocaleString()}</time>
+      </p>
+      <p className="message-body">{message.body}</p>
+      {message.attachments.map((attachment) => (
+        <img
+          key={attachment.url}
+          src={attachment.url}
+          alt={`Attachment ${attachment.name}`}
+          width={attachment.width}
+          height={attachment.height}
+          loading="lazy"
+          className="attachment"
+        />
+      ))}
+    </li>
+  );
+}

@@ -1,0 +1,81 @@
+import { useMemo, useRef, useState } from 'react';
+import { useNavigate, useParams } from 'react-router';
+import type { Agent } from '../../shared/workspace/index.js';
+import { useShortcuts } from '../hooks/useShortcuts.js';
+import { filterConversations, type InboxFilter } from '../state/filterConversations.js';
+import { useWorkspace, useWorkspaceStore } from '../state/useWorkspace.js';
+import { ConversationPane } from './ConversationPane.js';
+import { InboxPane } from './InboxPane.js';
+
+/** The signed-in screen: header, inbox and the open conversation, with the keyboard shortcuts. */
+export function WorkspaceView({ me, tenantName, onSignOut }: { me: Agent; tenantName: string; onSignOut: () => void }) {
+  const { id } = useParams();
+  const navigate = useNavigate();
+  const store = useWorkspaceStore();
+  const all = useWorkspace((state) => state.conversations);
+  const agents = useWorkspace((state) => state.agents);
+  const loaded = useWorkspace((state) => state.loaded);
+  const live = useWorkspace((state) => state.live);
+  const notice = useWorkspace((state) => state.notice);
+  const [filter, setFilter] = useState<InboxFilter>({ view: 'all', status: 'open', query: '' });
+  const conversations = useMemo(() => filterConversations(all, filter, me.id), [all, filter, me.id]);
+  const searchRef = useRef<HTMLInputElement>(null);
+  const composerRef = useRef<HTMLTextAreaElement>(null);
+
+  const step = (delta: number) => {
+    if (conversations.length === 0) return;
+    const index = conversations.findIndex((conversation) => conversation.id === id);
+    const next = index < 0 ? 0 : Math.min(conversations.length - 1, Math.max(0, index + delta));
+    navigate(`/conversations/${conversations[next]!.id}`);
+  };
+  useShortcuts({
+    j: () => step(1),
+    k: () => step(-1),
+    r: () => composerRef.current?.focus(),
+    '/': () => searchRef.current?.focus(),
+  });
+
+  return (
+    <div className="workspace">
+      <header className="topbar">
+        <span className="brand">Holdfast</span>
+        <span className="muted">{tenantName}</span>
+        <span className={`live ${live ? 'live-on' : 'live-off'}`} role="status">
+          {live ? 'Live' : 'Connecting…'}
+        </span>
+        <span className="spacer" />
+        <span>{me.name}</span>
+        <button type="button" onClick={onSignOut}>
+          Sign out
+        </button>
+      </header>
+      {notice && (
+        <div role="alert" className={`notice notice-${notice.kind}`}>
+          {notice.text}
+          <button type="button" onClick={() => store.dismissNotice()}>
+            Dismiss
+          </button>
+        </div>
+      )}
+      <div className="panes">
+        <InboxPane
+          conversations={conversations}
+          agents={agents}
+          selectedId={id}
+          filter={filter}
+          onFilter={setFilter}
+          searchRef={searchRef}
+          loaded={loaded}
+        />
+        {id ? (
+          <ConversationPane key={id} id={id} me={me} composerRef={composerRef} />
+        ) : (
+          <main className="conversation empty">
+            <h1 className="visually-hidden">Inbox</h1>
+            <p className="muted">Pick a conversation. Shortcuts: j / k next and previous, r reply, / search, Ctrl+Enter send.</p>
+          </main>
+        )}
+      </div>
+    </div>
+  );
+}

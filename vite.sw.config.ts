@@ -1,0 +1,51 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { defineConfig, type Plugin } from 'vite';
+
+/**
+ * The service worker, built after the app into dist/sw.js as one classic script.
+ *
+ * This plugin does what workbox-build's injectManifest does — replace `self.__WB_MANIFEST` with the list
+ * of files to precache — in 30 lines, because workbox-build (and vite-plugin-pwa on top of it) pulls in a
+ * rollup whose platform packages break `npm ci` on these machines. Files under assets/ carry a content
+ * hash in their name and need no revision; the others get an md5 of their bytes.
+ */
+const outDir = 'dist';
+const skip = (path: string) => path === 'sw.js' || path.endsWith('.map') || path.startsWith('.vite/');
+
+function precacheManifest(): Plugin {
+  return {
+    name: 'holdfast-precache-manifest',
+    transform(code, id) {
+      if (!code.includes('self.__WB_MANIFEST')) return null;
+      const entries = listFiles(outDir)
+        .filter((path) => !skip(path))
+        .map((path) => ({
+          url: `/${path}`,
+          revision: path.startsWith('assets/') ? null : createHash('md5').update(readFileSync(join(outDir, path))).digest('hex'),
+        }));
+      if (!entries.some((entry) => entry.url === '/index.html')) throw new Error(`${id}: build the app first (dist/index.html is missing).`);
+      return { code: code.replace('self.__WB_MANIFEST', JSON.stringify(entries)), map: null };
+    },
+  };
+}
+
+function listFiles(root: string, dir = root): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? listFiles(root, path) : [relative(root, path).split(sep).join('/')];
+  });
+}
+
+export default defineConfig({
+  publicDir: false,
+  plugins: [precacheManifest()],
+  define: { 'process.env.NODE_ENV': JSON.stringify('production') },
+  build: {
+    outDir,
+    emptyOutDir: false,
+    sourcemap: true,
+    lib: { entry: 'sw/sw.ts', formats: ['iife'], name: 'holdfastServiceWorker', fileName: () => 'sw.js' },
+  },
+});
