@@ -61,6 +61,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   };
 
   const app = Fastify({ logger, bodyLimit: maxBodyBytes });
+  // The API speaks JSON only: anything else is a 415, not a string that later fails a schema.
+  app.removeContentTypeParser('text/plain');
   app.decorateRequest('session', null);
   app.decorateRequest('token', null);
   app.addHook('onClose', async () => feed.close());

@@ -1,0 +1,51 @@
+import { openPglite } from '../../server/db/openPglite.js';
+import { openPostgres } from '../../server/db/openPostgres.js';
+import { snapshotDatabase, type DatabaseSnapshot } from '../support/databaseSnapshot.js';
+import { copyPgliteTemplate } from '../support/pgliteTemplate.js';
+import { createPostgresDatabase } from '../support/postgresServer.js';
+import { ServerProcess } from '../support/serverProcess.js';
+
+/**
+ * One real server process on a fresh copy of the seeded database, PGlite or PostgreSQL, with a way to
+ * read the database directly. PGlite allows one process per directory, so its snapshot stops the
+ * server, reads the files, and starts it again on the same port.
+ */
+export type BackendKind = 'pglite' | 'postgres';
+export const backendKinds: BackendKind[] = ['pglite', 'postgres'];
+
+export class TestBackend {
+  private constructor(readonly kind: BackendKind, readonly server: ServerProcess) {}
+
+  static async start(kind: BackendKind): Promise<TestBackend> {
+    const target = kind === 'pglite' ? { dataDir: await copyPgliteTemplate() } : { databaseUrl: await createPostgresDatabase() };
+    return new TestBackend(kind, await ServerProcess.start(target));
+  }
+
+  get url(): string {
+    return this.server.url;
+  }
+
+  async snapshot(): Promise<DatabaseSnapshot> {
+    const target = this.server.target;
+    if ('databaseUrl' in target) {
+      const db = await openPostgres({ connectionString: target.databaseUrl, maxConnections: 1 });
+      try {
+        return await snapshotDatabase(db);
+      } finally {
+        await db.close();
+      }
+    }
+    await this.server.stop();
+    const db = await openPglite(target.dataDir);
+    try {
+      return await snapshotDatabase(db);
+    } finally {
+      await db.close();
+      await this.server.restart();
+    }
+  }
+
+  stop(): Promise<void> {
+    return this.server.stop();
+  }
+}

@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ActionResult } from '../../shared/index.js';
+import { createWorkspaceAction } from '../../shared/workspace/index.js';
+import { copyPgliteTemplate } from '../support/pgliteTemplate.js';
+import { createPostgresDatabase } from '../support/postgresServer.js';
+import { ServerProcess } from '../support/serverProcess.js';
+import { TestApi } from '../support/testApi.js';
+
+describe('several server processes on one PostgreSQL', () => {
+  let servers: ServerProcess[] = [];
+  beforeAll(async () => {
+    const databaseUrl = await createPostgresDatabase();
+    servers = await Promise.all([ServerProcess.start({ databaseUrl }), ServerProcess.start({ databaseUrl })]);
+  });
+  afterAll(() => Promise.all(servers.map((server) => server.stop())));
+
+  it('a batch posted to both at once is applied exactly once', async () => {
+    const [first, second] = await Promise.all(servers.map((server) => TestApi.signIn(server.url, 'alice@example.com')));
+    const target = (await first!.conversations('?status=open'))[0]!;
+    const batch = Array.from({ length: 30 }, (_, index) => createWorkspaceAction('send', target.id, { text: `two processes ${index}` }));
+    const replies = await Promise.all([first!, second!, first!, second!].map((api) => api.postActions(batch)));
+    const results = await Promise.all(replies.map(async (reply) => ((await reply.json()) as { results: ActionResult[] }).results));
+    for (let index = 0; index < batch.length; index++) {
+      expect(results.filter((perServer) => perServer[index]!.status === 'applied')).toHaveLength(1);
+    }
+    const { messages } = await second!.conversation(target.id);
+    expect(messages.filter((message) => message.body.startsWith('two processes ')).map((message) => message.body)).toEqual(
+      batch.map((_, index) => `two processes ${index}`),
+    );
+  });
+
+  it("an event stream on one process hears of a change made through the other", async () => {
+    const [writer, reader] = await Promise.all(servers.map((server) => TestApi.signIn(server.url, 'bob@example.com')));
+    const target = (await writer!.conversations('?status=open'))[1]!;
+    const controller = new AbortController();
+    const stream = await reader!.raw('/api/events', { signal: controller.signal });
+    const received = readUntil(stream, 'from the other process', 15_000);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await writer!.postActions([createWorkspaceAction('send', target.id, { text: 'from the other process' })]);
+    await expect(received).resolves.toContain('from the other process');
+    controller.abort();
+  });
+});
+
+describe('one PGlite directory, one process', () => {
+  it('a second server refuses a directory in use, and a killed server does not leave it locked', async () => {
+    const dataDir = await copyPgliteTemplate();
+    const first = await ServerProcess.start({ dataDir });
+    try {
+      await expect(ServerProcess.start({ dataDir })).rejects.toThrow(/in use by process \d+/);
+      await first.kill();
+      const second = await ServerProcess.start({ dataDir });
+      expect((await fetch(`${second.url}/api/health`)).status).toBe(200);
+      await second.stop();
+    } finally {
+      await first.stop();
+    }
+  });
+});
+
+async function readUntil(response: Response, needle: string, timeoutMs: number): Promise<string> {
+  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let text = '';
+  const deadline = setTimeout(() => void reader.cancel(), timeoutMs);
+  try {
+    while (!text.includes(needle)) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`stream ended without "${needle}"; got:\n${text.slice(0, 500)}`);
+      text += value;
+    }
+    return text;
+  } finally {
+    clearTimeout(deadline);
+  }
+}

@@ -1,0 +1,17 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const cacheDir = join(repoRoot, '.cache');
+export const distDir = join(repoRoot, 'dist');
+
+/** Changes whenever a migration or the seed changes, so prepared databases are rebuilt exactly then. */
+export function schemaAndSeedKey(): string {
+  const hash = createHash('sha256');
+  for (const dir of ['server/migrations', 'server/seed']) {
+    for (const name of readdirSync(join(repoRoot, dir)).sort()) hash.update(name).update(readFileSync(join(repoRoot, dir, name)));
+  }
+  return hash.digest('hex').slice(0, 12);
+}

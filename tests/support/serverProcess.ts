@@ -1,0 +1,86 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { distDir, repoRoot } from './paths.js';
+
+export type ServerTarget = { dataDir: string } | { databaseUrl: string };
+
+/** A real server process, as `npm start` runs it, on a free loopback port. */
+export class ServerProcess {
+  #child: ChildProcess | undefined;
+  #output = '';
+  private constructor(readonly target: ServerTarget, readonly port: number, readonly env: Record<string, string>) {}
+
+  static async start(target: ServerTarget, env: Record<string, string> = {}): Promise<ServerProcess> {
+    const server = new ServerProcess(target, await freePort(), env);
+    await server.restart();
+    return server;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+  get output(): string {
+    return this.#output;
+  }
+  get pid(): number | undefined {
+    return this.#child?.pid;
+  }
+
+  /** Starts the process (again, on the same port and data) and waits until it answers. */
+  async restart(): Promise<void> {
+    const env: Record<string, string> = {
+      ...(process.env as Record<string, string>),
+      PORT: String(this.port),
+      HOST: '127.0.0.1',
+      STATIC_DIR: distDir,
+      SEED: 'false',
+      DATA_DIR: 'dataDir' in this.target ? this.target.dataDir : '',
+      DATABASE_URL: 'databaseUrl' in this.target ? this.target.databaseUrl : '',
+      ...this.env,
+    };
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.#child = child;
+    child.stdout.on('data', (chunk) => (this.#output += chunk));
+    child.stderr.on('data', (chunk) => (this.#output += chunk));
+    const exited = new Promise<never>((_, reject) =>
+      child.once('exit', (code) => reject(new Error(`server exited with ${code} before answering:\n${this.#output}`))),
+    );
+    exited.catch(() => undefined);
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      const healthy = await fetch(`${this.url}/api/health`).then((response) => response.ok, () => false);
+      if (healthy) return;
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 100))]);
+    }
+    throw new Error(`server did not answer within 60 s:\n${this.#output}`);
+  }
+
+  /** Stops it the way an operator does (SIGTERM): the database is closed and its lock released. */
+  async stop(): Promise<void> {
+    await this.#signal('SIGTERM');
+  }
+
+  /** Kills it outright (SIGKILL): no clean-up at all, as in a crash. */
+  async kill(): Promise<void> {
+    await this.#signal('SIGKILL');
+  }
+
+  async #signal(signal: NodeJS.Signals): Promise<void> {
+    const child = this.#child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill(signal);
+    await exited;
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
