@@ -31,18 +31,24 @@ function isRunning(pid: number): boolean {
 
 export type ReleaseLock = () => void;
 
+/** Directories this process holds: a lock file naming our own pid is ours only if it is in here (else the pid was reused). */
+const heldHere = new Set<string>();
+
 export function lockDirectory(directory: string): ReleaseLock {
   mkdirSync(directory, { recursive: true });
   const lockPath = join(directory, 'holdfast.lock');
+  if (heldHere.has(lockPath)) throw new DirectoryLockedError(directory, process.pid);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(lockPath, 'wx');
       writeSync(fd, String(process.pid));
       closeSync(fd);
+      heldHere.add(lockPath);
       let released = false;
       return () => {
         if (released) return;
         released = true;
+        heldHere.delete(lockPath);
         rmSync(lockPath, { force: true });
       };
     } catch (error) {
@@ -51,7 +57,8 @@ export function lockDirectory(directory: string): ReleaseLock {
       if (Number.isInteger(holderPid) && holderPid > 0 && holderPid !== process.pid && isRunning(holderPid)) {
         throw new DirectoryLockedError(directory, holderPid);
       }
-      // The holder died without releasing (SIGKILL, crash): the lock is stale, take it over.
+      // The holder died without releasing (SIGKILL, crash), or its pid now belongs to us after a restart:
+      // the lock is stale, take it over.
       rmSync(lockPath, { force: true });
     }
   }

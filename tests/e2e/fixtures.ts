@@ -1,0 +1,39 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test as base, type Page } from '@playwright/test';
+import { copyPgliteTemplate } from '../support/pgliteTemplate.js';
+import { ServerProcess } from '../support/serverProcess.js';
+import { TestApi } from '../support/testApi.js';
+
+type WorkerFixtures = { server: ServerProcess };
+type TestFixtures = { api: (email?: string) => Promise<TestApi> };
+
+/** One real server per worker, on its own copy of the seeded database; baseURL points at it. */
+export const test = base.extend<TestFixtures, WorkerFixtures>({
+  server: [
+    async ({}, use) => {
+      const server = await ServerProcess.start({ dataDir: await copyPgliteTemplate() });
+      await use(server);
+      await server.stop();
+    },
+    { scope: 'worker' },
+  ],
+  baseURL: async ({ server }, use) => use(server.url),
+  api: async ({ server }, use) => use((email = 'alice@example.com') => TestApi.signIn(server.url, email)),
+});
+export { expect };
+
+export async function signIn(page: Page, email = 'alice@example.com', password = 'holdfast'): Promise<void> {
+  await page.goto('/');
+  await page.getByRole('textbox', { name: 'Email' }).fill(email);
+  await page.getByRole('textbox', { name: 'Password' }).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  await expect(page.getByRole('status')).toHaveText('Live');
+}
+
+/** Fails on any serious or critical axe-core violation, listing them. */
+export async function expectNoSeriousAxeViolations(page: Page): Promise<void> {
+  const results = await new AxeBuilder({ page }).analyze();
+  const serious = results.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
+  expect(serious.map((violation) => `${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(' ')).join(', ')})`)).toEqual([]);
+}

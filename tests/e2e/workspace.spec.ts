@@ -1,0 +1,218 @@
+import type { Conversation } from '../../shared/workspace/index.js';
+import { expect, expectNoSeriousAxeViolations, signIn, test } from './fixtures.js';
+import type { TestApi } from '../support/testApi.js';
+
+/** Each test works on its own open conversation (by a stable order), so tests do not disturb each other. */
+async function openConversation(api: TestApi, slot: number): Promise<Conversation> {
+  const open = (await api.conversations('?status=open')).sort((a, b) => a.id.localeCompare(b.id));
+  return open[slot]!;
+}
+
+test('an agent signs in and sees the inbox; sign-in and inbox have no serious accessibility violations', async ({ page }) => {
+  await page.goto('/');
+  await expectNoSeriousAxeViolations(page);
+  await page.getByRole('textbox', { name: 'Email' }).fill('alice@example.com');
+  await page.getByRole('textbox', { name: 'Password' }).fill('wrong password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('alert')).toContainText('email or password is wrong');
+
+  await signIn(page);
+  const inbox = page.getByRole('navigation', { name: 'Inbox' });
+  await expect(inbox.getByRole('link').first()).toBeVisible();
+  await expectNoSeriousAxeViolations(page);
+});
+
+test('a conversation has its own URL; its inbox row links there by customer name; a reload keeps it open', async ({ page, api }) => {
+  const alice = await api();
+  await signIn(page);
+  const firstRow = page.getByRole('navigation', { name: 'Inbox' }).getByRole('link').first();
+  const rowName = (await firstRow.getAttribute('aria-label'))!;
+  await firstRow.click();
+  await expect(page).toHaveURL(/\/conversations\/[0-9a-f-]{36}$/);
+  const id = page.url().split('/').pop()!;
+  const { conversation, messages } = await alice.conversation(id);
+  expect(rowName).toContain(conversation.customerName);
+  await expect(page.getByRole('heading', { level: 1, name: conversation.customerName })).toBeVisible();
+  await expect(page.getByRole('list', { name: 'Messages' }).getByRole('listitem')).toHaveCount(messages.length);
+
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 1, name: conversation.customerName })).toBeVisible();
+  await expectNoSeriousAxeViolations(page);
+});
+
+test('messages show their image attachments', async ({ page, api }) => {
+  const alice = await api();
+  let withImage: string | undefined;
+  for (const conversation of await alice.conversations()) {
+    const { messages } = await alice.conversation(conversation.id);
+    if (messages.some((message) => message.attachments.length > 0)) {
+      withImage = conversation.id;
+      break;
+    }
+  }
+  await signIn(page);
+  await page.goto(`/conversations/${withImage}`);
+  const image = page.getByRole('img', { name: /^Attachment screenshot-\d+\.png$/ }).first();
+  await image.scrollIntoViewIfNeeded();
+  await expect(image).toBeVisible();
+  await expect.poll(() => image.evaluate((element: HTMLImageElement) => element.complete && element.naturalWidth)).toBe(320);
+});
+
+test('sending a reply shows it and stores it on the server once', async ({ page, api }) => {
+  const alice = await api();
+  const target = await openConversation(alice, 0);
+  await signIn(page);
+  await page.goto(`/conversations/${target.id}`);
+  const text = `Reply sent at ${Date.now()}`;
+  await page.getByRole('textbox', { name: 'Message' }).fill(text);
+  await page.getByRole('button', { name: 'Send' }).click();
+  await expect(page.getByRole('list', { name: 'Messages' }).getByText(text)).toBeVisible();
+  await expect(page.getByRole('textbox', { name: 'Message' })).toHaveValue('');
+  const { messages } = await alice.conversation(target.id);
+  expect(messages.filter((message) => message.body === text)).toHaveLength(1);
+});
+
+test('closing and reopening a conversation', async ({ page, api }) => {
+  const alice = await api();
+  const target = await openConversation(alice, 1);
+  await signIn(page);
+  await page.goto(`/conversations/${target.id}`);
+  await page.getByRole('button', { name: 'Close conversation' }).click();
+  await expect(page.getByRole('button', { name: 'Reopen conversation' })).toBeVisible();
+  await expect.poll(async () => (await alice.conversation(target.id)).conversation.status).toBe('closed');
+  await page.getByRole('button', { name: 'Reopen conversation' }).click();
+  await expect(page.getByRole('button', { name: 'Close conversation' })).toBeVisible();
+  await expect.poll(async () => (await alice.conversation(target.id)).conversation.status).toBe('open');
+});
+
+test('assigning a conversation to another agent', async ({ page, api }) => {
+  const alice = await api();
+  const target = await openConversation(alice, 2);
+  const { agents } = await alice.json<{ agents: { id: string; name: string }[] }>('/api/agents');
+  const bob = agents.find((agent) => agent.name === 'Bob Chen')!;
+  await signIn(page);
+  await page.goto(`/conversations/${target.id}`);
+  await page.getByRole('combobox', { name: 'Assign' }).selectOption({ label: 'Bob Chen' });
+  await expect.poll(async () => (await alice.conversation(target.id)).conversation.assigneeId).toBe(bob.id);
+  await page.getByRole('combobox', { name: 'Assign' }).selectOption({ label: 'Unassigned' });
+  await expect.poll(async () => (await alice.conversation(target.id)).conversation.assigneeId).toBe(null);
+});
+
+test('a canned reply is inserted into the composer and can be sent', async ({ page, api }) => {
+  const alice = await api();
+  const target = await openConversation(alice, 3);
+  const { cannedReplies } = await alice.json<{ cannedReplies: { title: string; body: string }[] }>('/api/canned-replies');
+  const greeting = cannedReplies.find((reply) => reply.title === 'Greeting')!;
+  await signIn(page);
+  await page.goto(`/conversations/${target.id}`);
+  await page.getByRole('button', { name: 'Canned replies' }).click();
+  await page.getByRole('button', { name: /^Greeting/ }).click();
+  await expect(page.getByRole('textbox', { name: 'Message' })).toHaveValue(greeting.body);
+  await page.getByRole('button', { name: 'Send' }).click();
+  await expect.poll(async () => (await alice.conversation(target.id)).messages.at(-1)?.body).toBe(greeting.body);
+});
+
+test('a second agent in another browser sees the changes live', async ({ page, browser, api, baseURL }) => {
+  const alice = await api();
+  const target = await openConversation(alice, 4);
+  const bobContext = await browser.newContext({ baseURL });
+  const bobPage = await bobContext.newPage();
+  await signIn(bobPage, 'bob@example.com');
+  await bobPage.goto(`/conversations/${target.id}`);
+  await expect(bobPage.getByRole('button', { name: 'Close conversation' })).toBeVisible();
+
+  await signIn(page);
+  await page.goto(`/conversations/${target.id}`);
+  const text = `Live to Bob ${Date.now()}`;
+  await page.getByRole('textbox', { name: 'Message' }).fill(text);
+  await page.getByRole('button', { name: 'Send' }).click();
+  await expect(bobPage.getByRole('list', { name: 'Messages' }).getByText(text)).toBeVisible();
+  await page.getByRole('button', { name: 'Close conversation' }).click();
+  await expect(bobPage.getByRole('button', { name: 'Reopen conversation' })).toBeVisible();
+  await page.getByRole('combobox', { name: 'Assign' }).selectOption({ label: 'Bob Chen' });
+  await expect(bobPage.getByRole('combobox', { name: 'Assign' })).toHaveValue((await alice.conversation(target.id)).conversation.assigneeId!);
+  await bobContext.close();
+});
+
+test('inbox filters (mine, unassigned, closed) and search by customer', async ({ page, api }) => {
+  const alice = await api();
+  const mineOpen = await alice.conversations('?view=mine&status=open');
+  const unassignedClosed = await alice.conversations('?view=unassigned&status=closed');
+  await signIn(page);
+  const inbox = page.getByRole('navigation', { name: 'Inbox' });
+  await inbox.getByRole('button', { name: 'Mine' }).click();
+  await expect(inbox.getByText(`${mineOpen.length} conversations`)).toBeVisible();
+  await inbox.getByRole('button', { name: 'Unassigned' }).click();
+  await inbox.getByRole('button', { name: 'Closed' }).click();
+  await expect(inbox.getByText(`${unassignedClosed.length} conversation`)).toBeVisible();
+
+  await inbox.getByRole('button', { name: 'All' }).click();
+  await inbox.getByRole('button', { name: 'Open' }).click();
+  const customer = mineOpen[0]!.customerName;
+  await inbox.getByRole('searchbox', { name: 'Search customers' }).fill(customer);
+  const links = inbox.getByRole('link');
+  await expect(links.first()).toBeVisible();
+  for (const name of await links.evaluateAll((elements) => elements.map((element) => element.getAttribute('aria-label')))) {
+    expect(name).toContain(customer);
+  }
+});
+
+test('keyboard: j/k move through the inbox, r focuses the composer, Ctrl+Enter sends', async ({ page, api }) => {
+  const alice = await api();
+  await signIn(page);
+  const inbox = page.getByRole('navigation', { name: 'Inbox' });
+  const names = await inbox.getByRole('link').evaluateAll((elements) => elements.slice(0, 2).map((element) => element.getAttribute('href')));
+  await page.keyboard.press('j');
+  await expect(page).toHaveURL(new RegExp(`${names[0]}$`));
+  await page.keyboard.press('j');
+  await expect(page).toHaveURL(new RegExp(`${names[1]}$`));
+  await page.keyboard.press('k');
+  await expect(page).toHaveURL(new RegExp(`${names[0]}$`));
+  await page.keyboard.press('r');
+  await expect(page.getByRole('textbox', { name: 'Message' })).toBeFocused();
+  const text = `Sent from the keyboard ${Date.now()}`;
+  await page.keyboard.type(text);
+  await page.keyboard.press('Control+Enter');
+  await expect(page.getByRole('list', { name: 'Messages' }).getByText(text)).toBeVisible();
+  const id = names[0]!.split('/').pop()!;
+  expect((await alice.conversation(id)).messages.some((message) => message.body === text)).toBe(true);
+});
+
+test('the inbox list is virtualized: only the visible rows are in the page', async ({ page, api }) => {
+  const alice = await api();
+  const total = (await alice.conversations('?status=open')).length;
+  expect(total).toBeGreaterThan(100);
+  await signIn(page);
+  const inbox = page.getByRole('navigation', { name: 'Inbox' });
+  await expect(inbox.getByText(`${total} conversations`)).toBeVisible();
+  const rendered = await inbox.getByRole('link').count();
+  expect(rendered).toBeLessThan(40);
+  await page.getByTestId('inbox-scroll').evaluate((element) => element.scrollTo(0, element.scrollHeight));
+  const oldest = (await alice.conversations('?status=open')).at(-1)!;
+  await expect(inbox.getByRole('link', { name: `${oldest.customerName}: ${oldest.subject}` }).last()).toBeVisible();
+  expect(await inbox.getByRole('link').count()).toBeLessThan(40);
+});
+
+test('sign out forgets the session: back to sign-in, and the old token is refused', async ({ page, baseURL }) => {
+  await signIn(page);
+  const token = await page.evaluate(() => JSON.parse(localStorage.getItem('holdfast.session')!).token as string);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+  expect(await page.evaluate(() => localStorage.getItem('holdfast.session'))).toBeNull();
+  const response = await fetch(`${baseURL}/api/me`, { headers: { authorization: `Bearer ${token}` } });
+  expect(response.status).toBe(401);
+});
+
+test('the service worker precaches the app shell', async ({ page }) => {
+  await page.goto('/');
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  const cached = await page.evaluate(async () => {
+    const urls: string[] = [];
+    for (const name of await caches.keys()) {
+      for (const request of await (await caches.open(name)).keys()) urls.push(new URL(request.url).pathname);
+    }
+    return urls;
+  });
+  expect(cached).toContain('/index.html');
+  expect(cached.some((path) => /^\/assets\/index-.*\.js$/.test(path))).toBe(true);
+});
