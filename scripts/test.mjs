@@ -1,0 +1,73 @@
+// `npm test`: installs what the tests need and is missing (Chromium, PostgreSQL — via apt-get when run
+// as root), then runs typecheck, build and size budgets, unit and API tests (Vitest), and end-to-end
+// tests (Playwright). Ends with one line counting every test: "tests: N passed, N failed".
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const reports = join(root, '.cache', 'reports');
+mkdirSync(reports, { recursive: true });
+const isRoot = process.getuid?.() === 0;
+const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+function run(title, command, args, env = {}) {
+  console.log(`\n=== ${title}`);
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+  return result.status === 0;
+}
+
+const hasPostgres = () =>
+  existsSync('/usr/lib/postgresql') && readdirSync('/usr/lib/postgresql').some((version) => existsSync(`/usr/lib/postgresql/${version}/bin/initdb`));
+
+const missing = [];
+if (!existsSync(chromium)) missing.push('chromium');
+if (!process.env.TEST_DATABASE_URL && !hasPostgres()) missing.push('postgresql');
+if (missing.length > 0) {
+  if (!isRoot) {
+    console.error(`Missing for the tests: ${missing.join(', ')}. Install them (Debian: sudo apt-get install -y ${missing.join(' ')}) and run npm test again.`);
+    process.exit(1);
+  }
+  const apt = { DEBIAN_FRONTEND: 'noninteractive' };
+  if (!run('apt-get update', 'apt-get', ['update', '-qq'], apt) || !run(`apt-get install ${missing.join(' ')}`, 'apt-get', ['install', '-y', '-qq', ...missing], apt)) {
+    console.error(`Could not install ${missing.join(', ')} with apt-get.`);
+    process.exit(1);
+  }
+}
+
+const steps = [
+  ['typecheck', 'npm', ['run', 'typecheck']],
+  ['build', 'npm', ['run', 'build']],
+  ['size budgets', process.execPath, ['scripts/checkBudgets.mjs']],
+];
+for (const [title, command, args] of steps) {
+  if (!run(title, command, args)) {
+    console.error(`\n${title} failed.`);
+    process.exit(1);
+  }
+}
+
+const vitestOk = run('unit and API tests (Vitest)', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${join(reports, 'vitest.json')}`]);
+const playwrightOk = run('end-to-end tests (Playwright, Chromium)', 'npx', ['playwright', 'test', '--reporter=list,json'], {
+  PLAYWRIGHT_JSON_OUTPUT_NAME: join(reports, 'playwright.json'),
+});
+
+let passed = 0;
+let failed = 0;
+try {
+  const vitest = JSON.parse(readFileSync(join(reports, 'vitest.json'), 'utf8'));
+  passed += vitest.numPassedTests;
+  failed += vitest.numFailedTests;
+} catch {
+  failed += 1;
+}
+try {
+  const playwright = JSON.parse(readFileSync(join(reports, 'playwright.json'), 'utf8'));
+  passed += playwright.stats.expected;
+  failed += playwright.stats.unexpected + playwright.stats.flaky;
+} catch {
+  failed += 1;
+}
+const ok = vitestOk && playwrightOk && failed === 0 && passed > 0;
+console.log(`\ntests: ${passed} passed, ${failed} failed`);
+process.exit(ok ? 0 : 1);
