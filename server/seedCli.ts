@@ -11,6 +11,7 @@ try {
     const started = Date.now();
     await seedDemo(db, {
       conversations: process.env.SEED_CONVERSATIONS ? Number(process.env.SEED_CONVERSATIONS) : undefined,
+      messagesPerConversation: process.env.SEED_MESSAGES_PER_CONVERSATION ? Number(process.env.SEED_MESSAGES_PER_CONVERSATION) : undefined,
     });
     console.log(`Seeded in ${Date.now() - started} ms.`);
   }
