@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { Navigate, Route, Routes } from 'react-router';
 import { ApiClient, type SignedIn } from './api/ApiClient.js';
+import { wipeAgentData, wipeOtherAgentsData } from './state/localData.js';
 import { clearSession, loadSession, saveSession } from './state/session.js';
 import { WorkspaceContext } from './state/useWorkspace.js';
 import { WorkspaceStore } from './state/WorkspaceStore.js';
@@ -20,27 +21,36 @@ export function App() {
       ),
     [],
   );
-  const store = useMemo(() => (session ? new WorkspaceStore(api) : null), [api, session]);
+  const tenantId = session?.tenant.id;
+  const agentId = session?.agent.id;
+  const store = useMemo(
+    () => (tenantId && agentId ? new WorkspaceStore({ api, tenantId, agentId }) : null),
+    [api, tenantId, agentId],
+  );
   useEffect(() => {
     if (!store) return;
-    store.start();
+    void store.start();
     return () => store.stop();
   }, [store]);
 
-  const signIn = (signedIn: SignedIn) => {
+  const signIn = async (signedIn: SignedIn) => {
+    await wipeOtherAgentsData(signedIn.tenant.id, signedIn.agent.id).catch(() => undefined);
     saveSession(signedIn);
     setSession(signedIn);
   };
   const signOut = async () => {
-    await api.signOut().catch(() => undefined);
+    if (!session) return;
+    const token = session.token;
+    store?.stop();
     clearSession();
     setSession(null);
+    await Promise.all([api.signOut(token).catch(() => undefined), wipeAgentData(session.tenant.id, session.agent.id)]);
   };
 
   if (!session || !store) {
     return (
       <Routes>
-        <Route path="*" element={<SignInView api={api} onSignedIn={signIn} />} />
+        <Route path="*" element={<SignInView api={api} onSignedIn={(signedIn) => void signIn(signedIn)} />} />
       </Routes>
     );
   }

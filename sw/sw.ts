@@ -1,16 +1,35 @@
+import { CacheableResponsePlugin } from 'workbox-cacheable-response';
 import { clientsClaim } from 'workbox-core';
+import { ExpirationPlugin } from 'workbox-expiration';
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute, type PrecacheEntry } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
+import { CacheFirst } from 'workbox-strategies';
+import { mediaCacheName } from '../shared/workspace/cacheNames.js';
 
 /**
- * The service worker, first version: Workbox precaches the app shell (the list is injected at build
- * time by vite.sw.config.ts) and answers every in-app navigation — deep links such as
- * /conversations/<id> included — with the precached index.html. API and media requests pass through.
+ * The service worker. Workbox precaches the app shell (the list is injected at build time by
+ * vite.sw.config.ts) and answers every in-app navigation — deep links such as /conversations/<id>
+ * included — with the precached index.html, so a cold start with no network renders the workspace.
+ * Attachments are cache-first: a media URL is signed and never changes, so a cached copy is always right;
+ * the cache is bounded by count and age and purged when the browser runs out of quota.
+ * API calls are not cached here: the page keeps its data in IndexedDB.
  */
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: (PrecacheEntry | string)[] };
+
+export const mediaCacheLimits = { maxEntries: 2000, maxAgeSeconds: 60 * 60 * 24 * 30 };
 
 self.skipWaiting();
 clientsClaim();
 cleanupOutdatedCaches();
 precacheAndRoute(self.__WB_MANIFEST);
 registerRoute(new NavigationRoute(createHandlerBoundToURL('/index.html'), { denylist: [/^\/api\//, /^\/media\//] }));
+registerRoute(
+  ({ url, request }) => url.origin === self.location.origin && url.pathname.startsWith('/media/') && request.method === 'GET',
+  new CacheFirst({
+    cacheName: mediaCacheName,
+    plugins: [
+      new CacheableResponsePlugin({ statuses: [200] }),
+      new ExpirationPlugin({ ...mediaCacheLimits, purgeOnQuotaError: true }),
+    ],
+  }),
+);

@@ -1,9 +1,11 @@
 import type { ActionBatchResponse, ActionEnvelope, ApiErrorBody } from '../../shared/index.js';
 import type { Agent, CannedReply, Conversation, ConversationState, Message } from '../../shared/workspace/index.js';
 
+export type SyncPage = { conversations: Conversation[]; messages: Message[]; cursor: string; hasMore: boolean };
+
 export type SignedIn = { token: string; agent: Agent; tenant: { id: string; name: string } };
 
-/** A failed API call, with the server's error code and message. */
+/** A failed API call, with the server's error code and message (status 0: no answer at all). */
 export class ApiRequestError extends Error {
   constructor(readonly status: number, readonly code: string, message: string) {
     super(message);
@@ -19,9 +21,16 @@ export class ApiClient {
     const headers = new Headers(init.headers);
     if (token) headers.set('authorization', `Bearer ${token}`);
     if (init.body) headers.set('content-type', 'application/json');
-    const response = await fetch(path, { ...init, headers });
+    let response: Response;
+    try {
+      response = await fetch(path, { ...init, headers });
+    } catch (error) {
+      const timedOut = (error as Error).name === 'TimeoutError';
+      throw new ApiRequestError(0, timedOut ? 'timeout' : 'unreachable', timedOut ? 'The server did not answer in time.' : 'The server cannot be reached.');
+    }
     if (response.status === 204) return undefined as T;
     const body = (await response.json().catch(() => null)) as T | ApiErrorBody | null;
+    if (response.ok && body === null) throw new ApiRequestError(0, 'unreachable', 'The answer was cut off.');
     if (!response.ok) {
       const error = (body as ApiErrorBody | null)?.error;
       if (response.status === 401 && token) this.onUnauthorized();
@@ -33,20 +42,23 @@ export class ApiClient {
   signIn(email: string, password: string) {
     return this.#request<SignedIn>('/api/login', { method: 'POST', body: JSON.stringify({ email, password }) });
   }
-  signOut() {
-    return this.#request<void>('/api/logout', { method: 'POST' });
+  /** Ends the server session of `token` (taken before the local session is cleared). */
+  signOut(token = this.getToken()) {
+    return this.#request<void>('/api/logout', { method: 'POST', headers: token ? { authorization: `Bearer ${token}` } : {} });
   }
-  conversations() {
-    return this.#request<{ conversations: Conversation[] }>('/api/conversations');
+  sync(cursor: string, signal: AbortSignal) {
+    return this.#request<SyncPage>(`/api/sync?cursor=${encodeURIComponent(cursor)}&limit=1000`, { signal });
   }
-  conversation(id: string) {
-    return this.#request<{ conversation: Conversation; messages: Message[] }>(`/api/conversations/${encodeURIComponent(id)}`);
+  agents(signal?: AbortSignal) {
+    return this.#request<{ agents: Agent[] }>('/api/agents', { signal });
   }
-  agents() {
-    return this.#request<{ agents: Agent[] }>('/api/agents');
+  cannedReplies(signal?: AbortSignal) {
+    return this.#request<{ cannedReplies: CannedReply[] }>('/api/canned-replies', { signal });
   }
-  cannedReplies() {
-    return this.#request<{ cannedReplies: CannedReply[] }>('/api/canned-replies');
+  /** Any answer, even an error status, means the server is reachable. */
+  async probe(signal: AbortSignal): Promise<boolean> {
+    await fetch('/api/health', { signal, cache: 'no-store' });
+    return true;
   }
   postActions(actions: ActionEnvelope[]) {
     return this.#request<ActionBatchResponse<ConversationState>>('/api/actions', { method: 'POST', body: JSON.stringify({ actions }) });

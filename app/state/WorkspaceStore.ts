@@ -1,4 +1,5 @@
 import type { ActionResult } from '../../shared/index.js';
+import { DeltaSync, ReachabilityMonitor, type Reachability } from '../../shared/client.js';
 import {
   createWorkspaceAction,
   type Agent,
@@ -9,14 +10,20 @@ import {
   type WorkspaceActionPayloads,
   type WorkspaceActionType,
 } from '../../shared/workspace/index.js';
-import type { ApiClient } from '../api/ApiClient.js';
+import { openWorkspaceDatabase, readConversationMessages, type WorkspaceDatabase } from '../../shared/workspace/client.js';
+import { ApiRequestError, type ApiClient, type SyncPage } from '../api/ApiClient.js';
 import { readEventStream } from '../api/readEventStream.js';
+import { browserReachabilityPlatform } from './browserPlatform.js';
 
 export type Notice = { kind: 'error' | 'conflict' | 'info'; text: string };
 
 export type WorkspaceState = {
+  /** The inbox has something to show: local data was read, or a first sync brought some. */
   loaded: boolean;
   live: boolean;
+  reachability: Reachability;
+  syncing: boolean;
+  lastSyncAt: string | null;
   conversations: Readonly<Record<string, Conversation>>;
   messages: Readonly<Record<string, readonly Message[]>>;
   agents: readonly Agent[];
@@ -24,21 +31,51 @@ export type WorkspaceState = {
   notice: Notice | null;
 };
 
-type SyncPage = { conversations: Conversation[]; messages: Message[]; cursor: string };
+export type WorkspaceStoreOptions = {
+  api: ApiClient;
+  tenantId: string;
+  agentId: string;
+  /** Deadline for each read from the server; the screen never waits on it. Default 5 s. */
+  readTimeoutMs?: number;
+};
 
-const initialState: WorkspaceState = { loaded: false, live: false, conversations: {}, messages: {}, agents: [], cannedReplies: [], notice: null };
+const initialState: WorkspaceState = {
+  loaded: false, live: false, reachability: 'online', syncing: false, lastSyncAt: null,
+  conversations: {}, messages: {}, agents: [], cannedReplies: [], notice: null,
+};
 
 /**
- * The workspace's data on the page: a small vanilla store (subscribe / getSnapshot) that React reads
- * through useSyncExternalStore. Online for now: it loads from the API and stays current from the event
- * stream; every state change replaces the snapshot, so React sees a new reference.
+ * The workspace's data on the page. Local first: the UI reads only this store, which starts from
+ * IndexedDB and is then kept current by delta sync and the event stream, each server page written to
+ * IndexedDB in one transaction before it is shown. A dead or slow server delays freshness, never the screen.
+ * React reads it through useSyncExternalStore (subscribe / getSnapshot).
  */
 export class WorkspaceStore {
   #state: WorkspaceState = initialState;
   readonly #listeners = new Set<() => void>();
+  readonly #options: Required<WorkspaceStoreOptions>;
+  readonly #reachability: ReachabilityMonitor;
+  readonly #sync: DeltaSync<SyncPage>;
+  #db: Promise<WorkspaceDatabase> | undefined;
   #closeStream: (() => void) | undefined;
+  #stopped = false;
 
-  constructor(readonly api: ApiClient) {}
+  constructor(options: WorkspaceStoreOptions) {
+    this.#options = { readTimeoutMs: 5000, ...options };
+    const { api } = options;
+    this.#reachability = new ReachabilityMonitor(browserReachabilityPlatform((signal) => api.probe(signal)));
+    this.#state = { ...initialState, reachability: this.#reachability.state };
+    this.#sync = new DeltaSync<SyncPage>({
+      fetchPage: (cursor, signal) => api.sync(cursor, signal),
+      applyPage: (page) => this.#applyPage(page),
+      readCursor: async () => (await (await this.#database()).get('meta', 'cursor')) ?? '0',
+      requestTimeoutMs: this.#options.readTimeoutMs,
+    });
+  }
+
+  get api(): ApiClient {
+    return this.#options.api;
+  }
 
   subscribe = (listener: () => void): (() => void) => {
     this.#listeners.add(listener);
@@ -48,73 +85,123 @@ export class WorkspaceStore {
   getSnapshot = (): WorkspaceState => this.#state;
 
   #set(patch: Partial<WorkspaceState> | ((state: WorkspaceState) => Partial<WorkspaceState>)) {
+    if (this.#stopped) return;
     const next = typeof patch === 'function' ? patch(this.#state) : patch;
     this.#state = { ...this.#state, ...next };
     for (const listener of this.#listeners) listener();
   }
 
-  /** Opens the event stream first, then loads: whatever changes in between arrives as an event. */
-  start(): void {
-    let loadedOnce = false;
+  #database(): Promise<WorkspaceDatabase> {
+    this.#db ??= openWorkspaceDatabase(this.#options.tenantId, this.#options.agentId, () => {
+      this.#db = undefined;
+    });
+    return this.#db;
+  }
+
+  /** Shows what IndexedDB holds at once, then connects: event stream, sync, team directory. */
+  async start(): Promise<void> {
+    const db = await this.#database();
+    const [conversations, agents, cannedReplies, lastSyncAt] = await Promise.all([
+      db.getAll('conversations'),
+      db.getAll('agents'),
+      db.getAll('cannedReplies'),
+      db.get('meta', 'lastSyncAt'),
+    ]);
+    this.#set({
+      loaded: conversations.length > 0,
+      conversations: Object.fromEntries(conversations.map((conversation) => [conversation.id, conversation])),
+      agents: sortAgents(agents),
+      cannedReplies,
+      lastSyncAt: lastSyncAt ?? null,
+    });
+    if (this.#stopped) return;
+
+    this.#reachability.subscribe((reachability) => {
+      this.#set({ reachability });
+      if (reachability === 'online') void this.syncNow();
+    });
+    this.#reachability.start();
     this.#closeStream = readEventStream({
-      url: (lastEventId) => (lastEventId ? `/api/events?cursor=${lastEventId}` : '/api/events'),
+      url: (lastEventId) => `/api/events${lastEventId ? `?cursor=${lastEventId}` : ''}`,
       token: () => this.api.getToken(),
-      onStatus: (live) => this.#set({ live }),
+      onStatus: (live) => {
+        this.#set({ live });
+        if (live) this.#reachability.reportSuccess();
+      },
       onEvent: (event) => {
-        if (event.event === 'ready' && !loadedOnce) {
-          loadedOnce = true;
-          void this.#loadAll();
-        }
-        if (event.event === 'change') this.#applySyncPage(JSON.parse(event.data) as SyncPage);
+        // The stream's own cursor starts "now"; a pull catches up from the stored cursor first.
+        if (event.event === 'ready') void this.syncNow();
+        if (event.event === 'change') void this.#applyPage(JSON.parse(event.data) as SyncPage);
       },
     });
+    void this.#refreshDirectory();
   }
 
   stop(): void {
+    this.#stopped = true;
     this.#closeStream?.();
-    this.#state = initialState;
+    this.#reachability.stop();
+    void this.#db?.then((db) => db.close());
   }
 
-  async #loadAll() {
+  /** Pulls every change since the stored cursor. Failures only change the status line. */
+  async syncNow(): Promise<void> {
+    this.#set({ syncing: true });
     try {
-      const [{ conversations }, { agents }, { cannedReplies }] = await Promise.all([
-        this.api.conversations(),
-        this.api.agents(),
-        this.api.cannedReplies(),
-      ]);
-      this.#set((state) => ({
-        loaded: true,
-        agents,
-        cannedReplies,
-        conversations: mergeConversations(state.conversations, conversations),
-      }));
+      await this.#sync.pull();
+      this.#reachability.reportSuccess();
     } catch (error) {
-      this.#set({ notice: { kind: 'error', text: `Could not load the inbox: ${(error as Error).message}` } });
+      this.#noteFailure(error);
+    } finally {
+      this.#set({ syncing: false });
     }
   }
 
-  async loadConversation(id: string): Promise<void> {
+  async #refreshDirectory(): Promise<void> {
     try {
-      const { conversation, messages } = await this.api.conversation(id);
-      this.#set((state) => ({
-        conversations: mergeConversations(state.conversations, [conversation]),
-        messages: { ...state.messages, [id]: mergeMessages([], messages) },
-      }));
+      const signal = AbortSignal.timeout(this.#options.readTimeoutMs);
+      const [{ agents }, { cannedReplies }] = await Promise.all([this.api.agents(signal), this.api.cannedReplies(signal)]);
+      const db = await this.#database();
+      const tx = db.transaction(['agents', 'cannedReplies'], 'readwrite');
+      await Promise.all([tx.objectStore('agents').clear(), tx.objectStore('cannedReplies').clear()]);
+      await Promise.all([...agents.map((agent) => tx.objectStore('agents').put(agent)), ...cannedReplies.map((reply) => tx.objectStore('cannedReplies').put(reply))]);
+      await tx.done;
+      this.#set({ agents: sortAgents(agents), cannedReplies });
     } catch (error) {
-      this.#set({ notice: { kind: 'error', text: (error as Error).message } });
+      this.#noteFailure(error);
     }
   }
 
-  #applySyncPage(page: SyncPage) {
+  /** One server page → one IndexedDB transaction (data and cursor together) → the screen. */
+  async #applyPage(page: SyncPage): Promise<void> {
+    const db = await this.#database();
+    const tx = db.transaction(['conversations', 'messages', 'meta'], 'readwrite');
+    const conversations = tx.objectStore('conversations');
+    const stored = await Promise.all(page.conversations.map((conversation) => conversations.get(conversation.id)));
+    const newer = page.conversations.filter((conversation, index) => !stored[index] || stored[index]!.version <= conversation.version);
+    const syncedAt = new Date().toISOString();
+    await Promise.all([
+      ...newer.map((conversation) => conversations.put(conversation)),
+      ...page.messages.map((message) => tx.objectStore('messages').put(message)),
+      tx.objectStore('meta').put(page.cursor, 'cursor'),
+      tx.objectStore('meta').put(syncedAt, 'lastSyncAt'),
+    ]);
+    await tx.done;
     this.#set((state) => {
       const messages = { ...state.messages };
       for (const message of page.messages) {
         const current = messages[message.conversationId];
-        // Only conversations already opened keep messages; others load theirs when opened.
         if (current) messages[message.conversationId] = mergeMessages(current, [message]);
       }
-      return { conversations: mergeConversations(state.conversations, page.conversations), messages };
+      const merged = mergeConversations(state.conversations, newer);
+      return { conversations: merged, messages, lastSyncAt: syncedAt, loaded: state.loaded || Object.keys(merged).length > 0 };
     });
+  }
+
+  /** A conversation's messages, from IndexedDB. */
+  async loadConversation(id: string): Promise<void> {
+    const messages = await readConversationMessages(await this.#database(), id);
+    this.#set((state) => ({ messages: { ...state.messages, [id]: messages } }));
   }
 
   /** Sends one action for the conversation, carrying the version the agent saw. */
@@ -125,28 +212,27 @@ export class WorkspaceStore {
     try {
       result = (await this.api.postActions([action])).results[0];
     } catch (error) {
+      this.#noteFailure(error);
       this.#set({ notice: { kind: 'error', text: `Not done: ${(error as Error).message}` } });
       return false;
     }
-    if (result?.status === 'applied' || result?.status === 'conflict') this.#applyState(result.state);
     if (result?.status === 'conflict') this.#set({ notice: { kind: 'conflict', text: result.message } });
     if (result?.status === 'rejected') this.#set({ notice: { kind: 'error', text: result.message } });
-    if (type === 'send' || result?.status === 'conflict') await this.loadConversation(conversationId);
+    await this.syncNow();
     return result?.status === 'applied' || result?.status === 'duplicate';
   }
 
-  #applyState(next: ConversationState) {
-    this.#set((state) => {
-      const current = state.conversations[next.id];
-      if (!current || current.version > next.version) return {};
-      return { conversations: { ...state.conversations, [next.id]: { ...current, ...next } } };
-    });
+  #noteFailure(error: unknown) {
+    if (error instanceof ApiRequestError && error.status === 0) this.#reachability.reportFailure();
+    else if (error instanceof ApiRequestError) this.#reachability.reportSuccess();
   }
 
   dismissNotice(): void {
     this.#set({ notice: null });
   }
 }
+
+const sortAgents = (agents: Agent[]) => [...agents].sort((a, b) => a.name.localeCompare(b.name));
 
 /** Newer versions win, so an event and a response that cross on the wire cannot roll a conversation back. */
 function mergeConversations(current: Readonly<Record<string, Conversation>>, incoming: readonly Conversation[]) {
@@ -162,5 +248,6 @@ function mergeConversations(current: Readonly<Record<string, Conversation>>, inc
 function mergeMessages(current: readonly Message[], incoming: readonly Message[]): readonly Message[] {
   const known = new Set(current.map((message) => message.id));
   const added = incoming.filter((message) => !known.has(message.id));
-  return added.length === 0 ? current : [...current, ...added];
+  if (added.length === 0) return current;
+  return [...current, ...added].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
 }

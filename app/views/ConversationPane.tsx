@@ -1,4 +1,5 @@
-import { useEffect, useRef, type RefObject } from 'react';
+import { useEffect, useRef, useState, type RefObject } from 'react';
+import type { Attachment } from '../../shared/workspace/index.js';
 import type { Agent, Message } from '../../shared/workspace/index.js';
 import { useWorkspace, useWorkspaceStore } from '../state/useWorkspace.js';
 import { Composer } from './Composer.js';
@@ -94,16 +95,31 @@ function MessageItem({ message }: { message: Message }) {
       </p>
       <p className="message-body">{message.body}</p>
       {message.attachments.map((attachment) => (
-        <img
-          key={attachment.url}
-          src={attachment.url}
-          alt={`Attachment ${attachment.name}`}
-          width={attachment.width}
-          height={attachment.height}
-          loading="lazy"
-          className="attachment"
-        />
+        <AttachmentImage key={attachment.url} attachment={attachment} />
       ))}
     </li>
+  );
+}
+
+/** An image never loaded while online cannot show offline: say so plainly instead of a broken image. */
+function AttachmentImage({ attachment }: { attachment: Attachment }) {
+  const [failed, setFailed] = useState(false);
+  if (failed) {
+    return (
+      <div role="img" aria-label={`Image not available offline: ${attachment.name}`} className="attachment-placeholder" style={{ aspectRatio: `${attachment.width} / ${attachment.height}` }}>
+        Image not available offline
+      </div>
+    );
+  }
+  return (
+    <img
+      src={attachment.url}
+      alt={`Attachment ${attachment.name}`}
+      width={attachment.width}
+      height={attachment.height}
+      loading="lazy"
+      className="attachment"
+      onError={() => setFailed(true)}
+    />
   );
 }

@@ -4,6 +4,7 @@ import type { Agent } from '../../shared/workspace/index.js';
 import { useShortcuts } from '../hooks/useShortcuts.js';
 import { filterConversations, type InboxFilter } from '../state/filterConversations.js';
 import { useWorkspace, useWorkspaceStore } from '../state/useWorkspace.js';
+import { ConnectionStatus } from './ConnectionStatus.js';
 import { ConversationPane } from './ConversationPane.js';
 import { InboxPane } from './InboxPane.js';
 
@@ -15,7 +16,6 @@ export function WorkspaceView({ me, tenantName, onSignOut }: { me: Agent; tenant
   const all = useWorkspace((state) => state.conversations);
   const agents = useWorkspace((state) => state.agents);
   const loaded = useWorkspace((state) => state.loaded);
-  const live = useWorkspace((state) => state.live);
   const notice = useWorkspace((state) => state.notice);
   const [filter, setFilter] = useState<InboxFilter>({ view: 'all', status: 'open', query: '' });
   const conversations = useMemo(() => filterConversations(all, filter, me.id), [all, filter, me.id]);
@@ -40,9 +40,7 @@ export function WorkspaceView({ me, tenantName, onSignOut }: { me: Agent; tenant
       <header className="topbar">
         <span className="brand">Holdfast</span>
         <span className="muted">{tenantName}</span>
-        <span className={`live ${live ? 'live-on' : 'live-off'}`} role="status">
-          {live ? 'Live' : 'Connecting…'}
-        </span>
+        <ConnectionStatus />
         <span className="spacer" />
         <span>{me.name}</span>
         <button type="button" onClick={onSignOut}>

@@ -28,7 +28,7 @@ export async function signIn(page: Page, email = 'alice@example.com', password =
   await page.getByRole('textbox', { name: 'Password' }).fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
-  await expect(page.getByRole('status')).toHaveText('Live');
+  await expect(page.getByRole('status', { name: 'Connection' })).toHaveText('Online');
 }
 
 /** Fails on any serious or critical axe-core violation, listing them. */

@@ -161,6 +161,7 @@ test('keyboard: j/k move through the inbox, r focuses the composer, Ctrl+Enter s
   const alice = await api();
   await signIn(page);
   const inbox = page.getByRole('navigation', { name: 'Inbox' });
+  await expect(inbox.getByRole('link').nth(1)).toBeVisible();
   const names = await inbox.getByRole('link').evaluateAll((elements) => elements.slice(0, 2).map((element) => element.getAttribute('href')));
   await page.keyboard.press('j');
   await expect(page).toHaveURL(new RegExp(`${names[0]}$`));

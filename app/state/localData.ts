@@ -1,0 +1,32 @@
+import { deleteDB } from 'idb';
+import { deleteWorkspaceDatabase, isAgentDataCache, workspaceDatabaseName, workspaceDatabasePrefix } from '../../shared/workspace/client.js';
+
+/**
+ * Privacy on shared workstations: an agent's local data is theirs alone. Sign-out deletes their database
+ * and every cache holding agent data (images, API answers); only the public app shell stays.
+ */
+export async function wipeAgentData(tenantId: string, agentId: string): Promise<void> {
+  await Promise.all([deleteWorkspaceDatabase(tenantId, agentId), deleteAgentDataCaches()]);
+}
+
+/**
+ * Before an agent's first screen: remove what any *other* agent left behind (a session that expired
+ * instead of signing out), so nothing of theirs stays readable in this browser.
+ */
+export async function wipeOtherAgentsData(tenantId: string, agentId: string): Promise<void> {
+  const mine = workspaceDatabaseName(tenantId, agentId);
+  const databases = (await indexedDB.databases?.()) ?? [];
+  await Promise.all([
+    ...databases
+      .map((database) => database.name)
+      .filter((name): name is string => !!name && name.startsWith(`${workspaceDatabasePrefix}:`) && name !== mine)
+      .map((name) => deleteDB(name)),
+    deleteAgentDataCaches(),
+  ]);
+}
+
+async function deleteAgentDataCaches(): Promise<void> {
+  if (!('caches' in window)) return;
+  const names = await caches.keys();
+  await Promise.all(names.filter(isAgentDataCache).map((name) => caches.delete(name)));
+}

@@ -1,0 +1,4 @@
+/** Cache Storage names of the workspace, shared by the service worker (fills them) and sign-out (wipes them). */
+export const mediaCacheName = 'holdfast-media';
+/** Workbox's precache holds only the public app shell: it survives sign-out; every other cache is agent data. */
+export const isAgentDataCache = (name: string) => !name.startsWith('workbox-precache');
