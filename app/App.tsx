@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import { Navigate, Route, Routes } from 'react-router';
+import { matchPath, Navigate, Route, Routes } from 'react-router';
 import { ApiClient, type SignedIn } from './api/ApiClient.js';
 import { wipeAgentData, wipeOtherAgentsData } from './state/localData.js';
 import { clearSession, loadSession, saveSession } from './state/session.js';
@@ -23,10 +23,14 @@ export function App() {
   );
   const tenantId = session?.tenant.id;
   const agentId = session?.agent.id;
-  const store = useMemo(
-    () => (tenantId && agentId ? new WorkspaceStore({ api, tenantId, agentId }) : null),
-    [api, tenantId, agentId],
-  );
+  const store = useMemo(() => {
+    if (!tenantId || !agentId) return null;
+    const created = new WorkspaceStore({ api, tenantId, agentId });
+    // A cold start on a deep link: read that conversation's messages now, beside the inbox, not after the first paint.
+    const deepLinked = matchPath('/conversations/:id', window.location.pathname)?.params.id;
+    if (deepLinked) void created.loadConversation(deepLinked);
+    return created;
+  }, [api, tenantId, agentId]);
   useEffect(() => {
     if (!store) return;
     void store.start();

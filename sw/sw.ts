@@ -1,10 +1,10 @@
 import { CacheableResponsePlugin } from 'workbox-cacheable-response';
 import { clientsClaim } from 'workbox-core';
-import { ExpirationPlugin } from 'workbox-expiration';
+import { CacheExpiration, ExpirationPlugin } from 'workbox-expiration';
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute, type PrecacheEntry } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { CacheFirst } from 'workbox-strategies';
-import { mediaCacheName } from '../shared/workspace/cacheNames.js';
+import { isAgentDataCache, mediaCacheName, wipeAgentDataMessage } from '../shared/workspace/cacheNames.js';
 
 /**
  * The service worker. Workbox precaches the app shell (the list is injected at build time by
@@ -33,3 +33,20 @@ registerRoute(
     ],
   }),
 );
+
+/**
+ * Sign-out: the page asks us to wipe the agent's data we keep. Besides the caches, workbox-expiration
+ * records every cached URL (signed media URLs name the tenant) in its own IndexedDB database, which the
+ * page cannot delete while we hold it open; a fresh CacheExpiration clears those records whatever this
+ * worker's lifetime.
+ */
+self.addEventListener('message', (event) => {
+  if ((event.data as { type?: string } | null)?.type !== wipeAgentDataMessage) return;
+  event.waitUntil(
+    (async () => {
+      await new CacheExpiration(mediaCacheName, mediaCacheLimits).delete();
+      for (const name of await caches.keys()) if (isAgentDataCache(name)) await caches.delete(name);
+      event.ports[0]?.postMessage('wiped');
+    })(),
+  );
+});

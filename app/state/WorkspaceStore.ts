@@ -2,6 +2,8 @@ import type { ActionResult } from '../../shared/index.js';
 import { DeltaSync, ReachabilityMonitor, type Reachability } from '../../shared/client.js';
 import {
   createWorkspaceAction,
+  openWorkspaceDatabase,
+  readConversationMessages,
   type Agent,
   type CannedReply,
   type Conversation,
@@ -9,8 +11,8 @@ import {
   type Message,
   type WorkspaceActionPayloads,
   type WorkspaceActionType,
-} from '../../shared/workspace/index.js';
-import { openWorkspaceDatabase, readConversationMessages, type WorkspaceDatabase } from '../../shared/workspace/client.js';
+  type WorkspaceDatabase,
+} from '../../shared/workspace/client.js';
 import { ApiRequestError, type ApiClient, type SyncPage } from '../api/ApiClient.js';
 import { readEventStream } from '../api/readEventStream.js';
 import { browserReachabilityPlatform } from './browserPlatform.js';
@@ -59,6 +61,7 @@ export class WorkspaceStore {
   #db: Promise<WorkspaceDatabase> | undefined;
   #closeStream: (() => void) | undefined;
   #stopped = false;
+  readonly #localRead: Promise<void>;
 
   constructor(options: WorkspaceStoreOptions) {
     this.#options = { readTimeoutMs: 5000, ...options };
@@ -71,6 +74,8 @@ export class WorkspaceStore {
       readCursor: async () => (await (await this.#database()).get('meta', 'cursor')) ?? '0',
       requestTimeoutMs: this.#options.readTimeoutMs,
     });
+    // Reading IndexedDB starts with the store, not after React's first paint: the cold-start path.
+    this.#localRead = this.#readLocalData();
   }
 
   get api(): ApiClient {
@@ -98,15 +103,17 @@ export class WorkspaceStore {
     return this.#db;
   }
 
-  /** Shows what IndexedDB holds at once, then connects: event stream, sync, team directory. */
-  async start(): Promise<void> {
+  async #readLocalData(): Promise<void> {
+    performance.mark('holdfast:store-start');
     const db = await this.#database();
+    performance.mark('holdfast:database-open');
     const [conversations, agents, cannedReplies, lastSyncAt] = await Promise.all([
       db.getAll('conversations'),
       db.getAll('agents'),
       db.getAll('cannedReplies'),
       db.get('meta', 'lastSyncAt'),
     ]);
+    performance.mark('holdfast:local-data-read');
     this.#set({
       loaded: conversations.length > 0,
       conversations: Object.fromEntries(conversations.map((conversation) => [conversation.id, conversation])),
@@ -114,6 +121,11 @@ export class WorkspaceStore {
       cannedReplies,
       lastSyncAt: lastSyncAt ?? null,
     });
+  }
+
+  /** Shows what IndexedDB holds as soon as it is read, then connects: event stream, sync, team directory. */
+  async start(): Promise<void> {
+    await this.#localRead;
     if (this.#stopped) return;
 
     this.#reachability.subscribe((reachability) => {
@@ -201,6 +213,7 @@ export class WorkspaceStore {
   /** A conversation's messages, from IndexedDB. */
   async loadConversation(id: string): Promise<void> {
     const messages = await readConversationMessages(await this.#database(), id);
+    performance.mark('holdfast:messages-read');
     this.#set((state) => ({ messages: { ...state.messages, [id]: messages } }));
   }
 

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { ActionRegistry } from '../core/ActionRegistry.js';
-import { newActionId } from '../core/actionId.js';
 import type { ActionEnvelope } from '../core/protocol.js';
 
 /**
@@ -30,6 +29,7 @@ export type WorkspaceActionPayloads = {
   assign: z.infer<typeof assignPayload>;
 };
 export type WorkspaceActionType = keyof WorkspaceActionPayloads;
+export { createWorkspaceAction } from './createWorkspaceAction.js';
 export type WorkspaceAction = {
   [Type in WorkspaceActionType]: ActionEnvelope<Type, WorkspaceActionPayloads[Type]>;
 }[WorkspaceActionType];
@@ -40,21 +40,3 @@ export const workspaceActions = new ActionRegistry()
   .register({ type: 'reopen', payload: reopenPayload, description: 'Reopen a closed conversation.' })
   .register({ type: 'assign', payload: assignPayload, description: 'Assign the conversation to an agent, or to nobody.' });
 
-/** Builds an action the way the UI does: a fresh sortable id, the time of the click, the version seen. */
-export function createWorkspaceAction<Type extends WorkspaceActionType>(
-  type: Type,
-  conversationId: string,
-  payload: WorkspaceActionPayloads[Type],
-  options: { baseVersion?: number; now?: () => Date } = {},
-): ActionEnvelope<Type, WorkspaceActionPayloads[Type]> {
-  const createdAt = (options.now?.() ?? new Date()).toISOString();
-  const action: ActionEnvelope<Type, WorkspaceActionPayloads[Type]> = {
-    id: newActionId(),
-    type,
-    conversationId,
-    payload,
-    createdAt,
-  };
-  if (options.baseVersion !== undefined) action.baseVersion = options.baseVersion;
-  return action;
-}

@@ -2,3 +2,5 @@
 export const mediaCacheName = 'holdfast-media';
 /** Workbox's precache holds only the public app shell: it survives sign-out; every other cache is agent data. */
 export const isAgentDataCache = (name: string) => !name.startsWith('workbox-precache');
+/** The message a page posts to the service worker to wipe agent data it keeps (caches and their metadata). */
+export const wipeAgentDataMessage = 'holdfast:wipe-agent-data';

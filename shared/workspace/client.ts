@@ -9,4 +9,7 @@ export {
   type WorkspaceDatabase,
   type WorkspaceDatabaseSchema,
 } from './workspaceDatabase.js';
-export { mediaCacheName, isAgentDataCache } from './cacheNames.js';
+export { mediaCacheName, isAgentDataCache, wipeAgentDataMessage } from './cacheNames.js';
+export { createWorkspaceAction } from './createWorkspaceAction.js';
+export type { WorkspaceActionPayloads, WorkspaceActionType, WorkspaceAction } from './actions.js';
+export type * from './types.js';

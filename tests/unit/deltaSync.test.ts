@@ -1,0 +1,54 @@
+import { describe, expect, it, vi } from 'vitest';
+import { DeltaSync } from '../../shared/client.js';
+
+type Page = { cursor: string; hasMore: boolean; items: number[] };
+
+function server(total: number, pageSize: number) {
+  return async (cursor: string): Promise<Page> => {
+    const from = Number(cursor);
+    const items = Array.from({ length: Math.min(pageSize, total - from) }, (_, index) => from + index + 1);
+    const next = from + items.length;
+    return { cursor: String(next), hasMore: next < total, items };
+  };
+}
+
+describe('delta sync', () => {
+  it('pulls page after page from the stored cursor until the server has nothing more', async () => {
+    let stored = '3';
+    const applied: number[] = [];
+    const sync = new DeltaSync<Page>({
+      fetchPage: server(10, 3),
+      applyPage: async (page) => {
+        applied.push(...page.items);
+        stored = page.cursor;
+      },
+      readCursor: async () => stored,
+    });
+    expect(await sync.pull()).toEqual({ pages: 3, cursor: '10', complete: true });
+    expect(applied).toEqual([4, 5, 6, 7, 8, 9, 10]);
+  });
+
+  it('shares one pull among concurrent callers', async () => {
+    const fetchPage = vi.fn(server(5, 10));
+    const sync = new DeltaSync<Page>({ fetchPage, applyPage: async () => {}, readCursor: async () => '0' });
+    await Promise.all([sync.pull(), sync.pull(), sync.pull()]);
+    expect(fetchPage).toHaveBeenCalledTimes(1);
+  });
+
+  it('gives every request a deadline, and a failed page leaves the cursor where it was', async () => {
+    let stored = '0';
+    const sync = new DeltaSync<Page>({
+      fetchPage: (cursor, signal) =>
+        cursor === '0'
+          ? server(10, 5)(cursor)
+          : new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason))),
+      applyPage: async (page) => {
+        stored = page.cursor;
+      },
+      readCursor: async () => stored,
+      requestTimeoutMs: 50,
+    });
+    await expect(sync.pull()).rejects.toThrow();
+    expect(stored).toBe('5');
+  });
+});
