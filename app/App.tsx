@@ -25,11 +25,8 @@ export function App() {
   const agentId = session?.agent.id;
   const store = useMemo(() => {
     if (!tenantId || !agentId) return null;
-    const created = new WorkspaceStore({ api, tenantId, agentId });
-    // A cold start on a deep link: read that conversation's messages now, beside the inbox, not after the first paint.
-    const deepLinked = matchPath('/conversations/:id', window.location.pathname)?.params.id;
-    if (deepLinked) void created.loadConversation(deepLinked);
-    return created;
+    const initialConversationId = matchPath('/conversations/:id', window.location.pathname)?.params.id;
+    return new WorkspaceStore({ api, tenantId, agentId, initialConversationId });
   }, [api, tenantId, agentId]);
   useEffect(() => {
     if (!store) return;

@@ -5,31 +5,16 @@
  *
  *   npm run bench:inbox            (RUNS=10 by default)
  */
-import { existsSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { chromium } from '@playwright/test';
 import { chromiumArgs } from '../playwright.config.js';
-import { cacheDir } from '../tests/support/paths.js';
-import { runTs } from '../tests/support/runNode.js';
 import { ServerProcess } from '../tests/support/serverProcess.js';
 import { TestApi } from '../tests/support/testApi.js';
+import { prepareBenchDatabase, signInForBench } from './benchDatabase.js';
 import { median, percentile, round } from './stats.js';
-import { cpSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 
 const runs = Number(process.env.RUNS ?? 10);
 const conversations = 10_000;
 
-async function prepareDatabase(): Promise<string> {
-  const template = join(cacheDir, `bench-pglite-${conversations}`);
-  if (!existsSync(join(template, 'READY'))) {
-    await runTs('server/seedCli.ts', { DATA_DIR: template, DATABASE_URL: '', SEED_CONVERSATIONS: String(conversations), SEED_MESSAGES_PER_CONVERSATION: '2' });
-    writeFileSync(join(template, 'READY'), 'ok');
-  }
-  const copy = mkdtempSync(join(tmpdir(), 'holdfast-bench-'));
-  cpSync(template, copy, { recursive: true, filter: (source) => !source.endsWith('holdfast.lock') });
-  return copy;
-}
 
 type Measurement = { renderMs: number; switchMs: number; frameMedianMs: number; frameP95Ms: number; listNodes: number; rows: number };
 
@@ -51,9 +36,9 @@ const scrollScript = async (selector: string) => {
 };
 
 async function main() {
-  const server = await ServerProcess.start({ dataDir: await prepareDatabase() });
+  const server = await ServerProcess.start({ dataDir: await prepareBenchDatabase(conversations, 2) });
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs });
-  const signedIn = await fetch(`${server.url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'alice@example.com', password: 'holdfast' }) }).then((r) => r.json());
+  const signedIn = await signInForBench(server.url);
   const all = await new TestApi(server.url, signedIn.token).conversations('?status=open');
   const virtualized: Measurement[] = [];
   const plain: Measurement[] = [];

@@ -39,6 +39,8 @@ export type WorkspaceStoreOptions = {
   agentId: string;
   /** Deadline for each read from the server; the screen never waits on it. Default 5 s. */
   readTimeoutMs?: number;
+  /** The conversation in the URL at a cold start: read before the inbox, so a deep link renders first. */
+  initialConversationId?: string;
 };
 
 const initialState: WorkspaceState = {
@@ -64,7 +66,7 @@ export class WorkspaceStore {
   readonly #localRead: Promise<void>;
 
   constructor(options: WorkspaceStoreOptions) {
-    this.#options = { readTimeoutMs: 5000, ...options };
+    this.#options = { readTimeoutMs: 5000, initialConversationId: '', ...options };
     const { api } = options;
     this.#reachability = new ReachabilityMonitor(browserReachabilityPlatform((signal) => api.probe(signal)));
     this.#state = { ...initialState, reachability: this.#reachability.state };
@@ -74,7 +76,9 @@ export class WorkspaceStore {
       readCursor: async () => (await (await this.#database()).get('meta', 'cursor')) ?? '0',
       requestTimeoutMs: this.#options.readTimeoutMs,
     });
-    // Reading IndexedDB starts with the store, not after React's first paint: the cold-start path.
+    // Reading IndexedDB starts with the store, not after React's first paint: the cold-start path. The
+    // deep-linked conversation's small read is queued before the inbox's large one.
+    if (this.#options.initialConversationId) void this.loadConversation(this.#options.initialConversationId);
     this.#localRead = this.#readLocalData();
   }
 
@@ -114,13 +118,13 @@ export class WorkspaceStore {
       db.get('meta', 'lastSyncAt'),
     ]);
     performance.mark('holdfast:local-data-read');
-    this.#set({
+    this.#set((state) => ({
       loaded: conversations.length > 0,
-      conversations: Object.fromEntries(conversations.map((conversation) => [conversation.id, conversation])),
+      conversations: mergeConversations(state.conversations, conversations),
       agents: sortAgents(agents),
       cannedReplies,
       lastSyncAt: lastSyncAt ?? null,
-    });
+    }));
   }
 
   /** Shows what IndexedDB holds as soon as it is read, then connects: event stream, sync, team directory. */
@@ -210,11 +214,18 @@ export class WorkspaceStore {
     });
   }
 
-  /** A conversation's messages, from IndexedDB. */
+  /**
+   * A conversation and its messages, from IndexedDB. Reads its own record too, so a deep link renders
+   * without waiting for the whole inbox to be read.
+   */
   async loadConversation(id: string): Promise<void> {
-    const messages = await readConversationMessages(await this.#database(), id);
+    const db = await this.#database();
+    const [conversation, messages] = await Promise.all([db.get('conversations', id), readConversationMessages(db, id)]);
     performance.mark('holdfast:messages-read');
-    this.#set((state) => ({ messages: { ...state.messages, [id]: messages } }));
+    this.#set((state) => ({
+      messages: { ...state.messages, [id]: messages },
+      conversations: conversation ? mergeConversations(state.conversations, [conversation]) : state.conversations,
+    }));
   }
 
   /** Sends one action for the conversation, carrying the version the agent saw. */

@@ -18,5 +18,8 @@ export function filterConversations(all: Readonly<Record<string, Conversation>>,
       (conversation) =>
         !query || conversation.customerName.toLowerCase().includes(query) || conversation.customerEmail.toLowerCase().includes(query),
     )
-    .sort((a, b) => b.lastMessageAt.localeCompare(a.lastMessageAt) || a.id.localeCompare(b.id));
+    // ISO-8601 UTC strings order as their times; plain comparison is far cheaper than localeCompare on 10,000 rows.
+    .sort((a, b) => compare(b.lastMessageAt, a.lastMessageAt) || compare(a.id, b.id));
 }
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

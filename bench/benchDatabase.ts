@@ -1,0 +1,37 @@
+import { cpSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { SignedIn } from '../app/api/ApiClient.js';
+import { cacheDir } from '../tests/support/paths.js';
+import { runTs } from '../tests/support/runNode.js';
+
+/**
+ * A private copy of a seeded PGlite directory for a benchmark: the seed (minutes for 100,000 messages) is
+ * made once per size and kept in .cache/.
+ */
+export async function prepareBenchDatabase(conversations: number, messagesPerConversation: number): Promise<string> {
+  const template = join(cacheDir, `bench-pglite-${conversations}x${messagesPerConversation}`);
+  if (!existsSync(join(template, 'READY'))) {
+    await runTs('server/seedCli.ts', {
+      DATA_DIR: template,
+      DATABASE_URL: '',
+      SEED_CONVERSATIONS: String(conversations),
+      SEED_MESSAGES_PER_CONVERSATION: String(messagesPerConversation),
+    });
+    writeFileSync(join(template, 'READY'), 'ok');
+  }
+  const copy = mkdtempSync(join(tmpdir(), 'holdfast-bench-'));
+  cpSync(template, copy, { recursive: true, filter: (source) => !source.endsWith('holdfast.lock') });
+  return copy;
+}
+
+/** Signs in through the API: the session object the app keeps in localStorage. */
+export async function signInForBench(baseUrl: string, email = 'alice@example.com'): Promise<SignedIn> {
+  const response = await fetch(`${baseUrl}/api/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: 'holdfast' }),
+  });
+  if (!response.ok) throw new Error(`sign-in failed: ${response.status}`);
+  return (await response.json()) as SignedIn;
+}
