@@ -1,8 +1,9 @@
-import { useEffect, useRef, useState, type RefObject } from 'react';
+import { memo, useEffect, useRef, useState, type RefObject } from 'react';
 import type { Attachment } from '../../shared/workspace/index.js';
 import type { Agent, Message } from '../../shared/workspace/index.js';
 import { useWorkspace, useWorkspaceStore } from '../state/useWorkspace.js';
 import { Composer } from './Composer.js';
+import { formatDateTime } from './formatTime.js';
 
 const noMessages: readonly Message[] = [];
 
@@ -87,11 +88,12 @@ function AssignControl({ agents, me, value, onChange }: { agents: readonly Agent
   );
 }
 
-function MessageItem({ message }: { message: Message }) {
+/** Memoised: a message never changes, so a new one arriving re-renders one row, not five hundred. */
+const MessageItem = memo(function MessageItem({ message }: { message: Message }) {
   return (
     <li className={`message message-${message.authorKind}`}>
       <p className="message-meta">
-        <strong>{message.authorName}</strong> <time dateTime={message.createdAt}>{new Date(message.createdAt).toLocaleString()}</time>
+        <strong>{message.authorName}</strong> <time dateTime={message.createdAt}>{formatDateTime(message.createdAt)}</time>
       </p>
       <p className="message-body">{message.body}</p>
       {message.attachments.map((attachment) => (
@@ -99,7 +101,7 @@ function MessageItem({ message }: { message: Message }) {
       ))}
     </li>
   );
-}
+});
 
 /** An image never loaded while online cannot show offline: say so plainly instead of a broken image. */
 function AttachmentImage({ attachment }: { attachment: Attachment }) {

@@ -3,6 +3,7 @@ import { useEffect, useRef, type RefObject } from 'react';
 import { Link } from 'react-router';
 import type { Agent, Conversation } from '../../shared/workspace/index.js';
 import type { InboxFilter } from '../state/filterConversations.js';
+import { formatShort } from './formatTime.js';
 
 type Props = {
   conversations: Conversation[];
@@ -87,10 +88,4 @@ export function InboxPane({ conversations, agents, selectedId, filter, onFilter,
       </div>
     </nav>
   );
-}
-
-function formatShort(iso: string): string {
-  const date = new Date(iso);
-  const sameDay = date.toDateString() === new Date().toDateString();
-  return sameDay ? date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : date.toLocaleDateString([], { month: 'short', day: 'numeric' });
 }
