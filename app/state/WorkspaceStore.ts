@@ -22,7 +22,6 @@ export type Notice = { kind: 'error' | 'conflict' | 'info'; text: string };
 export type WorkspaceState = {
   /** The inbox has something to show: local data was read, or a first sync brought some. */
   loaded: boolean;
-  live: boolean;
   reachability: Reachability;
   syncing: boolean;
   lastSyncAt: string | null;
@@ -44,7 +43,7 @@ export type WorkspaceStoreOptions = {
 };
 
 const initialState: WorkspaceState = {
-  loaded: false, live: false, reachability: 'online', syncing: false, lastSyncAt: null,
+  loaded: false, reachability: 'online', syncing: false, lastSyncAt: null,
   conversations: {}, messages: {}, agents: [], cannedReplies: [], notice: null,
 };
 
@@ -140,9 +139,9 @@ export class WorkspaceStore {
     this.#closeStream = readEventStream({
       url: (lastEventId) => `/api/events${lastEventId ? `?cursor=${lastEventId}` : ''}`,
       token: () => this.api.getToken(),
-      onStatus: (live) => {
-        this.#set({ live });
-        if (live) this.#reachability.reportSuccess();
+      // A connected stream proves the server is reachable; a broken one is retried by the stream itself.
+      onStatus: (connected) => {
+        if (connected) this.#reachability.reportSuccess();
       },
       onEvent: (event) => {
         // The stream's own cursor starts "now"; a pull catches up from the stored cursor first.
