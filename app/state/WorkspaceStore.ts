@@ -2,7 +2,6 @@ import type { ActionResult } from '../../shared/index.js';
 import { DeltaSync, ReachabilityMonitor, type Reachability } from '../../shared/client.js';
 import {
   createWorkspaceAction,
-  openWorkspaceDatabase,
   readConversationMessages,
   type Agent,
   type CannedReply,
@@ -16,6 +15,7 @@ import {
 import { ApiRequestError, type ApiClient, type SyncPage } from '../api/ApiClient.js';
 import { readEventStream } from '../api/readEventStream.js';
 import { browserReachabilityPlatform } from './browserPlatform.js';
+import { openWorkspaceDatabaseOnce } from './preopenDatabase.js';
 
 export type Notice = { kind: 'error' | 'conflict' | 'info'; text: string };
 
@@ -63,6 +63,7 @@ export class WorkspaceStore {
   #closeStream: (() => void) | undefined;
   #stopped = false;
   readonly #localRead: Promise<void>;
+  readonly #loading = new Map<string, Promise<void>>();
 
   constructor(options: WorkspaceStoreOptions) {
     this.#options = { readTimeoutMs: 5000, initialConversationId: '', ...options };
@@ -77,7 +78,7 @@ export class WorkspaceStore {
     });
     // Reading IndexedDB starts with the store, not after React's first paint: the cold-start path. The
     // deep-linked conversation's small read is queued before the inbox's large one.
-    if (this.#options.initialConversationId) void this.loadConversation(this.#options.initialConversationId);
+    if (this.#options.initialConversationId) void this.ensureConversation(this.#options.initialConversationId);
     this.#localRead = this.#readLocalData();
   }
 
@@ -100,7 +101,7 @@ export class WorkspaceStore {
   }
 
   #database(): Promise<WorkspaceDatabase> {
-    this.#db ??= openWorkspaceDatabase(this.#options.tenantId, this.#options.agentId, () => {
+    this.#db ??= openWorkspaceDatabaseOnce(this.#options.tenantId, this.#options.agentId, () => {
       this.#db = undefined;
     });
     return this.#db;
@@ -214,10 +215,24 @@ export class WorkspaceStore {
   }
 
   /**
+   * Loads a conversation unless it is loaded or loading already. Once loaded, every sync page keeps its
+   * messages current, so opening it again needs no read.
+   */
+  ensureConversation(id: string): Promise<void> {
+    if (this.#state.messages[id]) return Promise.resolve();
+    let loading = this.#loading.get(id);
+    if (!loading) {
+      loading = this.#loadConversation(id).finally(() => this.#loading.delete(id));
+      this.#loading.set(id, loading);
+    }
+    return loading;
+  }
+
+  /**
    * A conversation and its messages, from IndexedDB. Reads its own record too, so a deep link renders
    * without waiting for the whole inbox to be read.
    */
-  async loadConversation(id: string): Promise<void> {
+  async #loadConversation(id: string): Promise<void> {
     const db = await this.#database();
     const [conversation, messages] = await Promise.all([db.get('conversations', id), readConversationMessages(db, id)]);
     performance.mark('holdfast:messages-read');

@@ -17,7 +17,7 @@ export function ConversationPane({ id, me, composerRef }: { id: string; me: Agen
 
   const listRef = useRef<HTMLOListElement>(null);
   useEffect(() => {
-    void store.loadConversation(id);
+    void store.ensureConversation(id);
   }, [store, id]);
   // Show the newest message, on open and whenever one arrives.
   const messageCount = messages?.length ?? 0;

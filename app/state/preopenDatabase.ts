@@ -1,0 +1,33 @@
+import { openWorkspaceDatabase, type WorkspaceDatabase } from '../../shared/workspace/client.js';
+import type { SignedIn } from '../api/ApiClient.js';
+
+/**
+ * Cold start: the first IndexedDB open in a page costs 100–200 ms here. Starting it from main.tsx, before
+ * React renders, overlaps that with rendering; the store then takes the connection already opening.
+ */
+let early: { key: string; db: Promise<WorkspaceDatabase>; onVersionChange: () => void } | undefined;
+
+const keyOf = (tenantId: string, agentId: string) => `${tenantId}:${agentId}`;
+
+export function preopenWorkspaceDatabase(session: SignedIn | null): void {
+  if (!session) return;
+  const entry = {
+    key: keyOf(session.tenant.id, session.agent.id),
+    onVersionChange: () => {},
+    db: undefined as unknown as Promise<WorkspaceDatabase>,
+  };
+  entry.db = openWorkspaceDatabase(session.tenant.id, session.agent.id, () => entry.onVersionChange());
+  entry.db.catch(() => undefined);
+  early = entry;
+}
+
+/** The pre-opened connection for this agent, once; otherwise a new one. */
+export function openWorkspaceDatabaseOnce(tenantId: string, agentId: string, onVersionChange: () => void): Promise<WorkspaceDatabase> {
+  if (early && early.key === keyOf(tenantId, agentId)) {
+    const taken = early;
+    early = undefined;
+    taken.onVersionChange = onVersionChange;
+    return taken.db;
+  }
+  return openWorkspaceDatabase(tenantId, agentId, onVersionChange);
+}
