@@ -8,3 +8,4 @@ export {
   type ReachabilityOptions,
   type ReachabilityPlatform,
 } from './connectivity/ReachabilityMonitor.js';
+export { fullJitterDelay, type BackoffOptions } from './policy/backoff.js';

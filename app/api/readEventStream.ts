@@ -1,11 +1,12 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import { fullJitterDelay } from '../../shared/client.js';
 
 export type EventStreamOptions = {
   url: (lastEventId: string | undefined) => string;
   token: () => string | null;
   onEvent: (event: EventSourceMessage) => void;
   onStatus?: (connected: boolean) => void;
-  /** Reconnect backoff: first delay, doubling up to the cap, with full jitter. */
+  /** Reconnect backoff (shared/policy/backoff.ts): first delay, doubling up to the cap, with full jitter. */
   initialRetryMs?: number;
   maxRetryMs?: number;
 };
@@ -51,8 +52,8 @@ export function readEventStream(options: EventStreamOptions): () => void {
       }
       options.onStatus?.(false);
       if (stopped) return;
-      const ceiling = Math.min(maxRetryMs, initialRetryMs * 2 ** attempt++);
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
+      const delay = fullJitterDelay(attempt++, { initialDelayMs: initialRetryMs, maxDelayMs: maxRetryMs });
+      await new Promise((resolve) => setTimeout(resolve, delay));
     }
   };
   void connect();

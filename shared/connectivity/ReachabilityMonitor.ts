@@ -1,3 +1,5 @@
+import { fullJitterDelay } from '../policy/backoff.js';
+
 /**
  * Whether the server can be reached — which `navigator.onLine` cannot tell (Wi-Fi without internet, a
  * stopped server, a dead proxy). The platform is injected, so tests drive it with fake timers.
@@ -102,8 +104,7 @@ export class ReachabilityMonitor {
   /** The delay before the next probe: full jitter over an exponentially growing, capped ceiling. */
   nextProbeDelayMs(): number {
     const { initialProbeDelayMs, maxProbeDelayMs } = this.#options;
-    const ceiling = Math.min(maxProbeDelayMs, initialProbeDelayMs * 2 ** Math.max(0, this.#failures - 1));
-    return Math.max(initialProbeDelayMs / 4, this.#platform.random() * ceiling);
+    return fullJitterDelay(this.#failures - 1, { initialDelayMs: initialProbeDelayMs, maxDelayMs: maxProbeDelayMs }, this.#platform.random);
   }
 
   #scheduleProbe(): void {
