@@ -144,10 +144,11 @@ export class WorkspaceStore {
       onStatus: (connected) => {
         if (connected) this.#reachability.reportSuccess();
       },
+      // Each event prompts a pull from the stored cursor rather than being applied as it comes: the stream
+      // starts "now", so its pages can run ahead of a catch-up pull, and writing their cursor would skip
+      // the changes in between if that pull then failed.
       onEvent: (event) => {
-        // The stream's own cursor starts "now"; a pull catches up from the stored cursor first.
-        if (event.event === 'ready') void this.syncNow();
-        if (event.event === 'change') void this.#applyPage(JSON.parse(event.data) as SyncPage);
+        if (event.event === 'ready' || event.event === 'change') void this.syncNow();
       },
     });
     void this.#refreshDirectory();

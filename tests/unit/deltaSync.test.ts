@@ -28,11 +28,38 @@ describe('delta sync', () => {
     expect(applied).toEqual([4, 5, 6, 7, 8, 9, 10]);
   });
 
-  it('shares one pull among concurrent callers', async () => {
+  it('callers during a pull share one follow-up pull, not one each', async () => {
     const fetchPage = vi.fn(server(5, 10));
     const sync = new DeltaSync<Page>({ fetchPage, applyPage: async () => {}, readCursor: async () => '0' });
-    await Promise.all([sync.pull(), sync.pull(), sync.pull()]);
-    expect(fetchPage).toHaveBeenCalledTimes(1);
+    await Promise.all([sync.pull(), sync.pull(), sync.pull(), sync.pull()]);
+    expect(fetchPage).toHaveBeenCalledTimes(2);
+  });
+
+  it('a change committed while a pull runs is fetched by the follow-up pull', async () => {
+    let total = 5;
+    let stored = '0';
+    const applied: number[] = [];
+    let releaseFirst!: () => void;
+    const firstPageHeld = new Promise<void>((resolve) => (releaseFirst = resolve));
+    const sync = new DeltaSync<Page>({
+      fetchPage: async (cursor) => {
+        const page = await server(total, 10)(cursor);
+        if (cursor === '0') await firstPageHeld;
+        return page;
+      },
+      applyPage: async (page) => {
+        applied.push(...page.items);
+        stored = page.cursor;
+      },
+      readCursor: async () => stored,
+    });
+    const first = sync.pull();
+    total = 7; // committed after the running pull read its page: the event for it asks for another pull
+    const second = sync.pull();
+    releaseFirst();
+    await Promise.all([first, second]);
+    expect(applied).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(stored).toBe('7');
   });
 
   it('gives every request a deadline, and a failed page leaves the cursor where it was', async () => {
