@@ -1,18 +1,16 @@
-import { openWorkspaceDatabase, type WorkspaceDatabase } from '../../shared/workspace/client.js';
+import { openWorkspaceDatabase, workspaceDatabaseName, type WorkspaceDatabase } from '../../shared/workspace/client.js';
 import type { SignedIn } from '../api/ApiClient.js';
 
 /**
  * Cold start: the first IndexedDB open in a page costs 100–200 ms here. Starting it from main.tsx, before
  * React renders, overlaps that with rendering; the store then takes the connection already opening.
  */
-let early: { key: string; db: Promise<WorkspaceDatabase>; onVersionChange: () => void } | undefined;
-
-const keyOf = (tenantId: string, agentId: string) => `${tenantId}:${agentId}`;
+let early: { name: string; db: Promise<WorkspaceDatabase>; onVersionChange: () => void } | undefined;
 
 export function preopenWorkspaceDatabase(session: SignedIn | null): void {
   if (!session) return;
   const entry = {
-    key: keyOf(session.tenant.id, session.agent.id),
+    name: workspaceDatabaseName(session.tenant.id, session.agent.id),
     onVersionChange: () => {},
     db: undefined as unknown as Promise<WorkspaceDatabase>,
   };
@@ -23,7 +21,7 @@ export function preopenWorkspaceDatabase(session: SignedIn | null): void {
 
 /** The pre-opened connection for this agent, once; otherwise a new one. */
 export function openWorkspaceDatabaseOnce(tenantId: string, agentId: string, onVersionChange: () => void): Promise<WorkspaceDatabase> {
-  if (early && early.key === keyOf(tenantId, agentId)) {
+  if (early && early.name === workspaceDatabaseName(tenantId, agentId)) {
     const taken = early;
     early = undefined;
     taken.onVersionChange = onVersionChange;
