@@ -1,4 +1,4 @@
-import type { ActionEnvelope, ActionRegistry, ActionResult } from '../../shared/index.js';
+import type { ActionEnvelope, ActionResult } from '../../shared/index.js';
 import type { Database, Executor } from '../db/Database.js';
 
 /** Who acts: taken from the verified session, never from the request body. */
@@ -9,9 +9,15 @@ export type HandlerOutcome<State> =
   | { status: 'rejected'; code: string; message: string }
   | { status: 'conflict'; code: string; message: string; state: State };
 
-/** The server side of one registered action type: how it changes the database. */
-export interface ActionHandler<State> {
-  apply(tx: Executor, action: ActionEnvelope, actor: ActorContext): Promise<HandlerOutcome<State>>;
+/**
+ * The server side of an app's actions: how a run of new actions changes the database. It gets the
+ * actions in the order they must take effect, all by one actor, none seen before, and answers one outcome
+ * per action, in order. It must write nothing for an action it rejects or finds in conflict — plan in
+ * memory, then write the applied ones in bulk — which is also what makes a batch of 500 cost a handful of
+ * statements instead of a few thousand.
+ */
+export interface BatchApplier<State> {
+  applyAll(tx: Executor, actions: readonly ActionEnvelope[], actor: ActorContext): Promise<HandlerOutcome<State>[]>;
 }
 
 /** Which target ids exist in a tenant: anything else is refused before a single action is applied. */
@@ -19,10 +25,9 @@ export type TargetLookup = (db: Database, tenantId: string, ids: readonly string
 
 export type ActionEngineOptions<State> = {
   db: Database;
-  registry: ActionRegistry;
-  handlers: Record<string, ActionHandler<State>>;
+  applier: BatchApplier<State>;
   existingTargets: TargetLookup;
-  /** Called once per batch that changed anything, after the commits. */
+  /** Called once per batch that changed anything, after the commit. */
   onChange?: (tenantId: string) => void;
 };
 
@@ -32,19 +37,17 @@ export class MissingTargetsError extends Error {
   }
 }
 
-class RollBack<State> {
-  constructor(readonly outcome: Exclude<HandlerOutcome<State>, { status: 'applied' }>) {}
-}
-
 /**
- * Applies batches of actions at most once each. Generic: what an action does is its handler's business;
+ * Applies batches of actions at most once each. Generic: what an action does is its applier's business;
  * the engine owns idempotency, order, isolation and atomicity.
  *
- * - At most once: each action's transaction first inserts its id into `applied_actions`; the primary key
- *   makes a second arrival — same process or another, now or next week — a `duplicate` with no effect.
- * - Order: actions run one after another in the order given, so a target's actions apply as authored.
- * - Atomicity: an action's effects and its id commit together or not at all; a rejected or conflicting
- *   action rolls back, leaves no trace and does not stop the rest of the batch.
+ * - At most once: every id of the batch is inserted into `applied_actions` first; the primary key makes a
+ *   second arrival — same process or another, same batch or next week — a `duplicate` with no effect.
+ * - Order: the applier gets the new actions in the order given, so a target's actions apply as authored.
+ * - Atomicity: a batch is one transaction. A rejected or conflicting action's id is removed again, so it
+ *   leaves no trace and may be sent again later; a crash mid-batch commits nothing of it, and the client's
+ *   retry applies it whole. (One transaction and set-based writes per batch rather than a transaction per
+ *   action: see "Server apply path" in bench/RESULTS.md.)
  * - A per-tenant advisory lock serialises writers of one tenant, so `change_seq` values become visible
  *   in order and a delta-sync cursor never skips a change committed late.
  */
@@ -52,44 +55,60 @@ export class ActionEngine<State> {
   readonly #options: ActionEngineOptions<State>;
 
   constructor(options: ActionEngineOptions<State>) {
-    for (const type of options.registry.types) {
-      if (!options.handlers[type]) throw new Error(`No server handler for action type "${type}".`);
-    }
     this.#options = options;
   }
 
   async applyBatch(actor: ActorContext, actions: readonly ActionEnvelope[]): Promise<ActionResult<State>[]> {
-    const { db, existingTargets, onChange } = this.#options;
+    const { db, existingTargets, onChange, applier } = this.#options;
     const targetIds = [...new Set(actions.map((action) => action.conversationId))];
     const found = await existingTargets(db, actor.tenantId, targetIds);
     const missing = targetIds.filter((id) => !found.has(id));
     if (missing.length > 0) throw new MissingTargetsError(missing);
 
-    const results: ActionResult<State>[] = [];
-    for (const action of actions) results.push(await this.#applyOne(actor, action));
+    const results = await db.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [actor.tenantId]);
+      const recorded = await recordIds(tx, actor, actions);
+      const fresh: ActionEnvelope[] = [];
+      const seen = new Set<string>();
+      for (const action of actions) {
+        if (recorded.has(action.id) && !seen.has(action.id)) fresh.push(action);
+        seen.add(action.id);
+      }
+      const outcomes = fresh.length > 0 ? await applier.applyAll(tx, fresh, actor) : [];
+      if (outcomes.length !== fresh.length) throw new Error(`The applier answered ${outcomes.length} outcomes for ${fresh.length} actions.`);
+      const byId = new Map(fresh.map((action, index) => [action.id, outcomes[index]!]));
+      const undone = fresh.filter((action) => byId.get(action.id)!.status !== 'applied').map((action) => action.id);
+      if (undone.length > 0) await tx.query('DELETE FROM applied_actions WHERE id = ANY($1::uuid[])', [undone]);
+      const answered = new Set<string>();
+      return actions.map((action): ActionResult<State> => {
+        const outcome = byId.get(action.id);
+        if (!outcome || answered.has(action.id)) return { id: action.id, status: 'duplicate' };
+        answered.add(action.id);
+        return { id: action.id, ...outcome };
+      });
+    });
     if (results.some((result) => result.status === 'applied' && !result.noop)) onChange?.(actor.tenantId);
     return results;
   }
+}
 
-  async #applyOne(actor: ActorContext, action: ActionEnvelope): Promise<ActionResult<State>> {
-    const handler = this.#options.handlers[action.type]!;
-    try {
-      return await this.#options.db.transaction(async (tx) => {
-        await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [actor.tenantId]);
-        const inserted = await tx.query(
-          `INSERT INTO applied_actions (id, tenant_id, agent_id, conversation_id, type, payload, client_created_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7)
-           ON CONFLICT (id) DO NOTHING RETURNING id`,
-          [action.id, actor.tenantId, actor.agentId, action.conversationId, action.type, JSON.stringify(action.payload), action.createdAt],
-        );
-        if (inserted.rows.length === 0) return { id: action.id, status: 'duplicate' as const };
-        const outcome = await handler.apply(tx, action, actor);
-        if (outcome.status !== 'applied') throw new RollBack(outcome);
-        return { id: action.id, ...outcome };
-      });
-    } catch (error) {
-      if (error instanceof RollBack) return { id: action.id, ...(error.outcome as RollBack<State>['outcome']) };
-      throw error;
-    }
-  }
+/** Inserts every id of the batch in one statement; answers the ids that were new. */
+async function recordIds(tx: Executor, actor: ActorContext, actions: readonly ActionEnvelope[]): Promise<Set<string>> {
+  const { rows } = await tx.query<{ id: string }>(
+    `INSERT INTO applied_actions (id, tenant_id, agent_id, conversation_id, type, payload, client_created_at)
+     SELECT id, $1, $2, conversation_id, type, payload::jsonb, client_created_at
+     FROM unnest($3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::timestamptz[])
+       AS batch(id, conversation_id, type, payload, client_created_at)
+     ON CONFLICT (id) DO NOTHING RETURNING id`,
+    [
+      actor.tenantId,
+      actor.agentId,
+      actions.map((action) => action.id),
+      actions.map((action) => action.conversationId),
+      actions.map((action) => action.type),
+      actions.map((action) => JSON.stringify(action.payload)),
+      actions.map((action) => action.createdAt),
+    ],
+  );
+  return new Set(rows.map((row) => row.id));
 }

@@ -7,7 +7,7 @@ import { workspaceActions } from '../../shared/workspace/index.js';
 import { ActionEngine } from '../actions/ActionEngine.js';
 import type { Database } from '../db/Database.js';
 import { ChangeFeed } from '../workspace/ChangeFeed.js';
-import { conversationHandlers, existingConversations } from '../workspace/conversationHandlers.js';
+import { conversationApplier, existingConversations } from '../workspace/conversationApplier.js';
 import { MediaSigner } from '../workspace/MediaSigner.js';
 import { ApiError } from './ApiError.js';
 import { authenticate } from './authenticate.js';
@@ -50,8 +50,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     signer: new MediaSigner(key.rows[0]!.value),
     engine: new ActionEngine({
       db,
-      registry: workspaceActions,
-      handlers: conversationHandlers,
+      applier: conversationApplier,
       existingTargets: existingConversations,
       onChange: (tenantId) => feed.notify(tenantId),
     }),

@@ -123,6 +123,20 @@ describe.each(backendKinds)('the action protocol on %s', (kind) => {
     expect(again!.status).toBe('applied');
   });
 
+  it('an id repeated within one batch applies once, and later actions see the state earlier ones left', async () => {
+    const target = open[7]!;
+    const reply = createWorkspaceAction('send', target.id, { text: 'said once' });
+    const close = createWorkspaceAction('close', target.id, {}, { baseVersion: target.version });
+    const closeAgain = createWorkspaceAction('close', target.id, {}, { baseVersion: target.version });
+    const results = await post(alice, [reply, reply, close, closeAgain]);
+    expect(results.map((result) => result.status)).toEqual(['applied', 'duplicate', 'applied', 'applied']);
+    expect(results[2]).toMatchObject({ state: { status: 'closed', version: target.version + 2 } });
+    expect(results[3]).toMatchObject({ noop: true, state: { status: 'closed', version: target.version + 2 } });
+    const { conversation, messages } = await alice.conversation(target.id);
+    expect(messages.filter((message) => message.body === 'said once')).toHaveLength(1);
+    expect(conversation).toMatchObject({ version: target.version + 2, messageCount: target.messageCount + 1, lastMessagePreview: 'said once' });
+  });
+
   it('the same batch posted concurrently is applied once', async () => {
     const target = open[6]!;
     const batch = Array.from({ length: 20 }, (_, index) => createWorkspaceAction('send', target.id, { text: `concurrent ${index}` }));
