@@ -9,3 +9,4 @@ export {
   type ReachabilityPlatform,
 } from './connectivity/ReachabilityMonitor.js';
 export { fullJitterDelay, type BackoffOptions } from './policy/backoff.js';
+export * from './outbox/index.js';

@@ -13,3 +13,5 @@ export { mediaCacheName, isAgentDataCache, wipeAgentDataMessage } from './cacheN
 export { createWorkspaceAction } from './createWorkspaceAction.js';
 export type { WorkspaceActionPayloads, WorkspaceActionType, WorkspaceAction } from './actions.js';
 export type * from './types.js';
+export { compactWorkspaceActions } from './compactionRule.js';
+export { conversationWithPending, messagesWithPending, type ConversationView, type PendingMessage } from './optimisticView.js';

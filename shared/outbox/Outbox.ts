@@ -1,0 +1,198 @@
+import type { ActionEnvelope, ActionResult } from '../core/protocol.js';
+import { compactPending, type CompactionRule } from './compactPending.js';
+import type { OutboxDatabase } from './outboxDatabase.js';
+import type { FailedAction, OutboxEntry, OutboxHealth, PauseReason, ReplayStats } from './outboxTypes.js';
+import { planBatch, type BatchLimits, type BatchPlan } from './planBatch.js';
+
+export type EnqueueOptions = {
+  /** Hold the action this long before it may be sent, so it can still be taken back (undo). */
+  holdMs?: number;
+  dependsOn?: string[];
+};
+
+export type OutboxOptions = {
+  db: OutboxDatabase;
+  /** Called after every change this outbox commits: tell other tabs and the replayer (BroadcastChannel). */
+  onChange?: () => void;
+  now?: () => number;
+};
+
+/**
+ * The queue of actions not yet confirmed by the server, in IndexedDB (`idb`). Written before the UI shows
+ * an action — `enqueue` resolves once the transaction has committed — so an action on screen survives a
+ * closed tab, a crashed browser or a new service worker. Several tabs share one outbox: IndexedDB
+ * serialises their writes and the key generator keeps the order of their actions.
+ *
+ * Hand-written: workbox-background-sync's Queue stores whole Requests (headers included, so the token
+ * would be stored), sends them one at a time and deletes one on any HTTP answer, 503 included; it has
+ * no batches, no per-target order and no dead letters.
+ */
+export class Outbox {
+  readonly #db: OutboxDatabase;
+  readonly #onChange: () => void;
+  readonly #now: () => number;
+
+  constructor(options: OutboxOptions) {
+    this.#db = options.db;
+    this.#onChange = options.onChange ?? (() => {});
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** Appends `action`; resolves when it is durably stored. An id already queued is a no-op. */
+  async enqueue(action: ActionEnvelope, options: EnqueueOptions = {}): Promise<OutboxEntry> {
+    const queuedAt = this.#now();
+    const entry: Omit<OutboxEntry, 'seq'> = { action, queuedAt, attempts: 0 };
+    if (options.holdMs) entry.holdUntil = queuedAt + options.holdMs;
+    if (options.dependsOn?.length) entry.dependsOn = options.dependsOn;
+    const tx = this.#db.transaction('pending', 'readwrite');
+    const existing = await tx.store.index('byActionId').get(action.id);
+    const seq = existing ? existing.seq : await tx.store.add(entry as OutboxEntry);
+    await tx.done;
+    if (!existing) this.#onChange();
+    return existing ?? { ...entry, seq };
+  }
+
+  /** Takes back an action still inside its undo window; false when it may already be on its way. */
+  async cancel(actionId: string): Promise<boolean> {
+    const tx = this.#db.transaction('pending', 'readwrite');
+    const entry = await tx.store.index('byActionId').get(actionId);
+    const cancellable = !!entry && entry.holdUntil !== undefined && entry.holdUntil > this.#now();
+    if (cancellable) await tx.store.delete(entry.seq);
+    await tx.done;
+    if (cancellable) this.#onChange();
+    return cancellable;
+  }
+
+  /** Ends the undo window now, so the action goes with the next batch. */
+  async release(actionId: string): Promise<void> {
+    const tx = this.#db.transaction('pending', 'readwrite');
+    const entry = await tx.store.index('byActionId').get(actionId);
+    if (entry?.holdUntil !== undefined) {
+      delete entry.holdUntil;
+      await tx.store.put(entry);
+    }
+    await tx.done;
+    this.#onChange();
+  }
+
+  pending(): Promise<OutboxEntry[]> {
+    return this.#db.getAll('pending');
+  }
+
+  async failed(): Promise<FailedAction[]> {
+    const failed = await this.#db.getAll('failed');
+    return failed.sort((a, b) => a.failedAt - b.failedAt);
+  }
+
+  /**
+   * Puts a failed action back in the queue — as it was, or as `replacement` (e.g. re-issued against the
+   * state the agent has now seen). It goes behind what is queued now.
+   */
+  async retry(actionId: string, replacement?: ActionEnvelope): Promise<void> {
+    const tx = this.#db.transaction(['failed', 'pending'], 'readwrite');
+    const failed = await tx.objectStore('failed').get(actionId);
+    if (failed) {
+      await tx.objectStore('failed').delete(actionId);
+      const action = replacement ?? failed.action;
+      const clash = await tx.objectStore('pending').index('byActionId').get(action.id);
+      if (!clash) await tx.objectStore('pending').add({ action, queuedAt: this.#now(), attempts: 0 } as OutboxEntry);
+    }
+    await tx.done;
+    this.#onChange();
+  }
+
+  /** Drops a failed action for good: the agent has seen it and decided. */
+  async discard(actionId: string): Promise<void> {
+    await this.#db.delete('failed', actionId);
+    this.#onChange();
+  }
+
+  async paused(): Promise<PauseReason | null> {
+    return ((await this.#db.get('meta', 'paused')) as PauseReason | undefined) ?? null;
+  }
+
+  async setPaused(reason: PauseReason | null): Promise<void> {
+    if (reason) await this.#db.put('meta', reason, 'paused');
+    else await this.#db.delete('meta', 'paused');
+    this.#onChange();
+  }
+
+  async health(): Promise<OutboxHealth> {
+    const tx = this.#db.transaction(['pending', 'failed', 'meta']);
+    const [pending, oldest, failed, paused, lastReplay] = await Promise.all([
+      tx.objectStore('pending').count(),
+      tx.objectStore('pending').openCursor(),
+      tx.objectStore('failed').count(),
+      tx.objectStore('meta').get('paused'),
+      tx.objectStore('meta').get('lastReplay'),
+    ]);
+    await tx.done;
+    return {
+      pending,
+      oldestPendingAgeMs: oldest ? Math.max(0, this.#now() - oldest.value.queuedAt) : 0,
+      failed,
+      paused: (paused as PauseReason | undefined) ?? null,
+      lastReplay: (lastReplay as ReplayStats | undefined) ?? null,
+    };
+  }
+
+  // The replayer's side.
+
+  /** Deletes what `rule` makes superfluous, then plans the next batch; one transaction, so no tab races it. */
+  async nextBatch(limits: BatchLimits, rule?: CompactionRule): Promise<BatchPlan & { compacted: number; remaining: number }> {
+    const now = this.#now();
+    const tx = this.#db.transaction('pending', 'readwrite');
+    let entries = await tx.store.getAll();
+    const dropped = rule ? compactPending(entries, rule, now) : [];
+    if (dropped.length > 0) {
+      const gone = new Set(dropped.map((entry) => entry.seq));
+      await Promise.all(dropped.map((entry) => tx.store.delete(entry.seq)));
+      entries = entries.filter((entry) => !gone.has(entry.seq));
+    }
+    await tx.done;
+    if (dropped.length > 0) this.#onChange();
+    return { ...planBatch(entries, now, limits), compacted: dropped.length, remaining: entries.length };
+  }
+
+  /**
+   * Records the server's answers: applied and duplicate actions leave the queue; rejected and conflicting
+   * ones move to the failed list, with the reason, in the same transaction.
+   */
+  async settle(entries: readonly OutboxEntry[], results: readonly ActionResult[]): Promise<void> {
+    const bySeq = new Map(entries.map((entry) => [entry.action.id, entry]));
+    const now = this.#now();
+    const tx = this.#db.transaction(['pending', 'failed'], 'readwrite');
+    const writes: Promise<unknown>[] = [];
+    for (const result of results) {
+      const entry = bySeq.get(result.id);
+      if (!entry) continue;
+      writes.push(tx.objectStore('pending').delete(entry.seq));
+      if (result.status === 'rejected' || result.status === 'conflict') {
+        const failed: FailedAction = { action: entry.action, kind: result.status, code: result.code, message: result.message, queuedAt: entry.queuedAt, failedAt: now };
+        if (result.status === 'conflict') failed.state = result.state;
+        writes.push(tx.objectStore('failed').put(failed));
+      }
+    }
+    await Promise.all(writes);
+    await tx.done;
+    this.#onChange();
+  }
+
+  /** An action whose request the server refuses outright (a 4xx for it alone): a dead letter. */
+  async deadLetter(entry: OutboxEntry, code: string, message: string): Promise<void> {
+    await this.settle([entry], [{ id: entry.action.id, status: 'rejected', code, message }]);
+  }
+
+  /** A send got no usable answer: counted on each entry, for the health view and the agent. */
+  async noteAttempt(entries: readonly OutboxEntry[], code: string, message: string): Promise<void> {
+    const at = this.#now();
+    const tx = this.#db.transaction('pending', 'readwrite');
+    const current = await Promise.all(entries.map((entry) => tx.store.get(entry.seq)));
+    await Promise.all(current.filter((entry) => !!entry).map((entry) => tx.store.put({ ...entry, attempts: entry.attempts + 1, lastError: { code, message, at } })));
+    await tx.done;
+  }
+
+  async recordReplay(stats: ReplayStats): Promise<void> {
+    await this.#db.put('meta', stats, 'lastReplay');
+  }
+}

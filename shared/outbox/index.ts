@@ -1,0 +1,9 @@
+// The outbox: durable queue, replay, compaction, batching. Client-side only (IndexedDB, Web Locks).
+export { Outbox, type EnqueueOptions, type OutboxOptions } from './Outbox.js';
+export { OutboxReplayer, type DrainResult, type OutboxReplayerOptions, type ReplayProgress, type ReplayQueue } from './OutboxReplayer.js';
+export { OutboxReplayLeader, type OutboxReplayLeaderOptions } from './OutboxReplayLeader.js';
+export { openOutboxDatabase, deleteOutboxDatabase, outboxDatabaseName, outboxDatabasePrefix, outboxMigrations, type OutboxDatabase, type OutboxSchema } from './outboxDatabase.js';
+export { compactPending, type CompactionRule, type CompactionVerdict } from './compactPending.js';
+export { planBatch, type BatchLimits, type BatchPlan } from './planBatch.js';
+export { httpBatchTransport, parseRetryAfter, type BatchOutcome, type BatchTransport, type HttpTransportOptions } from './postActionBatch.js';
+export type { FailedAction, OutboxEntry, OutboxHealth, PauseReason, ReplayStats } from './outboxTypes.js';
