@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compactPending, type ActionEnvelope, type OutboxEntry } from '../../shared/client.js';
+import { compactPending, type OutboxEntry } from '../../shared/client.js';
+import type { ActionEnvelope } from '../../shared/index.js';
 import { compactWorkspaceActions, createWorkspaceAction } from '../../shared/workspace/client.js';
 
 const A = '00000000-0000-4000-8000-00000000000a';

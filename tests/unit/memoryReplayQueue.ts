@@ -1,4 +1,5 @@
-import { compactPending, planBatch, type ActionEnvelope, type ActionResult, type FailedAction, type OutboxEntry, type PauseReason, type ReplayQueue, type ReplayStats } from '../../shared/client.js';
+import { compactPending, planBatch, type FailedAction, type OutboxEntry, type PauseReason, type ReplayQueue, type ReplayStats } from '../../shared/client.js';
+import type { ActionEnvelope, ActionResult } from '../../shared/index.js';
 
 /**
  * The replayer's queue in memory, for unit tests of replay *logic* (batching, backoff, bisection, pause).

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { OutboxReplayer, OutboxReplayLeader, parseRetryAfter, type ActionEnvelope, type BatchOutcome } from '../../shared/client.js';
+import { OutboxReplayer, OutboxReplayLeader, parseRetryAfter, type BatchOutcome } from '../../shared/client.js';
+import type { ActionEnvelope } from '../../shared/index.js';
 import { createWorkspaceAction } from '../../shared/workspace/client.js';
 import { MemoryReplayQueue } from './memoryReplayQueue.js';
 
@@ -9,7 +10,7 @@ const B = '00000000-0000-4000-8000-00000000000b';
 /** A server that applies everything, recording what it received. */
 function applyingServer() {
   const received: ActionEnvelope[][] = [];
-  const transport = vi.fn(async (actions: readonly ActionEnvelope[]): Promise<BatchOutcome> => {
+  const transport = vi.fn(async (actions: readonly ActionEnvelope[], _signal?: AbortSignal): Promise<BatchOutcome> => {
     received.push([...actions]);
     return { kind: 'answered', results: actions.map((action) => ({ id: action.id, status: 'applied' as const, state: {} })) };
   });
