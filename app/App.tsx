@@ -10,23 +10,23 @@ import { WorkspaceView } from './views/WorkspaceView.js';
 
 export function App() {
   const [session, setSession] = useState<SignedIn | null>(loadSession);
-  const api = useMemo(
-    () =>
-      new ApiClient(
-        () => loadSession()?.token ?? null,
-        () => {
-          clearSession();
-          setSession(null);
-        },
-      ),
-    [],
-  );
+  const [expired, setExpired] = useState(false);
+  // A refused token ends the session but not the agent's local data: their queued actions wait, and go
+  // once they sign in again.
+  const expire = () => {
+    clearSession();
+    setExpired(true);
+    setSession(null);
+  };
+  const api = useMemo(() => new ApiClient(() => loadSession()?.token ?? null, expire), []);
   const tenantId = session?.tenant.id;
-  const agentId = session?.agent.id;
+  const agent = session?.agent;
+  const agentId = agent?.id;
   const store = useMemo(() => {
-    if (!tenantId || !agentId) return null;
+    if (!tenantId || !agent) return null;
     const initialConversationId = matchPath('/conversations/:id', window.location.pathname)?.params.id;
-    return new WorkspaceStore({ api, tenantId, agentId, initialConversationId });
+    return new WorkspaceStore({ api, tenantId, me: agent, initialConversationId, onSessionExpired: expire });
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- one store per signed-in agent, not per session object
   }, [api, tenantId, agentId]);
   useEffect(() => {
     if (!store) return;
@@ -37,6 +37,7 @@ export function App() {
   const signIn = async (signedIn: SignedIn) => {
     await wipeOtherAgentsData(signedIn.tenant.id, signedIn.agent.id).catch(() => undefined);
     saveSession(signedIn);
+    setExpired(false);
     setSession(signedIn);
   };
   const signOut = async () => {
@@ -51,7 +52,16 @@ export function App() {
   if (!session || !store) {
     return (
       <Routes>
-        <Route path="*" element={<SignInView api={api} onSignedIn={(signedIn) => void signIn(signedIn)} />} />
+        <Route
+          path="*"
+          element={
+            <SignInView
+              api={api}
+              notice={expired ? 'Your session has ended. Sign in again: anything you did meanwhile is kept and will be sent.' : null}
+              onSignedIn={(signedIn) => void signIn(signedIn)}
+            />
+          }
+        />
       </Routes>
     );
   }

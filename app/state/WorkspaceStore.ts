@@ -1,20 +1,27 @@
-import type { ActionResult } from '../../shared/index.js';
-import { DeltaSync, ReachabilityMonitor, type Reachability } from '../../shared/client.js';
+import type { ActionEnvelope } from '../../shared/index.js';
+import { DeltaSync, ReachabilityMonitor, type FailedAction, type OutboxEntry, type Reachability } from '../../shared/client.js';
 import {
+  compactWorkspaceActions,
+  conversationWithPending,
   createWorkspaceAction,
+  messagesWithPending,
   readConversationMessages,
   type Agent,
   type CannedReply,
   type Conversation,
-  type ConversationState,
+  type ConversationView,
   type Message,
+  type PendingMessage,
   type WorkspaceActionPayloads,
+  type WorkspaceAction,
   type WorkspaceActionType,
   type WorkspaceDatabase,
 } from '../../shared/workspace/client.js';
 import { ApiRequestError, type ApiClient, type SyncPage } from '../api/ApiClient.js';
 import { readEventStream } from '../api/readEventStream.js';
 import { browserReachabilityPlatform } from './browserPlatform.js';
+import { outboxScope } from './localData.js';
+import { OutboxController, type OutboxSnapshot } from './OutboxController.js';
 import { openWorkspaceDatabaseOnce } from './preopenDatabase.js';
 
 export type Notice = { kind: 'error' | 'conflict' | 'info'; text: string };
@@ -25,26 +32,37 @@ export type WorkspaceState = {
   reachability: Reachability;
   syncing: boolean;
   lastSyncAt: string | null;
-  conversations: Readonly<Record<string, Conversation>>;
-  messages: Readonly<Record<string, readonly Message[]>>;
+  /** The server's conversations with the agent's pending actions applied: what the screen shows. */
+  conversations: Readonly<Record<string, ConversationView>>;
+  /** Loaded conversations' messages, pending replies last (marked `pending`). */
+  messages: Readonly<Record<string, readonly (Message | PendingMessage)[]>>;
   agents: readonly Agent[];
   cannedReplies: readonly CannedReply[];
   notice: Notice | null;
+  outbox: OutboxSnapshot;
 };
 
 export type WorkspaceStoreOptions = {
   api: ApiClient;
   tenantId: string;
-  agentId: string;
+  me: Agent;
+  /** The API refused our token (the outbox got a 401): the app asks the agent to sign in again. */
+  onSessionExpired?: () => void;
+  /** How long a reply can still be taken back before it may be sent; default 4 s. */
+  undoWindowMs?: number;
   /** Deadline for each read from the server; the screen never waits on it. Default 5 s. */
   readTimeoutMs?: number;
   /** The conversation in the URL at a cold start: read before the inbox, so a deep link renders first. */
   initialConversationId?: string;
 };
 
+/** What the local store and sync hold: the server's word, before the outbox is drawn over it. */
+type ServerState = { conversations: Readonly<Record<string, Conversation>>; messages: Readonly<Record<string, readonly Message[]>> };
+
 const initialState: WorkspaceState = {
   loaded: false, reachability: 'online', syncing: false, lastSyncAt: null,
   conversations: {}, messages: {}, agents: [], cannedReplies: [], notice: null,
+  outbox: { pending: [], failed: [], paused: null, lastPass: null, progress: null },
 };
 
 /**
@@ -52,6 +70,10 @@ const initialState: WorkspaceState = {
  * IndexedDB and is then kept current by delta sync and the event stream, each server page written to
  * IndexedDB in one transaction before it is shown. A dead or slow server delays freshness, never the screen.
  * React reads it through useSyncExternalStore (subscribe / getSnapshot).
+ *
+ * Writes go to the outbox (IndexedDB) and show at once: the screen is the server's state with the
+ * still-pending actions drawn over it. When the server confirms them, the next sync brings the same
+ * state from the server; until it lands, confirmed actions stay drawn (unmarked), so nothing flickers.
  */
 export class WorkspaceStore {
   #state: WorkspaceState = initialState;
@@ -64,12 +86,29 @@ export class WorkspaceStore {
   #stopped = false;
   readonly #localRead: Promise<void>;
   readonly #loading = new Map<string, Promise<void>>();
+  readonly #outbox: OutboxController;
+  // Server state as synced; the public state draws the outbox over it (#publish).
+  #server: ServerState = { conversations: {}, messages: {} };
+  /** Confirmed by the server, not yet seen in a sync: drawn until the sync started after it completes. */
+  #confirmed: ActionEnvelope[] = [];
+  /** Taken back by the agent (undo): gone from the outbox, never to be drawn as confirmed. */
+  readonly #cancelled = new Set<string>();
 
   constructor(options: WorkspaceStoreOptions) {
-    this.#options = { readTimeoutMs: 5000, initialConversationId: '', ...options };
+    this.#options = { readTimeoutMs: 5000, initialConversationId: '', undoWindowMs: 4000, onSessionExpired: () => {}, ...options };
     const { api } = options;
     this.#reachability = new ReachabilityMonitor(browserReachabilityPlatform((signal) => api.probe(signal)));
     this.#state = { ...initialState, reachability: this.#reachability.state };
+    this.#outbox = new OutboxController({
+      scope: outboxScope(options.tenantId, options.me.id),
+      getToken: () => api.getToken(),
+      compaction: compactWorkspaceActions,
+      onSettled: (gone) => this.#onSettled(gone),
+      onPaused: () => this.#options.onSessionExpired(),
+      onReachable: () => this.#reachability.reportSuccess(),
+      onUnreachable: () => this.#reachability.reportFailure(),
+    });
+    this.#outbox.subscribe(() => this.#publish({ outbox: this.#outbox.snapshot }));
     this.#sync = new DeltaSync<SyncPage>({
       fetchPage: (cursor, signal) => api.sync(cursor, signal),
       applyPage: (page) => this.#applyPage(page),
@@ -80,6 +119,10 @@ export class WorkspaceStore {
     // deep-linked conversation's small read is queued before the inbox's large one.
     if (this.#options.initialConversationId) void this.ensureConversation(this.#options.initialConversationId);
     this.#localRead = this.#readLocalData();
+  }
+
+  get undoWindowMs(): number {
+    return this.#options.undoWindowMs;
   }
 
   get api(): ApiClient {
@@ -100,8 +143,47 @@ export class WorkspaceStore {
     for (const listener of this.#listeners) listener();
   }
 
+  /** Changes server state; the screen's state is derived again from it and the outbox. */
+  #setServer(patch: (server: ServerState) => Partial<ServerState>, extra: Partial<WorkspaceState> = {}) {
+    this.#server = { ...this.#server, ...patch(this.#server) };
+    this.#publish(extra);
+  }
+
+  #publish(extra: Partial<WorkspaceState> = {}) {
+    const outbox = extra.outbox ?? this.#state.outbox;
+    const pendingBy = groupByTarget(outbox.pending.map((entry: OutboxEntry) => entry.action));
+    const failedIds = new Set(outbox.failed.map((failed: FailedAction) => failed.action.id));
+    const confirmedBy = groupByTarget(this.#confirmed.filter((action) => !failedIds.has(action.id) && !this.#cancelled.has(action.id)));
+    const { conversations: serverConversations, messages: serverMessages } = this.#server;
+    let conversations: Record<string, ConversationView> = serverConversations as Record<string, ConversationView>;
+    let messages: Record<string, readonly (Message | PendingMessage)[]> = serverMessages as Record<string, readonly Message[]>;
+    const targets = new Set([...pendingBy.keys(), ...confirmedBy.keys()]);
+    if (targets.size > 0) {
+      conversations = { ...conversations };
+      messages = { ...messages };
+      for (const id of targets) {
+        const pending = pendingBy.get(id) ?? [];
+        const confirmed = confirmedBy.get(id) ?? [];
+        const conversation = serverConversations[id];
+        if (conversation) conversations[id] = conversationWithPending(conversation, pending, confirmed);
+        const loaded = serverMessages[id];
+        if (loaded) messages[id] = messagesWithPending(loaded, pending, this.#options.me, confirmed);
+      }
+    }
+    this.#set({ ...extra, conversations, messages });
+  }
+
+  #onSettled(gone: readonly ActionEnvelope[]): void {
+    this.#confirmed.push(...gone.filter((action) => !this.#cancelled.has(action.id)));
+    const drawn = new Set(this.#confirmed.map((action) => action.id));
+    void this.syncNow().then((synced) => {
+      if (synced) this.#confirmed = this.#confirmed.filter((action) => !drawn.has(action.id));
+      this.#publish();
+    });
+  }
+
   #database(): Promise<WorkspaceDatabase> {
-    this.#db ??= openWorkspaceDatabaseOnce(this.#options.tenantId, this.#options.agentId, () => {
+    this.#db ??= openWorkspaceDatabaseOnce(this.#options.tenantId, this.#options.me.id, () => {
       this.#db = undefined;
     });
     return this.#db;
@@ -118,13 +200,12 @@ export class WorkspaceStore {
       db.get('meta', 'lastSyncAt'),
     ]);
     performance.mark('holdfast:local-data-read');
-    this.#set((state) => ({
+    this.#setServer((server) => ({ conversations: mergeConversations(server.conversations, conversations) }), {
       loaded: conversations.length > 0,
-      conversations: mergeConversations(state.conversations, conversations),
       agents: sortAgents(agents),
       cannedReplies,
       lastSyncAt: lastSyncAt ?? null,
-    }));
+    });
   }
 
   /** Shows what IndexedDB holds as soon as it is read, then connects: event stream, sync, team directory. */
@@ -134,8 +215,12 @@ export class WorkspaceStore {
 
     this.#reachability.subscribe((reachability) => {
       this.#set({ reachability });
-      if (reachability === 'online') void this.syncNow();
+      if (reachability === 'online') {
+        void this.syncNow();
+        this.#outbox.serverReachable();
+      }
     });
+    void this.#outbox.start();
     this.#reachability.start();
     this.#closeStream = readEventStream({
       url: (lastEventId) => `/api/events${lastEventId ? `?cursor=${lastEventId}` : ''}`,
@@ -156,19 +241,22 @@ export class WorkspaceStore {
 
   stop(): void {
     this.#stopped = true;
+    void this.#outbox.stop();
     this.#closeStream?.();
     this.#reachability.stop();
     void this.#db?.then((db) => db.close());
   }
 
-  /** Pulls every change since the stored cursor. Failures only change the status line. */
-  async syncNow(): Promise<void> {
+  /** Pulls every change since the stored cursor; true when it got through. Failures only change the status line. */
+  async syncNow(): Promise<boolean> {
     this.#set({ syncing: true });
     try {
       await this.#sync.pull();
       this.#reachability.reportSuccess();
+      return true;
     } catch (error) {
       this.#noteFailure(error);
+      return false;
     } finally {
       this.#set({ syncing: false });
     }
@@ -204,15 +292,14 @@ export class WorkspaceStore {
       tx.objectStore('meta').put(syncedAt, 'lastSyncAt'),
     ]);
     await tx.done;
-    this.#set((state) => {
-      const messages = { ...state.messages };
+    this.#setServer((server) => {
+      const messages = { ...server.messages };
       for (const message of page.messages) {
         const current = messages[message.conversationId];
         if (current) messages[message.conversationId] = mergeMessages(current, [message]);
       }
-      const merged = mergeConversations(state.conversations, newer);
-      return { conversations: merged, messages, lastSyncAt: syncedAt, loaded: state.loaded || Object.keys(merged).length > 0 };
-    });
+      return { conversations: mergeConversations(server.conversations, newer), messages };
+    }, { lastSyncAt: syncedAt, loaded: this.#state.loaded || Object.keys(this.#server.conversations).length + newer.length > 0 });
   }
 
   /**
@@ -220,7 +307,7 @@ export class WorkspaceStore {
    * messages current, so opening it again needs no read.
    */
   ensureConversation(id: string): Promise<void> {
-    if (this.#state.messages[id]) return Promise.resolve();
+    if (this.#server.messages[id]) return Promise.resolve();
     let loading = this.#loading.get(id);
     if (!loading) {
       loading = this.#loadConversation(id).finally(() => this.#loading.delete(id));
@@ -237,28 +324,55 @@ export class WorkspaceStore {
     const db = await this.#database();
     const [conversation, messages] = await Promise.all([db.get('conversations', id), readConversationMessages(db, id)]);
     performance.mark('holdfast:messages-read');
-    this.#set((state) => ({
-      messages: { ...state.messages, [id]: messages },
-      conversations: conversation ? mergeConversations(state.conversations, [conversation]) : state.conversations,
+    this.#setServer((server) => ({
+      messages: { ...server.messages, [id]: messages },
+      conversations: conversation ? mergeConversations(server.conversations, [conversation]) : server.conversations,
     }));
   }
 
-  /** Sends one action for the conversation, carrying the version the agent saw. */
-  async act<Type extends WorkspaceActionType>(type: Type, conversationId: string, payload: WorkspaceActionPayloads[Type]): Promise<boolean> {
-    const seen = this.#state.conversations[conversationId];
+  /**
+   * Queues one action for the conversation, carrying the version the agent saw. Resolves with its id once
+   * it is durably in the outbox — it is on screen from then on, and reaches the server when it can.
+   * Replies are held for the undo window first.
+   */
+  async act<Type extends WorkspaceActionType>(type: Type, conversationId: string, payload: WorkspaceActionPayloads[Type]): Promise<string> {
+    const seen = this.#server.conversations[conversationId];
     const action = createWorkspaceAction(type, conversationId, payload, { baseVersion: seen?.version });
-    let result: ActionResult<ConversationState> | undefined;
-    try {
-      result = (await this.api.postActions([action])).results[0];
-    } catch (error) {
-      this.#noteFailure(error);
-      this.#set({ notice: { kind: 'error', text: `Not done: ${(error as Error).message}` } });
-      return false;
-    }
-    if (result?.status === 'conflict') this.#set({ notice: { kind: 'conflict', text: result.message } });
-    if (result?.status === 'rejected') this.#set({ notice: { kind: 'error', text: result.message } });
-    await this.syncNow();
-    return result?.status === 'applied' || result?.status === 'duplicate';
+    await this.#outbox.enqueue(action, type === 'send' ? { holdMs: this.#options.undoWindowMs } : {});
+    return action.id;
+  }
+
+  /** Takes back a reply still in its undo window; false when it is already on its way. */
+  async undo(actionId: string): Promise<boolean> {
+    this.#cancelled.add(actionId);
+    const cancelled = await this.#outbox.cancel(actionId);
+    if (!cancelled) this.#cancelled.delete(actionId);
+    return cancelled;
+  }
+
+  /** Puts a failed action back in the queue, as it was. */
+  retryFailed(actionId: string): Promise<void> {
+    return this.#outbox.retry(actionId);
+  }
+
+  /**
+   * Resolves a conflict in the agent's favour: the same intent as a new action, made against the state the
+   * server reported, so the server applies it instead of finding the same conflict again.
+   */
+  applyAnyway(failed: FailedAction): Promise<void> {
+    const action = failed.action as WorkspaceAction;
+    const current = (failed.state as { version?: number } | undefined)?.version ?? this.#server.conversations[action.conversationId]?.version;
+    const replacement = createWorkspaceAction(action.type, action.conversationId, action.payload as never, { baseVersion: current });
+    return this.#outbox.retry(action.id, replacement);
+  }
+
+  discardFailed(actionId: string): Promise<void> {
+    return this.#outbox.discard(actionId);
+  }
+
+  /** For monitoring: pending count, oldest pending age, failed count, last replay throughput. */
+  outboxHealth() {
+    return this.#outbox.health();
   }
 
   #noteFailure(error: unknown) {
@@ -272,6 +386,16 @@ export class WorkspaceStore {
 }
 
 const sortAgents = (agents: Agent[]) => [...agents].sort((a, b) => a.name.localeCompare(b.name));
+
+function groupByTarget(actions: readonly ActionEnvelope[]): Map<string, ActionEnvelope[]> {
+  const groups = new Map<string, ActionEnvelope[]>();
+  for (const action of actions) {
+    const list = groups.get(action.conversationId) ?? [];
+    list.push(action);
+    groups.set(action.conversationId, list);
+  }
+  return groups;
+}
 
 /** Newer versions win, so an event and a response that cross on the wire cannot roll a conversation back. */
 function mergeConversations(current: Readonly<Record<string, Conversation>>, incoming: readonly Conversation[]) {

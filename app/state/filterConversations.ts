@@ -7,7 +7,7 @@ export type InboxFilter = {
 };
 
 /** The inbox rows for a filter, newest activity first. Pure, so it is easy to test and to memoise. */
-export function filterConversations(all: Readonly<Record<string, Conversation>>, filter: InboxFilter, agentId: string): Conversation[] {
+export function filterConversations<Row extends Conversation>(all: Readonly<Record<string, Row>>, filter: InboxFilter, agentId: string): Row[] {
   const query = filter.query.trim().toLowerCase();
   return Object.values(all)
     .filter((conversation) => conversation.status === filter.status)

@@ -1,4 +1,5 @@
 import { deleteDB } from 'idb';
+import { deleteOutboxDatabase, outboxDatabaseName, outboxDatabasePrefix } from '../../shared/client.js';
 import { deleteWorkspaceDatabase, isAgentDataCache, wipeAgentDataMessage, workspaceDatabaseName, workspaceDatabasePrefix } from '../../shared/workspace/client.js';
 
 /**
@@ -6,7 +7,12 @@ import { deleteWorkspaceDatabase, isAgentDataCache, wipeAgentDataMessage, worksp
  * and every cache holding agent data (images, API answers); only the public app shell stays.
  */
 export async function wipeAgentData(tenantId: string, agentId: string): Promise<void> {
-  await Promise.all([deleteWorkspaceDatabase(tenantId, agentId), deleteAgentDataCaches()]);
+  await Promise.all([deleteWorkspaceDatabase(tenantId, agentId), deleteOutboxDatabase(outboxScope(tenantId, agentId)), deleteAgentDataCaches()]);
+}
+
+/** The outbox of one agent of one tenant. */
+export function outboxScope(tenantId: string, agentId: string): string {
+  return `${tenantId}:${agentId}`;
 }
 
 /**
@@ -14,12 +20,13 @@ export async function wipeAgentData(tenantId: string, agentId: string): Promise<
  * instead of signing out), so nothing of theirs stays readable in this browser.
  */
 export async function wipeOtherAgentsData(tenantId: string, agentId: string): Promise<void> {
-  const mine = workspaceDatabaseName(tenantId, agentId);
+  const mine = [workspaceDatabaseName(tenantId, agentId), outboxDatabaseName(outboxScope(tenantId, agentId))];
+  const prefixes = [`${workspaceDatabasePrefix}:`, `${outboxDatabasePrefix}:`];
   const databases = (await indexedDB.databases?.()) ?? [];
   await Promise.all([
     ...databases
       .map((database) => database.name)
-      .filter((name): name is string => !!name && name.startsWith(`${workspaceDatabasePrefix}:`) && name !== mine)
+      .filter((name): name is string => !!name && prefixes.some((prefix) => name.startsWith(prefix)) && !mine.includes(name))
       .map((name) => deleteDB(name)),
     deleteAgentDataCaches(),
   ]);

@@ -1,26 +1,36 @@
-import { useState, type KeyboardEvent, type RefObject } from 'react';
+import { useEffect, useState, type KeyboardEvent, type RefObject } from 'react';
 import type { CannedReply } from '../../shared/workspace/index.js';
 import { CannedRepliesMenu } from './CannedRepliesMenu.js';
 
 type Props = {
   cannedReplies: readonly CannedReply[];
   composerRef: RefObject<HTMLTextAreaElement | null>;
-  onSend: (text: string) => Promise<boolean>;
+  /** Resolves once the reply is safely queued; rejects when it could not be (the text stays). */
+  onSend: (text: string) => Promise<void>;
+  /** Text to put back in the box (a reply taken back with Undo); `key` tells one restore from the next. */
+  restore?: { text: string; key: number } | null;
 };
 
 /** The reply box: Ctrl/⌘+Enter sends; a canned reply is inserted at the cursor, to be edited before sending. */
-export function Composer({ cannedReplies, composerRef, onSend }: Props) {
+export function Composer({ cannedReplies, composerRef, onSend, restore }: Props) {
   const [text, setText] = useState('');
   const [sending, setSending] = useState(false);
+  useEffect(() => {
+    if (restore) setText(restore.text);
+  }, [restore]);
 
   const send = async () => {
     if (!text.trim() || sending) return;
     setSending(true);
-    const sent = await onSend(text);
-    setSending(false);
-    // Keep the text when sending failed, so nothing the agent wrote is lost.
-    if (sent) setText('');
-    composerRef.current?.focus();
+    try {
+      await onSend(text.trim());
+      setText('');
+    } catch {
+      // Keep the text when it could not be queued, so nothing the agent wrote is lost.
+    } finally {
+      setSending(false);
+      composerRef.current?.focus();
+    }
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {

@@ -1,11 +1,13 @@
 import { memo, useEffect, useRef, useState, type RefObject } from 'react';
 import type { Attachment } from '../../shared/workspace/index.js';
 import type { Agent, Message } from '../../shared/workspace/index.js';
+import type { PendingMessage } from '../../shared/workspace/client.js';
 import { useWorkspace, useWorkspaceStore } from '../state/useWorkspace.js';
 import { Composer } from './Composer.js';
 import { formatDateTime } from './formatTime.js';
 
 const noMessages: readonly Message[] = [];
+const isPending = (message: Message | PendingMessage) => 'pending' in message && message.pending;
 
 /** One conversation: its state, its controls (assign, close/reopen), its messages and the composer. */
 export function ConversationPane({ id, me, composerRef }: { id: string; me: Agent; composerRef: RefObject<HTMLTextAreaElement | null> }) {
@@ -14,6 +16,14 @@ export function ConversationPane({ id, me, composerRef }: { id: string; me: Agen
   const messages = useWorkspace((state) => state.messages[id]);
   const agents = useWorkspace((state) => state.agents);
   const cannedReplies = useWorkspace((state) => state.cannedReplies);
+  const [undoable, setUndoable] = useState<{ id: string; text: string } | null>(null);
+  const [restore, setRestore] = useState<{ text: string; key: number } | null>(null);
+  const undoStillPossible = useWorkspace((state) => !!undoable && state.outbox.pending.some((entry) => entry.action.id === undoable.id && (entry.holdUntil ?? 0) > Date.now()));
+  useEffect(() => {
+    if (!undoable) return;
+    const timer = setTimeout(() => setUndoable(null), store.undoWindowMs);
+    return () => clearTimeout(timer);
+  }, [store, undoable]);
 
   const listRef = useRef<HTMLOListElement>(null);
   useEffect(() => {
@@ -42,6 +52,7 @@ export function ConversationPane({ id, me, composerRef }: { id: string; me: Agen
           <h1 id="conversation-title">{conversation.customerName}</h1>
           <p className="muted">
             {conversation.subject} · <span className={`status status-${conversation.status}`}>{closed ? 'Closed' : 'Open'}</span>
+            {conversation.pendingActions > 0 && <PendingBadge count={conversation.pendingActions} />}
           </p>
         </div>
         <div className="conversation-controls">
@@ -67,7 +78,27 @@ export function ConversationPane({ id, me, composerRef }: { id: string; me: Agen
           <MessageItem key={message.id} message={message} />
         ))}
       </ol>
-      <Composer cannedReplies={cannedReplies} composerRef={composerRef} onSend={(text) => store.act('send', id, { text })} />
+      {undoable && undoStillPossible && (
+        <div className="undo-bar" role="status">
+          Reply queued.
+          <button
+            type="button"
+            onClick={async () => {
+              const taken = undoable;
+              setUndoable(null);
+              if (await store.undo(taken.id)) setRestore({ text: taken.text, key: Date.now() });
+            }}
+          >
+            Undo
+          </button>
+        </div>
+      )}
+      <Composer
+        cannedReplies={cannedReplies}
+        composerRef={composerRef}
+        restore={restore}
+        onSend={async (text) => setUndoable({ id: await store.act('send', id, { text }), text })}
+      />
     </main>
   );
 }
@@ -89,11 +120,17 @@ function AssignControl({ agents, me, value, onChange }: { agents: readonly Agent
 }
 
 /** Memoised: a message never changes, so a new one arriving re-renders one row, not five hundred. */
-const MessageItem = memo(function MessageItem({ message }: { message: Message }) {
+const MessageItem = memo(function MessageItem({ message }: { message: Message | PendingMessage }) {
+  const pending = isPending(message);
   return (
-    <li className={`message message-${message.authorKind}`}>
+    <li className={`message message-${message.authorKind}${pending ? ' message-pending' : ''}`}>
       <p className="message-meta">
         <strong>{message.authorName}</strong> <time dateTime={message.createdAt}>{formatDateTime(message.createdAt)}</time>
+        {pending && (
+          <span className="pending-mark" role="img" aria-label="Pending" title="Not yet sent to the server">
+            🕓
+          </span>
+        )}
       </p>
       <p className="message-body">{message.body}</p>
       {message.attachments.map((attachment) => (
@@ -102,6 +139,15 @@ const MessageItem = memo(function MessageItem({ message }: { message: Message })
     </li>
   );
 });
+
+/** A conversation with actions not yet confirmed by the server. */
+export function PendingBadge({ count }: { count: number }) {
+  return (
+    <span className="pending-badge" title="Waiting to reach the server">
+      {count} pending
+    </span>
+  );
+}
 
 /** An image never loaded while online cannot show offline: say so plainly instead of a broken image. */
 function AttachmentImage({ attachment }: { attachment: Attachment }) {

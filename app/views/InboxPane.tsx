@@ -1,12 +1,13 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, type RefObject } from 'react';
 import { Link } from 'react-router';
-import type { Agent, Conversation } from '../../shared/workspace/index.js';
+import type { Agent } from '../../shared/workspace/index.js';
+import type { ConversationView } from '../../shared/workspace/client.js';
 import type { InboxFilter } from '../state/filterConversations.js';
 import { formatShort } from './formatTime.js';
 
 type Props = {
-  conversations: Conversation[];
+  conversations: ConversationView[];
   agents: readonly Agent[];
   selectedId: string | undefined;
   filter: InboxFilter;
@@ -70,10 +71,11 @@ export function InboxPane({ conversations, agents, selectedId, filter, onFilter,
                 <Link
                   to={`/conversations/${conversation.id}`}
                   aria-current={conversation.id === selectedId ? 'page' : undefined}
-                  aria-label={`${conversation.customerName}: ${conversation.subject}`}
+                  aria-label={`${conversation.customerName}: ${conversation.subject}${conversation.pendingActions > 0 ? ` (${conversation.pendingActions} pending)` : ''}`}
                 >
                   <span className="row-top">
                     <strong>{conversation.customerName}</strong>
+                    {conversation.pendingActions > 0 && <span className="pending-badge">{conversation.pendingActions} pending</span>}
                     <time dateTime={conversation.lastMessageAt}>{formatShort(conversation.lastMessageAt)}</time>
                   </span>
                   <span className="row-subject">{conversation.subject}</span>

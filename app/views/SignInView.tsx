@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { ApiRequestError, type ApiClient, type SignedIn } from '../api/ApiClient.js';
 
-export function SignInView({ api, onSignedIn }: { api: ApiClient; onSignedIn: (session: SignedIn) => void }) {
+export function SignInView({ api, notice, onSignedIn }: { api: ApiClient; notice?: string | null; onSignedIn: (session: SignedIn) => void }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -25,6 +25,11 @@ export function SignInView({ api, onSignedIn }: { api: ApiClient; onSignedIn: (s
       <form onSubmit={submit} className="sign-in-card" aria-labelledby="sign-in-title">
         <h1 id="sign-in-title">Holdfast</h1>
         <p className="muted">Sign in to the agent workspace</p>
+        {notice && (
+          <p role="status" className="notice notice-info">
+            {notice}
+          </p>
+        )}
         <label>
           Email
           <input type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} />

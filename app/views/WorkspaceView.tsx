@@ -6,6 +6,8 @@ import { filterConversations, type InboxFilter } from '../state/filterConversati
 import { useWorkspace, useWorkspaceStore } from '../state/useWorkspace.js';
 import { ConnectionStatus } from './ConnectionStatus.js';
 import { ConversationPane } from './ConversationPane.js';
+import { FailedActionsPanel } from './FailedActionsPanel.js';
+import { OutboxStatus } from './OutboxStatus.js';
 import { InboxPane } from './InboxPane.js';
 
 /** The signed-in screen: header, inbox and the open conversation, with the keyboard shortcuts. */
@@ -17,6 +19,8 @@ export function WorkspaceView({ me, tenantName, onSignOut }: { me: Agent; tenant
   const agents = useWorkspace((state) => state.agents);
   const loaded = useWorkspace((state) => state.loaded);
   const notice = useWorkspace((state) => state.notice);
+  const unsent = useWorkspace((state) => state.outbox.pending.length + state.outbox.failed.length);
+  const [confirmingSignOut, setConfirmingSignOut] = useState(false);
   const [filter, setFilter] = useState<InboxFilter>({ view: 'all', status: 'open', query: '' });
   const conversations = useMemo(() => filterConversations(all, filter, me.id), [all, filter, me.id]);
   const searchRef = useRef<HTMLInputElement>(null);
@@ -41,12 +45,28 @@ export function WorkspaceView({ me, tenantName, onSignOut }: { me: Agent; tenant
         <span className="brand">Holdfast</span>
         <span className="muted">{tenantName}</span>
         <ConnectionStatus />
+        <OutboxStatus />
         <span className="spacer" />
         <span>{me.name}</span>
-        <button type="button" onClick={onSignOut}>
+        <button type="button" onClick={() => (unsent > 0 ? setConfirmingSignOut(true) : onSignOut())}>
           Sign out
         </button>
       </header>
+      {confirmingSignOut && (
+        <div role="alertdialog" aria-modal="true" aria-labelledby="sign-out-title" aria-describedby="sign-out-text" className="dialog">
+          <h2 id="sign-out-title">Sign out with unsent work?</h2>
+          <p id="sign-out-text">
+            {unsent} {unsent === 1 ? 'action has' : 'actions have'} not reached the server. Signing out deletes them from this browser.
+          </p>
+          <button type="button" autoFocus onClick={() => setConfirmingSignOut(false)}>
+            Stay signed in
+          </button>
+          <button type="button" onClick={onSignOut}>
+            Sign out and delete them
+          </button>
+        </div>
+      )}
+      <FailedActionsPanel />
       {notice && (
         <div role="alert" className={`notice notice-${notice.kind}`}>
           {notice.text}

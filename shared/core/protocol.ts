@@ -1,20 +1,11 @@
 import { z } from 'zod';
+export { protocolLimits } from './protocolLimits.js';
 
 /**
  * The wire format of the action protocol (see docs/protocol.md). Generic: it knows envelopes, batches and
  * results, not what any action means. `conversationId` names the entity an action targets; actions with
  * the same target are applied in the order given.
  */
-
-/** Defaults shared by client and server; the server may be configured lower, never higher. */
-export const protocolLimits = {
-  /** Most actions in one `POST /api/actions`. */
-  maxActionsPerBatch: 500,
-  /** Largest request body the server reads, in bytes. */
-  maxBodyBytes: 1_048_576,
-  /** Most items in one page of delta sync. */
-  maxSyncPageSize: 1000,
-} as const;
 
 export const actionIdSchema = z.uuid({ error: 'id must be a UUID (UUIDv7 recommended)' });
 

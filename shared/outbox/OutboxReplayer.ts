@@ -1,4 +1,4 @@
-import { protocolLimits } from '../core/protocol.js';
+import { protocolLimits } from '../core/protocolLimits.js';
 import { fullJitterDelay, type BackoffOptions } from '../policy/backoff.js';
 import type { CompactionRule } from './compactPending.js';
 import type { Outbox } from './Outbox.js';

@@ -7,3 +7,4 @@ export { compactPending, type CompactionRule, type CompactionVerdict } from './c
 export { planBatch, type BatchLimits, type BatchPlan } from './planBatch.js';
 export { httpBatchTransport, parseRetryAfter, type BatchOutcome, type BatchTransport, type HttpTransportOptions } from './postActionBatch.js';
 export type { FailedAction, OutboxEntry, OutboxHealth, PauseReason, ReplayStats } from './outboxTypes.js';
+export { outboxLockName, outboxChannelName, backgroundSyncTag, backgroundSyncTagPrefix } from './outboxNames.js';

@@ -10,16 +10,20 @@ import type { Agent, Conversation, Message } from './types.js';
 export type PendingMessage = Message & { pending: true };
 export type ConversationView = Conversation & { pendingActions: number };
 
-/** `pending` in queue order, all for this conversation. */
-export function conversationWithPending(conversation: Conversation, pending: readonly ActionEnvelope[]): ConversationView {
+/**
+ * `pending` in queue order, all for this conversation; `confirmed`: actions the server has applied whose
+ * result has not reached the local store yet (shown as done, so nothing flickers back meanwhile).
+ */
+export function conversationWithPending(conversation: Conversation, pending: readonly ActionEnvelope[], confirmed: readonly ActionEnvelope[] = []): ConversationView {
   let view: Conversation = conversation;
-  for (const envelope of pending) {
+  for (const envelope of [...confirmed, ...pending]) {
     const action = envelope as WorkspaceAction;
     if (action.type === 'close') view = { ...view, status: 'closed' };
     if (action.type === 'reopen') view = { ...view, status: 'open' };
     if (action.type === 'assign') view = { ...view, assigneeId: action.payload.assigneeId };
     if (action.type === 'send') {
-      view = { ...view, lastMessageAt: action.createdAt, lastMessagePreview: action.payload.text.slice(0, 140), messageCount: view.messageCount + 1 };
+      // No messageCount bump: a confirmed reply may already be counted by the server's copy.
+      if (action.createdAt > view.lastMessageAt) view = { ...view, lastMessageAt: action.createdAt, lastMessagePreview: action.payload.text.slice(0, 140) };
     }
   }
   return { ...view, pendingActions: pending.length };
@@ -29,13 +33,19 @@ export function conversationWithPending(conversation: Conversation, pending: rea
  * The conversation's messages with pending replies after them. A reply the server has already stored
  * (same id: the message takes its action's id) is shown once, as the server's.
  */
-export function messagesWithPending(messages: readonly Message[], pending: readonly ActionEnvelope[], me: Agent): readonly (Message | PendingMessage)[] {
+export function messagesWithPending(
+  messages: readonly Message[],
+  pending: readonly ActionEnvelope[],
+  me: Agent,
+  confirmed: readonly ActionEnvelope[] = [],
+): readonly (Message | PendingMessage)[] {
   const stored = new Set(messages.map((message) => message.id));
-  const replies: PendingMessage[] = [];
-  for (const envelope of pending) {
+  const replies: (Message | PendingMessage)[] = [];
+  const isPending = new Set(pending.map((action) => action.id));
+  for (const envelope of [...confirmed, ...pending]) {
     const action = envelope as WorkspaceAction;
     if (action.type !== 'send' || stored.has(action.id)) continue;
-    replies.push({
+    const reply: Message = {
       id: action.id,
       conversationId: action.conversationId,
       authorKind: 'agent',
@@ -44,8 +54,8 @@ export function messagesWithPending(messages: readonly Message[], pending: reado
       body: action.payload.text,
       attachments: [],
       createdAt: action.createdAt,
-      pending: true,
-    });
+    };
+    replies.push(isPending.has(action.id) ? { ...reply, pending: true } : reply);
   }
   return replies.length === 0 ? messages : [...messages, ...replies];
 }
