@@ -37,3 +37,8 @@ export async function expectNoSeriousAxeViolations(page: Page): Promise<void> {
   const serious = results.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
   expect(serious.map((violation) => `${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(' ')).join(', ')})`)).toEqual([]);
 }
+
+/** Waits until the page's outbox is empty: every queued action answered by the server. */
+export async function expectAllSent(page: Page, timeout = 20_000): Promise<void> {
+  await expect(page.getByRole('status', { name: 'Outbox' })).toHaveText('All changes sent', { timeout });
+}

@@ -1,5 +1,5 @@
 import type { Conversation } from '../../shared/workspace/index.js';
-import { expect, expectNoSeriousAxeViolations, signIn, test } from './fixtures.js';
+import { expect, expectAllSent, expectNoSeriousAxeViolations, signIn, test } from './fixtures.js';
 import type { TestApi } from '../support/testApi.js';
 
 /** Each test works on its own open conversation (by a stable order), so tests do not disturb each other. */
@@ -66,8 +66,14 @@ test('sending a reply shows it and stores it on the server once', async ({ page,
   const text = `Reply sent at ${Date.now()}`;
   await page.getByRole('textbox', { name: 'Message' }).fill(text);
   await page.getByRole('button', { name: 'Send' }).click();
-  await expect(page.getByRole('list', { name: 'Messages' }).getByText(text)).toBeVisible();
+  const message = page.getByRole('list', { name: 'Messages' }).getByRole('listitem').filter({ hasText: text });
+  await expect(message).toBeVisible();
   await expect(page.getByRole('textbox', { name: 'Message' })).toHaveValue('');
+  // Shown at once, marked pending until the server confirms it (after the undo window).
+  await expect(message.getByRole('img', { name: 'Pending' })).toBeVisible();
+  await expectAllSent(page);
+  await expect(message.getByRole('img', { name: 'Pending' })).toHaveCount(0);
+  await expect(message).toHaveCount(1);
   const { messages } = await alice.conversation(target.id);
   expect(messages.filter((message) => message.body === text)).toHaveLength(1);
 });
@@ -126,11 +132,12 @@ test('a second agent in another browser sees the changes live', async ({ page, b
   const text = `Live to Bob ${Date.now()}`;
   await page.getByRole('textbox', { name: 'Message' }).fill(text);
   await page.getByRole('button', { name: 'Send' }).click();
-  await expect(bobPage.getByRole('list', { name: 'Messages' }).getByText(text)).toBeVisible();
+  await expect(bobPage.getByRole('list', { name: 'Messages' }).getByText(text)).toBeVisible({ timeout: 15_000 });
   await page.getByRole('button', { name: 'Close conversation' }).click();
   await expect(bobPage.getByRole('button', { name: 'Reopen conversation' })).toBeVisible();
   await page.getByRole('combobox', { name: 'Assign' }).selectOption({ label: 'Bob Chen' });
-  await expect(bobPage.getByRole('combobox', { name: 'Assign' })).toHaveValue((await alice.conversation(target.id)).conversation.assigneeId!);
+  const { agents } = await alice.json<{ agents: { id: string; email: string }[] }>('/api/agents');
+  await expect(bobPage.getByRole('combobox', { name: 'Assign' })).toHaveValue(agents.find((agent) => agent.email === 'bob@example.com')!.id);
   await bobContext.close();
 });
 
@@ -175,6 +182,7 @@ test('keyboard: j/k move through the inbox, r focuses the composer, Ctrl+Enter s
   await page.keyboard.type(text);
   await page.keyboard.press('Control+Enter');
   await expect(page.getByRole('list', { name: 'Messages' }).getByText(text)).toBeVisible();
+  await expectAllSent(page);
   const id = names[0]!.split('/').pop()!;
   expect((await alice.conversation(id)).messages.some((message) => message.body === text)).toBe(true);
 });
