@@ -7,6 +7,7 @@ import { WorkspaceContext } from './state/useWorkspace.js';
 import { WorkspaceStore } from './state/WorkspaceStore.js';
 import { SignInView } from './views/SignInView.js';
 import { WorkspaceView } from './views/WorkspaceView.js';
+import { exposeForMonitoring } from './state/exposeForMonitoring.js';
 
 export function App() {
   const [session, setSession] = useState<SignedIn | null>(loadSession);
@@ -31,6 +32,7 @@ export function App() {
   useEffect(() => {
     if (!store) return;
     void store.start();
+    exposeForMonitoring(store);
     return () => store.stop();
   }, [store]);
 

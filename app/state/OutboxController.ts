@@ -20,6 +20,8 @@ import {
 
 
 export type OutboxSnapshot = {
+  /** False until the queue was read once: before that, "nothing pending" is not known. */
+  loaded: boolean;
   pending: readonly OutboxEntry[];
   failed: readonly FailedAction[];
   paused: PauseReason | null;
@@ -41,7 +43,7 @@ export type OutboxControllerOptions = {
   endpoint?: string;
 };
 
-const emptySnapshot: OutboxSnapshot = { pending: [], failed: [], paused: null, lastPass: null, progress: null };
+const emptySnapshot: OutboxSnapshot = { loaded: false, pending: [], failed: [], paused: null, lastPass: null, progress: null };
 
 /**
  * The page's side of the outbox: opens it, replays it when this tab leads (Web Locks), tells other tabs
@@ -162,7 +164,7 @@ export class OutboxController {
         const outbox = await this.#open();
         const [pending, failed, paused] = await Promise.all([outbox.pending(), outbox.failed(), outbox.paused()]);
         const before = this.#snapshot;
-        this.#publish({ pending, failed, paused });
+        this.#publish({ loaded: true, pending, failed, paused });
         const stillQueued = new Set(pending.map((entry) => entry.action.id));
         const gone = before.pending.filter((entry) => !stillQueued.has(entry.action.id)).map((entry) => entry.action);
         if (gone.length > 0) this.#options.onSettled(gone);

@@ -62,7 +62,7 @@ type ServerState = { conversations: Readonly<Record<string, Conversation>>; mess
 const initialState: WorkspaceState = {
   loaded: false, reachability: 'online', syncing: false, lastSyncAt: null,
   conversations: {}, messages: {}, agents: [], cannedReplies: [], notice: null,
-  outbox: { pending: [], failed: [], paused: null, lastPass: null, progress: null },
+  outbox: { loaded: false, pending: [], failed: [], paused: null, lastPass: null, progress: null },
 };
 
 /**

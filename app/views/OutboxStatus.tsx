@@ -10,7 +10,8 @@ export function OutboxStatus() {
   const progress = useWorkspace((state) => state.outbox.progress);
   const paused = useWorkspace((state) => state.outbox.paused);
   const lastPass = useWorkspace((state) => state.outbox.lastPass);
-  let text = pending === 0 ? 'All changes sent' : `${pending} pending`;
+  const loaded = useWorkspace((state) => state.outbox.loaded);
+  let text = !loaded ? 'Reading outbox…' : pending === 0 ? 'All changes sent' : `${pending} pending`;
   if (pending > 0 && progress) text = `Sending ${progress.sent.toLocaleString()} of ${progress.total.toLocaleString()}…`;
   if (pending > 0 && paused === 'unauthorized') text = `${pending} pending — sign in again to send`;
   const retrying = pending > 0 && lastPass?.status === 'backing-off';

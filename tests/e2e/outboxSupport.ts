@@ -1,0 +1,40 @@
+import type { BrowserContext, Page } from '@playwright/test';
+import type { WorkspaceActionPayloads, WorkspaceActionType } from '../../shared/workspace/index.js';
+import { copyPgliteTemplate } from '../support/pgliteTemplate.js';
+import { ServerProcess } from '../support/serverProcess.js';
+import { TestApi } from '../support/testApi.js';
+import { expect, signIn } from './fixtures.js';
+
+/** A server of the test's own, on a fresh copy of the seeded database: it may be stopped and killed. */
+export async function startOwnServer(env: Record<string, string> = {}): Promise<ServerProcess> {
+  return ServerProcess.start({ dataDir: await copyPgliteTemplate() }, env);
+}
+
+/** Signed in, controlled by the service worker (so a reload works offline) and synced once. */
+export async function readyPage(context: BrowserContext, email = 'alice@example.com'): Promise<Page> {
+  const page = await context.newPage();
+  await signIn(page, email);
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  await expect(page.getByTestId('last-sync')).toContainText('Last sync');
+  return page;
+}
+
+/** Queues an action through the page's own entry point (the one its buttons use); resolves with its id. */
+export function act<Type extends WorkspaceActionType>(page: Page, type: Type, conversationId: string, payload: WorkspaceActionPayloads[Type]): Promise<string> {
+  return page.evaluate(([type, conversationId, payload]) => window.holdfast!.act(type as never, conversationId as string, payload as never), [type, conversationId, payload] as const);
+}
+
+export function outboxStatus(page: Page) {
+  return page.getByRole('status', { name: 'Outbox' });
+}
+
+/** The bodies of a conversation's messages on the server, in the server's order, that start with `prefix`. */
+export async function serverBodies(api: TestApi, conversationId: string, prefix: string): Promise<string[]> {
+  const { messages } = await api.conversation(conversationId);
+  return messages.map((message) => message.body).filter((body) => body.startsWith(prefix));
+}
+
+/** Every action id the server has recorded as applied, from the database's point of view (via sync). */
+export async function openConversations(api: TestApi, count: number) {
+  return (await api.conversations('?status=open')).slice(0, count);
+}
