@@ -65,7 +65,7 @@ export class OutboxController {
   constructor(options: OutboxControllerOptions) {
     this.#options = options;
     this.#channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(outboxChannelName(options.scope)) : undefined;
-    this.#channel?.addEventListener('message', () => this.#changed(false));
+    this.#channel?.addEventListener('message', () => this.#changed(false, false));
   }
 
   subscribe = (listener: () => void) => {
@@ -78,7 +78,7 @@ export class OutboxController {
 
   #open(): Promise<Outbox> {
     this.#outbox ??= openOutboxDatabase(this.#options.scope, () => (this.#outbox = undefined)).then(
-      (db) => new Outbox({ db, onChange: () => this.#changed(true) }),
+      (db) => new Outbox({ db, onChange: (change) => this.#changed(true, change === 'enqueued') }),
     );
     return this.#outbox;
   }
@@ -145,11 +145,12 @@ export class OutboxController {
     this.#leader?.kick({ force: true });
   }
 
-  #changed(local: boolean): void {
+  /** `appended`: our own enqueue, already in the snapshot, so no re-read is needed for it. */
+  #changed(local: boolean, appended: boolean): void {
     if (this.#stopped) return;
     if (local) this.#channel?.postMessage('changed');
     this.#leader?.kick();
-    void this.#refresh();
+    if (!appended) void this.#refresh();
   }
 
   /** Re-reads the queue; calls coalesce, so a burst of changes costs one read after the current one. */

@@ -12,8 +12,11 @@ export type EnqueueOptions = {
 
 export type OutboxOptions = {
   db: OutboxDatabase;
-  /** Called after every change this outbox commits: tell other tabs and the replayer (BroadcastChannel). */
-  onChange?: () => void;
+  /**
+   * Called after every change this outbox commits: tell other tabs and the replayer (BroadcastChannel).
+   * `enqueued`: only an append, which the caller already knows of.
+   */
+  onChange?: (change: 'enqueued' | 'changed') => void;
   now?: () => number;
 };
 
@@ -29,7 +32,7 @@ export type OutboxOptions = {
  */
 export class Outbox {
   readonly #db: OutboxDatabase;
-  readonly #onChange: () => void;
+  readonly #onChange: (change: 'enqueued' | 'changed') => void;
   readonly #now: () => number;
 
   constructor(options: OutboxOptions) {
@@ -48,7 +51,7 @@ export class Outbox {
     const existing = await tx.store.index('byActionId').get(action.id);
     const seq = existing ? existing.seq : await tx.store.add(entry as OutboxEntry);
     await tx.done;
-    if (!existing) this.#onChange();
+    if (!existing) this.#onChange('enqueued');
     return existing ?? { ...entry, seq };
   }
 
@@ -59,7 +62,7 @@ export class Outbox {
     const cancellable = !!entry && entry.holdUntil !== undefined && entry.holdUntil > this.#now();
     if (cancellable) await tx.store.delete(entry.seq);
     await tx.done;
-    if (cancellable) this.#onChange();
+    if (cancellable) this.#onChange('changed');
     return cancellable;
   }
 
@@ -72,7 +75,7 @@ export class Outbox {
       await tx.store.put(entry);
     }
     await tx.done;
-    this.#onChange();
+    this.#onChange('changed');
   }
 
   pending(): Promise<OutboxEntry[]> {
@@ -98,13 +101,13 @@ export class Outbox {
       if (!clash) await tx.objectStore('pending').add({ action, queuedAt: this.#now(), attempts: 0 } as OutboxEntry);
     }
     await tx.done;
-    this.#onChange();
+    this.#onChange('changed');
   }
 
   /** Drops a failed action for good: the agent has seen it and decided. */
   async discard(actionId: string): Promise<void> {
     await this.#db.delete('failed', actionId);
-    this.#onChange();
+    this.#onChange('changed');
   }
 
   async paused(): Promise<PauseReason | null> {
@@ -114,7 +117,7 @@ export class Outbox {
   async setPaused(reason: PauseReason | null): Promise<void> {
     if (reason) await this.#db.put('meta', reason, 'paused');
     else await this.#db.delete('meta', 'paused');
-    this.#onChange();
+    this.#onChange('changed');
   }
 
   async health(): Promise<OutboxHealth> {
@@ -150,7 +153,7 @@ export class Outbox {
       entries = entries.filter((entry) => !gone.has(entry.seq));
     }
     await tx.done;
-    if (dropped.length > 0) this.#onChange();
+    if (dropped.length > 0) this.#onChange('changed');
     return { ...planBatch(entries, now, limits), compacted: dropped.length, remaining: entries.length };
   }
 
@@ -175,7 +178,7 @@ export class Outbox {
     }
     await Promise.all(writes);
     await tx.done;
-    this.#onChange();
+    this.#onChange('changed');
   }
 
   /** An action whose request the server refuses outright (a 4xx for it alone): a dead letter. */

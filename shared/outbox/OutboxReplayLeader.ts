@@ -23,7 +23,7 @@ export type OutboxReplayLeaderOptions = {
  *
  * The leader runs a pass when kicked, when the undo window of a held action ends and when backoff expires.
  * A kick during backoff waits for it (a burst of clicks is no reason to hammer a failing server); a kick
- * with `force` (the server was just seen reachable) ends the backoff.
+ * with `force` (the server was just seen reachable) ends the backoff, but not a Retry-After.
  */
 export class OutboxReplayLeader {
   readonly #options: OutboxReplayLeaderOptions;
@@ -74,9 +74,8 @@ export class OutboxReplayLeader {
       while (!this.#stopped) {
         if (this.#forced) {
           this.#forced = false;
-          replayer.resetBackoff();
-          backingOff = false;
-          this.#nextAt = this.#now();
+          this.#nextAt = replayer.resetBackoff();
+          backingOff = this.#nextAt > this.#now();
         }
         if (this.#kicked && !backingOff) this.#nextAt = this.#now();
         this.#kicked = false;

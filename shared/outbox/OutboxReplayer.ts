@@ -55,6 +55,8 @@ export class OutboxReplayer {
   readonly #limits: BatchLimits;
   readonly #now: () => number;
   #failures = 0;
+  /** The server's Retry-After, as an epoch ms: honoured even when reachability says to hurry. */
+  #notBefore = 0;
 
   constructor(options: OutboxReplayerOptions) {
     this.#options = options;
@@ -63,9 +65,13 @@ export class OutboxReplayer {
     this.#now = options.now ?? Date.now;
   }
 
-  /** Forget past failures: the server was just seen reachable, so the next send need not wait. */
-  resetBackoff(): void {
+  /**
+   * Forget past failures: the server was just seen reachable, so the next send need not wait — except for
+   * a Retry-After the server asked for. Answers when the next send may go.
+   */
+  resetBackoff(): number {
     this.#failures = 0;
+    return Math.max(this.#now(), this.#notBefore);
   }
 
   async resume(): Promise<void> {
@@ -91,6 +97,7 @@ export class OutboxReplayer {
         if (outcome.kind === 'retry') {
           this.#failures++;
           const backoff = fullJitterDelay(this.#failures - 1, this.#options.backoff ?? { initialDelayMs: 1000, maxDelayMs: 60_000 }, this.#options.random);
+          this.#notBefore = this.#now() + (outcome.retryAfterMs ?? 0);
           return { status: 'backing-off', sent, retryAt: this.#now() + Math.max(backoff, outcome.retryAfterMs ?? 0), code: outcome.code };
         }
         if (outcome.kind === 'unauthorized') {

@@ -176,4 +176,23 @@ describe('the replay leader', () => {
     expect(queue.entries).toEqual([]);
     await leader.stop();
   });
+
+  it("even a forced kick waits for the server's Retry-After", async () => {
+    vi.useFakeTimers();
+    const queue = new MemoryReplayQueue(() => Date.now());
+    queue.add(sends(1)[0]!);
+    const transport = vi.fn(async (): Promise<BatchOutcome> => ({ kind: 'retry', code: 'http-503', message: 'busy', retryAfterMs: 30_000 }));
+    const replayer = new OutboxReplayer({ queue, transport, random: () => 0 });
+    const leader = new OutboxReplayLeader({ replayer, lockName: 'test' });
+    leader.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(transport).toHaveBeenCalledTimes(1);
+    leader.kick({ force: true });
+    leader.kick();
+    await vi.advanceTimersByTimeAsync(29_000);
+    expect(transport).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(transport).toHaveBeenCalledTimes(2);
+    await leader.stop();
+  });
 });
