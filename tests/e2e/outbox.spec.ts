@@ -1,5 +1,5 @@
 import { expectAllSent, expect, test } from './fixtures.js';
-import { act, openConversations, outboxStatus, readyPage, serverBodies, startOwnServer } from './outboxSupport.js';
+import { act, expectedReplies, openConversations, outboxStatus, queueReplies, readyPage, serverBodies, startOwnServer } from './outboxSupport.js';
 import { TestApi } from '../support/testApi.js';
 
 test('offline: send, close and assign show at once, survive a reload, and reach the server exactly once, in order, when the network is back', async ({ browser }) => {
@@ -96,6 +96,146 @@ test('a poison action goes to the failed list with its reason; the actions aroun
     await expect(failed).toHaveCount(0);
     await page.reload();
     await expect(page.getByRole('region', { name: /Needs your attention/ })).toHaveCount(0);
+  } finally {
+    await context.close();
+    await server.stop();
+  }
+});
+
+test('two tabs queue offline, then reconnect: both show the same pending work, one tab replays, nothing is sent twice', async ({ browser }) => {
+  const server = await startOwnServer();
+  const context = await browser.newContext({ baseURL: server.url });
+  try {
+    const alice = await TestApi.signIn(server.url, 'alice@example.com');
+    const targets = await openConversations(alice, 2);
+    const ids = targets.map((target) => target.id);
+    const tabA = await readyPage(context);
+    const tabB = await context.newPage();
+    await tabB.goto('/');
+    await expect(tabB.getByTestId('last-sync')).toContainText('Last sync');
+    const sentBy = new Map<string, string[]>([['A', []], ['B', []]]);
+    for (const [name, tab] of [['A', tabA], ['B', tabB]] as const) {
+      tab.on('request', (request) => {
+        if (request.url().endsWith('/api/actions')) sentBy.get(name)!.push(...(request.postDataJSON() as { actions: { id: string }[] }).actions.map((action) => action.id));
+      });
+    }
+
+    await context.setOffline(true);
+    await queueReplies(tabA, ids, 30, 'tab A ');
+    await queueReplies(tabB, ids, 30, 'tab B ');
+    // Each tab shows all 60, whichever tab queued them.
+    await expect(outboxStatus(tabA)).toHaveText(/^60 pending/);
+    await expect(outboxStatus(tabB)).toHaveText(/^60 pending/);
+    await context.setOffline(false);
+    await expectAllSent(tabA);
+    await expectAllSent(tabB);
+
+    for (const [index, id] of ids.entries()) {
+      expect(await serverBodies(alice, id, 'tab ')).toEqual([...expectedReplies(30, 'tab A ', index, 2), ...expectedReplies(30, 'tab B ', index, 2)]);
+    }
+    const sent = [...sentBy.values()].flat();
+    expect(sent).toHaveLength(60);
+    expect(new Set(sent).size).toBe(60);
+    // Exactly one tab replayed.
+    expect([...sentBy.values()].filter((ids) => ids.length > 0)).toHaveLength(1);
+  } finally {
+    await context.close();
+    await server.stop();
+  }
+});
+
+test('the server is SIGKILLed in the middle of a replay and restarted: no action lost, none applied twice', async ({ browser }) => {
+  const server = await startOwnServer();
+  const context = await browser.newContext({ baseURL: server.url });
+  try {
+    const alice = await TestApi.signIn(server.url, 'alice@example.com');
+    const ids = (await openConversations(alice, 3)).map((target) => target.id);
+    const page = await readyPage(context);
+    await context.setOffline(true);
+    await queueReplies(page, ids, 1500, 'crash ');
+    await expect(outboxStatus(page)).toHaveText(/^1,?500 pending/);
+
+    // The second batch reaches the server, which is killed while it works on it or just after.
+    let requests = 0;
+    let killed: Promise<void> | undefined;
+    await page.route('**/api/actions', async (route) => {
+      requests++;
+      if (requests === 2) {
+        await route.continue();
+        killed = new Promise((resolve) => setTimeout(resolve, 25)).then(() => server.kill());
+        return;
+      }
+      await route.continue();
+    });
+    await context.setOffline(false);
+    await expect.poll(() => killed !== undefined, { timeout: 30_000 }).toBe(true);
+    await killed;
+    await expect(page.getByRole('status', { name: 'Connection' })).toHaveText('Server unreachable', { timeout: 15_000 });
+    expect(Number(await outboxStatus(page).getAttribute('data-pending'))).toBeGreaterThan(0);
+    await server.restart();
+
+    await expectAllSent(page, 60_000);
+    const restarted = await TestApi.signIn(server.url, 'alice@example.com');
+    for (const [index, id] of ids.entries()) {
+      expect(await serverBodies(restarted, id, 'crash ')).toEqual(expectedReplies(1500, 'crash ', index, 3));
+    }
+  } finally {
+    await context.close();
+    await server.stop();
+  }
+});
+
+test('a 401 in the middle of a replay pauses the queue; after signing in again it resumes and nothing is lost', async ({ browser }) => {
+  const server = await startOwnServer();
+  const context = await browser.newContext({ baseURL: server.url });
+  try {
+    const alice = await TestApi.signIn(server.url, 'alice@example.com');
+    const ids = (await openConversations(alice, 2)).map((target) => target.id);
+    const page = await readyPage(context);
+    await context.setOffline(true);
+    await queueReplies(page, ids, 1200, 'auth ');
+    // The outbox holds actions only: no token, no header.
+    const stored = await page.evaluate(async () => {
+      const name = (await indexedDB.databases()).find((database) => database.name?.startsWith('holdfast-outbox:'))!.name!;
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const request = indexedDB.open(name);
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+      const all = await new Promise<unknown[]>((resolve) => {
+        const request = db.transaction('pending').objectStore('pending').getAll();
+        request.onsuccess = () => resolve(request.result);
+      });
+      db.close();
+      return JSON.stringify(all);
+    });
+    const token = await page.evaluate(() => JSON.parse(localStorage.getItem('holdfast.session')!).token as string);
+    expect(stored).toContain('auth 01199');
+    expect(stored).not.toContain(token);
+    expect(stored.toLowerCase()).not.toContain('bearer');
+
+    // The session ends (revoked on the server) just before the second batch is sent.
+    let requests = 0;
+    await page.route('**/api/actions', async (route) => {
+      if (++requests === 2) await new TestApi(server.url, token).raw('/api/logout', { method: 'POST' });
+      await route.continue();
+    });
+    await context.setOffline(false);
+    await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible({ timeout: 30_000 });
+    await expect(page.getByText(/Your session has ended/)).toBeVisible();
+    const applied = async () => (await Promise.all(ids.map((id) => serverBodies(alice, id, 'auth ')))).flat().length;
+    expect(await applied()).toBe(500);
+    // Paused: nothing more is tried meanwhile.
+    await page.waitForTimeout(2000);
+    expect(requests).toBe(2);
+
+    await page.getByRole('textbox', { name: 'Email' }).fill('alice@example.com');
+    await page.getByRole('textbox', { name: 'Password' }).fill('holdfast');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expectAllSent(page, 30_000);
+    for (const [index, id] of ids.entries()) {
+      expect(await serverBodies(alice, id, 'auth ')).toEqual(expectedReplies(1200, 'auth ', index, 2));
+    }
   } finally {
     await context.close();
     await server.stop();

@@ -1,4 +1,5 @@
 import type { BrowserContext, Page } from '@playwright/test';
+import type {} from '../../app/state/exposeForMonitoring.js';
 import type { WorkspaceActionPayloads, WorkspaceActionType } from '../../shared/workspace/index.js';
 import { copyPgliteTemplate } from '../support/pgliteTemplate.js';
 import { ServerProcess } from '../support/serverProcess.js';
@@ -37,4 +38,25 @@ export async function serverBodies(api: TestApi, conversationId: string, prefix:
 /** Every action id the server has recorded as applied, from the database's point of view (via sync). */
 export async function openConversations(api: TestApi, count: number) {
   return (await api.conversations('?status=open')).slice(0, count);
+}
+
+/** Queues `count` replies spread over `conversationIds` (round robin), concurrently, from inside the page. */
+export function queueReplies(page: Page, conversationIds: readonly string[], count: number, prefix: string): Promise<string[]> {
+  return page.evaluate(
+    async ([ids, count, prefix]) => {
+      const queued: Promise<string>[] = [];
+      for (let index = 0; index < count; index++) {
+        queued.push(window.holdfast!.act('send', ids[index % ids.length]!, { text: `${prefix}${String(index).padStart(5, '0')}` }));
+      }
+      return Promise.all(queued);
+    },
+    [conversationIds, count, prefix] as const,
+  );
+}
+
+/** The texts `queueReplies` gave conversation number `which` of `of`. */
+export function expectedReplies(count: number, prefix: string, which: number, of: number): string[] {
+  return Array.from({ length: count }, (_, index) => index)
+    .filter((index) => index % of === which)
+    .map((index) => `${prefix}${String(index).padStart(5, '0')}`);
 }
