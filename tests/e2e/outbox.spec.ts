@@ -1,5 +1,9 @@
 import { expectAllSent, expect, test } from './fixtures.js';
 import { act, expectedReplies, openConversations, outboxStatus, queueReplies, readyPage, serverBodies, startOwnServer } from './outboxSupport.js';
+import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { distDir } from '../support/paths.js';
 import { TestApi } from '../support/testApi.js';
 
 test('offline: send, close and assign show at once, survive a reload, and reach the server exactly once, in order, when the network is back', async ({ browser }) => {
@@ -239,5 +243,96 @@ test('a 401 in the middle of a replay pauses the queue; after signing in again i
   } finally {
     await context.close();
     await server.stop();
+  }
+});
+
+test('a flapping network: 50 random on/off flips while 500 actions are issued over five conversations → exactly 500 effects, each in order', async ({ browser }) => {
+  test.setTimeout(180_000);
+  const server = await startOwnServer();
+  const context = await browser.newContext({ baseURL: server.url });
+  try {
+    const alice = await TestApi.signIn(server.url, 'alice@example.com');
+    const ids = (await openConversations(alice, 5)).map((target) => target.id);
+    const page = await readyPage(context);
+    let failedSends = 0;
+    let answeredSends = 0;
+    page.on('requestfailed', (request) => void (request.url().endsWith('/api/actions') && failedSends++));
+    page.on('requestfinished', (request) => void (request.url().endsWith('/api/actions') && answeredSends++));
+    // A seeded generator, so a failure can be replayed exactly.
+    let seed = 20261123;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+
+    let offline = false;
+    const flips = (async () => {
+      for (let flip = 0; flip < 50; flip++) {
+        await new Promise((resolve) => setTimeout(resolve, 50 + random() * 250));
+        offline = !offline;
+        await context.setOffline(offline);
+      }
+    })();
+    // 500 actions in 50 bursts of 10, issued while the network flips.
+    for (let burst = 0; burst < 50; burst++) {
+      await page.evaluate(
+        async ([ids, burst]) => {
+          const queued: Promise<string>[] = [];
+          for (let index = burst * 10; index < burst * 10 + 10; index++) {
+            queued.push(window.holdfast!.act('send', ids[index % ids.length]!, { text: `flap ${String(index).padStart(5, '0')}` }));
+          }
+          await Promise.all(queued);
+        },
+        [ids, burst] as const,
+      );
+      await new Promise((resolve) => setTimeout(resolve, random() * 150));
+    }
+    await flips;
+    // The flips really cut replays in flight or before they started, and some got through between them.
+    expect(failedSends).toBeGreaterThan(0);
+    expect(answeredSends).toBeGreaterThan(0);
+    test.info().annotations.push({ type: 'sends during the flips', description: `${answeredSends} answered, ${failedSends} cut` });
+    if (offline) await context.setOffline(false);
+
+    await expectAllSent(page, 90_000);
+    const perConversation = await Promise.all(ids.map((id) => serverBodies(alice, id, 'flap ')));
+    expect(perConversation.flat()).toHaveLength(500);
+    for (const [index, bodies] of perConversation.entries()) expect(bodies).toEqual(expectedReplies(500, 'flap ', index, 5));
+  } finally {
+    await context.close();
+    await server.stop();
+  }
+});
+
+test('a new service worker version is activated while 100 actions are pending: all 100 are applied once', async ({ browser }) => {
+  const staticDir = mkdtempSync(join(tmpdir(), 'holdfast-dist-'));
+  cpSync(distDir, staticDir, { recursive: true });
+  const server = await startOwnServer({ STATIC_DIR: staticDir });
+  const context = await browser.newContext({ baseURL: server.url });
+  try {
+    const alice = await TestApi.signIn(server.url, 'alice@example.com');
+    const ids = (await openConversations(alice, 2)).map((target) => target.id);
+    const page = await readyPage(context);
+    // The action endpoint is cut; the rest of the server (and so the service worker update) is not.
+    await page.route('**/api/actions', (route) => route.abort('connectionreset'));
+    await queueReplies(page, ids, 100, 'upgrade ');
+    await expect(outboxStatus(page)).toHaveText(/^100 pending/);
+
+    appendFileSync(join(staticDir, 'sw.js'), '\n// version 2\n');
+    const newWorkerTookOver = await page.evaluate(async () => {
+      const registration = (await navigator.serviceWorker.getRegistration())!;
+      const controlled = new Promise<boolean>((resolve) => navigator.serviceWorker.addEventListener('controllerchange', () => resolve(true), { once: true }));
+      await registration.update();
+      return controlled;
+    });
+    expect(newWorkerTookOver).toBe(true);
+    await page.reload();
+    await expect(outboxStatus(page)).toHaveText(/^100 pending/);
+    expect(await serverBodies(alice, ids[0]!, 'upgrade ')).toEqual([]);
+
+    await page.unroute('**/api/actions');
+    await expectAllSent(page, 60_000);
+    for (const [index, id] of ids.entries()) expect(await serverBodies(alice, id, 'upgrade ')).toEqual(expectedReplies(100, 'upgrade ', index, 2));
+  } finally {
+    await context.close();
+    await server.stop();
+    rmSync(staticDir, { recursive: true, force: true });
   }
 });
