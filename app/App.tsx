@@ -1,7 +1,8 @@
 import { useEffect, useMemo, useState } from 'react';
 import { matchPath, Navigate, Route, Routes } from 'react-router';
 import { ApiClient, type SignedIn } from './api/ApiClient.js';
-import { wipeAgentData, wipeOtherAgentsData } from './state/localData.js';
+import { clearReplayCredentials, saveReplayCredentials } from '../shared/client.js';
+import { outboxScope, wipeAgentData, wipeOtherAgentsData } from './state/localData.js';
 import { clearSession, loadSession, saveSession } from './state/session.js';
 import { WorkspaceContext } from './state/useWorkspace.js';
 import { WorkspaceStore } from './state/WorkspaceStore.js';
@@ -16,6 +17,7 @@ export function App() {
   // once they sign in again.
   const expire = () => {
     clearSession();
+    void clearReplayCredentials();
     setExpired(true);
     setSession(null);
   };
@@ -33,8 +35,11 @@ export function App() {
     if (!store) return;
     void store.start();
     exposeForMonitoring(store);
+    const token = loadSession()?.token;
+    // For the service worker's Background Sync, which replays after every tab is closed.
+    if (tenantId && agentId && token) void saveReplayCredentials({ scope: outboxScope(tenantId, agentId), token, endpoint: '/api/actions' });
     return () => store.stop();
-  }, [store]);
+  }, [store, tenantId, agentId]);
 
   const signIn = async (signedIn: SignedIn) => {
     await wipeOtherAgentsData(signedIn.tenant.id, signedIn.agent.id).catch(() => undefined);
@@ -47,6 +52,7 @@ export function App() {
     const token = session.token;
     store?.stop();
     clearSession();
+    await clearReplayCredentials();
     setSession(null);
     await Promise.all([api.signOut(token).catch(() => undefined), wipeAgentData(session.tenant.id, session.agent.id)]);
   };

@@ -5,7 +5,8 @@ import { gzipSync } from 'node:zlib';
 
 const dist = new URL('../dist', import.meta.url).pathname;
 const budgets = [
-  { name: 'service worker (dist/sw.js)', file: join(dist, 'sw.js'), maxGzipBytes: 12 * 1024 },
+  // 12 → 16 KiB when the worker took on Background Sync replay (the outbox core, ~3.3 KiB gzipped).
+  { name: 'service worker (dist/sw.js)', file: join(dist, 'sw.js'), maxGzipBytes: 16 * 1024 },
   {
     name: 'app entry chunk',
     file: join(dist, 'assets', readdirSync(join(dist, 'assets')).find((name) => /^index-.*\.js$/.test(name)) ?? 'missing'),

@@ -5,6 +5,7 @@ import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute, type 
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { CacheFirst } from 'workbox-strategies';
 import { isAgentDataCache, mediaCacheName, wipeAgentDataMessage } from '../shared/workspace/cacheNames.js';
+import { replayOutboxOnSync } from './outboxSync.js';
 
 /**
  * The service worker. Workbox precaches the app shell (the list is injected at build time by
@@ -13,6 +14,11 @@ import { isAgentDataCache, mediaCacheName, wipeAgentDataMessage } from '../share
  * Attachments are cache-first: a media URL is signed and never changes, so a cached copy is always right;
  * the cache is bounded by count and age and purged when the browser runs out of quota.
  * API calls are not cached here: the page keeps its data in IndexedDB.
+ * Background Sync drains the outbox when every tab is closed (outboxSync.ts).
+ *
+ * skipWaiting + clientsClaim stay: a new version takes over at once, and that is safe for queued work
+ * because the outbox is in IndexedDB, not in the worker — a replay cut off by the switch is re-sent, and
+ * the server's id check makes that harmless (tested: a new worker activated with 100 actions pending).
  */
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: (PrecacheEntry | string)[] };
 
@@ -22,6 +28,7 @@ self.skipWaiting();
 clientsClaim();
 cleanupOutdatedCaches();
 precacheAndRoute(self.__WB_MANIFEST);
+replayOutboxOnSync();
 registerRoute(new NavigationRoute(createHandlerBoundToURL('/index.html'), { denylist: [/^\/api\//, /^\/media\//] }));
 registerRoute(
   ({ url, request }) => url.origin === self.location.origin && url.pathname.startsWith('/media/') && request.method === 'GET',

@@ -8,3 +8,5 @@ export { planBatch, type BatchLimits, type BatchPlan } from './planBatch.js';
 export { httpBatchTransport, parseRetryAfter, type BatchOutcome, type BatchTransport, type HttpTransportOptions } from './postActionBatch.js';
 export type { FailedAction, OutboxEntry, OutboxHealth, PauseReason, ReplayStats } from './outboxTypes.js';
 export { outboxLockName, outboxChannelName, backgroundSyncTag, backgroundSyncTagPrefix } from './outboxNames.js';
+export { saveReplayCredentials, readReplayCredentials, clearReplayCredentials, type ReplayCredentials } from './replayCredentials.js';
+export { replayInServiceWorker, type BackgroundReplayOptions } from './replayInServiceWorker.js';

@@ -336,3 +336,48 @@ test('a new service worker version is activated while 100 actions are pending: a
     rmSync(staticDir, { recursive: true, force: true });
   }
 });
+
+test('with every tab closed, Background Sync makes the service worker replay the outbox', async ({ browser }) => {
+  const server = await startOwnServer();
+  const context = await browser.newContext({ baseURL: server.url });
+  try {
+    const alice = await TestApi.signIn(server.url, 'alice@example.com');
+    const ids = (await openConversations(alice, 2)).map((target) => target.id);
+    const page = await readyPage(context);
+    await context.setOffline(true);
+    await queueReplies(page, ids, 40, 'background ');
+    const tags = await page.evaluate(async () => {
+      const registration = (await navigator.serviceWorker.getRegistration()) as ServiceWorkerRegistration & { sync: { getTags(): Promise<string[]> } };
+      return registration.sync.getTags();
+    });
+    expect(tags).toEqual([expect.stringMatching(/^holdfast-outbox:/)]);
+    // Past the undo window, then no tab is left to replay.
+    await page.waitForTimeout(4500);
+    await page.close();
+    await context.setOffline(false);
+    expect(await serverBodies(alice, ids[0]!, 'background ')).toEqual([]);
+
+    // The browser fires sync when the OS reports the network back; Playwright's offline switch is not
+    // such a report, so DevTools fires the event the browser would.
+    const blank = await context.newPage();
+    const devtools = await context.newCDPSession(blank);
+    const registrationId = new Promise<string>((resolve) =>
+      devtools.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
+        const ours = registrations.find((registration) => registration.scopeURL === `${server.url}/` && !registration.isDeleted);
+        if (ours) resolve(ours.registrationId);
+      }),
+    );
+    await devtools.send('ServiceWorker.enable');
+    await devtools.send('ServiceWorker.dispatchSyncEvent', { origin: server.url, registrationId: await registrationId, tag: tags[0]!, lastChance: false });
+    await expect.poll(async () => (await serverBodies(alice, ids[0]!, 'background ')).length, { timeout: 20_000 }).toBe(20);
+    for (const [index, id] of ids.entries()) expect(await serverBodies(alice, id, 'background ')).toEqual(expectedReplies(40, 'background ', index, 2));
+
+    // A tab opened afterwards finds the outbox empty.
+    const later = await context.newPage();
+    await later.goto('/');
+    await expectAllSent(later);
+  } finally {
+    await context.close();
+    await server.stop();
+  }
+});

@@ -1,0 +1,51 @@
+import { Outbox } from './Outbox.js';
+import { openOutboxDatabase, outboxDatabaseName } from './outboxDatabase.js';
+import { outboxChannelName, outboxLockName } from './outboxNames.js';
+import { OutboxReplayer, type DrainResult } from './OutboxReplayer.js';
+import type { CompactionRule } from './compactPending.js';
+import { httpBatchTransport } from './postActionBatch.js';
+import { readReplayCredentials } from './replayCredentials.js';
+
+export type BackgroundReplayOptions = {
+  scope: string;
+  compaction?: CompactionRule;
+  /** Longest wait for an action held for undo before giving the event back; default 10 s. */
+  maxHoldWaitMs?: number;
+};
+
+/**
+ * One Background Sync event's work in the service worker: drain the scope's outbox if no tab is doing it.
+ * It takes the same Web Lock as the tabs' leader, but only if free — an open tab replays already. Resolves
+ * when the queue is empty (or paused for sign-in); rejects while the server gives no usable answer, which
+ * makes the browser fire the event again later with its own backoff.
+ */
+export async function replayInServiceWorker(options: BackgroundReplayOptions): Promise<DrainResult | 'busy' | 'no-outbox'> {
+  const credentials = await readReplayCredentials();
+  if (!credentials || credentials.scope !== options.scope) return 'no-outbox';
+  const known = (await indexedDB.databases()).some((database) => database.name === outboxDatabaseName(options.scope));
+  if (!known) return 'no-outbox';
+
+  return navigator.locks.request(outboxLockName(options.scope), { ifAvailable: true }, async (lock) => {
+    if (!lock) return 'busy';
+    const db = await openOutboxDatabase(options.scope);
+    try {
+      const channel = new BroadcastChannel(outboxChannelName(options.scope));
+      const outbox = new Outbox({ db, onChange: () => channel.postMessage('changed') });
+      const replayer = new OutboxReplayer({
+        queue: outbox,
+        transport: httpBatchTransport({ url: credentials.endpoint, getToken: async () => (await readReplayCredentials())?.token ?? null }),
+        compaction: options.compaction,
+      });
+      let result = await replayer.drain();
+      while (result.status === 'held' && result.wakeAt - Date.now() <= (options.maxHoldWaitMs ?? 10_000)) {
+        await new Promise((resolve) => setTimeout(resolve, Math.max(0, result.status === 'held' ? result.wakeAt - Date.now() : 0)));
+        result = await replayer.drain();
+      }
+      channel.close();
+      if (result.status === 'backing-off') throw new Error(`Outbox replay failed (${result.code}); the browser will retry.`);
+      return result;
+    } finally {
+      db.close();
+    }
+  });
+}

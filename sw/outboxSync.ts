@@ -1,0 +1,23 @@
+import { backgroundSyncTagPrefix } from '../shared/outbox/outboxNames.js';
+import { replayInServiceWorker } from '../shared/outbox/replayInServiceWorker.js';
+import { compactWorkspaceActions } from '../shared/workspace/compactionRule.js';
+
+declare const self: ServiceWorkerGlobalScope;
+
+/** Background Sync's event (not in TypeScript's WebWorker lib). */
+type SyncEvent = ExtendableEvent & { tag: string; lastChance: boolean };
+
+/**
+ * Background Sync: the page registers a tag per outbox when it queues an action; the browser fires it
+ * when it believes the network is back — also after every tab is closed — and again later, with its own
+ * backoff, for as long as our work rejects. Registered by hand rather than through workbox-background-sync:
+ * its Queue ties the sync event to its own store of whole Requests (see shared/outbox/Outbox.ts).
+ */
+export function replayOutboxOnSync(): void {
+  self.addEventListener('sync', (event) => {
+    const sync = event as SyncEvent;
+    if (!sync.tag.startsWith(backgroundSyncTagPrefix)) return;
+    const scope = sync.tag.slice(backgroundSyncTagPrefix.length);
+    sync.waitUntil(replayInServiceWorker({ scope, compaction: compactWorkspaceActions }));
+  });
+}
