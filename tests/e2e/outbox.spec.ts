@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { distDir } from '../support/paths.js';
 import { TestApi } from '../support/testApi.js';
+import { createWorkspaceAction } from '../../shared/workspace/index.js';
 
 test('offline: send, close and assign show at once, survive a reload, and reach the server exactly once, in order, when the network is back', async ({ browser }) => {
   const server = await startOwnServer();
@@ -119,7 +120,7 @@ test('two tabs queue offline, then reconnect: both show the same pending work, o
     await expect(tabB.getByTestId('last-sync')).toContainText('Last sync');
     const sentBy = new Map<string, string[]>([['A', []], ['B', []]]);
     for (const [name, tab] of [['A', tabA], ['B', tabB]] as const) {
-      tab.on('request', (request) => {
+      tab.on('requestfinished', (request) => {
         if (request.url().endsWith('/api/actions')) sentBy.get(name)!.push(...(request.postDataJSON() as { actions: { id: string }[] }).actions.map((action) => action.id));
       });
     }
@@ -376,6 +377,124 @@ test('with every tab closed, Background Sync makes the service worker replay the
     const later = await context.newPage();
     await later.goto('/');
     await expectAllSent(later);
+  } finally {
+    await context.close();
+    await server.stop();
+  }
+});
+
+test('a conflict is shown to the agent and resolved explicitly: applied anyway, or discarded', async ({ browser }) => {
+  const server = await startOwnServer();
+  const context = await browser.newContext({ baseURL: server.url });
+  try {
+    const alice = await TestApi.signIn(server.url, 'alice@example.com');
+    const bobApi = await TestApi.signIn(server.url, 'bob@example.com');
+    const [first, second] = await openConversations(alice, 2);
+    const { agents } = await alice.json<{ agents: { id: string; name: string }[] }>('/api/agents');
+    const dana = agents.find((agent) => agent.name.startsWith('Dana'))!;
+    const page = await readyPage(context);
+    await context.setOffline(true);
+    await act(page, 'assign', first!.id, { assigneeId: dana.id });
+    await act(page, 'assign', second!.id, { assigneeId: dana.id });
+    // Meanwhile Bob closes both conversations.
+    for (const target of [first!, second!]) {
+      const response = await bobApi.postActions([createWorkspaceAction('close', target.id, {}, { baseVersion: target.version })]);
+      expect(response.status).toBe(200);
+    }
+    await context.setOffline(false);
+
+    const failed = page.getByRole('region', { name: /Needs your attention/ });
+    await expect(failed.getByRole('heading')).toHaveText('Needs your attention (2)', { timeout: 20_000 });
+    await expect(failed.getByRole('listitem').first()).toContainText('Conflict: Another agent closed this conversation after you last saw it.');
+    // Nothing was applied in silence.
+    expect((await alice.conversation(first!.id)).conversation.assigneeId).toBe(first!.assigneeId);
+
+    const item = (customer: string) => failed.getByRole('listitem').filter({ hasText: customer });
+    await item(first!.customerName).getByRole('button', { name: 'Apply anyway' }).click();
+    await item(second!.customerName).getByRole('button', { name: 'Discard' }).click();
+    await expect(failed).toHaveCount(0, { timeout: 20_000 });
+    await expectAllSent(page);
+    expect((await alice.conversation(first!.id)).conversation).toMatchObject({ status: 'closed', assigneeId: dana.id });
+    expect((await alice.conversation(second!.id)).conversation).toMatchObject({ status: 'closed', assigneeId: second!.assigneeId });
+  } finally {
+    await context.close();
+    await server.stop();
+  }
+});
+
+test('compaction: assign then assign sends only the last, close then reopen sends nothing; a reply can be undone; health is exposed', async ({ browser }) => {
+  const server = await startOwnServer();
+  const context = await browser.newContext({ baseURL: server.url });
+  try {
+    const alice = await TestApi.signIn(server.url, 'alice@example.com');
+    const [first, second] = await openConversations(alice, 2);
+    const page = await readyPage(context);
+    const sent: { type: string; conversationId: string }[] = [];
+    // What reached the server (attempts cut off by the offline network do not count).
+    page.on('requestfinished', (request) => {
+      if (request.url().endsWith('/api/actions')) sent.push(...(request.postDataJSON() as { actions: { type: string; conversationId: string }[] }).actions);
+    });
+
+    await page.goto(`/conversations/${first!.id}`);
+    await context.setOffline(true);
+    const assign = page.getByRole('combobox', { name: 'Assign' });
+    await assign.selectOption({ label: 'Bob Chen' });
+    await assign.selectOption({ label: 'Eli Sato' });
+    await page.getByRole('button', { name: 'Close conversation' }).click();
+    await page.getByRole('button', { name: 'Reopen conversation' }).click();
+    // Compacted before any send: of the four, only the last assignment is left to go.
+    await expect(outboxStatus(page)).toHaveText(/^1 pending/);
+    await expect(page.getByRole('combobox', { name: 'Assign' })).toHaveValue(/.+/);
+    await expect(page.getByRole('button', { name: 'Close conversation' })).toBeVisible();
+    const health = await page.evaluate(() => window.holdfast!.outboxHealth());
+    expect(health).toMatchObject({ pending: 1, failed: 0, paused: null });
+    expect(health.oldestPendingAgeMs).toBeGreaterThan(0);
+
+    // A reply taken back inside the undo window never leaves the browser, and its text returns.
+    await page.goto(`/conversations/${second!.id}`);
+    const composer = page.getByRole('textbox', { name: 'Message' });
+    await composer.fill('Sorry, wrong customer');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await expect(page.getByRole('list', { name: 'Messages' }).getByText('Sorry, wrong customer')).toBeVisible();
+    await page.getByRole('button', { name: 'Undo' }).click();
+    await expect(page.getByRole('list', { name: 'Messages' }).getByText('Sorry, wrong customer')).toHaveCount(0);
+    await expect(composer).toHaveValue('Sorry, wrong customer');
+
+    await context.setOffline(false);
+    await expectAllSent(page);
+    expect(sent.map((action) => action.type)).toEqual(['assign']);
+    const { conversation } = await alice.conversation(first!.id);
+    const eli = (await alice.json<{ agents: { id: string; name: string }[] }>('/api/agents')).agents.find((agent) => agent.name === 'Eli Sato')!;
+    expect(conversation).toMatchObject({ status: 'open', assigneeId: eli.id, version: first!.version + 1 });
+    expect(await serverBodies(alice, second!.id, 'Sorry, wrong customer')).toEqual([]);
+    expect(await page.evaluate(() => window.holdfast!.outboxHealth())).toMatchObject({ pending: 0, oldestPendingAgeMs: 0, lastReplay: { actions: 1 } });
+  } finally {
+    await context.close();
+    await server.stop();
+  }
+});
+
+test('signing out with pending actions warns first; staying keeps them, confirming deletes them', async ({ browser }) => {
+  const server = await startOwnServer();
+  const context = await browser.newContext({ baseURL: server.url });
+  try {
+    const alice = await TestApi.signIn(server.url, 'alice@example.com');
+    const [first] = await openConversations(alice, 1);
+    const page = await readyPage(context);
+    await context.setOffline(true);
+    await act(page, 'close', first!.id, {});
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    const dialog = page.getByRole('alertdialog', { name: 'Sign out with unsent work?' });
+    await expect(dialog).toContainText('1 action has not reached the server');
+    await dialog.getByRole('button', { name: 'Stay signed in' }).click();
+    await expect(dialog).toHaveCount(0);
+    await expect(outboxStatus(page)).toHaveText(/^1 pending/);
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await dialog.getByRole('button', { name: 'Sign out and delete them' }).click();
+    await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+    const names = await page.evaluate(async () => (await indexedDB.databases()).map((database) => database.name));
+    expect(names.filter((name) => name?.startsWith('holdfast-outbox') || name === 'holdfast-replay-credentials')).toEqual([]);
   } finally {
     await context.close();
     await server.stop();
