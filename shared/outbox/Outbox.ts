@@ -141,35 +141,57 @@ export class Outbox {
 
   // The replayer's side.
 
-  /** Deletes what `rule` makes superfluous, then plans the next batch; one transaction, so no tab races it. */
-  async nextBatch(limits: BatchLimits, rule?: CompactionRule): Promise<BatchPlan & { compacted: number; remaining: number }> {
+  /**
+   * Deletes what `rule` makes superfluous, then plans the next batch; one transaction, so no tab races it.
+   * Reads the head of the queue only (twice a batch, widened when held actions fill it): a batch never
+   * needs what is queued after it, and re-reading 10,000 entries per batch of 500 would cost more than
+   * sending them.
+   */
+  async nextBatch(limits: BatchLimits, rule?: CompactionRule): Promise<BatchPlan & { compacted: number; remaining: number; contiguous: boolean }> {
     const now = this.#now();
     const tx = this.#db.transaction('pending', 'readwrite');
-    let entries = await tx.store.getAll();
-    const dropped = rule ? compactPending(entries, rule, now) : [];
-    if (dropped.length > 0) {
-      const gone = new Set(dropped.map((entry) => entry.seq));
-      await Promise.all(dropped.map((entry) => tx.store.delete(entry.seq)));
-      entries = entries.filter((entry) => !gone.has(entry.seq));
+    const total = await tx.store.count();
+    let window = limits.maxActions + 100;
+    let entries: OutboxEntry[];
+    let dropped: OutboxEntry[];
+    let plan: BatchPlan;
+    let kept: OutboxEntry[];
+    for (;;) {
+      entries = await tx.store.getAll(null, window);
+      dropped = rule ? compactPending(entries, rule, now) : [];
+      const gone = new Set(dropped);
+      kept = entries.filter((entry) => !gone.has(entry));
+      plan = planBatch(kept, now, limits);
+      if (entries.length < window || plan.batch.length >= limits.maxActions) break;
+      window *= 4;
     }
+    await Promise.all(dropped.map((entry) => tx.store.delete(entry.seq)));
     await tx.done;
     if (dropped.length > 0) this.#onChange('changed');
-    return { ...planBatch(entries, now, limits), compacted: dropped.length, remaining: entries.length };
+    // The batch is the head of the queue, nothing skipped between its entries: it can be settled with
+    // range deletes (any slice of it, too).
+    const contiguous = plan.batch.every((entry, index) => kept[index] === entry);
+    return { ...plan, compacted: dropped.length, remaining: total - dropped.length, contiguous };
   }
 
   /**
    * Records the server's answers: applied and duplicate actions leave the queue; rejected and conflicting
    * ones move to the failed list, with the reason, in the same transaction.
    */
-  async settle(entries: readonly OutboxEntry[], results: readonly ActionResult[]): Promise<void> {
+  async settle(entries: readonly OutboxEntry[], results: readonly ActionResult[], options: { contiguous?: boolean } = {}): Promise<void> {
     const bySeq = new Map(entries.map((entry) => [entry.action.id, entry]));
     const now = this.#now();
     const tx = this.#db.transaction(['pending', 'failed'], 'readwrite');
     const writes: Promise<unknown>[] = [];
+    const answered = new Set(results.map((result) => result.id));
+    // One range delete instead of one per entry when the entries are a run of the queue's head and all
+    // were answered: a third of the replay's client time at 500 per batch.
+    const byRange = options.contiguous === true && entries.length > 1 && entries.every((entry) => answered.has(entry.action.id));
+    if (byRange) writes.push(tx.objectStore('pending').delete(IDBKeyRange.bound(entries[0]!.seq, entries.at(-1)!.seq)));
     for (const result of results) {
       const entry = bySeq.get(result.id);
       if (!entry) continue;
-      writes.push(tx.objectStore('pending').delete(entry.seq));
+      if (!byRange) writes.push(tx.objectStore('pending').delete(entry.seq));
       if (result.status === 'rejected' || result.status === 'conflict') {
         const failed: FailedAction = { action: entry.action, kind: result.status, code: result.code, message: result.message, queuedAt: entry.queuedAt, failedAt: now };
         if (result.status === 'conflict') failed.state = result.state;

@@ -93,7 +93,7 @@ export class OutboxReplayer {
         if (plan.batch.length === 0) {
           return plan.wakeAt === undefined ? { status: 'drained', sent } : { status: 'held', sent, wakeAt: plan.wakeAt };
         }
-        const outcome = await this.#sendGroup(plan.batch);
+        const outcome = await this.#sendGroup(plan.batch, plan.contiguous);
         if (outcome.kind === 'retry') {
           this.#failures++;
           const backoff = fullJitterDelay(this.#failures - 1, this.#options.backoff ?? { initialDelayMs: 1000, maxDelayMs: 60_000 }, this.#options.random);
@@ -117,7 +117,7 @@ export class OutboxReplayer {
   }
 
   /** Sends `entries`; a refused request is halved until the refused action is found and dead-lettered. */
-  async #sendGroup(entries: readonly OutboxEntry[]): Promise<{ kind: 'settled' } | { kind: 'retry'; code: string; retryAfterMs?: number } | { kind: 'unauthorized' }> {
+  async #sendGroup(entries: readonly OutboxEntry[], contiguous: boolean): Promise<{ kind: 'settled' } | { kind: 'retry'; code: string; retryAfterMs?: number } | { kind: 'unauthorized' }> {
     const { queue, transport, onFailedSend, onAnswered } = this.#options;
     const outcome = await transport(
       entries.map((entry) => entry.action),
@@ -126,7 +126,7 @@ export class OutboxReplayer {
     switch (outcome.kind) {
       case 'answered':
         onAnswered?.();
-        await queue.settle(entries, outcome.results);
+        await queue.settle(entries, outcome.results, { contiguous });
         return { kind: 'settled' };
       case 'retry':
         onFailedSend?.(outcome.code);
@@ -142,9 +142,10 @@ export class OutboxReplayer {
           return { kind: 'settled' };
         }
         const middle = Math.ceil(entries.length / 2);
-        const first = await this.#sendGroup(entries.slice(0, middle));
+        const first = await this.#sendGroup(entries.slice(0, middle), contiguous);
         if (first.kind !== 'settled') return first;
-        return this.#sendGroup(entries.slice(middle));
+        // The first half's entries are gone now, so the second half is still a run of the queue's head.
+        return this.#sendGroup(entries.slice(middle), contiguous);
       }
     }
   }

@@ -21,7 +21,7 @@ export class MemoryReplayQueue implements ReplayQueue {
   async nextBatch(limits: Parameters<ReplayQueue['nextBatch']>[0], rule?: Parameters<ReplayQueue['nextBatch']>[1]) {
     const dropped = rule ? compactPending(this.entries, rule, this.now()) : [];
     this.entries = this.entries.filter((entry) => !dropped.includes(entry));
-    return { ...planBatch(this.entries, this.now(), limits), compacted: dropped.length, remaining: this.entries.length };
+    return { ...planBatch(this.entries, this.now(), limits), compacted: dropped.length, remaining: this.entries.length, contiguous: false };
   }
   async settle(entries: readonly OutboxEntry[], results: readonly ActionResult[]) {
     for (const result of results) {
