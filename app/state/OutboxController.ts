@@ -104,7 +104,9 @@ export class OutboxController {
       lockName: outboxLockName(this.#options.scope),
       locks: navigator.locks,
       onResult: (result) => {
-        this.#publish({ lastPass: result, progress: null });
+        // Progress stays up while a long replay waits to retry: "500 of 1,500 sent · will retry".
+        const over = result.status === 'drained' || result.status === 'paused';
+        this.#publish({ lastPass: result, progress: over ? null : this.#snapshot.progress });
         if (result.status === 'paused') onPaused(result.reason);
       },
     });

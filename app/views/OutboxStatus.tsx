@@ -12,13 +12,13 @@ export function OutboxStatus() {
   const lastPass = useWorkspace((state) => state.outbox.lastPass);
   const loaded = useWorkspace((state) => state.outbox.loaded);
   let text = !loaded ? 'Reading outbox…' : pending === 0 ? 'All changes sent' : `${pending} pending`;
-  if (pending > 0 && progress) text = `Sending ${progress.sent.toLocaleString()} of ${progress.total.toLocaleString()}…`;
+  if (pending > 0 && progress) text = `${progress.sent.toLocaleString('en')} of ${progress.total.toLocaleString('en')} sent`;
   if (pending > 0 && paused === 'unauthorized') text = `${pending} pending — sign in again to send`;
   const retrying = pending > 0 && lastPass?.status === 'backing-off';
   return (
     <span className="outbox-status small" role="status" aria-label="Outbox" data-pending={pending} data-failed={failed} data-testid="outbox-status">
       {text}
-      {retrying && !progress && <span className="muted"> · will retry</span>}
+      {retrying && <span className="muted"> · will retry</span>}
     </span>
   );
 }

@@ -1,6 +1,9 @@
 import { expectAllSent, expect, test } from './fixtures.js';
 import { act, expectedReplies, openConversations, outboxStatus, queueReplies, readyPage, serverBodies, startOwnServer } from './outboxSupport.js';
+import { execSync } from 'node:child_process';
 import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { chromium } from '@playwright/test';
+import { chromiumArgs } from '../../playwright.config.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { distDir } from '../support/paths.js';
@@ -176,7 +179,8 @@ test('the server is SIGKILLed in the middle of a replay and restarted: no action
     await expect.poll(() => killed !== undefined, { timeout: 30_000 }).toBe(true);
     await killed;
     await expect(page.getByRole('status', { name: 'Connection' })).toHaveText('Server unreachable', { timeout: 15_000 });
-    expect(Number(await outboxStatus(page).getAttribute('data-pending'))).toBeGreaterThan(0);
+    // The long replay shows how far it got, and that it will go on.
+    await expect(outboxStatus(page)).toHaveText(/^(500|1,000) of 1,500 sent · will retry$/);
     await server.restart();
 
     await expectAllSent(page, 60_000);
@@ -498,5 +502,40 @@ test('signing out with pending actions warns first; staying keeps them, confirmi
   } finally {
     await context.close();
     await server.stop();
+  }
+});
+
+test('the browser crashes (SIGKILL) with actions queued: after a restart they are still pending, and go once', async () => {
+  const server = await startOwnServer();
+  const userDataDir = mkdtempSync(join(tmpdir(), 'holdfast-profile-'));
+  const launch = () => chromium.launchPersistentContext(userDataDir, { executablePath: '/usr/bin/chromium', args: chromiumArgs, baseURL: server.url });
+  try {
+    const alice = await TestApi.signIn(server.url, 'alice@example.com');
+    const ids = (await openConversations(alice, 2)).map((target) => target.id);
+    let context = await launch();
+    const page = await readyPage(context);
+    // The agent signed in a while ago: Chromium writes localStorage (the session) to disk lazily, and the
+    // outbox, not the session, is under test. The actions are killed within moments of being queued.
+    await page.waitForTimeout(5000);
+    await context.setOffline(true);
+    await queueReplies(page, ids, 50, 'crash-browser ');
+    await expect(outboxStatus(page)).toHaveText(/^50 pending/);
+    // Every process of this browser, killed outright: no unload, no clean shutdown.
+    // ([-] keeps pkill from matching the shell that runs it.)
+    execSync(`pkill -9 -f -- '[-]-user-data-dir=${userDataDir}'`);
+    await context.close().catch(() => undefined);
+
+    context = await launch();
+    const restarted = context.pages()[0] ?? (await context.newPage());
+    await context.setOffline(true);
+    await restarted.goto('/');
+    await expect(outboxStatus(restarted)).toHaveText(/^50 pending/);
+    await context.setOffline(false);
+    await expectAllSent(restarted);
+    for (const [index, id] of ids.entries()) expect(await serverBodies(alice, id, 'crash-browser ')).toEqual(expectedReplies(50, 'crash-browser ', index, 2));
+    await context.close();
+  } finally {
+    await server.stop();
+    rmSync(userDataDir, { recursive: true, force: true });
   }
 });
