@@ -175,11 +175,7 @@ export class WorkspaceStore {
 
   #onSettled(gone: readonly ActionEnvelope[]): void {
     this.#confirmed.push(...gone.filter((action) => !this.#cancelled.has(action.id)));
-    const drawn = new Set(this.#confirmed.map((action) => action.id));
-    void this.syncNow().then((synced) => {
-      if (synced) this.#confirmed = this.#confirmed.filter((action) => !drawn.has(action.id));
-      this.#publish();
-    });
+    void this.syncNow();
   }
 
   #database(): Promise<WorkspaceDatabase> {
@@ -249,10 +245,16 @@ export class WorkspaceStore {
 
   /** Pulls every change since the stored cursor; true when it got through. Failures only change the status line. */
   async syncNow(): Promise<boolean> {
+    // Confirmed actions drawn now are in the server state this pull brings (it starts after them).
+    const drawn = new Set(this.#confirmed.map((action) => action.id));
     this.#set({ syncing: true });
     try {
       await this.#sync.pull();
       this.#reachability.reportSuccess();
+      if (drawn.size > 0) {
+        this.#confirmed = this.#confirmed.filter((action) => !drawn.has(action.id));
+        this.#publish();
+      }
       return true;
     } catch (error) {
       this.#noteFailure(error);
