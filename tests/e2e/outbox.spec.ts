@@ -1,5 +1,5 @@
 import { expectAllSent, expect, test } from './fixtures.js';
-import { act, expectedReplies, openConversations, outboxStatus, queueReplies, readyPage, serverBodies, startOwnServer } from './outboxSupport.js';
+import { act, expectedReplies, openConversations, outboxStatus, queueReplies, readyPage, serverBodies, startOwnServer, withOwnServer } from './outboxSupport.js';
 import { execSync } from 'node:child_process';
 import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { chromium } from '@playwright/test';
@@ -10,11 +10,8 @@ import { distDir } from '../support/paths.js';
 import { TestApi } from '../support/testApi.js';
 import { createWorkspaceAction } from '../../shared/workspace/index.js';
 
-test('offline: send, close and assign show at once, survive a reload, and reach the server exactly once, in order, when the network is back', async ({ browser }) => {
-  const server = await startOwnServer();
-  const context = await browser.newContext({ baseURL: server.url });
-  try {
-    const alice = await TestApi.signIn(server.url, 'alice@example.com');
+test('offline: send, close and assign show at once, survive a reload, and reach the server exactly once, in order, when the network is back', ({ browser }) =>
+  withOwnServer(browser, async ({ context, alice }) => {
     const [first, second] = await openConversations(alice, 2);
     const { agents } = await alice.json<{ agents: { id: string; name: string }[] }>('/api/agents');
     const bob = agents.find((agent) => agent.name === 'Bob Chen')!;
@@ -60,17 +57,10 @@ test('offline: send, close and assign show at once, survive a reload, and reach 
     await page.goto(`/conversations/${first!.id}`);
     await expect(page.getByRole('img', { name: 'Pending' })).toHaveCount(0);
     await expect(page.getByRole('list', { name: 'Messages' }).getByText('Offline reply one')).toHaveCount(1);
-  } finally {
-    await context.close();
-    await server.stop();
-  }
-});
+  }));
 
-test('a poison action goes to the failed list with its reason; the actions around it still go through', async ({ browser }) => {
-  const server = await startOwnServer();
-  const context = await browser.newContext({ baseURL: server.url });
-  try {
-    const alice = await TestApi.signIn(server.url, 'alice@example.com');
+test('a poison action goes to the failed list with its reason; the actions around it still go through', ({ browser }) =>
+  withOwnServer(browser, async ({ context, alice }) => {
     const [first, second] = await openConversations(alice, 2);
     const page = await readyPage(context);
     await context.setOffline(true);
@@ -104,17 +94,10 @@ test('a poison action goes to the failed list with its reason; the actions aroun
     await expect(failed).toHaveCount(0);
     await page.reload();
     await expect(page.getByRole('region', { name: /Needs your attention/ })).toHaveCount(0);
-  } finally {
-    await context.close();
-    await server.stop();
-  }
-});
+  }));
 
-test('two tabs queue offline, then reconnect: both show the same pending work, one tab replays, nothing is sent twice', async ({ browser }) => {
-  const server = await startOwnServer();
-  const context = await browser.newContext({ baseURL: server.url });
-  try {
-    const alice = await TestApi.signIn(server.url, 'alice@example.com');
+test('two tabs queue offline, then reconnect: both show the same pending work, one tab replays, nothing is sent twice', ({ browser }) =>
+  withOwnServer(browser, async ({ context, alice }) => {
     const targets = await openConversations(alice, 2);
     const ids = targets.map((target) => target.id);
     const tabA = await readyPage(context);
@@ -146,17 +129,10 @@ test('two tabs queue offline, then reconnect: both show the same pending work, o
     expect(new Set(sent).size).toBe(60);
     // Exactly one tab replayed.
     expect([...sentBy.values()].filter((ids) => ids.length > 0)).toHaveLength(1);
-  } finally {
-    await context.close();
-    await server.stop();
-  }
-});
+  }));
 
-test('the server is SIGKILLed in the middle of a replay and restarted: no action lost, none applied twice', async ({ browser }) => {
-  const server = await startOwnServer();
-  const context = await browser.newContext({ baseURL: server.url });
-  try {
-    const alice = await TestApi.signIn(server.url, 'alice@example.com');
+test('the server is SIGKILLed in the middle of a replay and restarted: no action lost, none applied twice', ({ browser }) =>
+  withOwnServer(browser, async ({ server, context, alice }) => {
     const ids = (await openConversations(alice, 3)).map((target) => target.id);
     const page = await readyPage(context);
     await context.setOffline(true);
@@ -188,17 +164,10 @@ test('the server is SIGKILLed in the middle of a replay and restarted: no action
     for (const [index, id] of ids.entries()) {
       expect(await serverBodies(restarted, id, 'crash ')).toEqual(expectedReplies(1500, 'crash ', index, 3));
     }
-  } finally {
-    await context.close();
-    await server.stop();
-  }
-});
+  }));
 
-test('a 401 in the middle of a replay pauses the queue; after signing in again it resumes and nothing is lost', async ({ browser }) => {
-  const server = await startOwnServer();
-  const context = await browser.newContext({ baseURL: server.url });
-  try {
-    const alice = await TestApi.signIn(server.url, 'alice@example.com');
+test('a 401 in the middle of a replay pauses the queue; after signing in again it resumes and nothing is lost', ({ browser }) =>
+  withOwnServer(browser, async ({ server, context, alice }) => {
     const ids = (await openConversations(alice, 2)).map((target) => target.id);
     const page = await readyPage(context);
     await context.setOffline(true);
@@ -245,18 +214,10 @@ test('a 401 in the middle of a replay pauses the queue; after signing in again i
     for (const [index, id] of ids.entries()) {
       expect(await serverBodies(alice, id, 'auth ')).toEqual(expectedReplies(1200, 'auth ', index, 2));
     }
-  } finally {
-    await context.close();
-    await server.stop();
-  }
-});
+  }));
 
-test('a flapping network: 50 random on/off flips while 500 actions are issued over five conversations → exactly 500 effects, each in order', async ({ browser }) => {
-  test.setTimeout(180_000);
-  const server = await startOwnServer();
-  const context = await browser.newContext({ baseURL: server.url });
-  try {
-    const alice = await TestApi.signIn(server.url, 'alice@example.com');
+test('a flapping network: 50 random on/off flips while 500 actions are issued over five conversations → exactly 500 effects, each in order', ({ browser }) =>
+  withOwnServer(browser, async ({ context, alice }) => {
     const ids = (await openConversations(alice, 5)).map((target) => target.id);
     const page = await readyPage(context);
     let failedSends = 0;
@@ -300,11 +261,7 @@ test('a flapping network: 50 random on/off flips while 500 actions are issued ov
     const perConversation = await Promise.all(ids.map((id) => serverBodies(alice, id, 'flap ')));
     expect(perConversation.flat()).toHaveLength(500);
     for (const [index, bodies] of perConversation.entries()) expect(bodies).toEqual(expectedReplies(500, 'flap ', index, 5));
-  } finally {
-    await context.close();
-    await server.stop();
-  }
-});
+  }));
 
 test('a new service worker version is activated while 100 actions are pending: all 100 are applied once', async ({ browser }) => {
   const staticDir = mkdtempSync(join(tmpdir(), 'holdfast-dist-'));
@@ -342,11 +299,8 @@ test('a new service worker version is activated while 100 actions are pending: a
   }
 });
 
-test('with every tab closed, Background Sync makes the service worker replay the outbox', async ({ browser }) => {
-  const server = await startOwnServer();
-  const context = await browser.newContext({ baseURL: server.url });
-  try {
-    const alice = await TestApi.signIn(server.url, 'alice@example.com');
+test('with every tab closed, Background Sync makes the service worker replay the outbox', ({ browser }) =>
+  withOwnServer(browser, async ({ server, context, alice }) => {
     const ids = (await openConversations(alice, 2)).map((target) => target.id);
     const page = await readyPage(context);
     await context.setOffline(true);
@@ -381,17 +335,10 @@ test('with every tab closed, Background Sync makes the service worker replay the
     const later = await context.newPage();
     await later.goto('/');
     await expectAllSent(later);
-  } finally {
-    await context.close();
-    await server.stop();
-  }
-});
+  }));
 
-test('a conflict is shown to the agent and resolved explicitly: applied anyway, or discarded', async ({ browser }) => {
-  const server = await startOwnServer();
-  const context = await browser.newContext({ baseURL: server.url });
-  try {
-    const alice = await TestApi.signIn(server.url, 'alice@example.com');
+test('a conflict is shown to the agent and resolved explicitly: applied anyway, or discarded', ({ browser }) =>
+  withOwnServer(browser, async ({ server, context, alice }) => {
     const bobApi = await TestApi.signIn(server.url, 'bob@example.com');
     const [first, second] = await openConversations(alice, 2);
     const { agents } = await alice.json<{ agents: { id: string; name: string }[] }>('/api/agents');
@@ -420,17 +367,10 @@ test('a conflict is shown to the agent and resolved explicitly: applied anyway, 
     await expectAllSent(page);
     expect((await alice.conversation(first!.id)).conversation).toMatchObject({ status: 'closed', assigneeId: dana.id });
     expect((await alice.conversation(second!.id)).conversation).toMatchObject({ status: 'closed', assigneeId: second!.assigneeId });
-  } finally {
-    await context.close();
-    await server.stop();
-  }
-});
+  }));
 
-test('compaction: assign then assign sends only the last, close then reopen sends nothing; a reply can be undone; health is exposed', async ({ browser }) => {
-  const server = await startOwnServer();
-  const context = await browser.newContext({ baseURL: server.url });
-  try {
-    const alice = await TestApi.signIn(server.url, 'alice@example.com');
+test('compaction: assign then assign sends only the last, close then reopen sends nothing; a reply can be undone; health is exposed', ({ browser }) =>
+  withOwnServer(browser, async ({ context, alice }) => {
     const [first, second] = await openConversations(alice, 2);
     const page = await readyPage(context);
     const sent: { type: string; conversationId: string }[] = [];
@@ -472,17 +412,10 @@ test('compaction: assign then assign sends only the last, close then reopen send
     expect(conversation).toMatchObject({ status: 'open', assigneeId: eli.id, version: first!.version + 1 });
     expect(await serverBodies(alice, second!.id, 'Sorry, wrong customer')).toEqual([]);
     expect(await page.evaluate(() => window.holdfast!.outboxHealth())).toMatchObject({ pending: 0, oldestPendingAgeMs: 0, lastReplay: { actions: 1 } });
-  } finally {
-    await context.close();
-    await server.stop();
-  }
-});
+  }));
 
-test('signing out with pending actions warns first; staying keeps them, confirming deletes them', async ({ browser }) => {
-  const server = await startOwnServer();
-  const context = await browser.newContext({ baseURL: server.url });
-  try {
-    const alice = await TestApi.signIn(server.url, 'alice@example.com');
+test('signing out with pending actions warns first; staying keeps them, confirming deletes them', ({ browser }) =>
+  withOwnServer(browser, async ({ context, alice }) => {
     const [first] = await openConversations(alice, 1);
     const page = await readyPage(context);
     await context.setOffline(true);
@@ -499,11 +432,7 @@ test('signing out with pending actions warns first; staying keeps them, confirmi
     await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
     const names = await page.evaluate(async () => (await indexedDB.databases()).map((database) => database.name));
     expect(names.filter((name) => name?.startsWith('holdfast-outbox') || name === 'holdfast-replay-credentials')).toEqual([]);
-  } finally {
-    await context.close();
-    await server.stop();
-  }
-});
+  }));
 
 test('the browser crashes (SIGKILL) with actions queued: after a restart they are still pending, and go once', async () => {
   const server = await startOwnServer();

@@ -1,4 +1,4 @@
-import type { BrowserContext, Page } from '@playwright/test';
+import type { Browser, BrowserContext, Page } from '@playwright/test';
 import type {} from '../../app/state/exposeForMonitoring.js';
 import type { WorkspaceActionPayloads, WorkspaceActionType } from '../../shared/workspace/index.js';
 import { copyPgliteTemplate } from '../support/pgliteTemplate.js';
@@ -59,4 +59,18 @@ export function expectedReplies(count: number, prefix: string, which: number, of
   return Array.from({ length: count }, (_, index) => index)
     .filter((index) => index % of === which)
     .map((index) => `${prefix}${String(index).padStart(5, '0')}`);
+}
+
+export type OwnServerSetup = { server: ServerProcess; context: BrowserContext; alice: TestApi };
+
+/** A fresh server and browser context for one test, signed in as Alice over the API; both closed after it. */
+export async function withOwnServer(browser: Browser, body: (setup: OwnServerSetup) => Promise<void>, env: Record<string, string> = {}): Promise<void> {
+  const server = await startOwnServer(env);
+  const context = await browser.newContext({ baseURL: server.url });
+  try {
+    await body({ server, context, alice: await TestApi.signIn(server.url, 'alice@example.com') });
+  } finally {
+    await context.close();
+    await server.stop();
+  }
 }
