@@ -24,8 +24,6 @@ import { outboxScope } from './localData.js';
 import { OutboxController, type OutboxSnapshot } from './OutboxController.js';
 import { openWorkspaceDatabaseOnce } from './preopenDatabase.js';
 
-export type Notice = { kind: 'error' | 'conflict' | 'info'; text: string };
-
 export type WorkspaceState = {
   /** The inbox has something to show: local data was read, or a first sync brought some. */
   loaded: boolean;
@@ -38,7 +36,6 @@ export type WorkspaceState = {
   messages: Readonly<Record<string, readonly (Message | PendingMessage)[]>>;
   agents: readonly Agent[];
   cannedReplies: readonly CannedReply[];
-  notice: Notice | null;
   outbox: OutboxSnapshot;
 };
 
@@ -61,7 +58,7 @@ type ServerState = { conversations: Readonly<Record<string, Conversation>>; mess
 
 const initialState: WorkspaceState = {
   loaded: false, reachability: 'online', syncing: false, lastSyncAt: null,
-  conversations: {}, messages: {}, agents: [], cannedReplies: [], notice: null,
+  conversations: {}, messages: {}, agents: [], cannedReplies: [],
   outbox: { loaded: false, pending: [], failed: [], paused: null, lastPass: null, progress: null },
 };
 
@@ -243,8 +240,8 @@ export class WorkspaceStore {
     void this.#db?.then((db) => db.close());
   }
 
-  /** Pulls every change since the stored cursor; true when it got through. Failures only change the status line. */
-  async syncNow(): Promise<boolean> {
+  /** Pulls every change since the stored cursor. Failures only change the status line. */
+  async syncNow(): Promise<void> {
     // Confirmed actions drawn now are in the server state this pull brings (it starts after them).
     const drawn = new Set(this.#confirmed.map((action) => action.id));
     this.#set({ syncing: true });
@@ -255,10 +252,8 @@ export class WorkspaceStore {
         this.#confirmed = this.#confirmed.filter((action) => !drawn.has(action.id));
         this.#publish();
       }
-      return true;
     } catch (error) {
       this.#noteFailure(error);
-      return false;
     } finally {
       this.#set({ syncing: false });
     }
@@ -380,10 +375,6 @@ export class WorkspaceStore {
   #noteFailure(error: unknown) {
     if (error instanceof ApiRequestError && error.status === 0) this.#reachability.reportFailure();
     else if (error instanceof ApiRequestError) this.#reachability.reportSuccess();
-  }
-
-  dismissNotice(): void {
-    this.#set({ notice: null });
   }
 }
 

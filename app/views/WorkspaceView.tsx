@@ -3,7 +3,7 @@ import { useNavigate, useParams } from 'react-router';
 import type { Agent } from '../../shared/workspace/index.js';
 import { useShortcuts } from '../hooks/useShortcuts.js';
 import { filterConversations, type InboxFilter } from '../state/filterConversations.js';
-import { useWorkspace, useWorkspaceStore } from '../state/useWorkspace.js';
+import { useWorkspace } from '../state/useWorkspace.js';
 import { ConnectionStatus } from './ConnectionStatus.js';
 import { ConversationPane } from './ConversationPane.js';
 import { FailedActionsPanel } from './FailedActionsPanel.js';
@@ -14,11 +14,9 @@ import { InboxPane } from './InboxPane.js';
 export function WorkspaceView({ me, tenantName, onSignOut }: { me: Agent; tenantName: string; onSignOut: () => void }) {
   const { id } = useParams();
   const navigate = useNavigate();
-  const store = useWorkspaceStore();
   const all = useWorkspace((state) => state.conversations);
   const agents = useWorkspace((state) => state.agents);
   const loaded = useWorkspace((state) => state.loaded);
-  const notice = useWorkspace((state) => state.notice);
   const unsent = useWorkspace((state) => state.outbox.pending.length + state.outbox.failed.length);
   const [confirmingSignOut, setConfirmingSignOut] = useState(false);
   const [filter, setFilter] = useState<InboxFilter>({ view: 'all', status: 'open', query: '' });
@@ -67,14 +65,6 @@ export function WorkspaceView({ me, tenantName, onSignOut }: { me: Agent; tenant
         </div>
       )}
       <FailedActionsPanel />
-      {notice && (
-        <div role="alert" className={`notice notice-${notice.kind}`}>
-          {notice.text}
-          <button type="button" onClick={() => store.dismissNotice()}>
-            Dismiss
-          </button>
-        </div>
-      )}
       <div className="panes">
         <InboxPane
           conversations={conversations}

@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { protocolLimits } from '../../shared/index.js';
-import { workspaceActions } from '../../shared/workspace/index.js';
 import { ActionEngine } from '../actions/ActionEngine.js';
 import type { Database } from '../db/Database.js';
 import { ChangeFeed } from '../workspace/ChangeFeed.js';

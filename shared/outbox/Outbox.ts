@@ -66,18 +66,6 @@ export class Outbox {
     return cancellable;
   }
 
-  /** Ends the undo window now, so the action goes with the next batch. */
-  async release(actionId: string): Promise<void> {
-    const tx = this.#db.transaction('pending', 'readwrite');
-    const entry = await tx.store.index('byActionId').get(actionId);
-    if (entry?.holdUntil !== undefined) {
-      delete entry.holdUntil;
-      await tx.store.put(entry);
-    }
-    await tx.done;
-    this.#onChange('changed');
-  }
-
   pending(): Promise<OutboxEntry[]> {
     return this.#db.getAll('pending');
   }

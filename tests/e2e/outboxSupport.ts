@@ -35,7 +35,7 @@ export async function serverBodies(api: TestApi, conversationId: string, prefix:
   return messages.map((message) => message.body).filter((body) => body.startsWith(prefix));
 }
 
-/** Every action id the server has recorded as applied, from the database's point of view (via sync). */
+/** The first `count` open conversations, as the server lists them. */
 export async function openConversations(api: TestApi, count: number) {
   return (await api.conversations('?status=open')).slice(0, count);
 }
