@@ -1,0 +1,76 @@
+import { BrokenCircuitError, circuitBreaker, CircuitState, ConsecutiveBreaker, ExponentialBackoff, handleAll, type CircuitBreakerPolicy } from 'cockatiel';
+
+export type HostState = 'closed' | 'open' | 'half-open';
+
+export type HostHealthOptions = {
+  hosts: readonly string[];
+  /** Consecutive failures that open a host's breaker; default 3. */
+  failuresToOpen?: number;
+  /** Cool-down before a probe: exponential with decorrelated jitter, from `initialMs` up to `maxMs`. */
+  coolDown?: { initialMs: number; maxMs: number };
+  /** Saved breaker states, by host (from IndexedDB), so a restarted service worker remembers. */
+  saved?: Readonly<Record<string, unknown>>;
+  save?: (host: string, state: unknown) => void;
+  onTransition?: (host: string, from: HostState, to: HostState) => void;
+};
+
+/** Thrown when a host is not to be tried now: its breaker is open, or its one probe is under way. */
+export class HostSkipped extends Error {
+  constructor(readonly host: string, readonly state: HostState) {
+    super(`${host} is ${state === 'open' ? 'marked down' : 'being probed'}`);
+  }
+}
+
+const names: Record<number, HostState> = { [CircuitState.Closed]: 'closed', [CircuitState.Open]: 'open', [CircuitState.HalfOpen]: 'half-open', [CircuitState.Isolated]: 'open' };
+
+/**
+ * One circuit breaker per host (cockatiel's, whose state serialises): closed → open after consecutive
+ * failures → after a jittered cool-down, half-open, where one request probes the host. Cockatiel makes the
+ * other callers of a half-open breaker wait for the probe's verdict; a page waiting on a blackholed CDN
+ * is what this exists to prevent, so here they skip the host instead and go to the next one.
+ */
+export class HostHealth {
+  readonly #breakers = new Map<string, CircuitBreakerPolicy>();
+
+  constructor(options: HostHealthOptions) {
+    const { failuresToOpen = 3, coolDown = { initialMs: 10_000, maxMs: 5 * 60_000 } } = options;
+    for (const host of options.hosts) {
+      const breaker = circuitBreaker(handleAll, {
+        halfOpenAfter: new ExponentialBackoff({ initialDelay: coolDown.initialMs, maxDelay: coolDown.maxMs }),
+        breaker: new ConsecutiveBreaker(failuresToOpen),
+        initialState: options.saved?.[host],
+      });
+      let current = names[breaker.state]!;
+      breaker.onStateChange((state) => {
+        const next = names[state]!;
+        if (next !== current) options.onTransition?.(host, current, next);
+        current = next;
+        options.save?.(host, breaker.toJSON());
+      });
+      breaker.onFailure(() => options.save?.(host, breaker.toJSON()));
+      this.#breakers.set(host, breaker);
+    }
+  }
+
+  state(host: string): HostState {
+    return names[this.#breaker(host).state]!;
+  }
+
+  /** Runs `attempt` against `host` under its breaker; a thrown error counts as the host's failure. */
+  async run<T>(host: string, attempt: () => Promise<T>): Promise<T> {
+    const breaker = this.#breaker(host);
+    if (breaker.state === CircuitState.HalfOpen) throw new HostSkipped(host, 'half-open');
+    try {
+      return await breaker.execute(attempt);
+    } catch (error) {
+      if (error instanceof BrokenCircuitError) throw new HostSkipped(host, 'open');
+      throw error;
+    }
+  }
+
+  #breaker(host: string): CircuitBreakerPolicy {
+    const breaker = this.#breakers.get(host);
+    if (!breaker) throw new Error(`Unknown host ${host}`);
+    return breaker;
+  }
+}

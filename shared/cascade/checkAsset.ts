@@ -1,0 +1,32 @@
+import type { Attempt } from './fetchWithDeadlines.js';
+
+/** What the build says an asset is: its digest, and the content type it must be served with. */
+export type ManifestEntry = { sha256: string; contentType: string; size: number };
+
+export type Verdict = { ok: true } | { ok: false; reason: 'server-error' | 'http-status' | 'empty-body' | 'wrong-content-type' | 'digest-mismatch'; message: string };
+
+const hex = (buffer: ArrayBuffer) => [...new Uint8Array(buffer)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+
+export async function sha256Hex(body: ArrayBuffer): Promise<string> {
+  return hex(await crypto.subtle.digest('SHA-256', body));
+}
+
+/**
+ * Whether a host's answer may be used. A 5xx or any non-200, an empty body, a wrong content type (an
+ * HTML error page served as a script) or bytes whose digest differs from the build's (a stale or tampered
+ * mirror) all move the cascade on to the next host.
+ */
+export async function checkAsset(attempt: Extract<Attempt, { ok: true }>, expected: ManifestEntry | undefined): Promise<Verdict> {
+  const { response, body } = attempt;
+  if (response.status >= 500) return { ok: false, reason: 'server-error', message: `The host answered ${response.status}.` };
+  if (response.status !== 200) return { ok: false, reason: 'http-status', message: `The host answered ${response.status}.` };
+  if (body.byteLength === 0) return { ok: false, reason: 'empty-body', message: 'The host answered with an empty body.' };
+  if (!expected) return { ok: true };
+  const type = (response.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== expected.contentType) {
+    return { ok: false, reason: 'wrong-content-type', message: `Served as "${type || 'nothing'}", the build says "${expected.contentType}".` };
+  }
+  const digest = await sha256Hex(body);
+  if (digest !== expected.sha256) return { ok: false, reason: 'digest-mismatch', message: `Its SHA-256 is ${digest.slice(0, 12)}…, the build's ${expected.sha256.slice(0, 12)}….` };
+  return { ok: true };
+}
