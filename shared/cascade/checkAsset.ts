@@ -5,6 +5,15 @@ export type ManifestEntry = { sha256: string; contentType: string; size: number 
 
 export type Verdict = { ok: true } | { ok: false; reason: 'server-error' | 'http-status' | 'empty-body' | 'wrong-content-type' | 'digest-mismatch'; message: string };
 
+// The HTML standard's "JavaScript MIME type essence" aliases: CDNs and servers send any of these.
+const javascriptTypes = new Set(['text/javascript', 'application/javascript', 'application/x-javascript', 'text/ecmascript', 'application/ecmascript']);
+
+/** Whether a served Content-Type is the one the build requires (parameters aside; JavaScript's aliases alike). */
+export function contentTypeMatches(served: string | null, expected: string): boolean {
+  const type = (served ?? '').split(';')[0]!.trim().toLowerCase();
+  return type === expected || (javascriptTypes.has(type) && javascriptTypes.has(expected));
+}
+
 const hex = (buffer: ArrayBuffer) => [...new Uint8Array(buffer)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
 
 export async function sha256Hex(body: ArrayBuffer): Promise<string> {
@@ -22,9 +31,9 @@ export async function checkAsset(attempt: Extract<Attempt, { ok: true }>, expect
   if (response.status !== 200) return { ok: false, reason: 'http-status', message: `The host answered ${response.status}.` };
   if (body.byteLength === 0) return { ok: false, reason: 'empty-body', message: 'The host answered with an empty body.' };
   if (!expected) return { ok: true };
-  const type = (response.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-  if (type !== expected.contentType) {
-    return { ok: false, reason: 'wrong-content-type', message: `Served as "${type || 'nothing'}", the build says "${expected.contentType}".` };
+  const served = response.headers.get('content-type');
+  if (!contentTypeMatches(served, expected.contentType)) {
+    return { ok: false, reason: 'wrong-content-type', message: `Served as "${served ?? 'nothing'}", the build says "${expected.contentType}".` };
   }
   const digest = await sha256Hex(body);
   if (digest !== expected.sha256) return { ok: false, reason: 'digest-mismatch', message: `Its SHA-256 is ${digest.slice(0, 12)}…, the build's ${expected.sha256.slice(0, 12)}….` };

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { contentTypeMatches } from '../../shared/cascade/index.js';
 import type { Conversation } from '../../shared/workspace/index.js';
 import { expect, expectAllSent, expectNoSeriousAxeViolations, signIn, test } from './fixtures.js';
 import type { TestApi } from '../support/testApi.js';
@@ -224,4 +226,20 @@ test('the service worker precaches the app shell', async ({ page }) => {
   });
   expect(cached).toContain('/index.html');
   expect(cached.some((path) => /^\/assets\/index-.*\.js$/.test(path))).toBe(true);
+});
+
+test('the build lists every content-hashed asset with its SHA-256, and the server serves exactly those bytes with that content type', async ({ request }) => {
+  const manifest = (await (await request.get('/asset-manifest.json')).json()) as Record<string, { sha256: string; size: number; contentType: string }>;
+  const paths = Object.keys(manifest);
+  expect(paths.some((path) => /^\/assets\/index-[\w-]+\.js$/.test(path))).toBe(true);
+  expect(paths.some((path) => /^\/assets\/index-[\w-]+\.css$/.test(path))).toBe(true);
+  for (const [path, entry] of Object.entries(manifest)) {
+    const response = await request.get(path);
+    expect(response.status()).toBe(200);
+    // As the CDN cascade judges it (JavaScript's MIME aliases alike).
+    expect(contentTypeMatches(response.headers()['content-type'] ?? null, entry.contentType), `${path}: ${response.headers()['content-type']}`).toBe(true);
+    const body = await response.body();
+    expect(body.byteLength).toBe(entry.size);
+    expect(createHash('sha256').update(body).digest('hex')).toBe(entry.sha256);
+  }
 });

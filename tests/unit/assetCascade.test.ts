@@ -7,7 +7,7 @@ import { AssetCascade, HostHealth, sha256Hex, type CascadeEvent, type HostHealth
  * the failures a CDN edge shows: a blackhole (accepts, never answers), 503, wrong bytes, an empty 200, an
  * HTML error page served as the script, a refused connection.
  */
-type Mode = 'healthy' | 'blackhole' | '503' | 'wrong-bytes' | 'empty' | 'html' | 'refused';
+type Mode = 'healthy' | 'blackhole' | '503' | 'wrong-bytes' | 'empty' | 'html' | 'refused' | 'legacy-javascript-type';
 const script = Buffer.from('console.log("holdfast app chunk");\n');
 const path = '/assets/app-3f9a2c.js';
 
@@ -36,7 +36,8 @@ class TestHost {
     if (this.mode === 'html') return response.writeHead(200, { 'content-type': 'text/html' }).end('<h1>Oops</h1>');
     if (this.mode === 'empty') return response.writeHead(200, { 'content-type': 'text/javascript' }).end();
     const body = this.mode === 'wrong-bytes' ? Buffer.from('console.log("an older build");\n') : script;
-    response.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' }).end(body);
+    const type = this.mode === 'legacy-javascript-type' ? 'application/javascript' : 'text/javascript; charset=utf-8';
+    response.writeHead(200, { 'content-type': type }).end(body);
   }
   close() {
     this.server.closeAllConnections();
@@ -101,6 +102,12 @@ describe('the CDN cascade', () => {
       // The deadline really aborted the request: the blackholed host saw its connection closed.
       await expect.poll(() => fastly.abandoned).toBe(1);
     }
+  });
+
+  it('a script served as application/javascript (an alias of text/javascript) is accepted', async () => {
+    fastly.mode = 'legacy-javascript-type';
+    await cascade().cascade.fetch(path);
+    expect(served()).toEqual(['fastly']);
   });
 
   it('both CDNs down: the origin serves', async () => {
