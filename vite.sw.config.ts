@@ -11,7 +11,10 @@ import { defineConfig, type Plugin } from 'vite';
  * rollup whose platform packages break `npm ci` on these machines. Files under assets/ carry a content
  * hash in their name and need no revision; the others get an md5 of their bytes.
  */
-const outDir = 'dist';
+const outDir = process.env.HOLDFAST_OUT_DIR ?? 'dist';
+/** CDN hosts in order of preference (the origin is always tried last), e.g. https://fastly.example,https://azure.example */
+const cdnHosts = (process.env.CDN_HOSTS ?? '').split(',').map((host) => host.trim().replace(/\/$/, '')).filter(Boolean);
+const assetManifest = () => readFileSync(join(outDir, 'asset-manifest.json'), 'utf8');
 const skip = (path: string) => path === 'sw.js' || path.endsWith('.map') || path.startsWith('.vite/');
 
 function precacheManifest(): Plugin {
@@ -41,7 +44,11 @@ function listFiles(root: string, dir = root): string[] {
 export default defineConfig({
   publicDir: false,
   plugins: [precacheManifest()],
-  define: { 'process.env.NODE_ENV': JSON.stringify('production') },
+  define: {
+    'process.env.NODE_ENV': JSON.stringify('production'),
+    __HOLDFAST_CDN_HOSTS__: JSON.stringify(cdnHosts),
+    __HOLDFAST_ASSET_MANIFEST__: assetManifest(),
+  },
   build: {
     outDir,
     emptyOutDir: false,

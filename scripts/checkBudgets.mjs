@@ -5,8 +5,10 @@ import { gzipSync } from 'node:zlib';
 
 const dist = new URL('../dist', import.meta.url).pathname;
 const budgets = [
-  // 12 → 16 KiB when the worker took on Background Sync replay (the outbox core, ~3.3 KiB gzipped).
-  { name: 'service worker (dist/sw.js)', file: join(dist, 'sw.js'), maxGzipBytes: 16 * 1024 },
+  // 12 → 16 KiB when the worker took on Background Sync replay (the outbox core, ~3.3 KiB gzipped);
+  // 16 → 20 KiB for the CDN cascade (its checks and cockatiel's breakers, ~4.4 KiB). Fetched once per
+  // release and never on the rendering path, but a budget still: growth is a decision, not an accident.
+  { name: 'service worker (dist/sw.js)', file: join(dist, 'sw.js'), maxGzipBytes: 20 * 1024 },
   {
     name: 'app entry chunk',
     file: join(dist, 'assets', readdirSync(join(dist, 'assets')).find((name) => /^index-.*\.js$/.test(name)) ?? 'missing'),

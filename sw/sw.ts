@@ -5,6 +5,7 @@ import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute, type 
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { CacheFirst } from 'workbox-strategies';
 import { isAgentDataCache, mediaCacheName, wipeAgentDataMessage } from '../shared/workspace/cacheNames.js';
+import { routeAssetsThroughCascade } from './assetCascadeRoute.js';
 import { replayOutboxOnSync } from './outboxSync.js';
 
 /**
@@ -29,6 +30,7 @@ clientsClaim();
 cleanupOutdatedCaches();
 precacheAndRoute(self.__WB_MANIFEST);
 replayOutboxOnSync();
+routeAssetsThroughCascade();
 registerRoute(new NavigationRoute(createHandlerBoundToURL('/index.html'), { denylist: [/^\/api\//, /^\/media\//] }));
 registerRoute(
   ({ url, request }) => url.origin === self.location.origin && url.pathname.startsWith('/media/') && request.method === 'GET',

@@ -3,3 +3,4 @@ export { AssetCascade, type AssetCascadeOptions, type AttemptFailure, type Casca
 export { HostHealth, HostSkipped, type HostHealthOptions, type HostState } from './HostHealth.js';
 export { checkAsset, contentTypeMatches, sha256Hex, type ManifestEntry, type Verdict } from './checkAsset.js';
 export { fetchWithDeadlines, type Attempt, type Deadlines } from './fetchWithDeadlines.js';
+export { BreakerStore } from './breakerStore.js';
