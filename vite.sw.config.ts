@@ -8,14 +8,17 @@ import { defineConfig, type Plugin } from 'vite';
  *
  * This plugin does what workbox-build's injectManifest does — replace `self.__WB_MANIFEST` with the list
  * of files to precache — in 30 lines, because workbox-build (and vite-plugin-pwa on top of it) pulls in a
- * rollup whose platform packages break `npm ci` on these machines. Files under assets/ carry a content
- * hash in their name and need no revision; the others get an md5 of their bytes.
+ * rollup whose platform packages break `npm ci` on these machines. Each file gets an md5 of its bytes as
+ * its revision.
  */
 const outDir = process.env.HOLDFAST_OUT_DIR ?? 'dist';
 /** CDN hosts in order of preference (the origin is always tried last), e.g. https://fastly.example,https://azure.example */
 const cdnHosts = (process.env.CDN_HOSTS ?? '').split(',').map((host) => host.trim().replace(/\/$/, '')).filter(Boolean);
 const assetManifest = () => readFileSync(join(outDir, 'asset-manifest.json'), 'utf8');
-const skip = (path: string) => path === 'sw.js' || path.endsWith('.map') || path.startsWith('.vite/');
+// Content-hashed assets are not precached by Workbox: the worker fetches them through the CDN cascade at
+// install (sw/assetCascadeRoute.ts). The shell's other files are.
+const skip = (path: string) =>
+  path === 'sw.js' || path.endsWith('.map') || path.startsWith('.vite/') || path.startsWith('assets/') || path === 'asset-manifest.json';
 
 function precacheManifest(): Plugin {
   return {
@@ -26,7 +29,7 @@ function precacheManifest(): Plugin {
         .filter((path) => !skip(path))
         .map((path) => ({
           url: `/${path}`,
-          revision: path.startsWith('assets/') ? null : createHash('md5').update(readFileSync(join(outDir, path))).digest('hex'),
+          revision: createHash('md5').update(readFileSync(join(outDir, path))).digest('hex'),
         }));
       if (!entries.some((entry) => entry.url === '/index.html')) throw new Error(`${id}: build the app first (dist/index.html is missing).`);
       return { code: code.replace('self.__WB_MANIFEST', JSON.stringify(entries)), map: null };

@@ -1,24 +1,32 @@
-import { matchPrecache } from 'workbox-precaching';
 import { registerRoute } from 'workbox-routing';
-import { AssetCascade, BreakerStore, HostHealth, type CascadeEvent, type HostState, type ManifestEntry } from '../shared/cascade/index.js';
+import { AssetCascade, assetCacheName, BreakerStore, HostHealth, type CascadeEvent, type HostState, type ManifestEntry } from '../shared/cascade/index.js';
 
 declare const self: ServiceWorkerGlobalScope;
 /** Injected by vite.sw.config.ts: the CDN hosts in order (CDN_HOSTS at build time), and the build's asset digests. */
 declare const __HOLDFAST_CDN_HOSTS__: string[];
 declare const __HOLDFAST_ASSET_MANIFEST__: Record<string, ManifestEntry>;
 
-export const assetCacheName = 'holdfast-assets';
 export const cascadeEventMessage = 'holdfast:cascade-event';
 
 export type CascadeNotice = CascadeEvent | { type: 'breaker'; host: string; from: HostState; to: HostState };
 
+/** How many assets install fetches at once. */
+const installConcurrency = 4;
+
 /**
- * Every content-hashed asset the page asks for — from any host of the list, or the origin — comes through
- * the cascade: the precache first, then the runtime cache, then the hosts in order with their breakers.
- * Cached by path, so a copy fetched from the secondary also answers requests naming the primary.
+ * The build's content-hashed assets — scripts, module chunks, CSS, fonts, images — come through the CDN
+ * cascade, from any host of the list or the origin:
+ *
+ * - install fetches every asset of the manifest through the cascade and keeps it (by path): the offline
+ *   cold start needs them, and a release whose assets no host can serve does not install. Workbox's
+ *   precache would fetch each from one URL, without the cascade or its checks, so it keeps only the shell;
+ * - activate drops assets no longer in the manifest;
+ * - a request for an asset is answered from that cache, else through the cascade, and kept. A copy
+ *   fetched from the secondary answers requests naming the primary too.
  */
 export function routeAssetsThroughCascade(): void {
   const hosts = [...__HOLDFAST_CDN_HOSTS__, self.location.origin];
+  const manifest = __HOLDFAST_ASSET_MANIFEST__;
   let cascade: Promise<AssetCascade> | undefined;
   const ready = () =>
     (cascade ??= BreakerStore.open().then(async (store) => {
@@ -28,21 +36,41 @@ export function routeAssetsThroughCascade(): void {
         save: (host, state) => store.save(host, state),
         onTransition: (host, from, to) => void tell({ type: 'breaker', host, from, to }),
       });
-      return new AssetCascade({ hosts, manifest: __HOLDFAST_ASSET_MANIFEST__, health, onEvent: (event) => void tell(event) });
+      return new AssetCascade({ hosts, manifest, health, onEvent: (event) => void tell(event) });
     }));
+  // CORS for every host: a digest can only be checked on bytes the worker may read.
+  const fetchAndKeep = async (path: string, cache: Cache, credentials: RequestCredentials = 'omit') => {
+    const response = await (await ready()).fetch(path, { mode: 'cors', credentials });
+    await cache.put(path, response.clone());
+    return response;
+  };
+
+  self.addEventListener('install', (event) => {
+    event.waitUntil(
+      (async () => {
+        const cache = await caches.open(assetCacheName);
+        const queue = Object.keys(manifest);
+        const worker = async () => {
+          for (let path = queue.shift(); path !== undefined; path = queue.shift()) if (!(await cache.match(path))) await fetchAndKeep(path, cache);
+        };
+        await Promise.all(Array.from({ length: installConcurrency }, worker));
+      })(),
+    );
+  });
+  self.addEventListener('activate', (event) => {
+    event.waitUntil(
+      (async () => {
+        const cache = await caches.open(assetCacheName);
+        for (const request of await cache.keys()) if (!manifest[new URL(request.url).pathname]) await cache.delete(request);
+      })(),
+    );
+  });
 
   registerRoute(
     ({ url }) => hosts.includes(url.origin) && url.pathname.startsWith('/assets/'),
     async ({ request, url }) => {
-      const precached = await matchPrecache(url.pathname);
-      if (precached) return precached;
       const cache = await caches.open(assetCacheName);
-      const cached = await cache.match(url.pathname);
-      if (cached) return cached;
-      // CORS for every host: a digest can only be checked on bytes the worker may read.
-      const response = await (await ready()).fetch(url.pathname, { mode: 'cors', credentials: request.credentials === 'include' ? 'include' : 'omit' });
-      await cache.put(url.pathname, response.clone());
-      return response;
+      return (await cache.match(url.pathname)) ?? fetchAndKeep(url.pathname, cache, request.credentials === 'include' ? 'include' : 'omit');
     },
   );
 }

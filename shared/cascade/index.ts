@@ -4,3 +4,4 @@ export { HostHealth, HostSkipped, type HostHealthOptions, type HostState } from 
 export { checkAsset, contentTypeMatches, sha256Hex, type ManifestEntry, type Verdict } from './checkAsset.js';
 export { fetchWithDeadlines, type Attempt, type Deadlines } from './fetchWithDeadlines.js';
 export { BreakerStore } from './breakerStore.js';
+export { assetCacheName } from './assetCacheName.js';

@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test';
 import type { Message } from '../../shared/workspace/index.js';
+import { assetCacheName } from '../../shared/cascade/index.js';
 import { DelayProxy } from '../support/DelayProxy.js';
 import { copyPgliteTemplate } from '../support/pgliteTemplate.js';
 import { ServerProcess } from '../support/serverProcess.js';
@@ -227,8 +228,9 @@ test('IndexedDB data of the previous schema version is kept by the migration', a
 const workspaceDatabases = (data: { databases: string[] }) => data.databases.filter((name) => name.startsWith('holdfast-workspace:'));
 
 /** Everything of the workspace's that the browser holds: database names with their records, and cached URLs. */
+/** What the browser holds for this origin: databases with their records, and cached URLs outside the public code caches. */
 async function localData(page: Page) {
-  return page.evaluate(async () => {
+  return page.evaluate(async (publicAssetCache) => {
     const databases: string[] = [];
     const records: unknown[] = [];
     for (const { name } of await indexedDB.databases()) {
@@ -251,9 +253,10 @@ async function localData(page: Page) {
     }
     const cachedUrls: string[] = [];
     for (const name of await caches.keys()) {
-      if (name.startsWith('workbox-precache')) continue;
+      // The app shell and the build's assets: public code, the same for every agent.
+      if (name.startsWith('workbox-precache') || name === publicAssetCache) continue;
       for (const request of await (await caches.open(name)).keys()) cachedUrls.push(request.url);
     }
     return { databases, records, cachedUrls };
-  });
+  }, assetCacheName);
 }
