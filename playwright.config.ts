@@ -12,6 +12,8 @@ export const chromiumArgs = [
   '--disable-component-update',
   '--disable-sync',
   '--no-first-run',
+  // CDN hosts for the cascade tests, all on loopback (each CdnHost on its own port); one name that never resolves.
+  '--host-resolver-rules=MAP fastly.test 127.0.0.1, MAP azure.test 127.0.0.1, MAP unresolvable.test ~NOTFOUND',
 ];
 
 export default defineConfig({

@@ -4,16 +4,23 @@ import { assetManifestPlugin } from './build/assetManifestPlugin.js';
 
 /** The agent workspace. `npm run build` writes dist/; the service worker is a second build (vite.sw.config.ts). */
 const apiTarget = process.env.API_URL ?? 'http://localhost:8080';
+/** CDN hosts in order of preference, e.g. https://fastly.example,https://azure.example; the origin is always last. */
+const cdnHosts = (process.env.CDN_HOSTS ?? '').split(',').map((host) => host.trim().replace(/\/$/, '')).filter(Boolean);
 
 export default defineConfig({
   root: 'app',
   publicDir: 'public',
   plugins: [react(), assetManifestPlugin()],
   build: {
-    outDir: '../dist',
+    outDir: process.env.HOLDFAST_OUT_DIR ?? '../dist',
     emptyOutDir: true,
     sourcemap: true,
     manifest: true,
+  },
+  // With CDN hosts, the page names the primary CDN for every built asset (HTML, JS and CSS references);
+  // the service worker's cascade and the page's fallback loader move on to the next host when it fails.
+  experimental: {
+    renderBuiltUrl: (filename, { type }) => (cdnHosts.length > 0 && type !== 'public' ? `${cdnHosts[0]}/${filename}` : undefined),
   },
   server: {
     proxy: { '/api': apiTarget, '/media': apiTarget },

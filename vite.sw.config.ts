@@ -50,6 +50,8 @@ export default defineConfig({
   define: {
     'process.env.NODE_ENV': JSON.stringify('production'),
     __HOLDFAST_CDN_HOSTS__: JSON.stringify(cdnHosts),
+    // How long a failed host rests before a probe (jittered, doubling up to 5 minutes); tests shorten it.
+    __HOLDFAST_CDN_COOL_DOWN_MS__: JSON.stringify(Number(process.env.CDN_COOL_DOWN_MS ?? 10_000)),
     __HOLDFAST_ASSET_MANIFEST__: assetManifest(),
   },
   build: {

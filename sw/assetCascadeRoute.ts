@@ -5,6 +5,7 @@ declare const self: ServiceWorkerGlobalScope;
 /** Injected by vite.sw.config.ts: the CDN hosts in order (CDN_HOSTS at build time), and the build's asset digests. */
 declare const __HOLDFAST_CDN_HOSTS__: string[];
 declare const __HOLDFAST_ASSET_MANIFEST__: Record<string, ManifestEntry>;
+declare const __HOLDFAST_CDN_COOL_DOWN_MS__: number;
 
 export const cascadeEventMessage = 'holdfast:cascade-event';
 
@@ -33,6 +34,7 @@ export function routeAssetsThroughCascade(): void {
       const health = new HostHealth({
         hosts,
         saved: await store.loadAll(hosts),
+        coolDown: { initialMs: __HOLDFAST_CDN_COOL_DOWN_MS__, maxMs: Math.max(__HOLDFAST_CDN_COOL_DOWN_MS__, 5 * 60_000) },
         save: (host, state) => store.save(host, state),
         onTransition: (host, from, to) => void tell({ type: 'breaker', host, from, to }),
       });

@@ -1,4 +1,5 @@
-import { BrokenCircuitError, circuitBreaker, CircuitState, ConsecutiveBreaker, ExponentialBackoff, handleAll, type CircuitBreakerPolicy } from 'cockatiel';
+import { BrokenCircuitError, circuitBreaker, CircuitState, ConsecutiveBreaker, handleAll, type CircuitBreakerPolicy, type IBackoff } from 'cockatiel';
+import { fullJitterDelay } from '../policy/backoff.js';
 
 export type HostState = 'closed' | 'open' | 'half-open';
 
@@ -6,13 +7,28 @@ export type HostHealthOptions = {
   hosts: readonly string[];
   /** Consecutive failures that open a host's breaker; default 3. */
   failuresToOpen?: number;
-  /** Cool-down before a probe: exponential with decorrelated jitter, from `initialMs` up to `maxMs`. */
+  /**
+   * Cool-down before a probe: doubling from `initialMs` up to `maxMs`, with full jitter (the project's one
+   * backoff policy, never below a quarter of `initialMs`), so clients do not return to a host all at once.
+   */
   coolDown?: { initialMs: number; maxMs: number };
+  random?: () => number;
   /** Saved breaker states, by host (from IndexedDB), so a restarted service worker remembers. */
   saved?: Readonly<Record<string, unknown>>;
   save?: (host: string, state: unknown) => void;
   onTransition?: (host: string, from: HostState, to: HostState) => void;
 };
+
+/**
+ * Cockatiel's backoff interface over our full-jitter policy. (Its own decorrelated jitter can draw a
+ * cool-down near zero, sending a probe straight after the breaker opened.)
+ */
+function coolDownAfter(attempt: number, options: Parameters<typeof fullJitterDelay>[1], random?: () => number): IBackoff<unknown> {
+  return {
+    duration: fullJitterDelay(attempt, options, random),
+    next: () => coolDownAfter(attempt + 1, options, random),
+  };
+}
 
 /** Thrown when a host is not to be tried now: its breaker is open, or its one probe is under way. */
 export class HostSkipped extends Error {
@@ -25,9 +41,11 @@ const names: Record<number, HostState> = { [CircuitState.Closed]: 'closed', [Cir
 
 /**
  * One circuit breaker per host (cockatiel's, whose state serialises): closed → open after consecutive
- * failures → after a jittered cool-down, half-open, where one request probes the host. Cockatiel makes the
- * other callers of a half-open breaker wait for the probe's verdict; a page waiting on a blackholed CDN
- * is what this exists to prevent, so here they skip the host instead and go to the next one.
+ * failures → after a jittered cool-down, half-open, where one probe tests the host. Cockatiel makes the
+ * callers of a half-open breaker wait for the probe's verdict, and lets the request that ends the
+ * cool-down be the probe; a page waiting on a blackholed CDN is what this exists to prevent. So here the
+ * probe runs in the background — the request that started it goes on to the next host at once, like
+ * every other request while the probe is out — and a dead host costs its deadline to no one.
  */
 export class HostHealth {
   readonly #breakers = new Map<string, CircuitBreakerPolicy>();
@@ -36,7 +54,7 @@ export class HostHealth {
     const { failuresToOpen = 3, coolDown = { initialMs: 10_000, maxMs: 5 * 60_000 } } = options;
     for (const host of options.hosts) {
       const breaker = circuitBreaker(handleAll, {
-        halfOpenAfter: new ExponentialBackoff({ initialDelay: coolDown.initialMs, maxDelay: coolDown.maxMs }),
+        halfOpenAfter: { next: () => coolDownAfter(0, { initialDelayMs: coolDown.initialMs, maxDelayMs: coolDown.maxMs }, options.random) },
         breaker: new ConsecutiveBreaker(failuresToOpen),
         initialState: options.saved?.[host],
       });
@@ -60,6 +78,12 @@ export class HostHealth {
   async run<T>(host: string, attempt: () => Promise<T>): Promise<T> {
     const breaker = this.#breaker(host);
     if (breaker.state === CircuitState.HalfOpen) throw new HostSkipped(host, 'half-open');
+    if (breaker.state === CircuitState.Open) {
+      // Past the cool-down, cockatiel turns half-open synchronously inside execute() and runs the probe.
+      breaker.execute(attempt).catch(() => undefined);
+      const now = breaker.state as CircuitState;
+      throw new HostSkipped(host, now === CircuitState.HalfOpen ? 'half-open' : 'open');
+    }
     try {
       return await breaker.execute(attempt);
     } catch (error) {

@@ -134,30 +134,32 @@ describe('the CDN cascade', () => {
     expect(served()).toEqual(Array(6).fill('azure'));
   });
 
-  it('half-open: one probe tests the primary while other requests go on to the next host; a recovered primary gets them back', async () => {
+  it('half-open: one probe tests the primary in the background while requests go on to the next host; a recovered primary gets them back', async () => {
     fastly.mode = 'blackhole';
     const { cascade: assets, health } = cascade({ coolDown: { initialMs: 100, maxMs: 150 } });
     for (let request = 0; request < 3; request++) await assets.fetch(path);
     expect(health.state(fastly.url)).toBe('open');
+    expect(fastly.requests).toBe(3);
     await new Promise((resolve) => setTimeout(resolve, 250));
 
-    // The probe hangs on the still-dead primary; meanwhile another request does not wait for it.
-    const probe = assets.fetch(path);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // The request that ends the cool-down starts the probe but does not wait for it, nor does the next.
+    for (let request = 0; request < 2; request++) {
+      const started = Date.now();
+      await assets.fetch(path);
+      expect(Date.now() - started).toBeLessThan(150);
+    }
     expect(health.state(fastly.url)).toBe('half-open');
-    const started = Date.now();
-    await assets.fetch(path);
-    expect(Date.now() - started).toBeLessThan(150);
-    await probe;
-    expect(health.state(fastly.url)).toBe('open');
+    expect(fastly.requests).toBe(4);
+    await expect.poll(() => health.state(fastly.url)).toBe('open');
 
     fastly.mode = 'healthy';
     await new Promise((resolve) => setTimeout(resolve, 400));
+    await assets.fetch(path);
+    await expect.poll(() => health.state(fastly.url)).toBe('closed');
     events = [];
     await assets.fetch(path);
     await assets.fetch(path);
     expect(served()).toEqual(['fastly', 'fastly']);
-    expect(health.state(fastly.url)).toBe('closed');
     expect(transitions).toEqual(['fastly closed→open', 'fastly open→half-open', 'fastly half-open→open', 'fastly open→half-open', 'fastly half-open→closed']);
   });
 
@@ -184,5 +186,47 @@ describe('the CDN cascade', () => {
     origin.mode = 'healthy';
     await assets.fetch(path);
     expect(served().at(-1)).toBe('origin');
+  });
+});
+
+describe('host health cool-down', () => {
+  it('waits a full-jitter cool-down (never under a quarter of the initial) before one background probe, and doubles it after a failed probe', async () => {
+    let now = 0;
+    const realNow = Date.now;
+    Date.now = () => now;
+    try {
+      const health = new HostHealth({ hosts: ['h'], coolDown: { initialMs: 1000, maxMs: 8000 }, random: () => 1 });
+      let probes = 0;
+      const failing = async () => {
+        probes++;
+        throw new Error('down');
+      };
+      for (let attempt = 0; attempt < 3; attempt++) await expect(health.run('h', failing)).rejects.toThrow('down');
+      expect(health.state('h')).toBe('open');
+      probes = 0;
+      now = 999;
+      await expect(health.run('h', failing)).rejects.toThrow(/marked down/);
+      expect(probes).toBe(0);
+      now = 1000;
+      await expect(health.run('h', failing)).rejects.toThrow(/being probed/);
+      expect(probes).toBe(1);
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      expect(health.state('h')).toBe('open');
+      now = 1000 + 1999;
+      await expect(health.run('h', failing)).rejects.toThrow(/marked down/);
+      now = 1000 + 2000;
+      await expect(health.run('h', failing)).rejects.toThrow(/being probed/);
+      expect(probes).toBe(2);
+
+      const unlucky = new HostHealth({ hosts: ['h'], coolDown: { initialMs: 1000, maxMs: 8000 }, random: () => 0 });
+      now = 0;
+      for (let attempt = 0; attempt < 3; attempt++) await expect(unlucky.run('h', failing)).rejects.toThrow('down');
+      now = 249;
+      await expect(unlucky.run('h', failing)).rejects.toThrow(/marked down/);
+      now = 250;
+      await expect(unlucky.run('h', failing)).rejects.toThrow(/being probed/);
+    } finally {
+      Date.now = realNow;
+    }
   });
 });

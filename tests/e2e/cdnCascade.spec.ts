@@ -1,0 +1,147 @@
+import type { BrowserContext, Page } from '@playwright/test';
+import { assetCacheName } from '../../shared/cascade/index.js';
+import { buildWithCdn } from '../support/buildWithCdn.js';
+import { CdnHost, type CdnMode } from '../support/CdnHost.js';
+import { copyPgliteTemplate } from '../support/pgliteTemplate.js';
+import { ServerProcess } from '../support/serverProcess.js';
+import { expect, test } from './fixtures.js';
+
+/**
+ * The CDN cascade in Chromium: the app built for two CDN hosts, fastly.test and azure.test (mapped to
+ * loopback by --host-resolver-rules, see playwright.config.ts), each a CdnHost serving the build's assets;
+ * the origin is the app server. The page names the primary for every asset.
+ */
+let fastly: CdnHost;
+let azure: CdnHost;
+let server: ServerProcess;
+
+test.beforeAll(async () => {
+  test.setTimeout(120_000);
+  [fastly, azure] = await Promise.all([CdnHost.start(''), CdnHost.start('')]);
+  const outDir = await buildWithCdn([`http://fastly.test:${fastly.port}`, `http://azure.test:${azure.port}`], { CDN_COOL_DOWN_MS: '1500' });
+  fastly.root = outDir;
+  azure.root = outDir;
+  server = await ServerProcess.start({ dataDir: await copyPgliteTemplate() }, { STATIC_DIR: outDir });
+});
+test.afterAll(async () => {
+  await server?.stop();
+  await Promise.all([fastly?.stop(), azure?.stop()]);
+});
+test.beforeEach(() => {
+  for (const host of [fastly, azure]) {
+    host.mode = 'healthy';
+    host.requests.length = 0;
+  }
+});
+
+/** The app rendered: its entry script ran and its stylesheet applied. */
+async function expectRendered(page: Page) {
+  await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible({ timeout: 30_000 });
+  expect(await page.evaluate(() => getComputedStyle(document.body).margin)).toBe('0px');
+}
+
+/** First visit with healthy hosts, until the service worker (which installed every asset) controls the page. */
+async function controlledPage(context: BrowserContext): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto('/');
+  await expectRendered(page);
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  return page;
+}
+
+/** Forget the worker's copies of the assets (an evicted cache, or a release's new files), then load again. */
+async function reloadWithoutCachedAssets(page: Page) {
+  await page.evaluate((name) => caches.delete(name), assetCacheName);
+  await page.reload();
+  await expectRendered(page);
+}
+
+test('a healthy primary serves every asset, to the page and to the worker installing them', async ({ browser }) => {
+  const context = await browser.newContext({ baseURL: server.url });
+  await controlledPage(context);
+  const assets = fastly.assetRequests();
+  expect(assets.some((path) => path.endsWith('.js'))).toBe(true);
+  expect(assets.some((path) => path.endsWith('.css'))).toBe(true);
+  expect(azure.assetRequests()).toEqual([]);
+  await context.close();
+});
+
+for (const mode of ['503', 'wrong-bytes', 'empty', 'html', 'refused'] as CdnMode[]) {
+  test(`a primary that answers ${mode}: the page loads, its assets from the secondary`, async ({ browser }) => {
+    const context = await browser.newContext({ baseURL: server.url });
+    const page = await controlledPage(context);
+    fastly.mode = mode;
+    azure.requests.length = 0;
+    await reloadWithoutCachedAssets(page);
+    expect(azure.assetRequests().length).toBeGreaterThanOrEqual(2);
+    await context.close();
+  });
+}
+
+test('both CDNs down: the origin serves the assets', async ({ browser }) => {
+  const context = await browser.newContext({ baseURL: server.url });
+  const page = await controlledPage(context);
+  fastly.mode = '503';
+  azure.mode = '503';
+  await reloadWithoutCachedAssets(page);
+  await context.close();
+});
+
+type Notice = { type: string; host?: string; failoverMs?: number; passedOver?: { host: string; reason: string }[]; from?: string; to?: string };
+
+/** What the worker reported (which host served each asset, what it cost, breaker transitions) to this page load. */
+const notices = (page: Page) => page.evaluate(() => (window as unknown as { cascadeNotices: Notice[] }).cascadeNotices);
+
+test('a blackholed primary costs its deadline until its breaker opens — then nothing, even after the worker restarts; once it recovers, a probe brings requests back', async ({ browser }) => {
+  test.setTimeout(120_000);
+  const context = await browser.newContext({ baseURL: server.url });
+  await context.addInitScript(() => {
+    const page = window as unknown as { cascadeNotices: unknown[] };
+    page.cascadeNotices = [];
+    navigator.serviceWorker?.addEventListener('message', (event) => {
+      if ((event.data as { type?: string })?.type === 'holdfast:cascade-event') page.cascadeNotices.push((event.data as { notice: unknown }).notice);
+    });
+  });
+  const page = await controlledPage(context);
+  const healthyRequests = fastly.assetRequests().length;
+  fastly.mode = 'blackhole';
+  // Each load asks for the entry script and the stylesheet at once: two loads bring the third failure,
+  // which opens the breaker (the fourth request may already be on its way by then; and a cool-down of
+  // 375–1,500 ms may let a background probe out).
+  await reloadWithoutCachedAssets(page);
+  expect((await notices(page)).filter((notice) => notice.type === 'served').flatMap((notice) => notice.passedOver!.map((failure) => failure.reason))).toContain('first-byte-timeout');
+  await reloadWithoutCachedAssets(page);
+  const tried = fastly.assetRequests().length - healthyRequests;
+  expect(tried).toBeGreaterThanOrEqual(3);
+
+  // Marked down: every asset from the secondary, none waiting on the primary.
+  const servedWithoutWaiting = async () => {
+    const served = (await notices(page)).filter((notice) => notice.type === 'served');
+    expect(served.length).toBeGreaterThanOrEqual(2);
+    for (const notice of served) {
+      expect(notice.host).toBe(`http://azure.test:${azure.port}`);
+      expect(notice.failoverMs).toBe(0);
+    }
+  };
+  await reloadWithoutCachedAssets(page);
+  await servedWithoutWaiting();
+
+  // A new worker instance reads the breakers from IndexedDB: still no asset waits on the dead primary.
+  const devtools = await context.newCDPSession(page);
+  await devtools.send('ServiceWorker.enable');
+  await devtools.send('ServiceWorker.stopAllWorkers');
+  await reloadWithoutCachedAssets(page);
+  await servedWithoutWaiting();
+
+  // The primary recovers. Once the cool-down (1.5 s in this build, jittered, doubled after each failed
+  // probe) is over, the next request sends a background probe; it finds the host healthy, and the
+  // assets come from the primary again.
+  fastly.mode = 'healthy';
+  const servedByPrimary = async () => {
+    await reloadWithoutCachedAssets(page);
+    const served = (await notices(page)).filter((notice) => notice.type === 'served');
+    return served.length >= 2 && served.every((notice) => notice.host === `http://fastly.test:${fastly.port}`);
+  };
+  await expect.poll(servedByPrimary, { timeout: 45_000, intervals: [1000] }).toBe(true);
+  await context.close();
+});
