@@ -1,11 +1,12 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 import { assetManifestPlugin } from './build/assetManifestPlugin.js';
+import { cdnHostsFromEnv } from './build/cdnHosts.js';
 
 /** The agent workspace. `npm run build` writes dist/; the service worker is a second build (vite.sw.config.ts). */
 const apiTarget = process.env.API_URL ?? 'http://localhost:8080';
 /** CDN hosts in order of preference, e.g. https://fastly.example,https://azure.example; the origin is always last. */
-const cdnHosts = (process.env.CDN_HOSTS ?? '').split(',').map((host) => host.trim().replace(/\/$/, '')).filter(Boolean);
+const cdnHosts = cdnHostsFromEnv();
 
 export default defineConfig({
   root: 'app',

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
+import { cdnHostsFromEnv } from './build/cdnHosts.js';
 
 /**
  * The service worker, built after the app into dist/sw.js as one classic script.
@@ -13,7 +14,7 @@ import { defineConfig, type Plugin } from 'vite';
  */
 const outDir = process.env.HOLDFAST_OUT_DIR ?? 'dist';
 /** CDN hosts in order of preference (the origin is always tried last), e.g. https://fastly.example,https://azure.example */
-const cdnHosts = (process.env.CDN_HOSTS ?? '').split(',').map((host) => host.trim().replace(/\/$/, '')).filter(Boolean);
+const cdnHosts = cdnHostsFromEnv();
 const assetManifest = () => readFileSync(join(outDir, 'asset-manifest.json'), 'utf8');
 // Content-hashed assets are not precached by Workbox: the worker fetches them through the CDN cascade at
 // install (sw/assetCascadeRoute.ts). The shell's other files are.
