@@ -1,7 +1,8 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 import { assetManifestPlugin } from './build/assetManifestPlugin.js';
-import { cdnHostsFromEnv } from './build/cdnHosts.js';
+import { cdnCoolDownMsFromEnv, cdnHostsFromEnv } from './build/cdnHosts.js';
+import { fallbackLoaderPlugin } from './build/fallbackLoaderPlugin.js';
 
 /** The agent workspace. `npm run build` writes dist/; the service worker is a second build (vite.sw.config.ts). */
 const apiTarget = process.env.API_URL ?? 'http://localhost:8080';
@@ -11,7 +12,7 @@ const cdnHosts = cdnHostsFromEnv();
 export default defineConfig({
   root: 'app',
   publicDir: 'public',
-  plugins: [react(), assetManifestPlugin()],
+  plugins: [react(), assetManifestPlugin(), fallbackLoaderPlugin({ cdnHosts, coolDownMs: cdnCoolDownMsFromEnv() })],
   build: {
     outDir: process.env.HOLDFAST_OUT_DIR ?? '../dist',
     emptyOutDir: true,
@@ -21,7 +22,12 @@ export default defineConfig({
   // With CDN hosts, the page names the primary CDN for every built asset (HTML, JS and CSS references);
   // the service worker's cascade and the page's fallback loader move on to the next host when it fails.
   experimental: {
-    renderBuiltUrl: (filename, { type }) => (cdnHosts.length > 0 && type !== 'public' ? `${cdnHosts[0]}/${filename}` : undefined),
+    // Inside JS and CSS, references stay relative: a chunk, font or image comes from the host that served
+    // the file naming it, so a page whose entry came from the secondary stays on it.
+    renderBuiltUrl: (filename, { type, hostType }) => {
+      if (cdnHosts.length === 0 || type === 'public') return undefined;
+      return hostType === 'html' ? `${cdnHosts[0]}/${filename}` : { relative: true };
+    },
   },
   server: {
     proxy: { '/api': apiTarget, '/media': apiTarget },

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
-import { cdnHostsFromEnv } from './build/cdnHosts.js';
+import { cdnCoolDownMsFromEnv, cdnHostsFromEnv } from './build/cdnHosts.js';
 
 /**
  * The service worker, built after the app into dist/sw.js as one classic script.
@@ -52,7 +52,7 @@ export default defineConfig({
     'process.env.NODE_ENV': JSON.stringify('production'),
     __HOLDFAST_CDN_HOSTS__: JSON.stringify(cdnHosts),
     // How long a failed host rests before a probe (jittered, doubling up to 5 minutes); tests shorten it.
-    __HOLDFAST_CDN_COOL_DOWN_MS__: JSON.stringify(Number(process.env.CDN_COOL_DOWN_MS ?? 10_000)),
+    __HOLDFAST_CDN_COOL_DOWN_MS__: JSON.stringify(cdnCoolDownMsFromEnv()),
     __HOLDFAST_ASSET_MANIFEST__: assetManifest(),
   },
   build: {

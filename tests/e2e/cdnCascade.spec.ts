@@ -145,3 +145,69 @@ test('a blackholed primary costs its deadline until its breaker opens — then n
   await expect.poll(servedByPrimary, { timeout: 45_000, intervals: [1000] }).toBe(true);
   await context.close();
 });
+
+type LoaderNotice = { type: string; path: string; host?: string; failoverMs?: number; passedOver: { host: string; reason: string; ms: number }[] };
+
+/** What the page's fallback loader reported: which host served each entry asset, and who was passed over. */
+const loaderNotices = (page: Page) => page.evaluate(() => (window as unknown as { holdfastAssetLoader?: { notices: LoaderNotice[] } }).holdfastAssetLoader?.notices ?? []);
+
+test('first visit without a service worker, primary blackholed: the page loader moves to the secondary, keeps integrity, and the next load does not wait', async ({ browser }) => {
+  const context = await browser.newContext({ baseURL: server.url, serviceWorkers: 'block' });
+  fastly.mode = 'blackhole';
+  const page = await context.newPage();
+  await page.goto('/');
+  await expectRendered(page);
+  const first = await loaderNotices(page);
+  expect(first.map((notice) => [notice.type, notice.host])).toEqual([
+    ['served', `http://azure.test:${azure.port}`],
+    ['served', `http://azure.test:${azure.port}`],
+  ]);
+  for (const notice of first) expect(notice.passedOver.map((failure) => failure.reason)).toEqual(['first-byte-timeout']);
+  // The elements the loader inserted name the secondary and carry the build's digests.
+  const tags = await page.evaluate(() => [...document.querySelectorAll<HTMLScriptElement | HTMLLinkElement>('script[src], link[rel=stylesheet]')].map((element) => ({ url: 'src' in element ? element.src : element.href, integrity: element.integrity })));
+  expect(tags).toHaveLength(2);
+  for (const tag of tags) {
+    expect(tag.url).toContain(`azure.test:${azure.port}/assets/`);
+    expect(tag.integrity).toMatch(/^sha384-/);
+  }
+
+  // The loader remembered the dead primary: a reload goes straight to the secondary.
+  await page.reload();
+  await expectRendered(page);
+  const second = await loaderNotices(page);
+  expect(second.map((notice) => [notice.host, notice.failoverMs, notice.passedOver.map((failure) => failure.reason)])).toEqual([
+    [`http://azure.test:${azure.port}`, 0, ['marked-down']],
+    [`http://azure.test:${azure.port}`, 0, ['marked-down']],
+  ]);
+  await context.close();
+});
+
+test('first visit without a service worker, a mirror serving other bytes: integrity refuses them and the next host serves', async ({ browser }) => {
+  const context = await browser.newContext({ baseURL: server.url, serviceWorkers: 'block' });
+  fastly.mode = 'wrong-bytes';
+  const page = await context.newPage();
+  await page.goto('/');
+  await expectRendered(page);
+  const notices = await loaderNotices(page);
+  expect(notices.map((notice) => [notice.host, notice.passedOver.map((failure) => failure.reason)])).toEqual([
+    [`http://azure.test:${azure.port}`, ['integrity']],
+    [`http://azure.test:${azure.port}`, ['integrity']],
+  ]);
+  await context.close();
+});
+
+test('first visit with both CDNs down and a worker to install: the origin serves the page, the worker installs through the cascade and takes over', async ({ browser }) => {
+  const context = await browser.newContext({ baseURL: server.url });
+  fastly.mode = '503';
+  azure.mode = 'refused';
+  const page = await context.newPage();
+  await page.goto('/');
+  await expectRendered(page);
+  expect((await loaderNotices(page)).map((notice) => notice.host)).toEqual([server.url, server.url]);
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 30_000 });
+  // Controlled now, and every CDN still down: the worker serves the assets it installed.
+  await page.reload();
+  await expectRendered(page);
+  expect(await loaderNotices(page)).toEqual([]);
+  await context.close();
+});

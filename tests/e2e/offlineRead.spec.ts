@@ -4,6 +4,7 @@ import { assetCacheName } from '../../shared/cascade/index.js';
 import { DelayProxy } from '../support/DelayProxy.js';
 import { copyPgliteTemplate } from '../support/pgliteTemplate.js';
 import { ServerProcess } from '../support/serverProcess.js';
+import { reassertOffline } from '../support/reassertOffline.js';
 import { TestApi } from '../support/testApi.js';
 import { expect, signIn, test } from './fixtures.js';
 
@@ -61,13 +62,14 @@ test('with the server stopped and the network cut, a cold start shows the inbox,
       await expect(page.getByRole('heading', { level: 1, name: conversation.customerName })).toBeVisible();
       expect((await imagesLoaded(page)).every((width) => width === 320)).toBe(true);
     }
+
     await page.close();
 
     await server.stop();
     await context.setOffline(true);
-
     const cold = await context.newPage();
     await cold.goto('/');
+    await reassertOffline(context);
     await expect(cold.getByRole('status', { name: 'Connection' })).toHaveText('Offline');
     const inbox = cold.getByRole('navigation', { name: 'Inbox' });
     await expect(inbox.getByRole('link').first()).toBeVisible();

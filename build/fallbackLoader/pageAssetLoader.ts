@@ -1,0 +1,136 @@
+/**
+ * The page's own CDN cascade, for when no service worker controls the page: a first visit, a hard reload,
+ * a browser without service workers. Inlined into index.html by fallbackLoaderPlugin.ts in place of the
+ * entry's <script> and <link> tags, so it must stay small and self-contained (no imports).
+ *
+ * Each asset is tried on each host in order. A host is passed over at a network error, no response headers
+ * within the first-byte deadline, no whole body within the total deadline (both abort the request), a
+ * non-200, an empty body or a wrong content type; then the element is inserted for that host with its
+ * `integrity`, and an element that fails (a digest that does not match: a stale or tampered mirror) moves
+ * on too. The entry's imports and dynamic imports are relative, so they follow the host that served it.
+ * A host that failed is remembered in localStorage for a jittered cool-down, so the next load does not
+ * wait on it either. Under a service worker, the tags go in as built: the worker's cascade serves them.
+ */
+export type LoaderAsset = { kind: 'script' | 'style' | 'modulepreload'; path: string; integrity: string; contentType: string };
+/** `hosts`: the CDN hosts in order; the page's origin is added last. */
+export type LoaderConfig = { hosts: string[]; assets: LoaderAsset[]; firstByteMs: number; totalMs: number; coolDownMs: number };
+export type LoaderNotice =
+  | { type: 'served'; source: 'page'; path: string; host: string; ms: number; failoverMs: number; passedOver: { host: string; reason: string; ms: number }[] }
+  | { type: 'failed'; source: 'page'; path: string; passedOver: { host: string; reason: string; ms: number }[] };
+
+declare const __HOLDFAST_LOADER_CONFIG__: LoaderConfig;
+
+type Page = Window & { holdfastAssetLoader?: { notices: LoaderNotice[]; listeners: ((notice: LoaderNotice) => void)[] } };
+
+const downKey = 'holdfast-cdn-down';
+
+function readDown(): Record<string, number> {
+  try {
+    return JSON.parse(localStorage.getItem(downKey) ?? '{}') as Record<string, number>;
+  } catch {
+    return {};
+  }
+}
+
+function markDown(host: string, coolDownMs: number) {
+  try {
+    const down = readDown();
+    // Full jitter with a floor, like the worker's breakers: clients do not all come back at once.
+    down[host] = Date.now() + coolDownMs / 4 + Math.random() * coolDownMs * 0.75;
+    localStorage.setItem(downKey, JSON.stringify(down));
+  } catch {
+    // Storage may be full or forbidden: the cascade still works, it only forgets.
+  }
+}
+
+function sameType(actual: string, expected: string) {
+  const type = actual.split(';')[0]!.trim().toLowerCase();
+  const javascript = /^(text|application)\/(x-)?(javascript|ecmascript)$/;
+  return type === expected || (javascript.test(type) && javascript.test(expected));
+}
+
+/** Whether `url` answers 200 with a non-empty body of the right type within the deadlines; the reason if not. */
+async function probe(url: string, asset: LoaderAsset, config: LoaderConfig): Promise<string | undefined> {
+  const abort = new AbortController();
+  let reason = 'network-error';
+  const firstByte = setTimeout(() => ((reason = 'first-byte-timeout'), abort.abort()), config.firstByteMs);
+  const total = setTimeout(() => ((reason = 'total-timeout'), abort.abort()), config.totalMs);
+  try {
+    const response = await fetch(url, { mode: 'cors', credentials: 'omit', signal: abort.signal });
+    clearTimeout(firstByte);
+    if (response.status !== 200) return `status-${response.status}`;
+    if (!sameType(response.headers.get('content-type') ?? '', asset.contentType)) return 'content-type';
+    if ((await response.arrayBuffer()).byteLength === 0) return 'empty-body';
+    return undefined;
+  } catch {
+    return reason;
+  } finally {
+    clearTimeout(firstByte);
+    clearTimeout(total);
+  }
+}
+
+/** Inserts the element for `url`; true once it loaded, false if it failed (integrity included). */
+function insert(url: string, asset: LoaderAsset): Promise<boolean> {
+  const element =
+    asset.kind === 'script' ? Object.assign(document.createElement('script'), { type: 'module', src: url }) : Object.assign(document.createElement('link'), { rel: asset.kind === 'style' ? 'stylesheet' : 'modulepreload', href: url });
+  element.crossOrigin = 'anonymous';
+  element.integrity = asset.integrity;
+  return new Promise((resolve) => {
+    element.addEventListener('load', () => resolve(true));
+    element.addEventListener('error', () => {
+      element.remove();
+      resolve(false);
+    });
+    document.head.append(element);
+  });
+}
+
+function tell(notice: LoaderNotice) {
+  const page = window as Page;
+  const loader = (page.holdfastAssetLoader ??= { notices: [], listeners: [] });
+  loader.notices.push(notice);
+  for (const listener of loader.listeners) listener(notice);
+}
+
+async function load(asset: LoaderAsset, config: LoaderConfig, stylesApplied: Promise<unknown>): Promise<void> {
+  const passedOver: { host: string; reason: string; ms: number }[] = [];
+  const started = Date.now();
+  const down = readDown();
+  for (const [index, host] of config.hosts.entries()) {
+    const lastResort = index === config.hosts.length - 1;
+    if (!lastResort && (down[host] ?? 0) > Date.now()) {
+      passedOver.push({ host, reason: 'marked-down', ms: 0 });
+      continue;
+    }
+    const url = host + asset.path;
+    const tried = Date.now();
+    let reason = await probe(url, asset, config);
+    // Scripts wait for the styles, so the app does not render unstyled.
+    if (!reason && asset.kind === 'script') await stylesApplied;
+    if (!reason && !(await insert(url, asset))) reason = 'integrity';
+    if (!reason) {
+      const failoverMs = passedOver.reduce((sum, failure) => sum + failure.ms, 0);
+      tell({ type: 'served', source: 'page', path: asset.path, host, ms: Date.now() - started, failoverMs, passedOver });
+      return;
+    }
+    passedOver.push({ host, reason, ms: Date.now() - tried });
+    if (!lastResort) markDown(host, config.coolDownMs);
+  }
+  tell({ type: 'failed', source: 'page', path: asset.path, passedOver });
+}
+
+function start(built: LoaderConfig) {
+  // The origin is the last resort, whatever the build's host list.
+  const config = { ...built, hosts: [...built.hosts, location.origin] };
+  if (navigator.serviceWorker?.controller) {
+    const styles = Promise.all(config.assets.filter((asset) => asset.kind === 'style').map((asset) => insert(config.hosts[0] + asset.path, asset)));
+    for (const asset of config.assets) if (asset.kind !== 'style') void styles.then(() => insert(config.hosts[0] + asset.path, asset));
+    return;
+  }
+  const styles = config.assets.filter((asset) => asset.kind === 'style').map((asset) => load(asset, config, Promise.resolve()));
+  const stylesApplied = Promise.all(styles);
+  for (const asset of config.assets) if (asset.kind !== 'style') void load(asset, config, stylesApplied);
+}
+
+start(__HOLDFAST_LOADER_CONFIG__);

@@ -1,0 +1,75 @@
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { transform } from 'esbuild';
+import type { Plugin } from 'vite';
+import { assetContentTypes } from './assetManifestPlugin.js';
+import type { LoaderAsset, LoaderConfig } from './fallbackLoader/pageAssetLoader.js';
+
+const loaderSource = join(dirname(fileURLToPath(import.meta.url)), 'fallbackLoader', 'pageAssetLoader.ts');
+
+/** The entry's tags as Vite writes them into index.html. */
+const entryTag = /<(script|link)\b([^>]*?)\s(src|href)="([^"]+)"([^>]*)>(<\/script>)?/g;
+
+export type FallbackLoaderOptions = {
+  /** CDN hosts in order of preference; none: the origin serves, and the tags only gain `integrity`. */
+  cdnHosts: readonly string[];
+  firstByteMs?: number;
+  totalMs?: number;
+  coolDownMs?: number;
+};
+
+const sha384 = (bytes: Buffer) => `sha384-${createHash('sha384').update(bytes).digest('base64')}`;
+
+/**
+ * After the build, every entry tag of index.html (module script, stylesheet, module preload) gets an
+ * `integrity` attribute, so no host — CDN or origin — can serve the page other bytes than the build's.
+ * With CDN hosts, the tags are replaced by the inline page loader (fallbackLoader/pageAssetLoader.ts),
+ * which tries the hosts in order when no service worker controls the page. It is inline because a
+ * loader fetched from the primary would fail with it; it goes at the end of the body, where the app's
+ * root element already is.
+ */
+export function fallbackLoaderPlugin(options: FallbackLoaderOptions): Plugin {
+  let outDir = '';
+  return {
+    name: 'holdfast-fallback-loader',
+    apply: 'build',
+    configResolved(config) {
+      outDir = config.build.outDir.startsWith('/') ? config.build.outDir : join(config.root, config.build.outDir);
+    },
+    async closeBundle() {
+      const indexFile = join(outDir, 'index.html');
+      const html = readFileSync(indexFile, 'utf8');
+      const assets: LoaderAsset[] = [];
+      const withIntegrity = html.replace(entryTag, (tag, element: string, before: string, attribute: string, url: string, after: string) => {
+        const kind = element === 'script' ? 'script' : /rel="stylesheet"/.test(tag) ? 'style' : /rel="modulepreload"/.test(tag) ? 'modulepreload' : undefined;
+        const path = new URL(url, 'http://origin.invalid').pathname;
+        if (!kind || !path.startsWith('/assets/')) return tag;
+        const integrity = sha384(readFileSync(join(outDir, path)));
+        const contentType = assetContentTypes[path.slice(path.lastIndexOf('.'))] ?? '';
+        assets.push({ kind, path, integrity, contentType });
+        if (options.cdnHosts.length > 0) return '';
+        return `<${element}${before} ${attribute}="${url}" integrity="${integrity}"${after}>${element === 'script' ? '</script>' : ''}`;
+      });
+      if (options.cdnHosts.length === 0) return writeFileSync(indexFile, withIntegrity);
+      const config: LoaderConfig = {
+        hosts: [...options.cdnHosts],
+        assets,
+        firstByteMs: options.firstByteMs ?? 3000,
+        totalMs: options.totalMs ?? 15_000,
+        coolDownMs: options.coolDownMs ?? 10_000,
+      };
+      const loader = await transform(readFileSync(loaderSource, 'utf8'), {
+        loader: 'ts',
+        format: 'iife',
+        minify: true,
+        target: 'es2020',
+        define: { __HOLDFAST_LOADER_CONFIG__: JSON.stringify(config) },
+      });
+      const script = `<script>${loader.code.trim()}</script>`;
+      // The removed tags leave blank lines behind.
+      writeFileSync(indexFile, withIntegrity.replace(/\n[ \t]*(?=\n)/g, '').replace('</body>', `  ${script}\n  </body>`));
+    },
+  };
+}
