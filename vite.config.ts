@@ -12,6 +12,8 @@ const cdnHosts = cdnHostsFromEnv();
 export default defineConfig({
   root: 'app',
   publicDir: 'public',
+  // The app's status view lists the hosts (app/state/cascadeHealth.ts).
+  define: { __HOLDFAST_CDN_HOSTS__: JSON.stringify(cdnHosts) },
   plugins: [react(), assetManifestPlugin(), fallbackLoaderPlugin({ cdnHosts, coolDownMs: cdnCoolDownMsFromEnv() })],
   build: {
     outDir: process.env.HOLDFAST_OUT_DIR ?? '../dist',

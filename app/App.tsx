@@ -8,7 +8,7 @@ import { WorkspaceContext } from './state/useWorkspace.js';
 import { WorkspaceStore } from './state/WorkspaceStore.js';
 import { SignInView } from './views/SignInView.js';
 import { WorkspaceView } from './views/WorkspaceView.js';
-import { exposeForMonitoring } from './state/exposeForMonitoring.js';
+import { exposeWorkspace } from './state/exposeForMonitoring.js';
 
 export function App() {
   const [session, setSession] = useState<SignedIn | null>(loadSession);
@@ -34,11 +34,14 @@ export function App() {
   useEffect(() => {
     if (!store) return;
     void store.start();
-    exposeForMonitoring(store);
+    exposeWorkspace(store);
     const token = loadSession()?.token;
     // For the service worker's Background Sync, which replays after every tab is closed.
     if (tenantId && agentId && token) void saveReplayCredentials({ scope: outboxScope(tenantId, agentId), token, endpoint: '/api/actions' });
-    return () => store.stop();
+    return () => {
+      exposeWorkspace(null);
+      store.stop();
+    };
   }, [store, tenantId, agentId]);
 
   const signIn = async (signedIn: SignedIn) => {

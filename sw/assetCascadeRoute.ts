@@ -1,15 +1,21 @@
 import { registerRoute } from 'workbox-routing';
-import { AssetCascade, assetCacheName, BreakerStore, HostHealth, type CascadeEvent, type HostState, type ManifestEntry } from '../shared/cascade/index.js';
+import {
+  AssetCascade,
+  assetCacheName,
+  BreakerStore,
+  cascadeEventMessage,
+  cascadeStateRequest,
+  HostHealth,
+  type BreakerSnapshot,
+  type CascadeNotice,
+  type ManifestEntry,
+} from '../shared/cascade/index.js';
 
 declare const self: ServiceWorkerGlobalScope;
 /** Injected by vite.sw.config.ts: the CDN hosts in order (CDN_HOSTS at build time), and the build's asset digests. */
 declare const __HOLDFAST_CDN_HOSTS__: string[];
 declare const __HOLDFAST_ASSET_MANIFEST__: Record<string, ManifestEntry>;
 declare const __HOLDFAST_CDN_COOL_DOWN_MS__: number;
-
-export const cascadeEventMessage = 'holdfast:cascade-event';
-
-export type CascadeNotice = CascadeEvent | { type: 'breaker'; host: string; from: HostState; to: HostState };
 
 /** How many assets install fetches at once. */
 const installConcurrency = 4;
@@ -28,17 +34,18 @@ const installConcurrency = 4;
 export function routeAssetsThroughCascade(): void {
   const hosts = [...__HOLDFAST_CDN_HOSTS__, self.location.origin];
   const manifest = __HOLDFAST_ASSET_MANIFEST__;
+  let health: HostHealth | undefined;
   let cascade: Promise<AssetCascade> | undefined;
   const ready = () =>
     (cascade ??= BreakerStore.open().then(async (store) => {
-      const health = new HostHealth({
+      health = new HostHealth({
         hosts,
         saved: await store.loadAll(hosts),
         coolDown: { initialMs: __HOLDFAST_CDN_COOL_DOWN_MS__, maxMs: Math.max(__HOLDFAST_CDN_COOL_DOWN_MS__, 5 * 60_000) },
         save: (host, state) => store.save(host, state),
         onTransition: (host, from, to) => void tell({ type: 'breaker', host, from, to }),
       });
-      return new AssetCascade({ hosts, manifest, health, onEvent: (event) => void tell(event) });
+      return new AssetCascade({ hosts, manifest, health, onEvent: (event) => void tell({ ...event, source: 'worker' }) });
     }));
   // CORS for every host: a digest can only be checked on bytes the worker may read.
   const fetchAndKeep = async (path: string, cache: Cache, credentials: RequestCredentials = 'omit') => {
@@ -47,6 +54,16 @@ export function routeAssetsThroughCascade(): void {
     return response;
   };
 
+  // A page starting up asks for the breakers: its assets may all come from the cache, with no notice.
+  self.addEventListener('message', (event) => {
+    if ((event.data as { type?: string } | null)?.type !== cascadeStateRequest) return;
+    event.waitUntil(
+      ready().then(() => {
+        const snapshot: BreakerSnapshot = hosts.map((host) => ({ host, state: health!.state(host) }));
+        event.ports[0]?.postMessage(snapshot);
+      }),
+    );
+  });
   self.addEventListener('install', (event) => {
     event.waitUntil(
       (async () => {

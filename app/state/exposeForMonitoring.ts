@@ -1,3 +1,5 @@
+import type { CascadeListener, HostReport } from '../../shared/cascade/index.js';
+import { cascadeMonitor } from './cascadeHealth.js';
 import type { WorkspaceStore } from './WorkspaceStore.js';
 
 export type HoldfastPageHandle = {
@@ -5,6 +7,8 @@ export type HoldfastPageHandle = {
   outboxHealth: WorkspaceStore['outboxHealth'];
   /** The same entry point the UI's buttons use: for scripted load (tests, benchmarks, support tooling). */
   act: WorkspaceStore['act'];
+  /** The asset hosts' health, and every cascade notice (host served, failover cost, breaker transition) as it comes. */
+  cascade: { hosts: () => readonly HostReport[]; subscribe: (listener: CascadeListener) => () => void };
 };
 
 declare global {
@@ -13,13 +17,27 @@ declare global {
   }
 }
 
+let workspace: WorkspaceStore | null = null;
+
+function signedIn(): WorkspaceStore {
+  if (!workspace) throw new Error('No agent is signed in: the outbox belongs to a signed-in agent.');
+  return workspace;
+}
+
 /**
- * `window.holdfast`: the outbox's health for a monitoring agent or an RUM script to read and forward, and
- * the action entry point. It exposes nothing a script in the page could not reach anyway.
+ * `window.holdfast`, from the page's start: health for a monitoring agent or an RUM script to read and
+ * forward, and the action entry point. It exposes nothing a script in the page could not reach anyway.
+ * The cascade's health is there before anyone signs in (assets load first); the outbox once someone has.
  */
-export function exposeForMonitoring(store: WorkspaceStore): void {
+export function exposeForMonitoring(): void {
   window.holdfast = {
-    outboxHealth: () => store.outboxHealth(),
-    act: (type, conversationId, payload) => store.act(type, conversationId, payload),
+    outboxHealth: () => signedIn().outboxHealth(),
+    act: (type, conversationId, payload) => signedIn().act(type, conversationId, payload),
+    cascade: { hosts: () => cascadeMonitor.hosts(), subscribe: (listener) => cascadeMonitor.subscribe(listener) },
   };
+}
+
+/** The signed-in agent's workspace behind `window.holdfast`; null at sign-out. */
+export function exposeWorkspace(store: WorkspaceStore | null): void {
+  workspace = store;
 }

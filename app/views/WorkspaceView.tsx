@@ -4,6 +4,7 @@ import type { Agent } from '../../shared/workspace/index.js';
 import { useShortcuts } from '../hooks/useShortcuts.js';
 import { filterConversations, type InboxFilter } from '../state/filterConversations.js';
 import { useWorkspace } from '../state/useWorkspace.js';
+import { AssetHostsStatus } from './AssetHostsStatus.js';
 import { ConnectionStatus } from './ConnectionStatus.js';
 import { ConversationPane } from './ConversationPane.js';
 import { FailedActionsPanel } from './FailedActionsPanel.js';
@@ -44,6 +45,7 @@ export function WorkspaceView({ me, tenantName, onSignOut }: { me: Agent; tenant
         <span className="muted">{tenantName}</span>
         <ConnectionStatus />
         <OutboxStatus />
+        <AssetHostsStatus />
         <span className="spacer" />
         <span>{me.name}</span>
         <button type="button" onClick={() => (unsent > 0 ? setConfirmingSignOut(true) : onSignOut())}>

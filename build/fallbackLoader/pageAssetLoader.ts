@@ -8,6 +8,7 @@
  * non-200, an empty body or a wrong content type; then the element is inserted for that host with its
  * `integrity`, and an element that fails (a digest that does not match: a stale or tampered mirror) moves
  * on too. The entry's imports and dynamic imports are relative, so they follow the host that served it.
+ * Failure reasons are the worker's (shared/cascade), so one health view reads both.
  * A host that failed is remembered in localStorage for a jittered cool-down, so the next load does not
  * wait on it either. Under a service worker, the tags go in as built: the worker's cascade serves them.
  */
@@ -52,14 +53,14 @@ function sameType(actual: string, expected: string) {
 /** Whether `url` answers 200 with a non-empty body of the right type within the deadlines; the reason if not. */
 async function probe(url: string, asset: LoaderAsset, config: LoaderConfig): Promise<string | undefined> {
   const abort = new AbortController();
-  let reason = 'network-error';
+  let reason = 'network';
   const firstByte = setTimeout(() => ((reason = 'first-byte-timeout'), abort.abort()), config.firstByteMs);
   const total = setTimeout(() => ((reason = 'total-timeout'), abort.abort()), config.totalMs);
   try {
     const response = await fetch(url, { mode: 'cors', credentials: 'omit', signal: abort.signal });
     clearTimeout(firstByte);
-    if (response.status !== 200) return `status-${response.status}`;
-    if (!sameType(response.headers.get('content-type') ?? '', asset.contentType)) return 'content-type';
+    if (response.status !== 200) return response.status >= 500 ? 'server-error' : 'http-status';
+    if (!sameType(response.headers.get('content-type') ?? '', asset.contentType)) return 'wrong-content-type';
     if ((await response.arrayBuffer()).byteLength === 0) return 'empty-body';
     return undefined;
   } catch {
@@ -108,7 +109,7 @@ async function load(asset: LoaderAsset, config: LoaderConfig, stylesApplied: Pro
     let reason = await probe(url, asset, config);
     // Scripts wait for the styles, so the app does not render unstyled.
     if (!reason && asset.kind === 'script') await stylesApplied;
-    if (!reason && !(await insert(url, asset))) reason = 'integrity';
+    if (!reason && !(await insert(url, asset))) reason = 'digest-mismatch';
     if (!reason) {
       const failoverMs = passedOver.reduce((sum, failure) => sum + failure.ms, 0);
       tell({ type: 'served', source: 'page', path: asset.path, host, ms: Date.now() - started, failoverMs, passedOver });

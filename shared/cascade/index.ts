@@ -5,3 +5,5 @@ export { checkAsset, contentTypeMatches, sha256Hex, type ManifestEntry, type Ver
 export { fetchWithDeadlines, type Attempt, type Deadlines } from './fetchWithDeadlines.js';
 export { BreakerStore } from './breakerStore.js';
 export { assetCacheName } from './assetCacheName.js';
+export { CascadeMonitor, type CascadeListener, type HostCondition, type HostReport } from './CascadeMonitor.js';
+export { cascadeEventMessage, cascadeStateRequest, type BreakerSnapshot, type CascadeNotice, type PassedOver } from './cascadeNotice.js';

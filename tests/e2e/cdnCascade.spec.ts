@@ -4,7 +4,7 @@ import { buildWithCdn } from '../support/buildWithCdn.js';
 import { CdnHost, type CdnMode } from '../support/CdnHost.js';
 import { copyPgliteTemplate } from '../support/pgliteTemplate.js';
 import { ServerProcess } from '../support/serverProcess.js';
-import { expect, test } from './fixtures.js';
+import { expect, signIn, test } from './fixtures.js';
 
 /**
  * The CDN cascade in Chromium: the app built for two CDN hosts, fastly.test and azure.test (mapped to
@@ -133,6 +133,35 @@ test('a blackholed primary costs its deadline until its breaker opens — then n
   await reloadWithoutCachedAssets(page);
   await servedWithoutWaiting();
 
+  // The agent sees it in the status view: this load's assets all come from the worker's cache, so the
+  // page learns the breaker states by asking the worker.
+  await signIn(page);
+  const hostsStatus = page.getByRole('status', { name: 'Asset hosts' });
+  await expect(hostsStatus).toContainText(`fastly.test:${fastly.port} down`);
+  // Monitoring hears every notice as it comes: an asset fetched again is reported served by the secondary.
+  const asset = fastly.assetRequests().find((path) => path.endsWith('.js'))!;
+  const forwarded = page.evaluate(
+    () =>
+      new Promise<Notice>((resolve) => {
+        const stop = window.holdfast!.cascade.subscribe((notice) => {
+          if (notice.type !== 'served') return;
+          stop();
+          resolve(notice);
+        });
+      }),
+  );
+  await page.evaluate(
+    async ([name, url]) => {
+      await caches.delete(name!);
+      await fetch(url!, { mode: 'cors' });
+    },
+    [assetCacheName, `http://fastly.test:${fastly.port}${asset}`],
+  );
+  expect((await forwarded).host).toBe(`http://azure.test:${azure.port}`);
+  await expect(hostsStatus).toContainText(`azure.test:${azure.port} up`);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expectRendered(page);
+
   // The primary recovers. Once the cool-down (1.5 s in this build, jittered, doubled after each failed
   // probe) is over, the next request sends a background probe; it finds the host healthy, and the
   // assets come from the primary again.
@@ -171,6 +200,14 @@ test('first visit without a service worker, primary blackholed: the page loader 
     expect(tag.integrity).toMatch(/^sha384-/);
   }
 
+  // Monitoring reads the same from window.holdfast: the primary down, the secondary up.
+  const hosts = await page.evaluate(() => window.holdfast!.cascade.hosts().map((report) => [report.host, report.condition, report.lastReason]));
+  expect(hosts).toEqual([
+    [`http://fastly.test:${fastly.port}`, 'down', 'first-byte-timeout'],
+    [`http://azure.test:${azure.port}`, 'up', undefined],
+    [server.url, 'unknown', undefined],
+  ]);
+
   // The loader remembered the dead primary: a reload goes straight to the secondary.
   await page.reload();
   await expectRendered(page);
@@ -190,8 +227,8 @@ test('first visit without a service worker, a mirror serving other bytes: integr
   await expectRendered(page);
   const notices = await loaderNotices(page);
   expect(notices.map((notice) => [notice.host, notice.passedOver.map((failure) => failure.reason)])).toEqual([
-    [`http://azure.test:${azure.port}`, ['integrity']],
-    [`http://azure.test:${azure.port}`, ['integrity']],
+    [`http://azure.test:${azure.port}`, ['digest-mismatch']],
+    [`http://azure.test:${azure.port}`, ['digest-mismatch']],
   ]);
   await context.close();
 });

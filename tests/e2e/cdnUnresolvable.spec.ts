@@ -1,0 +1,78 @@
+import type { Page } from '@playwright/test';
+import { assetCacheName } from '../../shared/cascade/index.js';
+import { buildWithCdn } from '../support/buildWithCdn.js';
+import { CdnHost } from '../support/CdnHost.js';
+import { copyPgliteTemplate } from '../support/pgliteTemplate.js';
+import { ServerProcess } from '../support/serverProcess.js';
+import { expect, test } from './fixtures.js';
+
+/**
+ * A primary CDN whose name does not resolve (a lapsed DNS record, a typo in CDN_HOSTS): Chromium maps
+ * unresolvable.test to NOTFOUND (playwright.config.ts), so every request to it fails with a DNS error.
+ * The secondary, azure.test, is a CdnHost on loopback; the origin is the app server.
+ */
+let azure: CdnHost;
+let server: ServerProcess;
+let secondary: string;
+
+test.beforeAll(async () => {
+  test.setTimeout(120_000);
+  azure = await CdnHost.start('');
+  secondary = `http://azure.test:${azure.port}`;
+  const outDir = await buildWithCdn(['http://unresolvable.test:8443', secondary]);
+  azure.root = outDir;
+  server = await ServerProcess.start({ dataDir: await copyPgliteTemplate() }, { STATIC_DIR: outDir });
+});
+test.afterAll(async () => {
+  await server?.stop();
+  await azure?.stop();
+});
+
+async function expectRendered(page: Page) {
+  await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible({ timeout: 30_000 });
+  expect(await page.evaluate(() => getComputedStyle(document.body).margin)).toBe('0px');
+}
+
+type Notice = { type: string; host?: string; passedOver?: { host: string; reason: string }[] };
+
+test('first visit without a service worker: the page loader passes over the unresolvable primary at once', async ({ browser }) => {
+  const context = await browser.newContext({ baseURL: server.url, serviceWorkers: 'block' });
+  const page = await context.newPage();
+  await page.goto('/');
+  await expectRendered(page);
+  const notices = await page.evaluate(() => (window as unknown as { holdfastAssetLoader: { notices: Notice[] } }).holdfastAssetLoader.notices);
+  expect(notices.map((notice) => [notice.type, notice.host, notice.passedOver!.map((failure) => failure.reason)])).toEqual([
+    ['served', secondary, ['network']],
+    ['served', secondary, ['network']],
+  ]);
+  await context.close();
+});
+
+test('under the service worker: it installs every asset from the secondary, and serves them from there when its cache is gone', async ({ browser }) => {
+  const context = await browser.newContext({ baseURL: server.url });
+  await context.addInitScript(() => {
+    const page = window as unknown as { cascadeNotices: unknown[] };
+    page.cascadeNotices = [];
+    navigator.serviceWorker?.addEventListener('message', (event) => {
+      if ((event.data as { type?: string })?.type === 'holdfast:cascade-event') page.cascadeNotices.push((event.data as { notice: unknown }).notice);
+    });
+  });
+  const page = await context.newPage();
+  await page.goto('/');
+  await expectRendered(page);
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 30_000 });
+  const installed = azure.assetRequests().length;
+
+  await page.evaluate((name) => caches.delete(name), assetCacheName);
+  await page.reload();
+  await expectRendered(page);
+  expect(azure.assetRequests().length).toBeGreaterThan(installed);
+  const served = (await page.evaluate(() => (window as unknown as { cascadeNotices: Notice[] }).cascadeNotices)).filter((notice) => notice.type === 'served');
+  expect(served.length).toBeGreaterThanOrEqual(2);
+  for (const notice of served) {
+    expect(notice.host).toBe(secondary);
+    // The primary failed at install already: by now its breaker is open, or it fails again with a DNS error.
+    expect(notice.passedOver!.map((failure) => failure.reason)).toEqual([expect.stringMatching(/^(network|breaker-open|breaker-half-open)$/)]);
+  }
+  await context.close();
+});
