@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { matchPath, Navigate, Route, Routes } from 'react-router';
 import { ApiClient, type SignedIn } from './api/ApiClient.js';
 import { clearReplayCredentials, saveReplayCredentials } from '../shared/client.js';
@@ -7,8 +7,12 @@ import { clearSession, loadSession, saveSession } from './state/session.js';
 import { WorkspaceContext } from './state/useWorkspace.js';
 import { WorkspaceStore } from './state/WorkspaceStore.js';
 import { SignInView } from './views/SignInView.js';
-import { WorkspaceView } from './views/WorkspaceView.js';
+import { LoadFailedBoundary } from './views/LoadFailedBoundary.js';
 import { exposeWorkspace } from './state/exposeForMonitoring.js';
+
+// Its own chunk, loaded after sign-in: the sign-in screen does not wait for the workspace's code. A
+// dynamic import, so with CDN hosts it comes through the cascade too (build/fallbackLoader).
+const WorkspaceView = lazy(() => import('./views/WorkspaceView.js').then((module) => ({ default: module.WorkspaceView })));
 
 export function App() {
   const [session, setSession] = useState<SignedIn | null>(loadSession);
@@ -79,11 +83,15 @@ export function App() {
   const workspace = <WorkspaceView me={session.agent} tenantName={session.tenant.name} onSignOut={() => void signOut()} />;
   return (
     <WorkspaceContext.Provider value={store}>
-      <Routes>
-        <Route path="/" element={workspace} />
-        <Route path="/conversations/:id" element={workspace} />
-        <Route path="*" element={<Navigate to="/" replace />} />
-      </Routes>
+      <LoadFailedBoundary>
+        <Suspense fallback={<p className="muted">Loading the workspace…</p>}>
+          <Routes>
+            <Route path="/" element={workspace} />
+            <Route path="/conversations/:id" element={workspace} />
+            <Route path="*" element={<Navigate to="/" replace />} />
+          </Routes>
+        </Suspense>
+      </LoadFailedBoundary>
     </WorkspaceContext.Provider>
   );
 }

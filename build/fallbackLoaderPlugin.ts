@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { transform } from 'esbuild';
 import type { Plugin } from 'vite';
 import { assetContentTypes } from './assetManifestPlugin.js';
-import type { LoaderAsset, LoaderConfig } from './fallbackLoader/pageAssetLoader.js';
+import type { LoaderAsset, LoaderConfig, LoaderModule } from './fallbackLoader/pageAssetLoader.js';
+import { routeDynamicImports } from './fallbackLoader/routeDynamicImports.js';
 
 const loaderSource = join(dirname(fileURLToPath(import.meta.url)), 'fallbackLoader', 'pageAssetLoader.ts');
 
@@ -28,15 +29,28 @@ const sha384 = (bytes: Buffer) => `sha384-${createHash('sha384').update(bytes).d
  * With CDN hosts, the tags are replaced by the inline page loader (fallbackLoader/pageAssetLoader.ts),
  * which tries the hosts in order when no service worker controls the page. It is inline because a
  * loader fetched from the primary would fail with it; it goes at the end of the body, where the app's
- * root element already is.
+ * root element already is. Dynamic imports of the build's chunks are routed through the loader too
+ * (routeDynamicImports.ts), and every JS module's digest goes into an import map's `integrity`, so lazy
+ * chunks are checked like the entry.
  */
 export function fallbackLoaderPlugin(options: FallbackLoaderOptions): Plugin {
   let outDir = '';
+  /** Every built JS module's static imports, by path. */
+  const staticImports: Record<string, string[]> = {};
   return {
     name: 'holdfast-fallback-loader',
     apply: 'build',
+    enforce: 'post',
     configResolved(config) {
       outDir = config.build.outDir.startsWith('/') ? config.build.outDir : join(config.root, config.build.outDir);
+    },
+    renderChunk(code, chunk) {
+      if (options.cdnHosts.length === 0) return null;
+      const routed = routeDynamicImports(code, chunk.dynamicImports);
+      return routed === code ? null : { code: routed, map: null };
+    },
+    generateBundle(_, bundle) {
+      for (const file of Object.values(bundle)) if (file.type === 'chunk') staticImports[`/${file.fileName}`] = file.imports.map((name) => `/${name}`);
     },
     async closeBundle() {
       const indexFile = join(outDir, 'index.html');
@@ -53,9 +67,12 @@ export function fallbackLoaderPlugin(options: FallbackLoaderOptions): Plugin {
         return `<${element}${before} ${attribute}="${url}" integrity="${integrity}"${after}>${element === 'script' ? '</script>' : ''}`;
       });
       if (options.cdnHosts.length === 0) return writeFileSync(indexFile, withIntegrity);
+      const modules: Record<string, LoaderModule> = {};
+      for (const [path, imports] of Object.entries(staticImports)) modules[path] = { integrity: sha384(readFileSync(join(outDir, path))), imports };
       const config: LoaderConfig = {
         hosts: [...options.cdnHosts],
         assets,
+        modules,
         firstByteMs: options.firstByteMs ?? 3000,
         totalMs: options.totalMs ?? 15_000,
         coolDownMs: options.coolDownMs ?? 10_000,

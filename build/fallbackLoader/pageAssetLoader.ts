@@ -13,15 +13,23 @@
  * wait on it either. Under a service worker, the tags go in as built: the worker's cascade serves them.
  */
 export type LoaderAsset = { kind: 'script' | 'style' | 'modulepreload'; path: string; integrity: string; contentType: string };
-/** `hosts`: the CDN hosts in order; the page's origin is added last. */
-export type LoaderConfig = { hosts: string[]; assets: LoaderAsset[]; firstByteMs: number; totalMs: number; coolDownMs: number };
+/** A built JS module: its digest, and the modules it imports statically (paths). */
+export type LoaderModule = { integrity: string; imports: string[] };
+/**
+ * `hosts`: the CDN hosts in order; the page's origin is added last. `assets`: the entry's tags.
+ * `modules`: every JS module of the build, for dynamic imports and the import map's integrity.
+ */
+export type LoaderConfig = { hosts: string[]; assets: LoaderAsset[]; modules: Record<string, LoaderModule>; firstByteMs: number; totalMs: number; coolDownMs: number };
 export type LoaderNotice =
   | { type: 'served'; source: 'page'; path: string; host: string; ms: number; failoverMs: number; passedOver: { host: string; reason: string; ms: number }[] }
   | { type: 'failed'; source: 'page'; path: string; passedOver: { host: string; reason: string; ms: number }[] };
 
 declare const __HOLDFAST_LOADER_CONFIG__: LoaderConfig;
 
-type Page = Window & { holdfastAssetLoader?: { notices: LoaderNotice[]; listeners: ((notice: LoaderNotice) => void)[] } };
+type Page = Window & {
+  holdfastAssetLoader?: { notices: LoaderNotice[]; listeners: ((notice: LoaderNotice) => void)[] };
+  __holdfastImport?: (importerUrl: string, specifier: string) => Promise<unknown>;
+};
 
 const downKey = 'holdfast-cdn-down';
 
@@ -94,8 +102,14 @@ function tell(notice: LoaderNotice) {
   for (const listener of loader.listeners) listener(notice);
 }
 
-async function load(asset: LoaderAsset, config: LoaderConfig, stylesApplied: Promise<unknown>): Promise<void> {
-  const passedOver: { host: string; reason: string; ms: number }[] = [];
+type PassedOver = { host: string; reason: string; ms: number };
+
+/**
+ * Tries `path` on each host in order until `use(host)` succeeds after the probe: the cascade of one
+ * asset. Reports which host served it and who was passed over; returns what `use` returned.
+ */
+async function cascade<T>(asset: LoaderAsset, config: LoaderConfig, use: (host: string) => Promise<T | undefined>): Promise<T | undefined> {
+  const passedOver: PassedOver[] = [];
   const started = Date.now();
   const down = readDown();
   for (const [index, host] of config.hosts.entries()) {
@@ -104,27 +118,118 @@ async function load(asset: LoaderAsset, config: LoaderConfig, stylesApplied: Pro
       passedOver.push({ host, reason: 'marked-down', ms: 0 });
       continue;
     }
-    const url = host + asset.path;
     const tried = Date.now();
-    let reason = await probe(url, asset, config);
-    // Scripts wait for the styles, so the app does not render unstyled.
-    if (!reason && asset.kind === 'script') await stylesApplied;
-    if (!reason && !(await insert(url, asset))) reason = 'digest-mismatch';
+    let reason = await probe(host + asset.path, asset, config);
+    let used: T | undefined;
+    if (!reason) {
+      used = await use(host);
+      // The element or import failed on bytes the probe found fine: the digest (integrity) did not match.
+      if (used === undefined) reason = 'digest-mismatch';
+    }
     if (!reason) {
       const failoverMs = passedOver.reduce((sum, failure) => sum + failure.ms, 0);
       tell({ type: 'served', source: 'page', path: asset.path, host, ms: Date.now() - started, failoverMs, passedOver });
-      return;
+      return used;
     }
     passedOver.push({ host, reason, ms: Date.now() - tried });
     if (!lastResort) markDown(host, config.coolDownMs);
   }
   tell({ type: 'failed', source: 'page', path: asset.path, passedOver });
+  return undefined;
+}
+
+/** Where each JS module was loaded from: one instance per module, whichever host served it. */
+const loadedFrom: Record<string, string> = {};
+
+/** A module and everything it imports statically, transitively. */
+function closure(path: string, config: LoaderConfig, into = new Set<string>()): Set<string> {
+  if (into.has(path)) return into;
+  into.add(path);
+  for (const dependency of config.modules[path]?.imports ?? []) closure(dependency, config, into);
+  return into;
+}
+
+function addImportMap(map: { imports?: Record<string, string>; integrity?: Record<string, string> }) {
+  const script = document.createElement('script');
+  script.type = 'importmap';
+  script.textContent = JSON.stringify(map);
+  document.head.append(script);
+}
+
+/**
+ * Before `path` is imported from `host`: its static imports already loaded from another host must resolve
+ * to that instance, not to a second copy (a second React, a second store). An import map says so.
+ */
+function keepInstances(path: string, host: string, config: LoaderConfig) {
+  const imports: Record<string, string> = {};
+  for (const module of closure(path, config)) {
+    const from = loadedFrom[module];
+    if (from && from !== host) imports[host + module] = from + module;
+  }
+  if (Object.keys(imports).length > 0) addImportMap({ imports });
+}
+
+/**
+ * Records the modules `path` brings from `host` before they load — the entry may ask for a lazy chunk while
+ * it is still running — and returns how to take that back if the load fails.
+ */
+function claim(path: string, host: string, config: LoaderConfig): () => void {
+  const claimed = [...closure(path, config)].filter((module) => !loadedFrom[module]);
+  for (const module of claimed) loadedFrom[module] = host;
+  return () => {
+    for (const module of claimed) delete loadedFrom[module];
+  };
+}
+
+/** A dynamic import of a built chunk (see routeDynamicImports.ts): through the cascade unless a worker serves. */
+function cascadeImport(config: LoaderConfig, controlled: boolean) {
+  return async (importerUrl: string, specifier: string): Promise<unknown> => {
+    const url = new URL(specifier, importerUrl);
+    const path = url.pathname;
+    if (controlled || !config.modules[path]) return import(/* @vite-ignore */ url.href);
+    if (loadedFrom[path]) return import(/* @vite-ignore */ loadedFrom[path] + path);
+    const asset: LoaderAsset = { kind: 'script', path, integrity: config.modules[path].integrity, contentType: 'text/javascript' };
+    let failure: unknown;
+    const module = await cascade(asset, config, async (host) => {
+      keepInstances(path, host, config);
+      const release = claim(path, host, config);
+      try {
+        return (await import(/* @vite-ignore */ host + path)) as object;
+      } catch (error) {
+        release();
+        failure = error;
+        return undefined;
+      }
+    });
+    if (module === undefined) throw failure ?? new Error(`No host could serve ${path}`);
+    return module;
+  };
+}
+
+async function load(asset: LoaderAsset, config: LoaderConfig, stylesApplied: Promise<unknown>): Promise<void> {
+  await cascade(asset, config, async (host) => {
+    // Scripts wait for the styles, so the app does not render unstyled.
+    if (asset.kind === 'script') await stylesApplied;
+    if (asset.kind === 'style') return (await insert(host + asset.path, asset)) || undefined;
+    keepInstances(asset.path, host, config);
+    const release = claim(asset.path, host, config);
+    if (await insert(host + asset.path, asset)) return true;
+    release();
+    return undefined;
+  });
 }
 
 function start(built: LoaderConfig) {
   // The origin is the last resort, whatever the build's host list.
   const config = { ...built, hosts: [...built.hosts, location.origin] };
-  if (navigator.serviceWorker?.controller) {
+  // Every module's digest on every host: integrity for static and dynamic imports alike, which have no
+  // attribute to carry it.
+  const integrity: Record<string, string> = {};
+  for (const host of config.hosts) for (const [path, module] of Object.entries(config.modules)) integrity[host + path] = module.integrity;
+  addImportMap({ integrity });
+  const controlled = Boolean(navigator.serviceWorker?.controller);
+  (window as Page).__holdfastImport = cascadeImport(config, controlled);
+  if (controlled) {
     const styles = Promise.all(config.assets.filter((asset) => asset.kind === 'style').map((asset) => insert(config.hosts[0] + asset.path, asset)));
     for (const asset of config.assets) if (asset.kind !== 'style') void styles.then(() => insert(config.hosts[0] + asset.path, asset));
     return;

@@ -248,3 +248,34 @@ test('first visit with both CDNs down and a worker to install: the origin serves
   expect(await loaderNotices(page)).toEqual([]);
   await context.close();
 });
+
+/** Signs in on the page as it is (no navigation): the workspace's code is a lazy chunk, asked for now. */
+async function signInHere(page: Page) {
+  await page.getByRole('textbox', { name: 'Email' }).fill('alice@example.com');
+  await page.getByRole('textbox', { name: 'Password' }).fill('holdfast');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('navigation', { name: 'Inbox' }).getByRole('link').first()).toBeVisible({ timeout: 30_000 });
+}
+
+for (const mode of ['blackhole', 'wrong-bytes'] as CdnMode[]) {
+  test(`without a service worker, a primary that turns ${mode} after the entry loaded: the lazy workspace chunk comes from the secondary, checked, sharing the entry's instance`, async ({ browser }) => {
+    const context = await browser.newContext({ baseURL: server.url, serviceWorkers: 'block' });
+    const page = await context.newPage();
+    await page.goto('/');
+    await expectRendered(page);
+    expect((await loaderNotices(page)).map((notice) => notice.host)).toEqual([`http://fastly.test:${fastly.port}`, `http://fastly.test:${fastly.port}`]);
+    fastly.mode = mode;
+    azure.requests.length = 0;
+    await signInHere(page);
+    const chunk = (await loaderNotices(page)).find((notice) => notice.path.includes('/WorkspaceView-'));
+    expect(chunk).toMatchObject({ type: 'served', host: `http://azure.test:${azure.port}` });
+    expect(chunk!.passedOver.map((failure) => failure.reason)).toEqual([mode === 'blackhole' ? 'first-byte-timeout' : 'digest-mismatch']);
+    // The chunk's import of the entry resolved to the copy already running (from the primary), not to a
+    // second one from the secondary: one React, one store — the workspace renders and works. (The chunk
+    // itself is asked for twice: the loader's probe, then the import; CdnHost serves no-store.)
+    expect([...new Set(azure.assetRequests())]).toEqual([chunk!.path]);
+    await page.getByRole('navigation', { name: 'Inbox' }).getByRole('link').first().click();
+    await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+    await context.close();
+  });
+}
