@@ -20,6 +20,9 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: true,
     manifest: true,
+    // Every asset a file of its own (no data: URLs in the CSS): hashed, listed with its digest, checked by
+    // the cascade and kept by the worker, and not re-downloaded inside a changed stylesheet.
+    assetsInlineLimit: 0,
   },
   // With CDN hosts, the page names the primary CDN for every built asset (HTML, JS and CSS references);
   // the service worker's cascade and the page's fallback loader move on to the next host when it fails.

@@ -89,7 +89,10 @@ export function routeAssetsThroughCascade(): void {
     ({ url }) => hosts.includes(url.origin) && url.pathname.startsWith('/assets/'),
     async ({ request, url }) => {
       const cache = await caches.open(assetCacheName);
-      return (await cache.match(url.pathname)) ?? fetchAndKeep(url.pathname, cache, request.credentials === 'include' ? 'include' : 'omit');
+      // Credentials only where the page asked for them in CORS mode. A no-cors request (a CSS image) is
+      // sent with credentials by default, and a CDN answering `*` rejects a credentialed CORS request.
+      const credentials = request.mode === 'cors' && request.credentials === 'include' ? 'include' : 'omit';
+      return (await cache.match(url.pathname)) ?? fetchAndKeep(url.pathname, cache, credentials);
     },
   );
 }

@@ -23,7 +23,9 @@ export function SignInView({ api, notice, onSignedIn }: { api: ApiClient; notice
   return (
     <main className="sign-in">
       <form onSubmit={submit} className="sign-in-card" aria-labelledby="sign-in-title">
-        <h1 id="sign-in-title">Holdfast</h1>
+        <h1 id="sign-in-title" className="brand">
+          Holdfast
+        </h1>
         <p className="muted">Sign in to the agent workspace</p>
         {notice && (
           <p role="status" className="notice notice-info">

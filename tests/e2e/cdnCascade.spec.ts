@@ -78,6 +78,39 @@ for (const mode of ['503', 'wrong-bytes', 'empty', 'html', 'refused'] as CdnMode
   });
 }
 
+/** The fonts and images the stylesheet names (url()), as the page fetched them: URL and status. */
+async function cssAssetsLoaded(page: Page) {
+  await page.evaluate(() => document.fonts.ready);
+  return page.evaluate(() => ({
+    interLoaded: [...document.fonts].some((face) => face.family.replace(/"/g, '') === 'Inter' && face.status === 'loaded'),
+    fetched: performance
+      .getEntriesByType('resource')
+      .map((entry) => entry as PerformanceResourceTiming)
+      .filter((entry) => /\/assets\/.*\.(woff2|svg)$/.test(entry.name))
+      // A CSS image is a no-cors request: its status is hidden (0); its size is not (Timing-Allow-Origin).
+      .map((entry) => ({ url: entry.name, status: entry.responseStatus, bytes: entry.encodedBodySize })),
+  }));
+}
+
+test('fonts and images named in the stylesheet come through the cascade too: with the primary at 503, from the secondary', async ({ browser }) => {
+  const context = await browser.newContext({ baseURL: server.url });
+  await recordWorkerNotices(context);
+  const page = await controlledPage(context);
+  fastly.mode = '503';
+  await reloadWithoutCachedAssets(page);
+  const { interLoaded, fetched } = await cssAssetsLoaded(page);
+  expect(interLoaded).toBe(true);
+  // The stylesheet names the primary (it was served for the primary's URL); the worker answered from the secondary.
+  expect(fetched.map((entry) => [entry.url.replace(/-[\w-]{8}\.(woff2|svg)$/, '.$1'), entry.status]).sort()).toEqual([
+    [`http://fastly.test:${fastly.port}/assets/holdfast-mark.svg`, 200],
+    [`http://fastly.test:${fastly.port}/assets/inter-latin-400-normal.woff2`, 200],
+    [`http://fastly.test:${fastly.port}/assets/inter-latin-700-normal.woff2`, 200],
+  ]);
+  const servedBy = Object.fromEntries((await notices(page)).filter((notice) => notice.type === 'served').map((notice) => [notice.path!.replace(/-[\w-]{8}\./, '.'), notice.host]));
+  for (const path of ['/assets/holdfast-mark.svg', '/assets/inter-latin-400-normal.woff2', '/assets/inter-latin-700-normal.woff2']) expect(servedBy[path], path).toBe(`http://azure.test:${azure.port}`);
+  await context.close();
+});
+
 test('both CDNs down: the origin serves the assets', async ({ browser }) => {
   const context = await browser.newContext({ baseURL: server.url });
   const page = await controlledPage(context);
@@ -87,14 +120,13 @@ test('both CDNs down: the origin serves the assets', async ({ browser }) => {
   await context.close();
 });
 
-type Notice = { type: string; host?: string; failoverMs?: number; passedOver?: { host: string; reason: string }[]; from?: string; to?: string };
+type Notice = { type: string; path?: string; host?: string; failoverMs?: number; passedOver?: { host: string; reason: string }[]; from?: string; to?: string };
 
 /** What the worker reported (which host served each asset, what it cost, breaker transitions) to this page load. */
 const notices = (page: Page) => page.evaluate(() => (window as unknown as { cascadeNotices: Notice[] }).cascadeNotices);
 
-test('a blackholed primary costs its deadline until its breaker opens — then nothing, even after the worker restarts; once it recovers, a probe brings requests back', async ({ browser }) => {
-  test.setTimeout(120_000);
-  const context = await browser.newContext({ baseURL: server.url });
+/** Keeps what the worker tells each page of the context, for `notices(page)`. */
+async function recordWorkerNotices(context: BrowserContext) {
   await context.addInitScript(() => {
     const page = window as unknown as { cascadeNotices: unknown[] };
     page.cascadeNotices = [];
@@ -102,6 +134,12 @@ test('a blackholed primary costs its deadline until its breaker opens — then n
       if ((event.data as { type?: string })?.type === 'holdfast:cascade-event') page.cascadeNotices.push((event.data as { notice: unknown }).notice);
     });
   });
+}
+
+test('a blackholed primary costs its deadline until its breaker opens — then nothing, even after the worker restarts; once it recovers, a probe brings requests back', async ({ browser }) => {
+  test.setTimeout(120_000);
+  const context = await browser.newContext({ baseURL: server.url });
+  await recordWorkerNotices(context);
   const page = await controlledPage(context);
   const healthyRequests = fastly.assetRequests().length;
   fastly.mode = 'blackhole';
@@ -119,7 +157,7 @@ test('a blackholed primary costs its deadline until its breaker opens — then n
     const served = (await notices(page)).filter((notice) => notice.type === 'served');
     expect(served.length).toBeGreaterThanOrEqual(2);
     for (const notice of served) {
-      expect(notice.host).toBe(`http://azure.test:${azure.port}`);
+      expect(notice.host, JSON.stringify(notice)).toBe(`http://azure.test:${azure.port}`);
       expect(notice.failoverMs).toBe(0);
     }
   };
@@ -157,7 +195,8 @@ test('a blackholed primary costs its deadline until its breaker opens — then n
     },
     [assetCacheName, `http://fastly.test:${fastly.port}${asset}`],
   );
-  expect((await forwarded).host).toBe(`http://azure.test:${azure.port}`);
+  const heard = await forwarded;
+  expect(heard.host, JSON.stringify(heard)).toBe(`http://azure.test:${azure.port}`);
   await expect(hostsStatus).toContainText(`azure.test:${azure.port} up`);
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expectRendered(page);
@@ -198,6 +237,15 @@ test('first visit without a service worker, primary blackholed: the page loader 
   for (const tag of tags) {
     expect(tag.url).toContain(`azure.test:${azure.port}/assets/`);
     expect(tag.integrity).toMatch(/^sha384-/);
+  }
+
+  // The stylesheet came from the secondary, so the fonts and images it names do too.
+  const { interLoaded, fetched } = await cssAssetsLoaded(page);
+  expect(interLoaded).toBe(true);
+  expect(fetched.length).toBeGreaterThanOrEqual(2);
+  for (const entry of fetched) {
+    expect(entry.url).toContain(`http://azure.test:${azure.port}/assets/`);
+    expect(entry.bytes).toBeGreaterThan(0);
   }
 
   // Monitoring reads the same from window.holdfast: the primary down, the secondary up.
