@@ -3,6 +3,7 @@ import type { Attachment } from '../../shared/workspace/index.js';
 import type { Agent, Message } from '../../shared/workspace/index.js';
 import type { PendingMessage } from '../../shared/workspace/client.js';
 import { useWorkspace, useWorkspaceStore } from '../state/useWorkspace.js';
+import customerAvatarUrl from '../assets/customer-avatar.svg';
 import { Composer } from './Composer.js';
 import { formatDateTime } from './formatTime.js';
 
@@ -48,12 +49,16 @@ export function ConversationPane({ id, me, composerRef }: { id: string; me: Agen
   return (
     <main className="conversation" aria-labelledby="conversation-title">
       <header className="conversation-header">
-        <div>
-          <h1 id="conversation-title">{conversation.customerName}</h1>
-          <p className="muted">
-            {conversation.subject} · <span className={`status status-${conversation.status}`}>{closed ? 'Closed' : 'Open'}</span>
-            {conversation.pendingActions > 0 && <PendingBadge count={conversation.pendingActions} />}
-          </p>
+        <div className="customer">
+          {/* A built image imported from JS: it comes from the host that served this chunk. */}
+          <img className="avatar" src={customerAvatarUrl} alt="" width={40} height={40} />
+          <div>
+            <h1 id="conversation-title">{conversation.customerName}</h1>
+            <p className="muted">
+              {conversation.subject} · <span className={`status status-${conversation.status}`}>{closed ? 'Closed' : 'Open'}</span>
+              {conversation.pendingActions > 0 && <PendingBadge count={conversation.pendingActions} />}
+            </p>
+          </div>
         </div>
         <div className="conversation-controls">
           <AssignControl

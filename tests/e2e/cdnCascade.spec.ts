@@ -324,6 +324,10 @@ for (const mode of ['blackhole', 'wrong-bytes'] as CdnMode[]) {
     expect([...new Set(azure.assetRequests())]).toEqual([chunk!.path]);
     await page.getByRole('navigation', { name: 'Inbox' }).getByRole('link').first().click();
     await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+    // An image the chunk imports comes from the chunk's host.
+    const avatar = page.locator('img.avatar');
+    await expect.poll(() => avatar.evaluate((image: HTMLImageElement) => image.complete && image.naturalWidth)).toBeGreaterThan(0);
+    expect(await avatar.evaluate((image: HTMLImageElement) => image.currentSrc)).toContain(`http://azure.test:${azure.port}/assets/customer-avatar-`);
     await context.close();
   });
 }
