@@ -84,7 +84,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   const hasApp = staticDir !== undefined && existsSync(join(staticDir, 'index.html'));
   if (hasApp) {
-    await app.register(fastifyStatic, { root: staticDir, wildcard: false, index: false, setHeaders: assetHeaders });
+    // cacheControl off: @fastify/static would otherwise overwrite ours with `public, max-age=0`.
+    await app.register(fastifyStatic, { root: staticDir, wildcard: false, index: false, cacheControl: false, setHeaders: assetHeaders });
   }
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0]!;
@@ -99,8 +100,13 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
 function assetHeaders(response: { setHeader(name: string, value: string): void }, path: string) {
   // Content-hashed build output can be cached for good; the shell and the service worker must revalidate.
-  if (/[\\/]assets[\\/]/.test(path)) response.setHeader('cache-control', 'public, max-age=31536000, immutable');
-  else response.setHeader('cache-control', 'no-cache');
+  // Assets are public code, readable from any origin: a CDN that pulls from here passes these headers on,
+  // and the cascade needs CORS to check what it is served (and Timing-Allow-Origin to time it).
+  if (/[\\/]assets[\\/]/.test(path)) {
+    response.setHeader('cache-control', 'public, max-age=31536000, immutable');
+    response.setHeader('access-control-allow-origin', '*');
+    response.setHeader('timing-allow-origin', '*');
+  } else response.setHeader('cache-control', 'no-cache');
 }
 
 function fromFastifyError(error: FastifyError): ApiError {

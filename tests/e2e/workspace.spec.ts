@@ -231,6 +231,8 @@ test('the service worker precaches the app shell', async ({ page }) => {
 test('the build lists every content-hashed asset with its SHA-256, and the server serves exactly those bytes with that content type', async ({ request }) => {
   const manifest = (await (await request.get('/asset-manifest.json')).json()) as Record<string, { sha256: string; size: number; contentType: string }>;
   const paths = Object.keys(manifest);
+  // The worker and the shell are revalidated, so a release reaches agents.
+  for (const path of ['/sw.js', '/']) expect((await request.get(path)).headers()['cache-control'], path).toBe('no-cache');
   expect(paths.some((path) => /^\/assets\/index-[\w-]+\.js$/.test(path))).toBe(true);
   expect(paths.some((path) => /^\/assets\/index-[\w-]+\.css$/.test(path))).toBe(true);
   for (const [path, entry] of Object.entries(manifest)) {
@@ -238,6 +240,9 @@ test('the build lists every content-hashed asset with its SHA-256, and the serve
     expect(response.status()).toBe(200);
     // As the CDN cascade judges it (JavaScript's MIME aliases alike).
     expect(contentTypeMatches(response.headers()['content-type'] ?? null, entry.contentType), `${path}: ${response.headers()['content-type']}`).toBe(true);
+    // Readable from any origin (a CDN pulling from here passes it on), and cacheable for good.
+    expect(response.headers()['access-control-allow-origin']).toBe('*');
+    expect(response.headers()['cache-control']).toContain('immutable');
     const body = await response.body();
     expect(body.byteLength).toBe(entry.size);
     expect(createHash('sha256').update(body).digest('hex')).toBe(entry.sha256);
