@@ -219,7 +219,7 @@ type LoaderNotice = { type: string; path: string; host?: string; failoverMs?: nu
 /** What the page's fallback loader reported: which host served each entry asset, and who was passed over. */
 const loaderNotices = (page: Page) => page.evaluate(() => (window as unknown as { holdfastAssetLoader?: { notices: LoaderNotice[] } }).holdfastAssetLoader?.notices ?? []);
 
-test('first visit without a service worker, primary blackholed: the page loader moves to the secondary, keeps integrity, and the next load does not wait', async ({ browser }) => {
+test('first visit without a service worker, primary blackholed: the page loader moves to the secondary, keeps integrity, the next load does not wait, and after the cool-down the recovered primary serves again', async ({ browser }) => {
   const context = await browser.newContext({ baseURL: server.url, serviceWorkers: 'block' });
   fastly.mode = 'blackhole';
   const page = await context.newPage();
@@ -264,6 +264,15 @@ test('first visit without a service worker, primary blackholed: the page loader 
     [`http://azure.test:${azure.port}`, 0, ['marked-down']],
     [`http://azure.test:${azure.port}`, 0, ['marked-down']],
   ]);
+
+  // The primary recovers: once its cool-down is over (375–1,500 ms in this build, jittered), loads use it again.
+  fastly.mode = 'healthy';
+  const servedByPrimary = async () => {
+    await page.reload();
+    await expectRendered(page);
+    return (await loaderNotices(page)).map((notice) => notice.host);
+  };
+  await expect.poll(servedByPrimary, { timeout: 15_000, intervals: [500] }).toEqual([`http://fastly.test:${fastly.port}`, `http://fastly.test:${fastly.port}`]);
   await context.close();
 });
 
