@@ -3,6 +3,7 @@ import { defineConfig } from 'vite';
 import { assetManifestPlugin } from './build/assetManifestPlugin.js';
 import { cdnCoolDownMsFromEnv, cdnHostsFromEnv } from './build/cdnHosts.js';
 import { fallbackLoaderPlugin } from './build/fallbackLoaderPlugin.js';
+import { securityManifestPlugin } from './build/securityManifestPlugin.js';
 
 /** The agent workspace. `npm run build` writes dist/; the service worker is a second build (vite.sw.config.ts). */
 const apiTarget = process.env.API_URL ?? 'http://localhost:8080';
@@ -14,11 +15,13 @@ export default defineConfig({
   publicDir: 'public',
   // The app's status view lists the hosts (app/state/cascadeHealth.ts).
   define: { __HOLDFAST_CDN_HOSTS__: JSON.stringify(cdnHosts) },
-  plugins: [react(), assetManifestPlugin(), fallbackLoaderPlugin({ cdnHosts, coolDownMs: cdnCoolDownMsFromEnv() })],
+  plugins: [react(), assetManifestPlugin(), securityManifestPlugin(cdnHosts), fallbackLoaderPlugin({ cdnHosts, coolDownMs: cdnCoolDownMsFromEnv() })],
   build: {
     outDir: process.env.HOLDFAST_OUT_DIR ?? '../dist',
     emptyOutDir: true,
-    sourcemap: true,
+    // Maps are written for operators but not linked from the files, and the server does not serve them
+    // unless SERVE_SOURCE_MAPS=true: the full source is not published to everyone.
+    sourcemap: 'hidden',
     manifest: true,
     // Every asset a file of its own (no data: URLs in the CSS): hashed, listed with its digest, checked by
     // the cascade and kept by the worker, and not re-downloaded inside a changed stylesheet.

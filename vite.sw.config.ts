@@ -19,7 +19,7 @@ const assetManifest = () => readFileSync(join(outDir, 'asset-manifest.json'), 'u
 // Content-hashed assets are not precached by Workbox: the worker fetches them through the CDN cascade at
 // install (sw/assetCascadeRoute.ts). The shell's other files are.
 const skip = (path: string) =>
-  path === 'sw.js' || path.endsWith('.map') || path.startsWith('.vite/') || path.startsWith('assets/') || path === 'asset-manifest.json';
+  path === 'sw.js' || path.endsWith('.map') || path.startsWith('.vite/') || path.startsWith('assets/') || path === 'asset-manifest.json' || path === 'security.json';
 
 function precacheManifest(): Plugin {
   return {
@@ -58,7 +58,7 @@ export default defineConfig({
   build: {
     outDir,
     emptyOutDir: false,
-    sourcemap: true,
+    sourcemap: 'hidden',
     lib: { entry: 'sw/sw.ts', formats: ['iife'], name: 'holdfastServiceWorker', fileName: () => 'sw.js' },
   },
 });

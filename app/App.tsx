@@ -1,9 +1,9 @@
 import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { matchPath, Navigate, Route, Routes } from 'react-router';
-import { ApiClient, type SignedIn } from './api/ApiClient.js';
+import { ApiClient, ApiRequestError, apiRequestHeaders, type SignedIn } from './api/ApiClient.js';
 import { clearReplayCredentials, saveReplayCredentials } from '../shared/client.js';
 import { outboxScope, wipeAgentData, wipeOtherAgentsData } from './state/localData.js';
-import { clearSession, loadSession, saveSession } from './state/session.js';
+import { clearSession, isSignOutPending, loadSession, markSignOutPending, saveSession } from './state/session.js';
 import { WorkspaceContext } from './state/useWorkspace.js';
 import { WorkspaceStore } from './state/WorkspaceStore.js';
 import { SignInView } from './views/SignInView.js';
@@ -25,7 +25,7 @@ export function App() {
     setExpired(true);
     setSession(null);
   };
-  const api = useMemo(() => new ApiClient(() => loadSession()?.token ?? null, expire), []);
+  const api = useMemo(() => new ApiClient(expire), []);
   const tenantId = session?.tenant.id;
   const agent = session?.agent;
   const agentId = agent?.id;
@@ -39,9 +39,9 @@ export function App() {
     if (!store) return;
     void store.start();
     exposeWorkspace(store);
-    const token = loadSession()?.token;
-    // For the service worker's Background Sync, which replays after every tab is closed.
-    if (tenantId && agentId && token) void saveReplayCredentials({ scope: outboxScope(tenantId, agentId), token, endpoint: '/api/actions' });
+    // For the service worker's Background Sync, which replays after every tab is closed. No secret: the
+    // browser adds the session cookie to the worker's requests.
+    if (tenantId && agentId) void saveReplayCredentials({ scope: outboxScope(tenantId, agentId), endpoint: '/api/actions', headers: apiRequestHeaders, probeUrl: '/readyz' });
     return () => {
       exposeWorkspace(null);
       store.stop();
@@ -56,13 +56,16 @@ export function App() {
   };
   const signOut = async () => {
     if (!session) return;
-    const token = session.token;
     store?.stop();
     clearSession();
     await clearReplayCredentials();
     setSession(null);
-    await Promise.all([api.signOut(token).catch(() => undefined), wipeAgentData(session.tenant.id, session.agent.id)]);
+    await Promise.all([endServerSession(api), wipeAgentData(session.tenant.id, session.agent.id)]);
   };
+  // Signed out while the server could not be reached: its session (the cookie) is ended at the next chance.
+  useEffect(() => {
+    if (!session && isSignOutPending()) void endServerSession(api);
+  }, [api, session]);
 
   if (!session || !store) {
     return (
@@ -94,4 +97,16 @@ export function App() {
       </LoadFailedBoundary>
     </WorkspaceContext.Provider>
   );
+}
+
+/** Ends the server session; when the server cannot be reached, remembers to try again on the next start. */
+async function endServerSession(api: ApiClient): Promise<void> {
+  markSignOutPending(true);
+  try {
+    await api.signOut();
+    markSignOutPending(false);
+  } catch (error) {
+    // Answered (e.g. 401: that session is already over): nothing left to end.
+    if (error instanceof ApiRequestError && error.status !== 0) markSignOutPending(false);
+  }
 }

@@ -1,9 +1,10 @@
 import { cpSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SignedIn } from '../app/api/ApiClient.js';
+import { signInAsBrowser, type BrowserSession } from '../tests/support/browserSession.js';
 import { cacheDir } from '../tests/support/paths.js';
 import { runTs } from '../tests/support/runNode.js';
+import { TestApi } from '../tests/support/testApi.js';
 
 /**
  * A private copy of a seeded PGlite directory for a benchmark: the seed (minutes for 100,000 messages) is
@@ -26,12 +27,8 @@ export async function prepareBenchDatabase(conversations: number, messagesPerCon
 }
 
 /** Signs in through the API: the session object the app keeps in localStorage. */
-export async function signInForBench(baseUrl: string, email = 'alice@example.com'): Promise<SignedIn> {
-  const response = await fetch(`${baseUrl}/api/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password: 'holdfast' }),
-  });
-  if (!response.ok) throw new Error(`sign-in failed: ${response.status}`);
-  return (await response.json()) as SignedIn;
+/** A cookie session as the app holds it, plus a bearer token for the benchmark's own API calls. */
+export async function signInForBench(baseUrl: string, email = 'alice@example.com'): Promise<BrowserSession & { token: string }> {
+  const [session, api] = await Promise.all([signInAsBrowser(baseUrl, email), TestApi.signIn(baseUrl, email)]);
+  return { ...session, token: api.token! };
 }

@@ -13,6 +13,7 @@ import { createWorkspaceAction } from '../shared/workspace/index.js';
 import { ServerProcess } from '../tests/support/serverProcess.js';
 import { TestApi } from '../tests/support/testApi.js';
 import { prepareBenchDatabase, signInForBench } from './benchDatabase.js';
+import { addSessionTo } from '../tests/support/browserSession.js';
 import { median, percentile, round } from './stats.js';
 
 const runs = Number(process.env.RUNS ?? 10);
@@ -71,7 +72,7 @@ async function main() {
 
     const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 800 } });
     await context.addInitScript('window.__name = (target) => target;');
-    await context.addInitScript((session) => localStorage.setItem('holdfast.session', JSON.stringify(session)), login);
+    await addSessionTo(context, server.url, login);
     const first = await context.newPage();
     const syncStarted = Date.now();
     await first.goto('/');

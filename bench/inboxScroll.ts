@@ -10,6 +10,7 @@ import { chromiumArgs } from '../playwright.config.js';
 import { ServerProcess } from '../tests/support/serverProcess.js';
 import { TestApi } from '../tests/support/testApi.js';
 import { prepareBenchDatabase, signInForBench } from './benchDatabase.js';
+import { addSessionTo } from '../tests/support/browserSession.js';
 import { median, percentile, round } from './stats.js';
 
 const runs = Number(process.env.RUNS ?? 10);
@@ -47,7 +48,7 @@ async function main() {
       const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block' });
       // tsx (esbuild keepNames) wraps named functions in __name(); evaluated code needs it in the page.
       await context.addInitScript('window.__name = (target) => target;');
-      await context.addInitScript((session) => localStorage.setItem('holdfast.session', JSON.stringify(session)), signedIn);
+      await addSessionTo(context, server.url, signedIn);
       const page = await context.newPage();
 
       // Virtualized: the app itself on a first visit (empty IndexedDB), until the status line counts every open conversation.

@@ -11,6 +11,18 @@ export type ServerConfig = {
   /** Seed the demo tenants when the database is empty. */
   seedWhenEmpty: boolean;
   logRequests: boolean;
+  /** Limits and timeouts an operator may tune; each unset one keeps buildServer's default. */
+  limits: {
+    maxStreamsPerAgent?: number;
+    maxStreamsPerProcess?: number;
+    streamSessionCheckMs?: number;
+    loginMaxPerAddressPerMinute?: number;
+    loginMaxFailuresPerAccount?: number;
+    requestTimeoutMs?: number;
+    sessionPurgeIntervalMs?: number;
+    sessionTtlHours?: number;
+  };
+  serveSourceMaps: boolean;
 };
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
@@ -24,5 +36,25 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     staticDir: resolve(env.STATIC_DIR ?? 'dist'),
     seedWhenEmpty: env.SEED !== 'false',
     logRequests: env.LOG_REQUESTS === 'true',
+    limits: {
+      maxStreamsPerAgent: positive(env, 'MAX_STREAMS_PER_AGENT'),
+      maxStreamsPerProcess: positive(env, 'MAX_STREAMS_PER_PROCESS'),
+      streamSessionCheckMs: positive(env, 'STREAM_SESSION_CHECK_MS'),
+      loginMaxPerAddressPerMinute: positive(env, 'LOGIN_MAX_PER_ADDRESS_PER_MINUTE'),
+      loginMaxFailuresPerAccount: positive(env, 'LOGIN_MAX_FAILURES_PER_ACCOUNT'),
+      requestTimeoutMs: positive(env, 'REQUEST_TIMEOUT_MS'),
+      sessionPurgeIntervalMs: positive(env, 'SESSION_PURGE_INTERVAL_MS'),
+      sessionTtlHours: positive(env, 'SESSION_TTL_HOURS'),
+    },
+    serveSourceMaps: env.SERVE_SOURCE_MAPS === 'true',
   };
+}
+
+/** An optional positive number from the environment; a bad value stops the server with its name. */
+function positive(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const value = env[name];
+  if (value === undefined || value === '') return undefined;
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0) throw new Error(`${name} must be a positive number, got "${value}".`);
+  return number;
 }

@@ -10,7 +10,7 @@ if (config.seedWhenEmpty && !(await isSeeded(db))) {
   console.log('Empty database: seeding the demo tenants…');
   await seedDemo(db);
 }
-const app = await buildServer({ db, staticDir: config.staticDir, logger: config.logRequests });
+const app = await buildServer({ db, staticDir: config.staticDir, logRequests: config.logRequests, serveSourceMaps: config.serveSourceMaps, ...config.limits });
 
 let stopping = false;
 async function stop(signal: string) {

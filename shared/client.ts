@@ -10,3 +10,4 @@ export {
 } from './connectivity/ReachabilityMonitor.js';
 export { fullJitterDelay, type BackoffOptions } from './policy/backoff.js';
 export * from './outbox/index.js';
+export { hasUnstorableCharacters, isVisiblyEmpty, normalizeText } from './core/textRules.js';

@@ -12,3 +12,14 @@ export {
   type ApiErrorBody,
   type RejectionCode,
 } from './core/protocol.js';
+export {
+  storableText,
+  boundedInstant,
+  instantBounds,
+  cursorSchema,
+  parseCursor,
+  maxBigint,
+  maxInt32,
+  type TextSchemaOptions,
+} from './core/textSchemas.js';
+export { hasUnstorableCharacters, isVisiblyEmpty, normalizeText } from './core/textRules.js';

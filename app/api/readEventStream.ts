@@ -1,9 +1,10 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import { fullJitterDelay } from '../../shared/client.js';
+import { fullJitterDelay, parseRetryAfter } from '../../shared/client.js';
 
 export type EventStreamOptions = {
   url: (lastEventId: string | undefined) => string;
-  token: () => string | null;
+  /** Headers of each (re)connection; the session itself is the browser's cookie. */
+  headers: () => Record<string, string>;
   onEvent: (event: EventSourceMessage) => void;
   onStatus?: (connected: boolean) => void;
   /** Reconnect backoff (shared/policy/backoff.ts): first delay, doubling up to the cap, with full jitter. */
@@ -12,8 +13,9 @@ export type EventStreamOptions = {
 };
 
 /**
- * Reads a server-sent-event stream with fetch (EventSource cannot send an Authorization header) and keeps
- * it open: on any break it reconnects after a jittered, capped backoff and resumes from the last event id.
+ * Reads a server-sent-event stream with fetch (EventSource cannot send custom headers) and keeps it open:
+ * on any break it reconnects after a jittered, capped backoff and resumes from the last event id. A
+ * server that refuses the stream with Retry-After (over its stream cap) is not asked again before then.
  * Returns a function that closes it for good.
  */
 export function readEventStream(options: EventStreamOptions): () => void {
@@ -26,13 +28,17 @@ export function readEventStream(options: EventStreamOptions): () => void {
   const connect = async () => {
     while (!stopped) {
       controller = new AbortController();
+      let retryAfterMs = 0;
       try {
-        const token = options.token();
         const response = await fetch(options.url(lastEventId), {
-          headers: token ? { authorization: `Bearer ${token}`, accept: 'text/event-stream' } : {},
+          headers: { ...options.headers(), accept: 'text/event-stream' },
           signal: controller.signal,
+          credentials: 'same-origin',
         });
-        if (!response.ok || !response.body) throw new Error(`event stream answered ${response.status}`);
+        if (!response.ok || !response.body) {
+          retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), Date.now()) ?? 0;
+          throw new Error(`event stream answered ${response.status}`);
+        }
         options.onStatus?.(true);
         attempt = 0;
         const parser = createParser({
@@ -52,7 +58,7 @@ export function readEventStream(options: EventStreamOptions): () => void {
       }
       options.onStatus?.(false);
       if (stopped) return;
-      const delay = fullJitterDelay(attempt++, { initialDelayMs: initialRetryMs, maxDelayMs: maxRetryMs });
+      const delay = Math.max(retryAfterMs, fullJitterDelay(attempt++, { initialDelayMs: initialRetryMs, maxDelayMs: maxRetryMs }));
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
   };

@@ -2,6 +2,7 @@ import type { ActionEnvelope } from '../../shared/index.js';
 import {
   httpBatchTransport,
   openOutboxDatabase,
+  probeFor,
   Outbox,
   OutboxReplayer,
   OutboxReplayLeader,
@@ -33,7 +34,10 @@ export type OutboxSnapshot = {
 
 export type OutboxControllerOptions = {
   scope: string;
-  getToken: () => string | null;
+  /** Headers that authorise a batch (see httpBatchTransport); null when signed out. */
+  authHeaders: () => Record<string, string> | null;
+  /** Readiness URL, to tell an action the server cannot apply from a server that is down. */
+  probeUrl?: string;
   compaction?: CompactionRule;
   /** Actions gone from the queue (confirmed, failed, compacted or taken back): the app syncs to show the server's state. */
   onSettled: (gone: readonly ActionEnvelope[]) => void;
@@ -88,10 +92,11 @@ export class OutboxController {
     if (this.#stopped) return;
     // Starting means the agent has a session: a pause for a rejected token is over.
     await outbox.setPaused(null);
-    const { getToken, compaction, onPaused, onReachable, onUnreachable, endpoint = '/api/actions' } = this.#options;
+    const { authHeaders, compaction, onPaused, onReachable, onUnreachable, endpoint = '/api/actions', probeUrl } = this.#options;
     this.#replayer = new OutboxReplayer({
       queue: outbox,
-      transport: httpBatchTransport({ url: endpoint, getToken }),
+      transport: httpBatchTransport({ url: endpoint, headers: authHeaders }),
+      probe: probeFor(probeUrl),
       compaction,
       onProgress: (progress) => this.#publish({ progress: progress.total > progress.sent ? progress : null }),
       onAnswered: onReachable,

@@ -17,7 +17,7 @@ import {
   type WorkspaceActionType,
   type WorkspaceDatabase,
 } from '../../shared/workspace/client.js';
-import { ApiRequestError, type ApiClient, type SyncPage } from '../api/ApiClient.js';
+import { apiRequestHeaders, ApiRequestError, type ApiClient, type SyncPage } from '../api/ApiClient.js';
 import { readEventStream } from '../api/readEventStream.js';
 import { browserReachabilityPlatform } from './browserPlatform.js';
 import { outboxScope } from './localData.js';
@@ -98,7 +98,8 @@ export class WorkspaceStore {
     this.#state = { ...initialState, reachability: this.#reachability.state };
     this.#outbox = new OutboxController({
       scope: outboxScope(options.tenantId, options.me.id),
-      getToken: () => api.getToken(),
+      authHeaders: () => (this.#stopped ? null : apiRequestHeaders),
+      probeUrl: '/readyz',
       compaction: compactWorkspaceActions,
       onSettled: (gone) => this.#onSettled(gone),
       onPaused: () => this.#options.onSessionExpired(),
@@ -217,7 +218,7 @@ export class WorkspaceStore {
     this.#reachability.start();
     this.#closeStream = readEventStream({
       url: (lastEventId) => `/api/events${lastEventId ? `?cursor=${lastEventId}` : ''}`,
-      token: () => this.api.getToken(),
+      headers: () => apiRequestHeaders,
       // A connected stream proves the server is reachable; a broken one is retried by the stream itself.
       onStatus: (connected) => {
         if (connected) this.#reachability.reportSuccess();
@@ -226,7 +227,8 @@ export class WorkspaceStore {
       // starts "now", so its pages can run ahead of a catch-up pull, and writing their cursor would skip
       // the changes in between if that pull then failed.
       onEvent: (event) => {
-        if (event.event === 'ready' || event.event === 'change') void this.syncNow();
+        // `resync`: the stream was too far behind to replay; the pull catches up page by page.
+        if (event.event === 'ready' || event.event === 'change' || event.event === 'resync') void this.syncNow();
       },
     });
     void this.#refreshDirectory();

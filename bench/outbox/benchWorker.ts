@@ -75,12 +75,13 @@ async function handle(command: Command): Promise<unknown> {
           const begin = performance.now();
           return work().finally(() => (phases[phase] += performance.now() - begin));
         };
-        const send = httpBatchTransport({ url: '/api/actions', getToken: () => command.token });
+        const send = httpBatchTransport({ url: '/api/actions', headers: () => ({ authorization: `Bearer ${command.token}` }) });
         const queue: ReplayQueue = {
           nextBatch: (...args) => timed('plan', () => outbox.nextBatch(...args)),
           settle: (...args) => timed('settle', () => outbox.settle(...args)),
           deadLetter: (...args) => outbox.deadLetter(...args),
           noteAttempt: (...args) => outbox.noteAttempt(...args),
+          noteIsolatedFailure: (entry) => outbox.noteIsolatedFailure(entry),
           paused: () => outbox.paused(),
           setPaused: (reason) => outbox.setPaused(reason),
           recordReplay: (stats) => outbox.recordReplay(stats),

@@ -33,6 +33,13 @@ type Page = Window & {
 
 const downKey = 'holdfast-cdn-down';
 
+/**
+ * The nonce the server put on this script (server/http/appShell.ts): the import maps the loader adds are
+ * inline scripts, which the Content-Security-Policy runs only with it. Read now: `currentScript` is set
+ * only while this script first runs.
+ */
+const nonce = (document.currentScript as HTMLScriptElement | null)?.nonce ?? '';
+
 function readDown(): Record<string, number> {
   try {
     return JSON.parse(localStorage.getItem(downKey) ?? '{}') as Record<string, number>;
@@ -152,6 +159,7 @@ function closure(path: string, config: LoaderConfig, into = new Set<string>()): 
 function addImportMap(map: { imports?: Record<string, string>; integrity?: Record<string, string> }) {
   const script = document.createElement('script');
   script.type = 'importmap';
+  script.nonce = nonce;
   script.textContent = JSON.stringify(map);
   document.head.append(script);
 }

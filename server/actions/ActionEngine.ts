@@ -41,8 +41,9 @@ export class MissingTargetsError extends Error {
  * Applies batches of actions at most once each. Generic: what an action does is its applier's business;
  * the engine owns idempotency, order, isolation and atomicity.
  *
- * - At most once: every id of the batch is inserted into `applied_actions` first; the primary key makes a
- *   second arrival — same process or another, same batch or next week — a `duplicate` with no effect.
+ * - At most once: every id of the batch is inserted into `applied_actions` first; the primary key (tenant,
+ *   id) makes a second arrival — same process or another, same batch or next week — a `duplicate` with no
+ *   effect. Ids are a tenant's own: one another tenant used first neither blocks nor reveals anything.
  * - Order: the applier gets the new actions in the order given, so a target's actions apply as authored.
  * - Atomicity: a batch is one transaction. A rejected or conflicting action's id is removed again, so it
  *   leaves no trace and may be sent again later; a crash mid-batch commits nothing of it, and the client's
@@ -78,7 +79,7 @@ export class ActionEngine<State> {
       if (outcomes.length !== fresh.length) throw new Error(`The applier answered ${outcomes.length} outcomes for ${fresh.length} actions.`);
       const byId = new Map(fresh.map((action, index) => [action.id, outcomes[index]!]));
       const undone = fresh.filter((action) => byId.get(action.id)!.status !== 'applied').map((action) => action.id);
-      if (undone.length > 0) await tx.query('DELETE FROM applied_actions WHERE id = ANY($1::uuid[])', [undone]);
+      if (undone.length > 0) await tx.query('DELETE FROM applied_actions WHERE tenant_id = $1 AND id = ANY($2::uuid[])', [actor.tenantId, undone]);
       const answered = new Set<string>();
       return actions.map((action): ActionResult<State> => {
         const outcome = byId.get(action.id);
@@ -99,7 +100,7 @@ async function recordIds(tx: Executor, actor: ActorContext, actions: readonly Ac
      SELECT id, $1, $2, conversation_id, type, payload::jsonb, client_created_at
      FROM unnest($3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::timestamptz[])
        AS batch(id, conversation_id, type, payload, client_created_at)
-     ON CONFLICT (id) DO NOTHING RETURNING id`,
+     ON CONFLICT (tenant_id, id) DO NOTHING RETURNING id`,
     [
       actor.tenantId,
       actor.agentId,

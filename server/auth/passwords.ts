@@ -1,6 +1,8 @@
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 
+// The callback form runs in libuv's thread pool: a sign-in never blocks the event loop that serves
+// everyone else (the synchronous scryptSync would, for tens of milliseconds each).
 const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
 const keyLength = 32;
 
@@ -17,4 +19,11 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const expected = Buffer.from(hash, 'base64url');
   const actual = await scryptAsync(password, Buffer.from(salt, 'base64url'), expected.length);
   return timingSafeEqual(actual, expected);
+}
+
+let dummy: Promise<string> | undefined;
+/** A hash no password matches, checked when the email is unknown so that answer costs the same scrypt. */
+export function dummyPasswordHash(): Promise<string> {
+  dummy ??= hashPassword(randomBytes(32).toString('base64url'));
+  return dummy;
 }

@@ -15,6 +15,14 @@ export type ApiErrorCode =
   | 'not-found'
   | 'conversation-not-found'
   | 'forbidden'
+  | 'cross-site-request'
+  | 'invalid-url'
+  | 'headers-too-large'
+  | 'request-timeout'
+  | 'rate-limited'
+  | 'too-many-sign-ins'
+  | 'too-many-streams'
+  | 'not-ready'
   | 'internal';
 
 const statusOf: Record<ApiErrorCode, number> = {
@@ -28,6 +36,14 @@ const statusOf: Record<ApiErrorCode, number> = {
   'not-found': 404,
   'conversation-not-found': 404,
   forbidden: 403,
+  'cross-site-request': 403,
+  'invalid-url': 400,
+  'headers-too-large': 431,
+  'request-timeout': 408,
+  'rate-limited': 429,
+  'too-many-sign-ins': 429,
+  'too-many-streams': 503,
+  'not-ready': 503,
   internal: 500,
 };
 
@@ -42,6 +58,14 @@ const messages: Record<ApiErrorCode, string> = {
   'not-found': 'Nothing is here.',
   'conversation-not-found': 'No such conversation in your workspace.',
   forbidden: 'You may not access this.',
+  'cross-site-request': `A change made with the session cookie must come from this app: send the "x-holdfast-request" header, from this origin.`,
+  'invalid-url': 'The request URL is malformed.',
+  'headers-too-large': 'The request headers are too large.',
+  'request-timeout': 'The request took too long to arrive.',
+  'rate-limited': 'Too many requests: wait for the time in Retry-After, then try again.',
+  'too-many-sign-ins': 'Too many failed sign-ins for this account: wait for the time in Retry-After, then try again.',
+  'too-many-streams': 'Too many open event streams: try again after the time in Retry-After.',
+  'not-ready': 'The server cannot reach its database right now.',
   internal: 'The server failed; nothing was changed by the failed part. Try again.',
 };
 
@@ -52,7 +76,15 @@ export class ApiError extends Error {
     this.status = statusOf[code];
   }
 
-  toBody(): ApiErrorBody {
-    return { error: { code: this.code, message: this.message, ...(this.details === undefined ? {} : { details: this.details }) } };
+  /** `requestId` on a 5xx: the id the failure is logged under, for the person who reports it. */
+  toBody(requestId?: string): ApiErrorBody {
+    return {
+      error: {
+        code: this.code,
+        message: this.message,
+        ...(this.details === undefined ? {} : { details: this.details }),
+        ...(requestId === undefined ? {} : { requestId }),
+      },
+    };
   }
 }

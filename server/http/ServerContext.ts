@@ -1,7 +1,9 @@
 import type { ConversationState } from '../../shared/workspace/index.js';
 import type { ActionEngine } from '../actions/ActionEngine.js';
+import type { AccountLockout } from '../auth/AccountLockout.js';
 import type { Database } from '../db/Database.js';
-import type { ChangeFeed } from '../workspace/ChangeFeed.js';
+import type { ChangeFeed } from '../events/ChangeFeed.js';
+import type { StreamRegistry } from '../events/StreamRegistry.js';
 import type { MediaSigner } from '../workspace/MediaSigner.js';
 
 /** What the routes share: built once at start-up by buildServer. */
@@ -9,8 +11,11 @@ export type ServerContext = {
   db: Database;
   engine: ActionEngine<ConversationState>;
   feed: ChangeFeed;
+  streams: StreamRegistry;
   signer: MediaSigner;
-  sessionTtlHours: number;
+  sessionTtlSeconds: number;
   maxActionsPerBatch: number;
   sseHeartbeatMs: number;
+  events: { maxCatchUp: number; retryAfterSeconds: number };
+  login: { maxPerAddressPerMinute: number; lockout: AccountLockout };
 };

@@ -1,17 +1,27 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { createServer, STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import fastifyCookie from '@fastify/cookie';
+import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { protocolLimits } from '../../shared/index.js';
 import { ActionEngine } from '../actions/ActionEngine.js';
+import { AccountLockout } from '../auth/AccountLockout.js';
+import { liveSessions, purgeExpiredSessions } from '../auth/sessions.js';
 import type { Database } from '../db/Database.js';
-import { ChangeFeed } from '../workspace/ChangeFeed.js';
+import { ChangeFeed } from '../events/ChangeFeed.js';
+import { StreamRegistry } from '../events/StreamRegistry.js';
 import { conversationApplier, existingConversations } from '../workspace/conversationApplier.js';
 import { MediaSigner } from '../workspace/MediaSigner.js';
+import { latestSequences } from '../workspace/readModels.js';
 import { ApiError } from './ApiError.js';
+import { apiContentSecurityPolicy, baseSecurityHeaders, loadAppShell, newNonce } from './appShell.js';
 import { authenticate } from './authenticate.js';
 import { actionRoutes } from './routes/actionRoutes.js';
+import { cspReportRoutes } from './routes/cspReportRoutes.js';
 import { eventRoutes } from './routes/eventRoutes.js';
+import { healthRoutes } from './routes/healthRoutes.js';
 import { mediaRoutes } from './routes/mediaRoutes.js';
 import { readRoutes } from './routes/readRoutes.js';
 import { publicSessionRoutes, sessionRoutes } from './routes/sessionRoutes.js';
@@ -21,31 +31,67 @@ export type ServerOptions = {
   db: Database;
   /** The built app (Vite's dist/); served with an SPA fallback when present. */
   staticDir?: string;
-  logger?: boolean;
+  /** Log every request (pino), not only failures. Every 5xx is logged at error level, with its request id, always. */
+  logRequests?: boolean;
+  /** Pino's level; default `info`. `silent` turns even failures off (tests that expect them). */
+  logLevel?: string;
   sessionTtlHours?: number;
+  /** Expired sessions are deleted at start and this often; default hourly. */
+  sessionPurgeIntervalMs?: number;
   maxBodyBytes?: number;
   maxActionsPerBatch?: number;
   sseHeartbeatMs?: number;
   changePollMs?: number;
+  /** Open event streams allowed per agent (all their tabs and devices) and per process. */
+  maxStreamsPerAgent?: number;
+  maxStreamsPerProcess?: number;
+  /** How often open streams re-check that their session still exists; default 5 s. */
+  streamSessionCheckMs?: number;
+  /** Most changes one stream sends before it answers `resync`; default 2,000. */
+  maxStreamCatchUp?: number;
+  /** Base of the jittered Retry-After (base to 2× base seconds) when a stream is refused; default 10. */
+  streamRetryAfterSeconds?: number;
+  /** Sign-in attempts per address per minute; default 60 (an office floor behind one NAT signs in fine). */
+  loginMaxPerAddressPerMinute?: number;
+  /** Failed sign-ins per account before a lockout, and its window; default 10 in 15 minutes. */
+  loginMaxFailuresPerAccount?: number;
+  loginLockoutMs?: number;
+  /** A request's headers and body must arrive within this; default 30 s (slow bodies are cut off). */
+  requestTimeoutMs?: number;
+  /** A connection with no traffic either way is closed after this; default 75 s (streams send a heartbeat). */
+  idleTimeoutMs?: number;
+  /** Serve the build's source maps (`*.map`); default false: the full source is not published. */
+  serveSourceMaps?: boolean;
 };
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const {
     db,
     staticDir,
-    logger = false,
+    logRequests = false,
+    logLevel = 'info',
     sessionTtlHours = 24 * 14,
+    sessionPurgeIntervalMs = 60 * 60_000,
     maxBodyBytes = protocolLimits.maxBodyBytes,
     maxActionsPerBatch = protocolLimits.maxActionsPerBatch,
     sseHeartbeatMs = 15_000,
     changePollMs = 2000,
+    requestTimeoutMs = 30_000,
+    idleTimeoutMs = 75_000,
+    serveSourceMaps = false,
   } = options;
 
-  const feed = new ChangeFeed({ pollIntervalMs: changePollMs });
+  const feed = new ChangeFeed({ pollIntervalMs: changePollMs, latestSequences: (tenantIds) => latestSequences(db, tenantIds) });
   const key = await db.query<{ value: string }>(`SELECT value FROM server_settings WHERE key = 'media_signing_key'`);
   const context: ServerContext = {
     db,
     feed,
+    streams: new StreamRegistry({
+      maxPerAgent: options.maxStreamsPerAgent,
+      maxPerProcess: options.maxStreamsPerProcess,
+      sessionCheckMs: options.streamSessionCheckMs,
+      liveSessions: (hashes) => liveSessions(db, hashes),
+    }),
     signer: new MediaSigner(key.rows[0]!.value),
     engine: new ActionEngine({
       db,
@@ -53,26 +99,75 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       existingTargets: existingConversations,
       onChange: (tenantId) => feed.notify(tenantId),
     }),
-    sessionTtlHours,
+    sessionTtlSeconds: Math.round(sessionTtlHours * 3600),
     maxActionsPerBatch,
     sseHeartbeatMs,
+    events: { maxCatchUp: options.maxStreamCatchUp ?? 2000, retryAfterSeconds: options.streamRetryAfterSeconds ?? 10 },
+    login: {
+      maxPerAddressPerMinute: options.loginMaxPerAddressPerMinute ?? 60,
+      lockout: new AccountLockout({ maxFailures: options.loginMaxFailuresPerAccount, windowMs: options.loginLockoutMs }),
+    },
   };
 
-  const app = Fastify({ logger, bodyLimit: maxBodyBytes });
+  const app = Fastify({
+    logger: { level: logLevel },
+    logController: new LogController({ disableRequestLogging: !logRequests }),
+    genReqId: () => randomUUID(),
+    bodyLimit: maxBodyBytes,
+    // Node's own timers, with a 1 s check instead of its default 30 s: a body trickled byte by byte is cut
+    // off near the deadline, not half a minute after it.
+    serverFactory: (handler) => {
+      const server = createServer({ requestTimeout: requestTimeoutMs, headersTimeout: Math.min(requestTimeoutMs, 20_000), connectionsCheckingInterval: 1000 }, handler);
+      server.setTimeout(idleTimeoutMs);
+      return server;
+    },
+    // Fastify's own error bodies for a malformed URL or a bad request line would otherwise leak through.
+    frameworkErrors: (error, request, reply) => {
+      request.log.info({ err: error }, 'malformed request');
+      void (reply as unknown as FastifyReply).code(400).send(new ApiError('invalid-url').toBody());
+    },
+    clientErrorHandler: answerClientError,
+  });
   // The API speaks JSON only: anything else is a 415, not a string that later fails a schema.
   app.removeContentTypeParser('text/plain');
   app.decorateRequest('session', null);
   app.decorateRequest('token', null);
-  app.addHook('onClose', async () => feed.close());
+  await app.register(fastifyCookie);
+  await app.register(fastifyRateLimit, {
+    global: false,
+    errorResponseBuilder: () => new ApiError('rate-limited'),
+  });
+
+  const purge = () =>
+    purgeExpiredSessions(db).then(
+      (count) => count > 0 && app.log.info({ count }, 'purged expired sessions'),
+      (error: unknown) => app.log.error({ err: error }, 'purging expired sessions failed'),
+    );
+  const purgeTimer = setInterval(() => void purge(), sessionPurgeIntervalMs);
+  purgeTimer.unref();
+  await purge();
+
+  app.addHook('onClose', async () => {
+    clearInterval(purgeTimer);
+    context.streams.close();
+    feed.close();
+  });
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    for (const [name, value] of Object.entries(baseSecurityHeaders)) reply.header(name, value);
+    if (!reply.hasHeader('content-security-policy') && /^\/(api\/|media\/|healthz|readyz)/.test(request.url)) reply.header('content-security-policy', apiContentSecurityPolicy);
+  });
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const apiError = error instanceof ApiError ? error : fromFastifyError(error);
-    if (apiError.status >= 500) request.log.error({ err: error }, 'request failed');
-    return reply.code(apiError.status).send(apiError.toBody());
+    if (apiError.status >= 500 && apiError.code !== 'too-many-streams') request.log.error({ err: error, url: request.url, method: request.method }, 'request failed');
+    return reply.code(apiError.status).send(apiError.toBody(apiError.status >= 500 ? request.id : undefined));
   });
 
   await app.register(async (api) => {
     publicSessionRoutes(api, context);
     mediaRoutes(api, context);
+    cspReportRoutes(api);
+    healthRoutes(api, context);
   });
   await app.register(async (api) => {
     api.addHook('onRequest', authenticate(db));
@@ -82,16 +177,25 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     eventRoutes(api, context);
   });
 
-  const hasApp = staticDir !== undefined && existsSync(join(staticDir, 'index.html'));
-  if (hasApp) {
-    // cacheControl off: @fastify/static would otherwise overwrite ours with `public, max-age=0`.
-    await app.register(fastifyStatic, { root: staticDir, wildcard: false, index: false, cacheControl: false, setHeaders: assetHeaders });
+  const shell = staticDir === undefined ? null : loadAppShell(staticDir);
+  if (shell && staticDir) {
+    // cacheControl off: @fastify/static would otherwise overwrite ours with `public, max-age=0`. The shell
+    // itself is answered below (with its nonce and policy); maps only when configured.
+    await app.register(fastifyStatic, {
+      root: staticDir,
+      wildcard: false,
+      index: false,
+      cacheControl: false,
+      setHeaders: assetHeaders,
+      allowedPath: (path) => path !== '/index.html' && path !== '/security.json' && (serveSourceMaps || !path.endsWith('.map')),
+    });
   }
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0]!;
     // Deep links such as /conversations/<id> load the app, which routes on the client.
-    if (hasApp && request.method === 'GET' && !path.startsWith('/api/') && !path.startsWith('/media/') && !/\.\w+$/.test(path)) {
-      return reply.header('cache-control', 'no-cache').sendFile('index.html');
+    if (shell && request.method === 'GET' && !path.startsWith('/api/') && !path.startsWith('/media/') && (path === '/index.html' || !/\.\w+$/.test(path))) {
+      const nonce = newNonce();
+      return reply.header('cache-control', 'no-cache').header('content-security-policy', shell.policy(nonce)).type('text/html; charset=utf-8').send(shell.html(nonce));
     }
     return reply.code(404).send(new ApiError('not-found').toBody());
   });
@@ -109,6 +213,21 @@ function assetHeaders(response: { setHeader(name: string, value: string): void }
   } else response.setHeader('cache-control', 'no-cache');
 }
 
+/**
+ * Errors Node's HTTP parser finds before Fastify sees a request (headers too large, a request that took
+ * too long to arrive, garbage): answered in the API's own error format, then the connection is closed.
+ */
+function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
+  const code = error.code === 'HPE_HEADER_OVERFLOW' ? 'headers-too-large' : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'request-timeout' : 'invalid-url';
+  const apiError = new ApiError(code);
+  const body = JSON.stringify(apiError.toBody());
+  socket.end(
+    `HTTP/1.1 ${apiError.status} ${STATUS_CODES[apiError.status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
+      `x-content-type-options: nosniff\r\nconnection: close\r\n\r\n${body}`,
+  );
+}
+
 function fromFastifyError(error: FastifyError): ApiError {
   switch (error.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
@@ -122,5 +241,7 @@ function fromFastifyError(error: FastifyError): ApiError {
   if (error instanceof SyntaxError || error.statusCode === 400) return new ApiError('invalid-json', undefined, `The request body is not valid JSON: ${error.message}`);
   if (error.statusCode === 413) return new ApiError('body-too-large');
   if (error.statusCode === 415) return new ApiError('unsupported-media-type');
+  if (error.statusCode === 408) return new ApiError('request-timeout');
+  if (error.statusCode === 429) return new ApiError('rate-limited');
   return new ApiError('internal');
 }

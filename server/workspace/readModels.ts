@@ -74,3 +74,26 @@ export async function syncSince(db: Queryable, tenantId: string, cursor: bigint,
     hasMore: merged.length > limit,
   };
 }
+
+/** The newest change sequence of each tenant (0 for one with no data): what a live stream has caught up to. */
+export async function latestSequences(db: Queryable, tenantIds: readonly string[]): Promise<Map<string, bigint>> {
+  if (tenantIds.length === 0) return new Map();
+  const { rows } = await db.query<{ id: string; seq: string | number }>(
+    `SELECT t.id, greatest(
+       coalesce((SELECT max(change_seq) FROM conversations WHERE tenant_id = t.id), 0),
+       coalesce((SELECT max(change_seq) FROM messages WHERE tenant_id = t.id), 0)) AS seq
+     FROM unnest($1::uuid[]) AS t(id)`,
+    [tenantIds],
+  );
+  return new Map(rows.map((row) => [row.id, BigInt(row.seq)]));
+}
+
+/** How many changes a tenant has after `cursor`, counted up to `limit` (it stops there: cheap however far behind). */
+export async function countChangesAfter(db: Queryable, tenantId: string, cursor: bigint, limit: number): Promise<number> {
+  const { rows } = await db.query<{ n: string | number }>(
+    `SELECT (SELECT count(*) FROM (SELECT 1 FROM conversations WHERE tenant_id = $1 AND change_seq > $2 LIMIT $3) c)
+          + (SELECT count(*) FROM (SELECT 1 FROM messages WHERE tenant_id = $1 AND change_seq > $2 LIMIT $3) m) AS n`,
+    [tenantId, cursor.toString(), limit],
+  );
+  return Number(rows[0]!.n);
+}

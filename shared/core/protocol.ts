@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { boundedInstant, maxInt32 } from './textSchemas.js';
 export { protocolLimits } from './protocolLimits.js';
 
 /**
@@ -13,9 +14,10 @@ export const actionIdSchema = z.uuid({ error: 'id must be a UUID (UUIDv7 recomme
 export const envelopeFields = {
   id: actionIdSchema,
   conversationId: z.uuid({ error: 'conversationId must be a UUID' }),
-  createdAt: z.iso.datetime({ offset: true, error: 'createdAt must be an ISO 8601 date-time' }),
+  /** When the author acted: a real date between 2000 and 2099 (a stored column, not a free string). */
+  createdAt: boundedInstant,
   /** The version of the target its author saw; lets the server tell a real conflict from a harmless one. */
-  baseVersion: z.number().int().positive().optional(),
+  baseVersion: z.number().int().positive().max(maxInt32).optional(),
 };
 
 export type ActionEnvelope<Type extends string = string, Payload = unknown> = {
@@ -40,5 +42,6 @@ export type ActionBatchResponse<TargetState = unknown> = { results: ActionResult
 
 /** The body of every 4xx/5xx the reference server answers. */
 export type ApiErrorBody = {
-  error: { code: string; message: string; details?: unknown };
+  /** `requestId`: on a 5xx, the id the server logged the failure under. */
+  error: { code: string; message: string; details?: unknown; requestId?: string };
 };

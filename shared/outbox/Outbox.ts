@@ -205,6 +205,16 @@ export class Outbox {
     await tx.done;
   }
 
+  /** The server failed on this action alone while it applied others: counted on the entry; answers the count. */
+  async noteIsolatedFailure(entry: OutboxEntry): Promise<number> {
+    const tx = this.#db.transaction('pending', 'readwrite');
+    const current = await tx.store.get(entry.seq);
+    const count = (current?.serverErrors ?? 0) + 1;
+    if (current) await tx.store.put({ ...current, serverErrors: count });
+    await tx.done;
+    return count;
+  }
+
   async recordReplay(stats: ReplayStats): Promise<void> {
     await this.#db.put('meta', stats, 'lastReplay');
   }

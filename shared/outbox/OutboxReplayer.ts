@@ -4,10 +4,24 @@ import type { CompactionRule } from './compactPending.js';
 import type { Outbox } from './Outbox.js';
 import type { OutboxEntry, PauseReason } from './outboxTypes.js';
 import type { BatchLimits } from './planBatch.js';
-import type { BatchTransport } from './postActionBatch.js';
+import type { BatchOutcome, BatchTransport } from './postActionBatch.js';
 
 /** The part of the outbox the replayer uses (an in-memory one stands in for it in unit tests). */
-export type ReplayQueue = Pick<Outbox, 'nextBatch' | 'settle' | 'deadLetter' | 'noteAttempt' | 'paused' | 'setPaused' | 'recordReplay'>;
+export type ReplayQueue = Pick<Outbox, 'nextBatch' | 'settle' | 'deadLetter' | 'noteAttempt' | 'noteIsolatedFailure' | 'paused' | 'setPaused' | 'recordReplay'>;
+
+/** How the replayer tells one action the server cannot apply from a server that is down. */
+export type PoisonOptions = {
+  /** Consecutive 5xx answers for the head of the queue before it is split in search of one action; default 2. */
+  bisectAfter?: number;
+  /**
+   * Times an action alone must get a 5xx, each time while the server applied other actions (or its
+   * readiness probe answered), before it goes to the failed list; default 3.
+   */
+  maxIsolatedFailures?: number;
+};
+
+/** The failed-list code of an action the server kept failing on while it applied others. */
+export const serverCouldNotApplyCode = 'server-could-not-apply';
 
 export type DrainResult =
   | { status: 'drained'; sent: number }
@@ -35,7 +49,20 @@ export type OutboxReplayerOptions = {
   onFailedSend?: (code: string) => void;
   /** Each send that got an answer. */
   onAnswered?: () => void;
+  poison?: PoisonOptions;
+  /**
+   * Whether the server is up and can reach its database (e.g. `GET /readyz` answering 200). Asked only
+   * when an action alone keeps getting 5xx and no other queued action could show that the server works;
+   * without it, such an action is retried with backoff and never dead-lettered.
+   */
+  probe?: (signal: AbortSignal) => Promise<boolean>;
 };
+
+type RetryOutcome = Extract<BatchOutcome, { kind: 'retry' }>;
+type GroupOutcome = { kind: 'settled' } | RetryOutcome | { kind: 'unauthorized' };
+
+/** A 5xx with no Retry-After: the server answered but failed. 503 and Retry-After mean "later", not "this action". */
+const isServerError = (outcome: RetryOutcome) => outcome.status !== undefined && outcome.status >= 500 && outcome.status !== 503 && outcome.retryAfterMs === undefined;
 
 /**
  * Sends the outbox to the server: one pass (`drain`) sends batch after batch until the queue is empty or
@@ -48,6 +75,14 @@ export type OutboxReplayerOptions = {
  * - A request the server refuses outright (a 4xx) is split in halves until the action at fault is alone;
  *   that one becomes a dead letter, the rest go through (a poison action never blocks the queue).
  * - No usable answer: exponential backoff with full jitter and a cap; a longer `Retry-After` wins.
+ * - A poison action the server cannot apply (it answers 500 for any request holding it) never jams the
+ *   queue. After `bisectAfter` such answers in a row, the batch is halved, left half first, until the
+ *   failing action is alone; it is then sent alone, and the rest of the batch that does not depend on it
+ *   (other targets) is sent without it as a control. Only when the control is applied (or, with nothing to
+ *   send as a control, the readiness `probe` answers) does the failure count against that one action; after
+ *   `maxIsolatedFailures` it goes to the failed list ("the server could not apply this"), with Retry and
+ *   Discard, and its target's later actions go on. In a real outage the control fails too, so nothing is
+ *   ever dead-lettered for it. The count is stored on the entry, so tabs and the service worker share it.
  * - 401: the queue pauses (stored, so every tab and the service worker see it) until `resume`.
  */
 export class OutboxReplayer {
@@ -55,6 +90,8 @@ export class OutboxReplayer {
   readonly #limits: BatchLimits;
   readonly #now: () => number;
   #failures = 0;
+  /** 5xx answers in a row for the head of the queue. */
+  #serverErrors = 0;
   /** The server's Retry-After, as an epoch ms: honoured even when reachability says to hurry. */
   #notBefore = 0;
 
@@ -93,7 +130,10 @@ export class OutboxReplayer {
         if (plan.batch.length === 0) {
           return plan.wakeAt === undefined ? { status: 'drained', sent } : { status: 'held', sent, wakeAt: plan.wakeAt };
         }
-        const outcome = await this.#sendGroup(plan.batch, plan.contiguous);
+        const suspect = plan.batch.find((entry) => (entry.serverErrors ?? 0) > 0);
+        const outcome = suspect
+          ? await this.#isolate(suspect, plan.batch.filter((entry) => entry !== suspect))
+          : await this.#sendGroup(plan.batch, plan.contiguous, 'normal', plan.batch);
         if (outcome.kind === 'retry') {
           this.#failures++;
           const backoff = fullJitterDelay(this.#failures - 1, this.#options.backoff ?? { initialDelayMs: 1000, maxDelayMs: 60_000 }, this.#options.random);
@@ -116,8 +156,13 @@ export class OutboxReplayer {
     }
   }
 
-  /** Sends `entries`; a refused request is halved until the refused action is found and dead-lettered. */
-  async #sendGroup(entries: readonly OutboxEntry[], contiguous: boolean): Promise<{ kind: 'settled' } | { kind: 'retry'; code: string; retryAfterMs?: number } | { kind: 'unauthorized' }> {
+  /**
+   * Sends `entries`. A refused request (4xx) is halved until the refused action is alone, which becomes a
+   * dead letter. Repeated 5xx answers are halved the same way, looking for a poison action (`#isolate`).
+   * `mode`: `bisecting` inside a 5xx search; `control` for the control request, which never searches.
+   * `context`: the batch the entries came from, for the control request.
+   */
+  async #sendGroup(entries: readonly OutboxEntry[], contiguous: boolean, mode: 'normal' | 'bisecting' | 'control', context: readonly OutboxEntry[]): Promise<GroupOutcome> {
     const { queue, transport, onFailedSend, onAnswered } = this.#options;
     const outcome = await transport(
       entries.map((entry) => entry.action),
@@ -126,12 +171,20 @@ export class OutboxReplayer {
     switch (outcome.kind) {
       case 'answered':
         onAnswered?.();
+        if (mode === 'normal') this.#serverErrors = 0;
         await queue.settle(entries, outcome.results, { contiguous });
         return { kind: 'settled' };
-      case 'retry':
+      case 'retry': {
         onFailedSend?.(outcome.code);
         await queue.noteAttempt(entries, outcome.code, outcome.message);
-        return outcome;
+        if (mode === 'control' || !isServerError(outcome)) return outcome;
+        if (mode === 'normal' && ++this.#serverErrors < (this.#options.poison?.bisectAfter ?? 2)) return outcome;
+        if (entries.length === 1) {
+          const after = context.slice(context.indexOf(entries[0]!) + 1);
+          return this.#isolate(entries[0]!, after, outcome);
+        }
+        return this.#halves(entries, contiguous, 'bisecting', context);
+      }
       case 'unauthorized':
         onAnswered?.();
         return outcome;
@@ -141,12 +194,72 @@ export class OutboxReplayer {
           await queue.deadLetter(entries[0]!, outcome.code, outcome.message);
           return { kind: 'settled' };
         }
-        const middle = Math.ceil(entries.length / 2);
-        const first = await this.#sendGroup(entries.slice(0, middle), contiguous);
-        if (first.kind !== 'settled') return first;
-        // The first half's entries are gone now, so the second half is still a run of the queue's head.
-        return this.#sendGroup(entries.slice(middle), contiguous);
+        return this.#halves(entries, contiguous, mode, context);
       }
     }
   }
+
+  async #halves(entries: readonly OutboxEntry[], contiguous: boolean, mode: 'normal' | 'bisecting' | 'control', context: readonly OutboxEntry[]): Promise<GroupOutcome> {
+    const middle = Math.ceil(entries.length / 2);
+    const first = await this.#sendGroup(entries.slice(0, middle), contiguous, mode, context);
+    if (first.kind !== 'settled') return first;
+    // The first half's entries are gone now, so the second half is still a run of the queue's head.
+    return this.#sendGroup(entries.slice(middle), contiguous, mode, context);
+  }
+
+  /**
+   * `suspect` got a 5xx alone (`failed`), or did before (it carries a count): send it alone unless it just
+   * failed, then a control — `unsent` less its target and what depends on it — to learn whether the server
+   * works. Only then does the failure count against the suspect.
+   */
+  async #isolate(suspect: OutboxEntry, unsent: readonly OutboxEntry[], failed?: RetryOutcome): Promise<GroupOutcome> {
+    const { queue, probe, poison } = this.#options;
+    if (!failed) {
+      const alone = await this.#sendGroup([suspect], false, 'control', [suspect]);
+      // Applied after all, or refused outright (a dead letter now), or not a 5xx (unreachable, timeout,
+      // 503): no evidence against the action.
+      if (alone.kind !== 'retry' || !isServerError(alone)) return alone;
+      failed = alone;
+    }
+    const control = independentOf(suspect, unsent);
+    let serverWorks: boolean;
+    if (control.length > 0) {
+      const answer = await this.#sendGroup(control, false, 'control', control);
+      if (answer.kind === 'unauthorized') return answer;
+      serverWorks = answer.kind === 'settled';
+    } else {
+      serverWorks = probe ? await probe(AbortSignal.timeout(this.#options.requestTimeoutMs ?? 30_000)).catch(() => false) : false;
+    }
+    if (!serverWorks) {
+      // Everything fails: an outage, not this action. Start the search afresh after the backoff.
+      this.#serverErrors = 0;
+      return failed;
+    }
+    const count = await queue.noteIsolatedFailure(suspect);
+    if (count >= (poison?.maxIsolatedFailures ?? 3)) {
+      await queue.deadLetter(suspect, serverCouldNotApplyCode, `The server could not apply this action: it failed ${count} times while the server applied others (${failed.code}).`);
+      this.#serverErrors = 0;
+      return { kind: 'settled' };
+    }
+    return failed;
+  }
+}
+
+/**
+ * Of `entries` (in queue order), those that may be sent without `suspect`: not of its target, and not
+ * depending on an entry left out — nor behind one on their own target, so per-target order holds.
+ */
+function independentOf(suspect: OutboxEntry, entries: readonly OutboxEntry[]): OutboxEntry[] {
+  const leftOut = new Set([suspect.action.id]);
+  const blockedTargets = new Set([suspect.action.conversationId]);
+  const independent: OutboxEntry[] = [];
+  for (const entry of entries) {
+    if (blockedTargets.has(entry.action.conversationId) || (entry.dependsOn ?? []).some((id) => leftOut.has(id))) {
+      leftOut.add(entry.action.id);
+      blockedTargets.add(entry.action.conversationId);
+      continue;
+    }
+    independent.push(entry);
+  }
+  return independent;
 }

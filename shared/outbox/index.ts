@@ -1,6 +1,6 @@
 // The outbox: durable queue, replay, compaction, batching. Client-side only (IndexedDB, Web Locks).
 export { Outbox, type EnqueueOptions, type OutboxOptions } from './Outbox.js';
-export { OutboxReplayer, type DrainResult, type OutboxReplayerOptions, type ReplayProgress, type ReplayQueue } from './OutboxReplayer.js';
+export { OutboxReplayer, serverCouldNotApplyCode, type DrainResult, type OutboxReplayerOptions, type PoisonOptions, type ReplayProgress, type ReplayQueue } from './OutboxReplayer.js';
 export { OutboxReplayLeader, type OutboxReplayLeaderOptions } from './OutboxReplayLeader.js';
 export { openOutboxDatabase, deleteOutboxDatabase, outboxDatabaseName, outboxDatabasePrefix, outboxMigrations, type OutboxDatabase, type OutboxSchema } from './outboxDatabase.js';
 export { compactPending, type CompactionRule, type CompactionVerdict } from './compactPending.js';
@@ -9,4 +9,4 @@ export { httpBatchTransport, parseRetryAfter, type BatchOutcome, type BatchTrans
 export type { FailedAction, OutboxEntry, OutboxHealth, PauseReason, ReplayStats } from './outboxTypes.js';
 export { outboxLockName, outboxChannelName, backgroundSyncTag, backgroundSyncTagPrefix } from './outboxNames.js';
 export { saveReplayCredentials, readReplayCredentials, clearReplayCredentials, type ReplayCredentials } from './replayCredentials.js';
-export { replayInServiceWorker, type BackgroundReplayOptions } from './replayInServiceWorker.js';
+export { replayInServiceWorker, probeFor, type BackgroundReplayOptions } from './replayInServiceWorker.js';

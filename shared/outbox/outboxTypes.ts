@@ -14,6 +14,8 @@ export type OutboxEntry = {
   /** Sends that got no usable answer, and the last such failure. */
   attempts: number;
   lastError?: { code: string; message: string; at: number };
+  /** Times it failed with a 5xx alone while the server applied other actions (see OutboxReplayer). */
+  serverErrors?: number;
 };
 
 /** An action the server answered but did not apply: the agent decides what happens to it. */

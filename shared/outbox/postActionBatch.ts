@@ -3,8 +3,11 @@ import type { ActionBatchResponse, ActionEnvelope, ActionResult, ApiErrorBody } 
 /** What became of one request carrying a batch, as the replayer needs to know it. */
 export type BatchOutcome =
   | { kind: 'answered'; results: ActionResult[] }
-  /** No usable answer (network error, deadline, cut body, 5xx, 408, 429): send again later. */
-  | { kind: 'retry'; code: string; message: string; retryAfterMs?: number }
+  /**
+   * No usable answer (network error, deadline, cut body, 5xx, 408, 429): send again later. `status`: the
+   * HTTP status when the server did answer (the replayer looks for a poison action behind repeated 5xx).
+   */
+  | { kind: 'retry'; code: string; message: string; status?: number; retryAfterMs?: number }
   /** The session is no longer valid: stop until the agent signs in again. */
   | { kind: 'unauthorized' }
   /** The server refuses the request itself (another 4xx): something in this batch can never go as it is. */
@@ -15,8 +18,12 @@ export type BatchTransport = (actions: readonly ActionEnvelope[], signal: AbortS
 export type HttpTransportOptions = {
   /** The action endpoint, e.g. `/api/actions`. */
   url: string;
-  /** The bearer token, read at send time: the outbox never stores it. Null: not signed in. */
-  getToken: () => string | null | Promise<string | null>;
+  /**
+   * Headers that authorise the request, read at send time (the outbox never stores them): e.g. a CSRF
+   * header beside an HttpOnly session cookie, which the browser adds itself, or `authorization` for a
+   * bearer token. Null: not signed in, so nothing is sent.
+   */
+  headers: () => Record<string, string> | null | Promise<Record<string, string> | null>;
   fetch?: typeof fetch;
   now?: () => number;
 };
@@ -26,16 +33,17 @@ export function httpBatchTransport(options: HttpTransportOptions): BatchTranspor
   const send = options.fetch ?? ((input, init) => fetch(input, init));
   const now = options.now ?? Date.now;
   return async (actions, signal) => {
-    const token = await options.getToken();
-    if (!token) return { kind: 'unauthorized' };
+    const auth = await options.headers();
+    if (!auth) return { kind: 'unauthorized' };
     let response: Response;
     try {
       response = await send(options.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        headers: { ...auth, 'content-type': 'application/json' },
         body: JSON.stringify({ actions }),
         signal,
         cache: 'no-store',
+        credentials: 'same-origin',
       });
     } catch (error) {
       const timedOut = signal.aborted;
@@ -53,7 +61,9 @@ export function httpBatchTransport(options: HttpTransportOptions): BatchTranspor
     if (response.status === 401) return { kind: 'unauthorized' };
     if (response.status === 408 || response.status === 429 || response.status >= 500) {
       const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), now());
-      return retryAfterMs === undefined ? { kind: 'retry', code, message } : { kind: 'retry', code, message, retryAfterMs };
+      const retry: BatchOutcome = { kind: 'retry', code, message, status: response.status };
+      if (retryAfterMs !== undefined) retry.retryAfterMs = retryAfterMs;
+      return retry;
     }
     return { kind: 'refused', status: response.status, code, message };
   };

@@ -2,11 +2,18 @@ import { deleteDB, openDB, type DBSchema } from 'idb';
 
 /**
  * What the service worker needs to replay an outbox after every tab is closed (Background Sync): which
- * outbox, and the bearer token to send it with. Kept in a database of its own — never in the outbox,
- * whose entries hold actions only — written at sign-in, deleted at sign-out and when the server refuses
- * the token. It is exactly as exposed as the page's own session (same origin storage).
+ * outbox, where to send it, and the headers that authorise it. With a cookie session (the reference
+ * app), those headers hold no secret — the browser adds the HttpOnly cookie to the worker's request —
+ * so nothing here is worth stealing. Kept in a database of its own, never in the outbox (whose entries
+ * hold actions only); written at sign-in, deleted at sign-out and when the server refuses the session.
  */
-export type ReplayCredentials = { scope: string; token: string; endpoint: string };
+export type ReplayCredentials = {
+  scope: string;
+  endpoint: string;
+  headers: Record<string, string>;
+  /** Readiness URL (200: the server and its database work), for telling a poison action from an outage. */
+  probeUrl?: string;
+};
 
 interface CredentialsSchema extends DBSchema {
   credentials: { key: 'current'; value: ReplayCredentials };

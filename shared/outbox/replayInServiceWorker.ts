@@ -33,8 +33,9 @@ export async function replayInServiceWorker(options: BackgroundReplayOptions): P
       const outbox = new Outbox({ db, onChange: () => channel.postMessage('changed') });
       const replayer = new OutboxReplayer({
         queue: outbox,
-        transport: httpBatchTransport({ url: credentials.endpoint, getToken: async () => (await readReplayCredentials())?.token ?? null }),
+        transport: httpBatchTransport({ url: credentials.endpoint, headers: async () => (await readReplayCredentials())?.headers ?? null }),
         compaction: options.compaction,
+        probe: probeFor(credentials.probeUrl),
       });
       let result = await replayer.drain();
       while (result.status === 'held' && result.wakeAt - Date.now() <= (options.maxHoldWaitMs ?? 10_000)) {
@@ -48,4 +49,10 @@ export async function replayInServiceWorker(options: BackgroundReplayOptions): P
       db.close();
     }
   });
+}
+
+/** A readiness probe: 200 from `url` means the server and its database work. */
+export function probeFor(url: string | undefined): ((signal: AbortSignal) => Promise<boolean>) | undefined {
+  if (!url) return undefined;
+  return async (signal) => (await fetch(url, { signal, cache: 'no-store' })).ok;
 }

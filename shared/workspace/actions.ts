@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ActionRegistry } from '../core/ActionRegistry.js';
+import { storableText } from '../core/textSchemas.js';
 import type { ActionEnvelope } from '../core/protocol.js';
 
 /**
@@ -10,11 +11,8 @@ import type { ActionEnvelope } from '../core/protocol.js';
 export const messageMaxLength = 10_000;
 
 export const sendPayload = z.strictObject({
-  text: z
-    .string({ error: 'text must be a string' })
-    .trim()
-    .min(1, { error: 'a message cannot be empty' })
-    .max(messageMaxLength, { error: `a message holds at most ${messageMaxLength} characters` }),
+  // Refuses NUL and lone surrogates (PostgreSQL cannot store them) and text with nothing visible in it.
+  text: storableText({ max: messageMaxLength, visible: true, name: 'a message' }),
 });
 export const closePayload = z.strictObject({});
 export const reopenPayload = z.strictObject({});

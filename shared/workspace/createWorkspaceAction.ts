@@ -1,9 +1,14 @@
 import { newActionId } from '../core/actionId.js';
 import type { ActionEnvelope } from '../core/protocol.js';
+import { normalizeText } from '../core/textRules.js';
 import type { WorkspaceActionPayloads, WorkspaceActionType } from './actions.js';
 
 // Apart from actions.ts so a page can build actions without loading the validation schemas (zod).
-/** Builds an action the way the UI does: a fresh sortable id, the time of the click, the version seen. */
+/**
+ * Builds an action the way the UI does: a fresh sortable id, the time of the click, the version seen.
+ * Text an agent pasted is made storable first (a NUL dropped, a lone surrogate replaced): the server
+ * refuses such text, and the agent meant what they see, not the invisible character.
+ */
 export function createWorkspaceAction<Type extends WorkspaceActionType>(
   type: Type,
   conversationId: string,
@@ -15,9 +20,15 @@ export function createWorkspaceAction<Type extends WorkspaceActionType>(
     id: newActionId(),
     type,
     conversationId,
-    payload,
+    payload: cleanPayload(type, payload),
     createdAt,
   };
   if (options.baseVersion !== undefined) action.baseVersion = options.baseVersion;
   return action;
+}
+
+function cleanPayload<Type extends WorkspaceActionType>(type: Type, payload: WorkspaceActionPayloads[Type]): WorkspaceActionPayloads[Type] {
+  if (type !== 'send') return payload;
+  const { text } = payload as WorkspaceActionPayloads['send'];
+  return { ...payload, text: normalizeText(text) };
 }

@@ -39,6 +39,11 @@ export class MemoryReplayQueue implements ReplayQueue {
   async noteAttempt(entries: readonly OutboxEntry[]) {
     for (const entry of entries) entry.attempts++;
   }
+  async noteIsolatedFailure(entry: OutboxEntry) {
+    const current = this.entries.find((candidate) => candidate.seq === entry.seq);
+    if (current) current.serverErrors = (current.serverErrors ?? 0) + 1;
+    return current?.serverErrors ?? 1;
+  }
   async paused() {
     return this.pausedReason;
   }

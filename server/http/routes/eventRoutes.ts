@@ -1,10 +1,12 @@
+import { once } from 'node:events';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { syncSince } from '../../workspace/readModels.js';
+import { cursorSchema, parseCursor } from '../../../shared/index.js';
+import { countChangesAfter, latestSequences, syncSince, type SyncPage } from '../../workspace/readModels.js';
+import { ApiError } from '../ApiError.js';
 import { sessionOf } from '../authenticate.js';
 import { parseOr400 } from '../parse.js';
 import type { ServerContext } from '../ServerContext.js';
-import { cursorSchema } from './readRoutes.js';
 
 const eventsQuery = z.strictObject({ cursor: cursorSchema.optional() });
 const pageSize = 500;
@@ -14,25 +16,90 @@ const pageSize = 500;
  * conversations and messages and the cursor after them), so a client that applies events stays as
  * current as one that polls /api/sync. The client reads the stream with fetch, because EventSource
  * cannot send the Authorization header; `Last-Event-ID` or `?cursor=` resume after a reconnect.
+ *
+ * Limits (docs/protocol.md, "Event stream"):
+ * - Streams per agent and per process are capped (StreamRegistry); over a cap, 503 with a jittered
+ *   Retry-After, at once.
+ * - A stream never sends more than `maxCatchUp` changes in one go: a resume from a cursor further behind
+ *   (or from 0) gets `event: resync` with the newest cursor, and the stream ends; the client catches up
+ *   through paged /api/sync and reconnects from there. One stream cannot make the server send a tenant's
+ *   whole history.
+ * - Writes wait for the socket to drain: a slow reader holds its own stream back, not the server's memory.
+ * - Streams whose session ends (sign-out here, or anywhere within seconds) are closed.
+ * - Streams of one tenant at the same cursor share one read of each page.
  */
 export function eventRoutes(app: FastifyInstance, context: ServerContext) {
+  const { db, streams, feed, signer, events } = context;
+  const inflight = new Map<string, Promise<SyncPage>>();
+  const readPage = (tenantId: string, cursor: bigint): Promise<SyncPage> => {
+    const key = `${tenantId}:${cursor}`;
+    let page = inflight.get(key);
+    if (!page) {
+      page = syncSince(db, tenantId, cursor, pageSize, signer).finally(() => inflight.delete(key));
+      inflight.set(key, page);
+    }
+    return page;
+  };
+
   app.get('/api/events', async (request, reply) => {
     const session = sessionOf(request);
     const query = parseOr400(eventsQuery, request.query);
-    const lastEventId = request.headers['last-event-id'];
-    // Resume where the client was; with no cursor at all, stream what happens from now on.
-    const resumeFrom = typeof lastEventId === 'string' && /^\d{1,19}$/.test(lastEventId) ? lastEventId : query.cursor;
-    let cursor = resumeFrom === undefined ? await latestCursor(context, session.tenantId) : BigInt(resumeFrom);
+    const resumeFrom = parseCursor(request.headers['last-event-id']) ?? (query.cursor === undefined ? undefined : BigInt(query.cursor));
+
+    let end = () => {};
+    const admission = streams.admit({ agentKey: `${session.tenantId}:${session.agentId}`, tokenHash: session.tokenHash, close: () => end() });
+    if (!admission.admitted) {
+      reply.header('retry-after', String(events.retryAfterSeconds + Math.floor(Math.random() * events.retryAfterSeconds)));
+      throw new ApiError('too-many-streams', { limit: admission.reason === 'agent-cap' ? 'per-agent' : 'per-process' });
+    }
+    let closed = false;
+    let unsubscribe = () => {};
+    let heartbeat: ReturnType<typeof setInterval> | undefined;
+    const release = () => {
+      if (closed) return;
+      closed = true;
+      clearInterval(heartbeat);
+      unsubscribe();
+      admission.release();
+    };
+
+    let latest: bigint;
+    let behind = 0;
+    try {
+      latest = (await latestSequences(db, [session.tenantId])).get(session.tenantId) ?? 0n;
+      if (resumeFrom !== undefined && resumeFrom < latest) behind = await countChangesAfter(db, session.tenantId, resumeFrom, events.maxCatchUp + 1);
+    } catch (error) {
+      release();
+      throw error;
+    }
+    let cursor = resumeFrom ?? latest;
 
     reply.hijack();
     const stream = reply.raw;
+    const socketClosed = once(request.raw, 'close').then(() => 'closed' as const);
+    socketClosed.then(release, release);
+    end = () => {
+      release();
+      stream.end();
+    };
     stream.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
     });
-    stream.write(`retry: 3000\nevent: ready\nid: ${cursor}\ndata: ${JSON.stringify({ cursor: cursor.toString() })}\n\n`);
+    const write = async (chunk: string): Promise<boolean> => {
+      if (closed) return false;
+      if (stream.write(chunk)) return true;
+      return (await Promise.race([once(stream, 'drain').then(() => 'drained' as const), socketClosed])) === 'drained';
+    };
+    const resync = async (to: bigint) => {
+      await write(`event: resync\nid: ${to}\ndata: ${JSON.stringify({ cursor: to.toString() })}\n\n`);
+      end();
+    };
+
+    if (behind > events.maxCatchUp) return resync(latest);
+    await write(`retry: 3000\nevent: ready\nid: ${cursor}\ndata: ${JSON.stringify({ cursor: cursor.toString() })}\n\n`);
 
     let pushing = false;
     let again = false;
@@ -45,36 +112,27 @@ export function eventRoutes(app: FastifyInstance, context: ServerContext) {
       try {
         do {
           again = false;
+          let sent = 0;
           let page;
           do {
-            page = await syncSince(context.db, session.tenantId, cursor, pageSize, context.signer);
-            if (page.conversations.length + page.messages.length === 0) break;
+            page = await readPage(session.tenantId, cursor);
+            const items = page.conversations.length + page.messages.length;
+            if (items === 0 || closed) break;
+            if (sent + items > events.maxCatchUp) return await resync(BigInt((await latestSequences(db, [session.tenantId])).get(session.tenantId) ?? cursor));
             cursor = BigInt(page.cursor);
-            stream.write(`event: change\nid: ${page.cursor}\ndata: ${JSON.stringify(page)}\n\n`);
+            sent += items;
+            if (!(await write(`event: change\nid: ${page.cursor}\ndata: ${JSON.stringify(page)}\n\n`))) return;
           } while (page.hasMore);
-        } while (again);
+        } while (again && !closed);
       } catch (error) {
         request.log.warn({ err: error }, 'event stream push failed');
       } finally {
         pushing = false;
       }
     };
-    const unsubscribe = context.feed.subscribe(session.tenantId, () => void push());
-    const heartbeat = setInterval(() => stream.write(': keep-alive\n\n'), context.sseHeartbeatMs);
-    request.raw.on('close', () => {
-      clearInterval(heartbeat);
-      unsubscribe();
-    });
+    if (closed) return;
+    unsubscribe = feed.subscribe(session.tenantId, () => void push());
+    heartbeat = setInterval(() => void write(': keep-alive\n\n'), context.sseHeartbeatMs);
     void push();
   });
-}
-
-async function latestCursor(context: ServerContext, tenantId: string): Promise<bigint> {
-  const { rows } = await context.db.query(
-    `SELECT greatest(
-       (SELECT coalesce(max(change_seq), 0) FROM conversations WHERE tenant_id = $1),
-       (SELECT coalesce(max(change_seq), 0) FROM messages WHERE tenant_id = $1)) AS seq`,
-    [tenantId],
-  );
-  return BigInt(rows[0]!.seq as string | number);
 }

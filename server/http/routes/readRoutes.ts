@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { protocolLimits } from '../../../shared/index.js';
+import { cursorSchema, protocolLimits, storableText } from '../../../shared/index.js';
 import { getConversation, listAgents, listCannedReplies, listConversations, syncSince } from '../../workspace/readModels.js';
 import { ApiError } from '../ApiError.js';
 import { sessionOf } from '../authenticate.js';
@@ -10,11 +10,10 @@ import type { ServerContext } from '../ServerContext.js';
 const listQuery = z.strictObject({
   view: z.enum(['mine', 'unassigned', 'all']).default('all'),
   status: z.enum(['open', 'closed', 'all']).default('all'),
-  q: z.string().trim().max(200).optional(),
+  q: storableText({ max: 200, name: 'q' }).optional(),
   limit: z.coerce.number().int().min(1).max(10_000).default(10_000),
 });
 const idParams = z.strictObject({ id: z.uuid({ error: 'the conversation id must be a UUID' }) });
-export const cursorSchema = z.string().regex(/^\d{1,19}$/, { error: 'cursor must be a non-negative integer' });
 const syncQuery = z.strictObject({
   cursor: cursorSchema.default('0'),
   limit: z.coerce.number().int().min(1).max(protocolLimits.maxSyncPageSize).default(500),

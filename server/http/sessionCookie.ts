@@ -1,0 +1,48 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+/**
+ * The browser's session: an HttpOnly, SameSite=Strict cookie, so no script in the page — an injected one
+ * included — can read the token, and the service worker's Background Sync still sends it (a worker's
+ * same-origin fetch carries the origin's cookies). Scoped to /api: media URLs are signed instead, and the
+ * static files need no session. Other clients (scripts, tests, the benchmarks) use a bearer token.
+ */
+export const sessionCookieName = 'holdfast_session';
+
+/**
+ * Cookie-authenticated requests that change something must carry this header. A cross-site page cannot
+ * set a custom header without a CORS preflight, which this server never grants; SameSite=Strict already
+ * keeps the cookie off cross-site requests, and an `Origin` that is not ours is refused as well.
+ */
+export const csrfHeader = 'x-holdfast-request';
+
+export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, token: string, ttlSeconds: number): void {
+  reply.setCookie(sessionCookieName, token, {
+    httpOnly: true,
+    sameSite: 'strict',
+    path: '/api',
+    secure: request.protocol === 'https',
+    maxAge: ttlSeconds,
+  });
+}
+
+export function clearSessionCookie(reply: FastifyReply): void {
+  reply.clearCookie(sessionCookieName, { path: '/api', httpOnly: true, sameSite: 'strict' });
+}
+
+export function sessionCookieToken(request: FastifyRequest): string | null {
+  const value = request.cookies?.[sessionCookieName];
+  return value && /^[A-Za-z0-9_-]{16,128}$/.test(value) ? value : null;
+}
+
+/** False for a cookie-authenticated request that could have been forged by another site. */
+export function passesCsrfCheck(request: FastifyRequest): boolean {
+  if (request.method === 'GET' || request.method === 'HEAD') return true;
+  if (request.headers[csrfHeader] === undefined) return false;
+  const origin = request.headers.origin;
+  if (origin === undefined) return true;
+  try {
+    return new URL(origin).host === request.headers.host;
+  } catch {
+    return false;
+  }
+}
