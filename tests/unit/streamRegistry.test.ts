@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { AccountLockout } from '../../server/auth/AccountLockout.js';
+import { StreamRegistry } from '../../server/events/StreamRegistry.js';
+
+describe('the event-stream caps', () => {
+  it('admit up to the per-agent and per-process caps, and refuse beyond them at once', () => {
+    const registry = new StreamRegistry({ maxPerAgent: 3, maxPerProcess: 5, liveSessions: async (hashes) => new Set(hashes) });
+    const open = (agentKey: string) => registry.admit({ agentKey, tokenHash: agentKey, close: () => {} });
+    expect([1, 2, 3].map(() => open('a').admitted)).toEqual([true, true, true]);
+    expect(open('a')).toEqual({ admitted: false, reason: 'agent-cap' });
+    expect([open('b').admitted, open('b').admitted]).toEqual([true, true]);
+    expect(open('c')).toEqual({ admitted: false, reason: 'process-cap' });
+    registry.close();
+  });
+
+  it('never leak: after 100,000 random opens, releases (some twice) and session ends, the counts equal the streams open', async () => {
+    let seed = 42;
+    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const revoked = new Set<string>();
+    const registry = new StreamRegistry({ maxPerAgent: 7, maxPerProcess: 60, sessionCheckMs: 1e9, liveSessions: async (hashes) => new Set(hashes.filter((hash) => !revoked.has(hash))) });
+    const live = new Map<number, { agent: string; release: () => void }>();
+    let next = 0;
+    for (let cycle = 0; cycle < 100_000; cycle++) {
+      const roll = random();
+      if (roll < 0.5) {
+        const id = next++;
+        const agent = `agent-${Math.floor(random() * 12)}`;
+        const admission = registry.admit({ agentKey: agent, tokenHash: `${agent}:${id % 3}`, close: () => live.get(id)?.release() });
+        if (admission.admitted) live.set(id, { agent, release: () => (admission.release(), live.delete(id)) });
+      } else if (roll < 0.95 && live.size > 0) {
+        const ids = [...live.keys()];
+        const id = ids[Math.floor(random() * ids.length)]!;
+        const stream = live.get(id)!;
+        stream.release();
+        if (random() < 0.3) stream.release(); // a close after an error: released twice
+      } else if (roll < 0.98) {
+        registry.endSession(`agent-${Math.floor(random() * 12)}:${Math.floor(random() * 3)}`);
+      } else {
+        revoked.add(`agent-${Math.floor(random() * 12)}:${Math.floor(random() * 3)}`);
+        await registry.checkSessions();
+        revoked.clear();
+      }
+      if (cycle % 997 === 0) {
+        expect(registry.size).toBe(live.size);
+        for (let agent = 0; agent < 12; agent++) expect(registry.countFor(`agent-${agent}`)).toBe([...live.values()].filter((stream) => stream.agent === `agent-${agent}`).length);
+      }
+    }
+    for (const stream of [...live.values()]) stream.release();
+    expect(registry.size).toBe(0);
+    registry.close();
+  });
+});
+
+describe('the sign-in lockout', () => {
+  it('locks an account after repeated failures only, for the rest of its window; success clears it', () => {
+    let now = 0;
+    const lockout = new AccountLockout({ maxFailures: 3, windowMs: 60_000, now: () => now });
+    lockout.recordFailure('a');
+    lockout.recordFailure('a');
+    expect(lockout.lockedFor('a')).toBe(0);
+    lockout.recordFailure('a');
+    now = 10_000;
+    expect(lockout.lockedFor('a')).toBe(50_000);
+    expect(lockout.lockedFor('b')).toBe(0);
+    now = 60_000;
+    expect(lockout.lockedFor('a')).toBe(0);
+    lockout.recordFailure('c');
+    lockout.recordSuccess('c');
+    lockout.recordFailure('c');
+    lockout.recordFailure('c');
+    expect(lockout.lockedFor('c')).toBe(0);
+  });
+
+  it('tracks a bounded number of accounts', () => {
+    const lockout = new AccountLockout({ maxFailures: 1, maxTracked: 100 });
+    for (let index = 0; index < 1000; index++) lockout.recordFailure(`user${index}@example.com`);
+    expect(lockout.lockedFor('user0@example.com')).toBe(0);
+    expect(lockout.lockedFor('user999@example.com')).toBeGreaterThan(0);
+  });
+});
