@@ -16,9 +16,10 @@ export const backendKinds: BackendKind[] = ['pglite', 'postgres'];
 export class TestBackend {
   private constructor(readonly kind: BackendKind, readonly server: ServerProcess) {}
 
-  static async start(kind: BackendKind): Promise<TestBackend> {
+  /** `env`: the server's configuration beyond the defaults (limits and timeouts, as an operator sets them). */
+  static async start(kind: BackendKind, env: Record<string, string> = {}): Promise<TestBackend> {
     const target = kind === 'pglite' ? { dataDir: await copyPgliteTemplate() } : { databaseUrl: await createPostgresDatabase() };
-    return new TestBackend(kind, await ServerProcess.start(target));
+    return new TestBackend(kind, await ServerProcess.start(target, env));
   }
 
   get url(): string {
