@@ -11,6 +11,12 @@ export type BackgroundReplayOptions = {
   compaction?: CompactionRule;
   /** Longest wait for an action held for undo before giving the event back; default 10 s. */
   maxHoldWaitMs?: number;
+  /**
+   * How long one sync event may keep retrying a failed send itself (waiting out the backoff) before it
+   * gives up and lets the browser fire the event again; default 60 s. Finding a poison action takes a few
+   * failed sends in a row, which a single send per event would never see.
+   */
+  maxEventMs?: number;
 };
 
 /**
@@ -37,9 +43,14 @@ export async function replayInServiceWorker(options: BackgroundReplayOptions): P
         compaction: options.compaction,
         probe: probeFor(credentials.probeUrl),
       });
+      const giveUpAt = Date.now() + (options.maxEventMs ?? 60_000);
       let result = await replayer.drain();
-      while (result.status === 'held' && result.wakeAt - Date.now() <= (options.maxHoldWaitMs ?? 10_000)) {
-        await new Promise((resolve) => setTimeout(resolve, Math.max(0, result.status === 'held' ? result.wakeAt - Date.now() : 0)));
+      for (;;) {
+        const wakeAt = result.status === 'held' ? result.wakeAt : result.status === 'backing-off' ? result.retryAt : undefined;
+        if (wakeAt === undefined) break;
+        if (result.status === 'held' && wakeAt - Date.now() > (options.maxHoldWaitMs ?? 10_000)) break;
+        if (wakeAt > giveUpAt) break;
+        await new Promise((resolve) => setTimeout(resolve, Math.max(0, wakeAt - Date.now())));
         result = await replayer.drain();
       }
       channel.close();

@@ -4,7 +4,7 @@ import { buildWithCdn } from '../support/buildWithCdn.js';
 import { CdnHost, type CdnMode } from '../support/CdnHost.js';
 import { copyPgliteTemplate } from '../support/pgliteTemplate.js';
 import { ServerProcess } from '../support/serverProcess.js';
-import { expect, signIn, test } from './fixtures.js';
+import { cspViolations, expect, signIn, test, watchCspViolations } from './fixtures.js';
 
 /**
  * The CDN cascade in Chromium: the app built for two CDN hosts, fastly.test and azure.test (mapped to
@@ -340,3 +340,23 @@ for (const mode of ['blackhole', 'wrong-bytes'] as CdnMode[]) {
     await context.close();
   });
 }
+
+test('the Content-Security-Policy allows the CDN hosts, the page loader and its import maps: no violation, with the primary down too', async ({ browser }) => {
+  for (const mode of ['healthy', '503'] as CdnMode[]) {
+    fastly.mode = mode;
+    const context = await browser.newContext({ baseURL: server.url, serviceWorkers: 'block' });
+    await watchCspViolations(context);
+    const page = await context.newPage();
+    const response = await page.goto('/');
+    const csp = response!.headers()['content-security-policy']!;
+    expect(csp).toContain(`http://fastly.test:${fastly.port}`);
+    expect(csp).not.toContain('unsafe-inline');
+    await expectRendered(page);
+    await signIn(page);
+    await page.getByRole('link').filter({ hasText: ':' }).first().click();
+    await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+    expect(await cspViolations(page), mode).toEqual([]);
+    if (mode === '503') expect(azure.assetRequests().length).toBeGreaterThan(0);
+    await context.close();
+  }
+});

@@ -1,5 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test as base, type Page } from '@playwright/test';
+import { expect, test as base, type BrowserContext, type Page } from '@playwright/test';
 import { copyPgliteTemplate } from '../support/pgliteTemplate.js';
 import { ServerProcess } from '../support/serverProcess.js';
 import { TestApi } from '../support/testApi.js';
@@ -29,6 +29,28 @@ export async function signIn(page: Page, email = 'alice@example.com', password =
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
   await expect(page.getByRole('status', { name: 'Connection' })).toHaveText('Online');
+}
+
+/** The session cookie the browser holds for the API (HttpOnly: the page cannot read it), or undefined. */
+export async function sessionCookie(page: Page): Promise<string | undefined> {
+  const cookies = await page.context().cookies();
+  return cookies.find((cookie) => cookie.name === 'holdfast_session')?.value;
+}
+
+/**
+ * Records every Content-Security-Policy violation in the context's pages (`securitypolicyviolation`
+ * events, from before any script of the page runs); read them with `cspViolations`.
+ */
+export async function watchCspViolations(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { __cspViolations: string[] }).__cspViolations = seen;
+    document.addEventListener('securitypolicyviolation', (event) => seen.push(`${event.effectiveDirective} blocked ${event.blockedURI || 'inline'} (${event.sourceFile}:${event.lineNumber})`));
+  });
+}
+
+export function cspViolations(page: Page): Promise<string[]> {
+  return page.evaluate(() => (window as unknown as { __cspViolations?: string[] }).__cspViolations ?? []);
 }
 
 /** Fails on any serious or critical axe-core violation, listing them. */

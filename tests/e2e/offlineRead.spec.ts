@@ -209,7 +209,6 @@ test('IndexedDB data of the previous schema version is kept by the migration', a
       { name: `holdfast-workspace:${session.tenant.id}:${session.agent.id}`, conversation: target, messages },
     );
     await page.evaluate((stored) => localStorage.setItem('holdfast.session', JSON.stringify(stored)), {
-      token: alice.token,
       agent: { id: session.agent.id, name: 'Alice Martin', email: 'alice@example.com' },
       tenant: session.tenant,
     });

@@ -1,4 +1,4 @@
-import { expectAllSent, expect, test } from './fixtures.js';
+import { expectAllSent, expect, sessionCookie, signIn, test } from './fixtures.js';
 import { act, expectedReplies, openConversations, outboxStatus, queueReplies, readyPage, serverBodies, startOwnServer, withOwnServer } from './outboxSupport.js';
 import { execSync } from 'node:child_process';
 import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
@@ -187,7 +187,7 @@ test('a 401 in the middle of a replay pauses the queue; after signing in again i
       db.close();
       return JSON.stringify(all);
     });
-    const token = await page.evaluate(() => JSON.parse(localStorage.getItem('holdfast.session')!).token as string);
+    const token = (await sessionCookie(page))!;
     expect(stored).toContain('auth 01199');
     expect(stored).not.toContain(token);
     expect(stored.toLowerCase()).not.toContain('bearer');
@@ -460,6 +460,14 @@ test('the browser crashes (SIGKILL) with actions queued: after a restart they ar
     await restarted.goto('/');
     await expect(outboxStatus(restarted)).toHaveText(/^50 pending/);
     await context.setOffline(false);
+    // Chromium writes cookies to disk in batches (about every 30 s), so a crash this soon after sign-in may
+    // lose the HttpOnly session cookie: the app then asks the agent to sign in again, keeping the queue.
+    const signInAgain = restarted.getByRole('button', { name: 'Sign in' });
+    await expect(outboxStatus(restarted).filter({ hasText: 'All changes sent' }).or(signInAgain)).toBeVisible({ timeout: 30_000 });
+    if (await signInAgain.isVisible()) {
+      await expect(restarted.getByText(/anything you did meanwhile is kept/)).toBeVisible();
+      await signIn(restarted);
+    }
     await expectAllSent(restarted);
     for (const [index, id] of ids.entries()) expect(await serverBodies(alice, id, 'crash-browser ')).toEqual(expectedReplies(50, 'crash-browser ', index, 2));
     await context.close();

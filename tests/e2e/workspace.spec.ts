@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { contentTypeMatches } from '../../shared/cascade/index.js';
 import type { Conversation } from '../../shared/workspace/index.js';
-import { expect, expectAllSent, expectNoSeriousAxeViolations, signIn, test } from './fixtures.js';
+import { expect, expectAllSent, expectNoSeriousAxeViolations, sessionCookie, signIn, test } from './fixtures.js';
 import type { TestApi } from '../support/testApi.js';
 
 /** Each test works on its own open conversation (by a stable order), so tests do not disturb each other. */
@@ -206,10 +206,15 @@ test('the inbox list is virtualized: only the visible rows are in the page', asy
 
 test('sign out forgets the session: back to sign-in, and the old token is refused', async ({ page, baseURL }) => {
   await signIn(page);
-  const token = await page.evaluate(() => JSON.parse(localStorage.getItem('holdfast.session')!).token as string);
+  // The token is an HttpOnly cookie: no script in the page can read it, and nothing stored holds it.
+  const token = (await sessionCookie(page))!;
+  expect(token).toBeTruthy();
+  const readable = await page.evaluate(() => document.cookie + JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }));
+  expect(readable).not.toContain(token);
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
   expect(await page.evaluate(() => localStorage.getItem('holdfast.session'))).toBeNull();
+  await expect.poll(() => sessionCookie(page)).toBeUndefined();
   const response = await fetch(`${baseURL}/api/me`, { headers: { authorization: `Bearer ${token}` } });
   expect(response.status).toBe(401);
 });

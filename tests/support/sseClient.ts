@@ -49,7 +49,7 @@ export class SseClient {
     }
   }
 
-  async #read(body: ReadableStream<Uint8Array>): Promise<void> {
+  async #read(body: NonNullable<Response['body']>): Promise<void> {
     const reader = body.pipeThrough(new TextDecoderStream()).getReader();
     let buffer = '';
     try {

@@ -1,0 +1,176 @@
+import type { Page } from '@playwright/test';
+import { FaultProxy } from '../support/FaultProxy.js';
+import { TestApi } from '../support/testApi.js';
+import { cspViolations, expect, expectAllSent, signIn, test, watchCspViolations } from './fixtures.js';
+import { expectedReplies, openConversations, queueReplies, readyPage, serverBodies, startOwnServer } from './outboxSupport.js';
+
+/**
+ * Hardening in Chromium: text an agent pastes never jams the outbox, an action the server cannot apply
+ * goes to "Needs your attention" while everything after it is applied, and the page runs under a strict
+ * Content-Security-Policy with no violation.
+ */
+
+test('a reply with a NUL character pasted into it is sent, without the NUL', async ({ page, api }) => {
+  const alice = await api();
+  const target = (await alice.conversations('?status=open'))[0]!;
+  await signIn(page);
+  await page.goto(`/conversations/${target.id}`);
+  const composer = page.getByRole('textbox', { name: 'Message' });
+  await composer.fill('pasted\u0000 from a terminal');
+  await page.getByRole('button', { name: 'Send' }).click();
+  await expectAllSent(page);
+  const { messages } = await alice.conversation(target.id);
+  expect(messages.at(-1)!.body).toBe('pasted from a terminal');
+  await expect(page.getByRole('region', { name: /Needs your attention/ })).toHaveCount(0);
+});
+
+/** A server behind a proxy that answers 500 for any batch holding the poison text; Alice's page on it. */
+async function poisonSetup(browser: import('@playwright/test').Browser) {
+  const server = await startOwnServer();
+  const proxy = await FaultProxy.start(server.url);
+  const context = await browser.newContext({ baseURL: proxy.url });
+  const alice = await TestApi.signIn(server.url, 'alice@example.com');
+  const close = async () => {
+    await context.close();
+    await proxy.stop();
+    await server.stop();
+  };
+  return { server, proxy, context, alice, close };
+}
+
+/** Queues the poison (on the first conversation), then 50 replies over both, in that order. */
+async function queuePoisonThenFifty(page: Page, ids: string[]) {
+  await page.evaluate((id) => window.holdfast!.act('send', id, { text: 'POISON pill' }), ids[0]!);
+  await queueReplies(page, ids, 50, 'after ');
+}
+
+async function expectFiftyAppliedInOrder(alice: TestApi, ids: string[]) {
+  for (const [index, id] of ids.entries()) {
+    await expect.poll(() => serverBodies(alice, id, 'after '), { timeout: 90_000 }).toEqual(expectedReplies(50, 'after ', index, 2));
+  }
+}
+
+test('an action the server cannot apply goes to "Needs your attention" with Retry and Discard; the 50 after it are applied once, in order', async ({ browser }) => {
+  test.setTimeout(180_000);
+  const setup = await poisonSetup(browser);
+  try {
+    const { proxy, context, alice } = setup;
+    proxy.poison = 'POISON pill';
+    const ids = (await openConversations(alice, 2)).map((target) => target.id);
+    const page = await readyPage(context);
+    await context.setOffline(true);
+    await queuePoisonThenFifty(page, ids);
+    await context.setOffline(false);
+
+    const failed = page.getByRole('region', { name: /Needs your attention/ });
+    await expect(failed.getByRole('heading')).toHaveText('Needs your attention (1)', { timeout: 90_000 });
+    await expect(failed.getByRole('listitem')).toContainText('The server could not apply this action');
+    await expect(failed.getByRole('button', { name: 'Retry' })).toBeVisible();
+    await expectFiftyAppliedInOrder(alice, ids);
+    expect(await serverBodies(alice, ids[0]!, 'POISON')).toEqual([]);
+    expect(proxy.failed).toBeGreaterThanOrEqual(4);
+
+    // Fixed on the server: Retry sends it, once.
+    proxy.poison = null;
+    await failed.getByRole('button', { name: 'Retry' }).click();
+    await expectAllSent(page, 60_000);
+    await expect(failed).toHaveCount(0);
+    expect(await serverBodies(alice, ids[0]!, 'POISON')).toEqual(['POISON pill']);
+  } finally {
+    await setup.close();
+  }
+});
+
+test('with every tab closed, the service worker too sets the poison aside and applies the 50 after it', async ({ browser }) => {
+  test.setTimeout(180_000);
+  const setup = await poisonSetup(browser);
+  try {
+    const { proxy, context, alice } = setup;
+    proxy.poison = 'POISON pill';
+    const ids = (await openConversations(alice, 2)).map((target) => target.id);
+    const page = await readyPage(context);
+    await context.setOffline(true);
+    await queuePoisonThenFifty(page, ids);
+    const tag = (
+      await page.evaluate(async () => {
+        const registration = (await navigator.serviceWorker.getRegistration()) as ServiceWorkerRegistration & { sync: { getTags(): Promise<string[]> } };
+        return registration.sync.getTags();
+      })
+    )[0]!;
+    // Past the undo window (the newest held reply's holdUntil, as stored), then no tab is left to replay.
+    const heldUntil = await page.evaluate(async () => {
+      const name = (await indexedDB.databases()).find((database) => database.name?.startsWith('holdfast-outbox:'))!.name!;
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const request = indexedDB.open(name);
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+      const entries = await new Promise<{ holdUntil?: number }[]>((resolve) => {
+        const request = db.transaction('pending').objectStore('pending').getAll();
+        request.onsuccess = () => resolve(request.result as { holdUntil?: number }[]);
+      });
+      db.close();
+      return Math.max(0, ...entries.map((entry) => entry.holdUntil ?? 0));
+    });
+    await page.waitForFunction((until) => Date.now() > until, heldUntil, { timeout: 30_000 });
+    await page.close();
+    await context.setOffline(false);
+
+    // DevTools fires the sync event the browser would fire when the network is back (as in outbox.spec.ts),
+    // again while the worker's work rejects, as the browser would with its own backoff.
+    const blank = await context.newPage();
+    const devtools = await context.newCDPSession(blank);
+    const registrationId = new Promise<string>((resolve) =>
+      devtools.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
+        const ours = registrations.find((registration) => registration.scopeURL === `${proxy.url}/` && !registration.isDeleted);
+        if (ours) resolve(ours.registrationId);
+      }),
+    );
+    await devtools.send('ServiceWorker.enable');
+    const id = await registrationId;
+    const fire = () => devtools.send('ServiceWorker.dispatchSyncEvent', { origin: proxy.url, registrationId: id, tag, lastChance: false });
+    await fire();
+    const refire = setInterval(() => void fire().catch(() => undefined), 20_000);
+    try {
+      await expectFiftyAppliedInOrder(alice, ids);
+    } finally {
+      clearInterval(refire);
+    }
+    // A tab opened afterwards shows the poison in the list, nothing else pending.
+    const later = await context.newPage();
+    await later.goto('/');
+    const failed = later.getByRole('region', { name: /Needs your attention/ });
+    await expect(failed.getByRole('heading')).toHaveText('Needs your attention (1)', { timeout: 30_000 });
+    await expect(failed.getByRole('listitem')).toContainText('The server could not apply this action');
+    await expect(failed.getByRole('button', { name: 'Discard' })).toBeVisible();
+  } finally {
+    await setup.close();
+  }
+});
+
+test('the strict Content-Security-Policy holds on the sign-in, inbox and conversation views, with no violation', async ({ browser, server, api }) => {
+  const context = await browser.newContext({ baseURL: server.url });
+  await watchCspViolations(context);
+  const page = await context.newPage();
+  const response = await page.goto('/');
+  expect(response!.headers()['content-security-policy']).toMatch(/script-src 'self' 'nonce-[^']+'/);
+  await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+  await signIn(page);
+  const target = (await (await api()).conversations('?status=open'))[0]!;
+  await page.getByRole('link', { name: `${target.customerName}: ${target.subject}` }).first().click();
+  await expect(page.getByRole('heading', { level: 1, name: target.customerName })).toBeVisible();
+  // Again under the service worker, which serves the shell from its cache.
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 1, name: target.customerName })).toBeVisible();
+  expect(await cspViolations(page)).toEqual([]);
+  // The policy is really there: an injected inline script is blocked (and reported).
+  await page.evaluate(() => {
+    const script = document.createElement('script');
+    script.textContent = 'window.__injected = true';
+    document.body.append(script);
+  });
+  expect(await page.evaluate(() => (window as unknown as { __injected?: boolean }).__injected)).toBeUndefined();
+  await expect.poll(() => cspViolations(page)).toEqual([expect.stringContaining('script-src')]);
+  await context.close();
+});
