@@ -1,4 +1,5 @@
 import { useEffect, useState, type KeyboardEvent, type RefObject } from 'react';
+import { isVisiblyEmpty } from '../../shared/client.js';
 import type { CannedReply } from '../../shared/workspace/index.js';
 import { CannedRepliesMenu } from './CannedRepliesMenu.js';
 
@@ -20,7 +21,8 @@ export function Composer({ cannedReplies, composerRef, onSend, restore }: Props)
   }, [restore]);
 
   const send = async () => {
-    if (!text.trim() || sending) return;
+    // Only zero-width or format characters is as empty as only spaces: the server refuses both.
+    if (isVisiblyEmpty(text) || sending) return;
     setSending(true);
     try {
       await onSend(text.trim());
@@ -73,7 +75,7 @@ export function Composer({ cannedReplies, composerRef, onSend, restore }: Props)
       />
       <div className="composer-actions">
         <CannedRepliesMenu replies={cannedReplies} onPick={insert} />
-        <button type="submit" disabled={!text.trim() || sending}>
+        <button type="submit" disabled={isVisiblyEmpty(text) || sending}>
           Send
         </button>
       </div>

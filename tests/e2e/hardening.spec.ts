@@ -174,3 +174,21 @@ test('the strict Content-Security-Policy holds on the sign-in, inbox and convers
   await expect.poll(() => cspViolations(page)).toEqual([expect.stringContaining('script-src')]);
   await context.close();
 });
+
+test('a reply of zero-width characters cannot be sent, and an unbroken 1,900-character word wraps inside its bubble', async ({ page, api }) => {
+  const alice = await api();
+  const target = (await alice.conversations('?status=open'))[1]!;
+  await signIn(page);
+  await page.goto(`/conversations/${target.id}`);
+  const composer = page.getByRole('textbox', { name: 'Message' });
+  await composer.fill('\u200b\u200d\ufeff');
+  await expect(page.getByRole('button', { name: 'Send' })).toBeDisabled();
+  const word = `https://example.com/${'x'.repeat(1880)}`;
+  await composer.fill(word);
+  await page.getByRole('button', { name: 'Send' }).click();
+  const bubble = page.getByRole('list', { name: 'Messages' }).getByRole('listitem').filter({ hasText: 'xxxxxxxxxx' }).last();
+  await expect(bubble).toBeVisible();
+  const overflow = await bubble.evaluate((element) => [...element.querySelectorAll('*')].some((child) => child.scrollWidth > element.clientWidth + 1));
+  expect(overflow).toBe(false);
+  await expectAllSent(page);
+});
