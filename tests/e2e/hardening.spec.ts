@@ -1,8 +1,8 @@
 import type { Page } from '@playwright/test';
-import { FaultProxy } from '../support/FaultProxy.js';
+import { ApiProxy } from '../support/ApiProxy.js';
 import { TestApi } from '../support/testApi.js';
 import { cspViolations, expect, expectAllSent, signIn, test, watchCspViolations } from './fixtures.js';
-import { expectedReplies, openConversations, queueReplies, readyPage, serverBodies, startOwnServer } from './outboxSupport.js';
+import { backgroundSyncTrigger, expectedReplies, openConversations, queueReplies, readyPage, serverBodies, startOwnServer, syncTags, waitPastUndoWindow } from './outboxSupport.js';
 
 /**
  * Hardening in Chromium: text an agent pastes never jams the outbox, an action the server cannot apply
@@ -27,7 +27,7 @@ test('a reply with a NUL character pasted into it is sent, without the NUL', asy
 /** A server behind a proxy that answers 500 for any batch holding the poison text; Alice's page on it. */
 async function poisonSetup(browser: import('@playwright/test').Browser) {
   const server = await startOwnServer();
-  const proxy = await FaultProxy.start(server.url);
+  const proxy = await ApiProxy.start(server.url);
   const context = await browser.newContext({ baseURL: proxy.url });
   const alice = await TestApi.signIn(server.url, 'alice@example.com');
   const close = async () => {
@@ -38,10 +38,15 @@ async function poisonSetup(browser: import('@playwright/test').Browser) {
   return { server, proxy, context, alice, close };
 }
 
-/** Queues the poison (on the first conversation), then 50 replies over both, in that order. */
-async function queuePoisonThenFifty(page: Page, ids: string[]) {
+/** Offline, Alice queues the poison (on the first of two conversations), then 50 replies over both. */
+async function queuePoisonThenFifty({ proxy, context, alice }: Awaited<ReturnType<typeof poisonSetup>>) {
+  proxy.poison = 'POISON pill';
+  const ids = (await openConversations(alice, 2)).map((target) => target.id);
+  const page = await readyPage(context);
+  await context.setOffline(true);
   await page.evaluate((id) => window.holdfast!.act('send', id, { text: 'POISON pill' }), ids[0]!);
   await queueReplies(page, ids, 50, 'after ');
+  return { ids, page };
 }
 
 async function expectFiftyAppliedInOrder(alice: TestApi, ids: string[]) {
@@ -55,11 +60,7 @@ test('an action the server cannot apply goes to "Needs your attention" with Retr
   const setup = await poisonSetup(browser);
   try {
     const { proxy, context, alice } = setup;
-    proxy.poison = 'POISON pill';
-    const ids = (await openConversations(alice, 2)).map((target) => target.id);
-    const page = await readyPage(context);
-    await context.setOffline(true);
-    await queuePoisonThenFifty(page, ids);
+    const { ids, page } = await queuePoisonThenFifty(setup);
     await context.setOffline(false);
 
     const failed = page.getByRole('region', { name: /Needs your attention/ });
@@ -73,9 +74,9 @@ test('an action the server cannot apply goes to "Needs your attention" with Retr
     // Fixed on the server: Retry sends it, once.
     proxy.poison = null;
     await failed.getByRole('button', { name: 'Retry' }).click();
-    await expectAllSent(page, 60_000);
+    await expect.poll(() => serverBodies(alice, ids[0]!, 'POISON'), { timeout: 60_000 }).toEqual(['POISON pill']);
+    await expectAllSent(page);
     await expect(failed).toHaveCount(0);
-    expect(await serverBodies(alice, ids[0]!, 'POISON')).toEqual(['POISON pill']);
   } finally {
     await setup.close();
   }
@@ -86,50 +87,14 @@ test('with every tab closed, the service worker too sets the poison aside and ap
   const setup = await poisonSetup(browser);
   try {
     const { proxy, context, alice } = setup;
-    proxy.poison = 'POISON pill';
-    const ids = (await openConversations(alice, 2)).map((target) => target.id);
-    const page = await readyPage(context);
-    await context.setOffline(true);
-    await queuePoisonThenFifty(page, ids);
-    const tag = (
-      await page.evaluate(async () => {
-        const registration = (await navigator.serviceWorker.getRegistration()) as ServiceWorkerRegistration & { sync: { getTags(): Promise<string[]> } };
-        return registration.sync.getTags();
-      })
-    )[0]!;
-    // Past the undo window (the newest held reply's holdUntil, as stored), then no tab is left to replay.
-    const heldUntil = await page.evaluate(async () => {
-      const name = (await indexedDB.databases()).find((database) => database.name?.startsWith('holdfast-outbox:'))!.name!;
-      const db = await new Promise<IDBDatabase>((resolve, reject) => {
-        const request = indexedDB.open(name);
-        request.onsuccess = () => resolve(request.result);
-        request.onerror = () => reject(request.error);
-      });
-      const entries = await new Promise<{ holdUntil?: number }[]>((resolve) => {
-        const request = db.transaction('pending').objectStore('pending').getAll();
-        request.onsuccess = () => resolve(request.result as { holdUntil?: number }[]);
-      });
-      db.close();
-      return Math.max(0, ...entries.map((entry) => entry.holdUntil ?? 0));
-    });
-    await page.waitForFunction((until) => Date.now() > until, heldUntil, { timeout: 30_000 });
+    const { ids, page } = await queuePoisonThenFifty(setup);
+    const [tag] = await syncTags(page);
+    await waitPastUndoWindow(page);
     await page.close();
     await context.setOffline(false);
 
-    // DevTools fires the sync event the browser would fire when the network is back (as in outbox.spec.ts),
-    // again while the worker's work rejects, as the browser would with its own backoff.
-    const blank = await context.newPage();
-    const devtools = await context.newCDPSession(blank);
-    const registrationId = new Promise<string>((resolve) =>
-      devtools.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
-        const ours = registrations.find((registration) => registration.scopeURL === `${proxy.url}/` && !registration.isDeleted);
-        if (ours) resolve(ours.registrationId);
-      }),
-    );
-    await devtools.send('ServiceWorker.enable');
-    const id = await registrationId;
-    const fire = () => devtools.send('ServiceWorker.dispatchSyncEvent', { origin: proxy.url, registrationId: id, tag, lastChance: false });
-    await fire();
+    // The browser re-fires the event, with its own backoff, while the worker's work rejects.
+    const fire = await backgroundSyncTrigger(context, proxy.url, tag!);
     const refire = setInterval(() => void fire().catch(() => undefined), 20_000);
     try {
       await expectFiftyAppliedInOrder(alice, ids);

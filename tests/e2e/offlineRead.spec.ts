@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test';
 import type { Message } from '../../shared/workspace/index.js';
 import { assetCacheName } from '../../shared/cascade/index.js';
-import { DelayProxy } from '../support/DelayProxy.js';
+import { ApiProxy } from '../support/ApiProxy.js';
 import { copyPgliteTemplate } from '../support/pgliteTemplate.js';
 import { ServerProcess } from '../support/serverProcess.js';
 import { reassertOffline } from '../support/reassertOffline.js';
@@ -96,7 +96,7 @@ test('with the server stopped and the network cut, a cold start shows the inbox,
 });
 
 test('when every API response takes 20 s, cached data shows within 1 s of load and the status says the server is unreachable', async ({ browser, server }) => {
-  const proxy = await DelayProxy.start(server.url);
+  const proxy = await ApiProxy.start(server.url);
   const context = await browser.newContext({ baseURL: proxy.url });
   try {
     const api = await TestApi.signIn(server.url, 'alice@example.com');

@@ -1,5 +1,5 @@
 import { expectAllSent, expect, sessionCookie, signIn, test } from './fixtures.js';
-import { act, expectedReplies, openConversations, outboxStatus, queueReplies, readyPage, serverBodies, startOwnServer, withOwnServer } from './outboxSupport.js';
+import { act, backgroundSyncTrigger, expectedReplies, openConversations, outboxStatus, queueReplies, readyPage, serverBodies, startOwnServer, storedPending, syncTags, waitPastUndoWindow, withOwnServer } from './outboxSupport.js';
 import { execSync } from 'node:child_process';
 import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { chromium } from '@playwright/test';
@@ -173,28 +173,16 @@ test('a 401 in the middle of a replay pauses the queue; after signing in again i
     await context.setOffline(true);
     await queueReplies(page, ids, 1200, 'auth ');
     // The outbox holds actions only: no token, no header.
-    const stored = await page.evaluate(async () => {
-      const name = (await indexedDB.databases()).find((database) => database.name?.startsWith('holdfast-outbox:'))!.name!;
-      const db = await new Promise<IDBDatabase>((resolve, reject) => {
-        const request = indexedDB.open(name);
-        request.onsuccess = () => resolve(request.result);
-        request.onerror = () => reject(request.error);
-      });
-      const all = await new Promise<unknown[]>((resolve) => {
-        const request = db.transaction('pending').objectStore('pending').getAll();
-        request.onsuccess = () => resolve(request.result);
-      });
-      db.close();
-      return JSON.stringify(all);
-    });
+    const stored = JSON.stringify(await storedPending(page));
     const token = (await sessionCookie(page))!;
     expect(stored).toContain('auth 01199');
     expect(stored).not.toContain(token);
     expect(stored.toLowerCase()).not.toContain('bearer');
 
-    // The session ends (revoked on the server) just before the second batch is sent.
+    // The session ends (revoked on the server) just before the second batch is sent — by whichever
+    // replayer sends it: the context's route also sees the service worker's Background Sync requests.
     let requests = 0;
-    await page.route('**/api/actions', async (route) => {
+    await context.route('**/api/actions', async (route) => {
       if (++requests === 2) await new TestApi(server.url, token).raw('/api/logout', { method: 'POST' });
       await route.continue();
     });
@@ -305,29 +293,15 @@ test('with every tab closed, Background Sync makes the service worker replay the
     const page = await readyPage(context);
     await context.setOffline(true);
     await queueReplies(page, ids, 40, 'background ');
-    const tags = await page.evaluate(async () => {
-      const registration = (await navigator.serviceWorker.getRegistration()) as ServiceWorkerRegistration & { sync: { getTags(): Promise<string[]> } };
-      return registration.sync.getTags();
-    });
+    const tags = await syncTags(page);
     expect(tags).toEqual([expect.stringMatching(/^holdfast-outbox:/)]);
     // Past the undo window, then no tab is left to replay.
-    await page.waitForTimeout(4500);
+    await waitPastUndoWindow(page);
     await page.close();
     await context.setOffline(false);
     expect(await serverBodies(alice, ids[0]!, 'background ')).toEqual([]);
 
-    // The browser fires sync when the OS reports the network back; Playwright's offline switch is not
-    // such a report, so DevTools fires the event the browser would.
-    const blank = await context.newPage();
-    const devtools = await context.newCDPSession(blank);
-    const registrationId = new Promise<string>((resolve) =>
-      devtools.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
-        const ours = registrations.find((registration) => registration.scopeURL === `${server.url}/` && !registration.isDeleted);
-        if (ours) resolve(ours.registrationId);
-      }),
-    );
-    await devtools.send('ServiceWorker.enable');
-    await devtools.send('ServiceWorker.dispatchSyncEvent', { origin: server.url, registrationId: await registrationId, tag: tags[0]!, lastChance: false });
+    await backgroundSyncTrigger(context, server.url, tags[0]!);
     await expect.poll(async () => (await serverBodies(alice, ids[0]!, 'background ')).length, { timeout: 20_000 }).toBe(20);
     for (const [index, id] of ids.entries()) expect(await serverBodies(alice, id, 'background ')).toEqual(expectedReplies(40, 'background ', index, 2));
 

@@ -74,3 +74,57 @@ export async function withOwnServer(browser: Browser, body: (setup: OwnServerSet
     await server.stop();
   }
 }
+
+/** The outbox's pending entries as IndexedDB holds them. */
+export function storedPending(page: Page): Promise<{ action: unknown; holdUntil?: number }[]> {
+  return page.evaluate(async () => {
+    const name = (await indexedDB.databases()).find((database) => database.name?.startsWith('holdfast-outbox:'))!.name!;
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open(name);
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    const entries = await new Promise<{ action: unknown; holdUntil?: number }[]>((resolve) => {
+      const request = db.transaction('pending').objectStore('pending').getAll();
+      request.onsuccess = () => resolve(request.result as { action: unknown; holdUntil?: number }[]);
+    });
+    db.close();
+    return entries;
+  });
+}
+
+/** The Background Sync tags the page's service worker registration holds. */
+export function syncTags(page: Page): Promise<string[]> {
+  return page.evaluate(async () => {
+    const registration = (await navigator.serviceWorker.getRegistration()) as ServiceWorkerRegistration & { sync: { getTags(): Promise<string[]> } };
+    return registration.sync.getTags();
+  });
+}
+
+/**
+ * Fires the worker's `sync` event for `tag`, as the browser does when the OS reports the network back:
+ * Playwright's offline switch is not such a report, so DevTools fires it. Answers a function that fires
+ * it again (the browser re-fires, with its own backoff, while the worker's work rejects).
+ */
+export async function backgroundSyncTrigger(context: BrowserContext, origin: string, tag: string): Promise<() => Promise<void>> {
+  const devtools = await context.newCDPSession(await context.newPage());
+  const registrationId = new Promise<string>((resolve) =>
+    devtools.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
+      const ours = registrations.find((registration) => registration.scopeURL === `${origin}/` && !registration.isDeleted);
+      if (ours) resolve(ours.registrationId);
+    }),
+  );
+  await devtools.send('ServiceWorker.enable');
+  const id = await registrationId;
+  const fire = async () => {
+    await devtools.send('ServiceWorker.dispatchSyncEvent', { origin, registrationId: id, tag, lastChance: false });
+  };
+  await fire();
+  return fire;
+}
+
+/** Waits (a condition, not a fixed time) until no pending action is still held for undo. */
+export async function waitPastUndoWindow(page: Page): Promise<void> {
+  const heldUntil = Math.max(0, ...(await storedPending(page)).map((entry) => entry.holdUntil ?? 0));
+  await page.waitForFunction((until) => Date.now() > until, heldUntil, { timeout: 30_000 });
+}

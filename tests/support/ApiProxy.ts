@@ -1,0 +1,77 @@
+import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+
+/**
+ * An HTTP proxy in front of a real server, for the failures only a middlebox can stage. The browser
+ * loads the app from the proxy, so it is the app's only server; everything passes through unchanged
+ * (event streams included) except:
+ * - `apiDelayMs`: /api/ requests are held this long before they are forwarded — the overloaded platform
+ *   whose API answers in 20 seconds;
+ * - `poison`: a batch of actions whose body contains this text is answered 500 — the server bug one
+ *   action's data triggers.
+ */
+export class ApiProxy {
+  apiDelayMs = 0;
+  poison: string | null = null;
+  /** Batches answered 500 for the poison so far. */
+  failed = 0;
+  readonly #server: Server;
+  readonly #sockets = new Set<Socket>();
+
+  private constructor(readonly target: URL, server: Server) {
+    this.#server = server;
+  }
+
+  static async start(target: string): Promise<ApiProxy> {
+    const server = createServer();
+    const proxy = new ApiProxy(new URL(target), server);
+    server.on('connection', (socket) => {
+      proxy.#sockets.add(socket);
+      socket.on('close', () => proxy.#sockets.delete(socket));
+    });
+    server.on('request', (incoming, outgoing) => {
+      const delay = incoming.url?.startsWith('/api/') ? proxy.apiDelayMs : 0;
+      const timer = setTimeout(() => (proxy.poison && incoming.method === 'POST' && incoming.url === '/api/actions' ? proxy.#screen(incoming, outgoing) : proxy.#forward(incoming, outgoing)), delay);
+      outgoing.on('close', () => clearTimeout(timer));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return proxy;
+  }
+
+  get url(): string {
+    const address = this.#server.address();
+    if (!address || typeof address === 'string') throw new Error('proxy not listening');
+    return `http://127.0.0.1:${address.port}`;
+  }
+
+  async stop(): Promise<void> {
+    for (const socket of this.#sockets) socket.destroy();
+    await new Promise((resolve) => this.#server.close(resolve));
+  }
+
+  /** Reads the whole body: a batch holding the poison gets a 500, any other goes on. */
+  #screen(incoming: IncomingMessage, outgoing: ServerResponse): void {
+    const chunks: Buffer[] = [];
+    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+    incoming.on('end', () => {
+      const body = Buffer.concat(chunks);
+      if (this.poison && body.toString('utf8').includes(this.poison)) {
+        this.failed++;
+        outgoing.writeHead(500, { 'content-type': 'application/json' });
+        outgoing.end(JSON.stringify({ error: { code: 'internal', message: 'The server failed.' } }));
+        return;
+      }
+      this.#forward(incoming, outgoing, body);
+    });
+  }
+
+  #forward(incoming: IncomingMessage, outgoing: ServerResponse, body?: Buffer): void {
+    const upstream = request({ host: this.target.hostname, port: this.target.port, path: incoming.url, method: incoming.method, headers: incoming.headers }, (answer) => {
+      outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(outgoing);
+    });
+    upstream.on('error', () => outgoing.destroy());
+    if (body) upstream.end(body);
+    else incoming.pipe(upstream);
+  }
+}
