@@ -20,8 +20,9 @@ export function App() {
   // A refused token ends the session but not the agent's local data: their queued actions wait, and go
   // once they sign in again.
   const expire = () => {
+    const expiring = loadSession();
     clearSession();
-    void clearReplayCredentials();
+    if (expiring) void clearReplayCredentials(outboxScope(expiring.tenant.id, expiring.agent.id));
     setExpired(true);
     setSession(null);
   };
@@ -58,7 +59,7 @@ export function App() {
     if (!session) return;
     store?.stop();
     clearSession();
-    await clearReplayCredentials();
+    await clearReplayCredentials(outboxScope(session.tenant.id, session.agent.id));
     setSession(null);
     await Promise.all([endServerSession(api), wipeAgentData(session.tenant.id, session.agent.id)]);
   };

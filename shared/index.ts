@@ -1,5 +1,5 @@
 // The framework core's public names. Nothing outside shared/ imports a file below core/ directly.
-export { HoldfastError, type HoldfastErrorCode } from './core/HoldfastError.js';
+export { HoldfastError, isHoldfastError, type HoldfastErrorCode } from './core/HoldfastError.js';
 export { newActionId } from './core/actionId.js';
 export { ActionRegistry, type ActionDefinition } from './core/ActionRegistry.js';
 export {

@@ -360,8 +360,8 @@ export class WorkspaceStore {
    */
   applyAnyway(failed: FailedAction): Promise<void> {
     const action = failed.action as WorkspaceAction;
-    const current = (failed.state as { version?: number } | undefined)?.version ?? this.#server.conversations[action.conversationId]?.version;
-    const replacement = createWorkspaceAction(action.type, action.conversationId, action.payload as never, { baseVersion: current });
+    const current = (failed.state as { version?: number } | undefined)?.version ?? this.#server.conversations[action.targetId]?.version;
+    const replacement = createWorkspaceAction(action.type, action.targetId, action.payload as never, { baseVersion: current });
     return this.#outbox.retry(action.id, replacement);
   }
 
@@ -385,9 +385,9 @@ const sortAgents = (agents: Agent[]) => [...agents].sort((a, b) => a.name.locale
 function groupByTarget(actions: readonly ActionEnvelope[]): Map<string, ActionEnvelope[]> {
   const groups = new Map<string, ActionEnvelope[]>();
   for (const action of actions) {
-    const list = groups.get(action.conversationId) ?? [];
+    const list = groups.get(action.targetId) ?? [];
     list.push(action);
-    groups.set(action.conversationId, list);
+    groups.set(action.targetId, list);
   }
   return groups;
 }

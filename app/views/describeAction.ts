@@ -4,7 +4,7 @@ import type { Agent, Conversation, WorkspaceAction } from '../../shared/workspac
 /** One line an agent recognises for a queued or failed action: what, and on which conversation. */
 export function describeAction(envelope: ActionEnvelope, conversations: Readonly<Record<string, Conversation>>, agents: readonly Agent[]): string {
   const action = envelope as WorkspaceAction;
-  const where = conversations[action.conversationId]?.customerName ?? 'a conversation';
+  const where = conversations[action.targetId]?.customerName ?? 'a conversation';
   switch (action.type) {
     case 'send':
       return `Reply to ${where}: “${action.payload.text.length > 60 ? `${action.payload.text.slice(0, 60)}…` : action.payload.text}”`;

@@ -61,7 +61,7 @@ export class ActionEngine<State> {
 
   async applyBatch(actor: ActorContext, actions: readonly ActionEnvelope[]): Promise<ActionResult<State>[]> {
     const { db, existingTargets, onChange, applier } = this.#options;
-    const targetIds = [...new Set(actions.map((action) => action.conversationId))];
+    const targetIds = [...new Set(actions.map((action) => action.targetId))];
     const found = await existingTargets(db, actor.tenantId, targetIds);
     const missing = targetIds.filter((id) => !found.has(id));
     if (missing.length > 0) throw new MissingTargetsError(missing);
@@ -96,16 +96,16 @@ export class ActionEngine<State> {
 /** Inserts every id of the batch in one statement; answers the ids that were new. */
 async function recordIds(tx: Executor, actor: ActorContext, actions: readonly ActionEnvelope[]): Promise<Set<string>> {
   const { rows } = await tx.query<{ id: string }>(
-    `INSERT INTO applied_actions (id, tenant_id, agent_id, conversation_id, type, payload, client_created_at)
-     SELECT id, $1, $2, conversation_id, type, payload::jsonb, client_created_at
+    `INSERT INTO applied_actions (id, tenant_id, agent_id, target_id, type, payload, client_created_at)
+     SELECT id, $1, $2, target_id, type, payload::jsonb, client_created_at
      FROM unnest($3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::timestamptz[])
-       AS batch(id, conversation_id, type, payload, client_created_at)
+       AS batch(id, target_id, type, payload, client_created_at)
      ON CONFLICT (tenant_id, id) DO NOTHING RETURNING id`,
     [
       actor.tenantId,
       actor.agentId,
       actions.map((action) => action.id),
-      actions.map((action) => action.conversationId),
+      actions.map((action) => action.targetId),
       actions.map((action) => action.type),
       actions.map((action) => JSON.stringify(action.payload)),
       actions.map((action) => action.createdAt),

@@ -40,7 +40,7 @@ export const conversationApplier: BatchApplier<ConversationState> = {
     const changes: ChangeRow[] = [];
 
     const outcomes = actions.map((action): Outcome => {
-      const target = working.get(action.conversationId)!;
+      const target = working.get(action.targetId)!;
       const { state } = target;
       if (action.baseVersion !== undefined && action.baseVersion > state.version) {
         return { status: 'rejected', code: 'invalid-base-version', message: `baseVersion ${action.baseVersion} is newer than the conversation (version ${state.version}).` };
@@ -49,7 +49,7 @@ export const conversationApplier: BatchApplier<ConversationState> = {
       const othersChanges: ChangeSinceBase[] =
         action.baseVersion === undefined
           ? []
-          : (history.get(action.conversationId) ?? []).filter((change) => change.version > action.baseVersion! && change.agentId !== actor.agentId);
+          : (history.get(action.targetId) ?? []).filter((change) => change.version > action.baseVersion! && change.agentId !== actor.agentId);
       const judgement = judgeWorkspaceAction(action, state, othersChanges);
       if (judgement.outcome === 'conflict') return { status: 'conflict', code: judgement.code, message: judgement.message, state: { ...state } };
       if (judgement.outcome === 'noop') return { status: 'applied', state: { ...state }, noop: true };
@@ -67,7 +67,7 @@ export const conversationApplier: BatchApplier<ConversationState> = {
       if (action.type === 'assign') state.assigneeId = action.payload.assigneeId;
       state.version++;
       target.changed = true;
-      changes.push({ conversationId: action.conversationId, version: state.version, kind, actionId: action.id, detail: JSON.stringify(action.payload) });
+      changes.push({ conversationId: action.targetId, version: state.version, kind, actionId: action.id, detail: JSON.stringify(action.payload) });
       return { status: 'applied', state: { ...state } };
     });
 
@@ -83,7 +83,7 @@ function changeKind(action: WorkspaceAction): ConversationChangeKind {
 }
 
 async function readTargets(tx: Executor, actions: readonly WorkspaceAction[], actor: ActorContext): Promise<Map<string, Working>> {
-  const ids = [...new Set(actions.map((action) => action.conversationId))];
+  const ids = [...new Set(actions.map((action) => action.targetId))];
   const { rows } = await tx.query('SELECT id, version, status, assignee_id FROM conversations WHERE tenant_id = $1 AND id = ANY($2::uuid[]) FOR UPDATE', [
     actor.tenantId,
     ids,
@@ -95,7 +95,7 @@ async function readTargets(tx: Executor, actions: readonly WorkspaceAction[], ac
 async function readHistory(tx: Executor, actions: readonly WorkspaceAction[], working: Map<string, Working>): Promise<History> {
   const oldestBase = new Map<string, number>();
   for (const action of actions) {
-    const { baseVersion, conversationId } = action;
+    const { baseVersion, targetId: conversationId } = action;
     if (baseVersion === undefined || baseVersion >= working.get(conversationId)!.state.version) continue;
     oldestBase.set(conversationId, Math.min(baseVersion, oldestBase.get(conversationId) ?? Infinity));
   }
@@ -129,7 +129,7 @@ async function insertMessages(tx: Executor, sends: readonly WorkspaceAction[], a
     `INSERT INTO messages (id, tenant_id, conversation_id, author_kind, author_agent_id, author_name, body, created_at)
      SELECT id, $1, conversation_id, 'agent', $2, $3, body, clock_timestamp()
      FROM unnest($4::uuid[], $5::uuid[], $6::text[]) WITH ORDINALITY AS sent(id, conversation_id, body, n) ORDER BY n`,
-    [actor.tenantId, actor.agentId, actor.agentName, sends.map((action) => action.id), sends.map((action) => action.conversationId), sends.map((action) => (action.type === 'send' ? action.payload.text : ''))],
+    [actor.tenantId, actor.agentId, actor.agentName, sends.map((action) => action.id), sends.map((action) => action.targetId), sends.map((action) => (action.type === 'send' ? action.payload.text : ''))],
   );
 }
 

@@ -1,6 +1,7 @@
 import { checkAsset, type ManifestEntry } from './checkAsset.js';
 import { fetchWithDeadlines, type Deadlines } from './fetchWithDeadlines.js';
-import { HostHealth, HostSkipped } from './HostHealth.js';
+import { HoldfastError, isHoldfastError } from '../core/HoldfastError.js';
+import type { HostHealth, HostState } from './HostHealth.js';
 
 /** Why a host was passed over for one asset. */
 export type AttemptFailure = { host: string; reason: string; message: string; ms: number };
@@ -20,11 +21,7 @@ export type AssetCascadeOptions = {
   onEvent?: (event: CascadeEvent) => void;
 };
 
-class AttemptFailed extends Error {
-  constructor(readonly failure: Omit<AttemptFailure, 'host'>) {
-    super(failure.message);
-  }
-}
+const attemptFailed = (failure: Omit<AttemptFailure, 'host'>) => new HoldfastError('attempt-failed', { ...failure, failure, reason: failure.message });
 
 /**
  * Fetches one static asset through the host cascade: each host in order, moving on at a network error, a
@@ -54,20 +51,20 @@ export class AssetCascade {
         onEvent?.({ type: 'served', path, host, ms, failoverMs: passedOver.reduce((sum, failure) => sum + failure.ms, 0), passedOver });
         return response;
       } catch (error) {
-        if (error instanceof HostSkipped) passedOver.push({ host, reason: `breaker-${error.state}`, message: error.message, ms: 0 });
-        else if (error instanceof AttemptFailed) passedOver.push({ host, ...error.failure });
+        if (isHoldfastError(error, 'host-skipped')) passedOver.push({ host, reason: `breaker-${error.details.state as HostState}`, message: error.message, ms: 0 });
+        else if (isHoldfastError(error, 'attempt-failed')) passedOver.push({ host, ...(error.details.failure as Omit<AttemptFailure, 'host'>) });
         else throw error;
       }
     }
     onEvent?.({ type: 'failed', path, passedOver });
-    throw new Error(`No host could serve ${path}: ${passedOver.map((failure) => `${failure.host} (${failure.reason})`).join(', ')}`);
+    throw new HoldfastError('no-host-could-serve', { path, passedOver, reason: `${path}: ${passedOver.map((failure) => `${failure.host} (${failure.reason})`).join(', ')}` });
   }
 
   async #attempt(host: string, path: string, init: RequestInit, expected: ManifestEntry | undefined): Promise<Response> {
     const result = await fetchWithDeadlines(new URL(path, host).href, init, this.#deadlines, this.#options.fetcher);
-    if (!result.ok) throw new AttemptFailed({ reason: result.reason, message: result.message, ms: result.ms });
+    if (!result.ok) throw attemptFailed({ reason: result.reason, message: result.message, ms: result.ms });
     const verdict = await checkAsset(result, expected);
-    if (!verdict.ok) throw new AttemptFailed({ reason: verdict.reason, message: verdict.message, ms: result.ms });
+    if (!verdict.ok) throw attemptFailed({ reason: verdict.reason, message: verdict.message, ms: result.ms });
     return new Response(result.body, { status: result.response.status, statusText: result.response.statusText, headers: result.response.headers });
   }
 }

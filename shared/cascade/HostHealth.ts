@@ -1,3 +1,4 @@
+import { HoldfastError } from '../core/HoldfastError.js';
 import { BrokenCircuitError, circuitBreaker, CircuitState, ConsecutiveBreaker, handleAll, type CircuitBreakerPolicy, type IBackoff } from 'cockatiel';
 import { fullJitterDelay } from '../policy/backoff.js';
 
@@ -31,10 +32,8 @@ function coolDownAfter(attempt: number, options: Parameters<typeof fullJitterDel
 }
 
 /** Thrown when a host is not to be tried now: its breaker is open, or its one probe is under way. */
-export class HostSkipped extends Error {
-  constructor(readonly host: string, readonly state: HostState) {
-    super(`${host} is ${state === 'open' ? 'marked down' : 'being probed'}`);
-  }
+export function hostSkipped(host: string, state: HostState): HoldfastError {
+  return new HoldfastError('host-skipped', { host, state, reason: `${host} is ${state === 'open' ? 'marked down' : 'being probed'}.` });
 }
 
 const names: Record<number, HostState> = { [CircuitState.Closed]: 'closed', [CircuitState.Open]: 'open', [CircuitState.HalfOpen]: 'half-open', [CircuitState.Isolated]: 'open' };
@@ -77,24 +76,24 @@ export class HostHealth {
   /** Runs `attempt` against `host` under its breaker; a thrown error counts as the host's failure. */
   async run<T>(host: string, attempt: () => Promise<T>): Promise<T> {
     const breaker = this.#breaker(host);
-    if (breaker.state === CircuitState.HalfOpen) throw new HostSkipped(host, 'half-open');
+    if (breaker.state === CircuitState.HalfOpen) throw hostSkipped(host, 'half-open');
     if (breaker.state === CircuitState.Open) {
       // Past the cool-down, cockatiel turns half-open synchronously inside execute() and runs the probe.
       breaker.execute(attempt).catch(() => undefined);
       const now = breaker.state as CircuitState;
-      throw new HostSkipped(host, now === CircuitState.HalfOpen ? 'half-open' : 'open');
+      throw hostSkipped(host, now === CircuitState.HalfOpen ? 'half-open' : 'open');
     }
     try {
       return await breaker.execute(attempt);
     } catch (error) {
-      if (error instanceof BrokenCircuitError) throw new HostSkipped(host, 'open');
+      if (error instanceof BrokenCircuitError) throw hostSkipped(host, 'open');
       throw error;
     }
   }
 
   #breaker(host: string): CircuitBreakerPolicy {
     const breaker = this.#breakers.get(host);
-    if (!breaker) throw new Error(`Unknown host ${host}`);
+    if (!breaker) throw new HoldfastError('unknown-host', { host, reason: host });
     return breaker;
   }
 }

@@ -1,4 +1,5 @@
-import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { DBSchema, IDBPDatabase } from 'idb';
+import { openVersionedDatabase } from '../store/openVersionedDatabase.js';
 
 /**
  * Host health kept in IndexedDB, so every tab's requests (all through one service worker) and the next
@@ -15,7 +16,7 @@ export class BreakerStore {
   private constructor(readonly db: IDBPDatabase<CascadeSchema>) {}
 
   static async open(): Promise<BreakerStore> {
-    return new BreakerStore(await openDB<CascadeSchema>(databaseName, 1, { upgrade: (db) => void db.createObjectStore('breakers') }));
+    return new BreakerStore(await openVersionedDatabase<CascadeSchema>({ name: databaseName, migrations: [(db) => void db.createObjectStore('breakers')] }));
   }
 
   async loadAll(hosts: readonly string[]): Promise<Record<string, unknown>> {

@@ -1,6 +1,6 @@
 // The CDN cascade: static assets from each host in turn, with per-host health. No DOM: page and worker.
 export { AssetCascade, type AssetCascadeOptions, type AttemptFailure, type CascadeEvent } from './AssetCascade.js';
-export { HostHealth, HostSkipped, type HostHealthOptions, type HostState } from './HostHealth.js';
+export { HostHealth, hostSkipped, type HostHealthOptions, type HostState } from './HostHealth.js';
 export { checkAsset, contentTypeMatches, sha256Hex, type ManifestEntry, type Verdict } from './checkAsset.js';
 export { fetchWithDeadlines, type Attempt, type Deadlines } from './fetchWithDeadlines.js';
 export { BreakerStore } from './breakerStore.js';

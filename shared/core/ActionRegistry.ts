@@ -41,7 +41,8 @@ export class ActionRegistry {
     );
     if (variants.length === 0) throw new HoldfastError('invalid-batch', { reason: 'No action types registered.' });
     const [first, ...rest] = variants;
-    return (rest.length === 0 ? first! : z.discriminatedUnion('type', [first!, ...rest])) as z.ZodType<ActionEnvelope>;
+    const union = rest.length === 0 ? first! : z.discriminatedUnion('type', [first!, ...rest]);
+    return z.preprocess(legacyTarget, union) as unknown as z.ZodType<ActionEnvelope>;
   }
 
   /** The schema of a `POST /api/actions` body. */
@@ -62,4 +63,15 @@ export class ActionRegistry {
     if (!result.success) throw new HoldfastError('invalid-action', { issues: z.treeifyError(result.error) });
     return result.data;
   }
+}
+
+/**
+ * Clients of the version before the target was generic sent it as `conversationId`; an outbox of such a
+ * client may still be replaying when the server is upgraded. Read as `targetId`, so those actions apply
+ * instead of being refused (and dead-lettered) for a field name. Only when `targetId` is absent.
+ */
+function legacyTarget(candidate: unknown): unknown {
+  if (typeof candidate !== 'object' || candidate === null || 'targetId' in candidate || !('conversationId' in candidate)) return candidate;
+  const { conversationId, ...rest } = candidate as Record<string, unknown>;
+  return { ...rest, targetId: conversationId };
 }

@@ -4,7 +4,8 @@ export { protocolLimits } from './protocolLimits.js';
 
 /**
  * The wire format of the action protocol (see docs/protocol.md). Generic: it knows envelopes, batches and
- * results, not what any action means. `conversationId` names the entity an action targets; actions with
+ * results, not what any action means. `targetId` names the entity an action targets (a conversation, a
+ * task, a document: the app decides); actions with
  * the same target are applied in the order given.
  */
 
@@ -13,7 +14,7 @@ export const actionIdSchema = z.uuid({ error: 'id must be a UUID (UUIDv7 recomme
 /** The fields every action carries, whatever its type. */
 export const envelopeFields = {
   id: actionIdSchema,
-  conversationId: z.uuid({ error: 'conversationId must be a UUID' }),
+  targetId: z.uuid({ error: 'targetId must be a UUID' }),
   /** When the author acted: a real date between 2000 and 2099 (a stored column, not a free string). */
   createdAt: boundedInstant,
   /** The version of the target its author saw; lets the server tell a real conflict from a harmless one. */
@@ -23,7 +24,8 @@ export const envelopeFields = {
 export type ActionEnvelope<Type extends string = string, Payload = unknown> = {
   id: string;
   type: Type;
-  conversationId: string;
+  /** The entity the action changes: actions with the same target apply in the order given. */
+  targetId: string;
   payload: Payload;
   createdAt: string;
   baseVersion?: number;

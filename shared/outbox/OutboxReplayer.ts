@@ -251,12 +251,12 @@ export class OutboxReplayer {
  */
 function independentOf(suspect: OutboxEntry, entries: readonly OutboxEntry[]): OutboxEntry[] {
   const leftOut = new Set([suspect.action.id]);
-  const blockedTargets = new Set([suspect.action.conversationId]);
+  const blockedTargets = new Set([suspect.action.targetId]);
   const independent: OutboxEntry[] = [];
   for (const entry of entries) {
-    if (blockedTargets.has(entry.action.conversationId) || (entry.dependsOn ?? []).some((id) => leftOut.has(id))) {
+    if (blockedTargets.has(entry.action.targetId) || (entry.dependsOn ?? []).some((id) => leftOut.has(id))) {
       leftOut.add(entry.action.id);
-      blockedTargets.add(entry.action.conversationId);
+      blockedTargets.add(entry.action.targetId);
       continue;
     }
     independent.push(entry);

@@ -19,9 +19,9 @@ export function compactPending(entries: readonly OutboxEntry[], rule: Compaction
   const dependedOn = new Set(entries.flatMap((entry) => entry.dependsOn ?? []));
   const byTarget = new Map<string, OutboxEntry[]>();
   for (const entry of [...entries].sort((a, b) => a.seq - b.seq)) {
-    const list = byTarget.get(entry.action.conversationId) ?? [];
+    const list = byTarget.get(entry.action.targetId) ?? [];
     list.push(entry);
-    byTarget.set(entry.action.conversationId, list);
+    byTarget.set(entry.action.targetId, list);
   }
   const movable = (entry: OutboxEntry) => !(entry.holdUntil !== undefined && entry.holdUntil > now) && !dependedOn.has(entry.action.id);
 

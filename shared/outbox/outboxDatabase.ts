@@ -19,13 +19,36 @@ export interface OutboxSchema extends DBSchema {
 export type OutboxDatabase = IDBPDatabase<OutboxSchema>;
 
 export const outboxMigrations: readonly Migration<OutboxSchema>[] = [
+  // v1: the queue, the failed list, bookkeeping.
   (db) => {
     const pending = db.createObjectStore('pending', { keyPath: 'seq', autoIncrement: true });
     pending.createIndex('byActionId', 'action.id', { unique: true });
     db.createObjectStore('failed', { keyPath: 'action.id' });
     db.createObjectStore('meta');
   },
+  // v2: the envelope names its target `targetId` (it was `conversationId`). Queued and failed actions of
+  // the earlier version are rewritten in place, in the upgrade's own transaction: none is lost, and none
+  // is sent in the old shape.
+  (_db, tx) => {
+    void renameTargets(tx);
+  },
 ];
+
+type UpgradeTransaction = Parameters<Migration<OutboxSchema>>[1];
+
+async function renameTargets(tx: UpgradeTransaction): Promise<void> {
+  for (const storeName of ['pending', 'failed'] as const) {
+    let cursor = await tx.objectStore(storeName).openCursor();
+    while (cursor) {
+      const action = cursor.value.action as OutboxEntry['action'] & { conversationId?: string };
+      if (action.targetId === undefined && action.conversationId !== undefined) {
+        const { conversationId, ...rest } = action;
+        await cursor.update({ ...cursor.value, action: { ...rest, targetId: conversationId } });
+      }
+      cursor = await cursor.continue();
+    }
+  }
+}
 
 export const outboxDatabasePrefix = 'holdfast-outbox';
 

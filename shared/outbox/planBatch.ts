@@ -28,7 +28,7 @@ export function planBatch(entries: readonly OutboxEntry[], now: number, limits: 
   let wakeAt: number | undefined;
 
   for (const entry of [...entries].sort((a, b) => a.seq - b.seq)) {
-    const target = entry.action.conversationId;
+    const target = entry.action.targetId;
     if (blockedTargets.has(target)) continue;
     const held = entry.holdUntil !== undefined && entry.holdUntil > now;
     const waiting = (entry.dependsOn ?? []).some((id) => queued.has(id) && !taken.has(id));

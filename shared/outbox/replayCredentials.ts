@@ -1,4 +1,5 @@
-import { deleteDB, openDB, type DBSchema } from 'idb';
+import type { DBSchema } from 'idb';
+import { openVersionedDatabase, type Migration } from '../store/openVersionedDatabase.js';
 
 /**
  * What the service worker needs to replay an outbox after every tab is closed (Background Sync): which
@@ -16,32 +17,44 @@ export type ReplayCredentials = {
 };
 
 interface CredentialsSchema extends DBSchema {
-  credentials: { key: 'current'; value: ReplayCredentials };
+  /** One record per outbox, keyed by its scope: several apps or agents' outboxes on one origin each replay. */
+  credentials: { key: string; value: ReplayCredentials };
 }
 
 const databaseName = 'holdfast-replay-credentials';
 
+const migrations: readonly Migration<CredentialsSchema>[] = [
+  // v1: one record, under the key 'current'.
+  (db) => {
+    db.createObjectStore('credentials');
+  },
+  // v2: keyed by the outbox's scope. The one record of v1 is deleted, not moved: it held a bearer token,
+  // which must not outlive the upgrade, and the page writes a fresh record (no secret) when it starts.
+  (_db, tx) => {
+    void tx.objectStore('credentials').delete('current');
+  },
+];
+
 function open() {
-  return openDB<CredentialsSchema>(databaseName, 1, {
-    upgrade(db) {
-      db.createObjectStore('credentials');
-    },
-  });
+  return openVersionedDatabase<CredentialsSchema>({ name: databaseName, migrations });
 }
 
 export async function saveReplayCredentials(credentials: ReplayCredentials): Promise<void> {
   const db = await open();
-  await db.put('credentials', credentials, 'current');
+  await db.put('credentials', credentials, credentials.scope);
   db.close();
 }
 
-export async function readReplayCredentials(): Promise<ReplayCredentials | null> {
+export async function readReplayCredentials(scope: string): Promise<ReplayCredentials | null> {
   const db = await open();
-  const credentials = (await db.get('credentials', 'current')) ?? null;
+  const credentials = (await db.get('credentials', scope)) ?? null;
   db.close();
   return credentials;
 }
 
-export function clearReplayCredentials(): Promise<void> {
-  return deleteDB(databaseName);
+/** Forgets one outbox's credentials (sign-out, a refused session). */
+export async function clearReplayCredentials(scope: string): Promise<void> {
+  const db = await open();
+  await db.delete('credentials', scope);
+  db.close();
 }

@@ -1,3 +1,4 @@
+import { HoldfastError } from '../core/HoldfastError.js';
 import { Outbox } from './Outbox.js';
 import { openOutboxDatabase, outboxDatabaseName } from './outboxDatabase.js';
 import { outboxChannelName, outboxLockName } from './outboxNames.js';
@@ -26,8 +27,8 @@ export type BackgroundReplayOptions = {
  * makes the browser fire the event again later with its own backoff.
  */
 export async function replayInServiceWorker(options: BackgroundReplayOptions): Promise<DrainResult | 'busy' | 'no-outbox'> {
-  const credentials = await readReplayCredentials();
-  if (!credentials || credentials.scope !== options.scope) return 'no-outbox';
+  const credentials = await readReplayCredentials(options.scope);
+  if (!credentials) return 'no-outbox';
   const known = (await indexedDB.databases()).some((database) => database.name === outboxDatabaseName(options.scope));
   if (!known) return 'no-outbox';
 
@@ -39,7 +40,7 @@ export async function replayInServiceWorker(options: BackgroundReplayOptions): P
       const outbox = new Outbox({ db, onChange: () => channel.postMessage('changed') });
       const replayer = new OutboxReplayer({
         queue: outbox,
-        transport: httpBatchTransport({ url: credentials.endpoint, headers: async () => (await readReplayCredentials())?.headers ?? null }),
+        transport: httpBatchTransport({ url: credentials.endpoint, headers: async () => (await readReplayCredentials(options.scope))?.headers ?? null }),
         compaction: options.compaction,
         probe: probeFor(credentials.probeUrl),
       });
@@ -54,7 +55,7 @@ export async function replayInServiceWorker(options: BackgroundReplayOptions): P
         result = await replayer.drain();
       }
       channel.close();
-      if (result.status === 'backing-off') throw new Error(`Outbox replay failed (${result.code}); the browser will retry.`);
+      if (result.status === 'backing-off') throw new HoldfastError('replay-will-retry', { code: result.code, reason: `(${result.code})` });
       return result;
     } finally {
       db.close();

@@ -19,7 +19,7 @@ export function createWorkspaceAction<Type extends WorkspaceActionType>(
   const action: ActionEnvelope<Type, WorkspaceActionPayloads[Type]> = {
     id: newActionId(),
     type,
-    conversationId,
+    targetId: conversationId,
     payload: cleanPayload(type, payload),
     createdAt,
   };

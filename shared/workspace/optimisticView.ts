@@ -47,7 +47,7 @@ export function messagesWithPending(
     if (action.type !== 'send' || stored.has(action.id)) continue;
     const reply: Message = {
       id: action.id,
-      conversationId: action.conversationId,
+      conversationId: action.targetId,
       authorKind: 'agent',
       authorAgentId: me.id,
       authorName: me.name,

@@ -54,6 +54,19 @@ describe.each(backendKinds)('the action protocol on %s', (kind) => {
     expect(messages.filter((message) => message.body === 'First reply' || message.body === 'Second reply')).toHaveLength(2);
   });
 
+  it('an action in the previous version\'s shape (its target as conversationId) is still applied, once', async () => {
+    const target = open.at(-1)!;
+    const { targetId, ...rest } = createWorkspaceAction('send', target.id, { text: 'sent by an outbox not yet upgraded' });
+    const legacy = { ...rest, conversationId: targetId };
+    for (const expected of ['applied', 'duplicate']) {
+      const response = await alice.postActions([legacy as never]);
+      expect(response.status).toBe(200);
+      expect(((await response.json()) as { results: { status: string }[] }).results[0]!.status).toBe(expected);
+    }
+    const { messages } = await alice.conversation(target.id);
+    expect(messages.filter((message) => message.body === 'sent by an outbox not yet upgraded')).toHaveLength(1);
+  });
+
   it("applies a conversation's actions in the order given", async () => {
     const target = open[1]!;
     const texts = ['one', 'two', 'three', 'four', 'five'].map((word) => `ordered ${word}`);

@@ -59,13 +59,13 @@ describe.each(backendKinds)('fuzzing the protocol on %s', (kind) => {
     const wellFormed = fc
       .record({
         id: fc.uuid({ version: 7 }),
-        conversationId: fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...ids) }, { weight: 1, arbitrary: uuid }),
+        targetId: fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...ids) }, { weight: 1, arbitrary: uuid }),
         createdAt: fc.oneof({ weight: 3, arbitrary: fc.date({ min: new Date('2000-01-01'), max: new Date('2099-12-31'), noInvalidDate: true }).map((d) => d.toISOString()) }, { weight: 1, arbitrary: date }),
         baseVersion: fc.option(fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 1, max: 5 }) }, { weight: 1, arbitrary: number }), { nil: undefined }),
         typed,
       })
       .map(({ typed: { type, payload }, baseVersion, ...rest }) => ({ ...rest, type, payload, ...(baseVersion === undefined ? {} : { baseVersion }) }));
-    const field = fc.constantFrom('id', 'type', 'conversationId', 'payload', 'createdAt', 'baseVersion');
+    const field = fc.constantFrom('id', 'type', 'targetId', 'payload', 'createdAt', 'baseVersion');
     const action = fc.oneof(
       { weight: 4, arbitrary: wellFormed },
       { weight: 1, arbitrary: fc.tuple(wellFormed, field, fc.oneof(text, number, junk)).map(([base, name, value]) => ({ ...base, [name]: value })) },

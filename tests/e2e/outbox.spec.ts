@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { distDir } from '../support/paths.js';
 import { TestApi } from '../support/testApi.js';
+import { newActionId } from '../../shared/index.js';
 import { createWorkspaceAction } from '../../shared/workspace/index.js';
 
 test('offline: send, close and assign show at once, survive a reload, and reach the server exactly once, in order, when the network is back', ({ browser }) =>
@@ -347,10 +348,10 @@ test('compaction: assign then assign sends only the last, close then reopen send
   withOwnServer(browser, async ({ context, alice }) => {
     const [first, second] = await openConversations(alice, 2);
     const page = await readyPage(context);
-    const sent: { type: string; conversationId: string }[] = [];
+    const sent: { type: string; targetId: string }[] = [];
     // What reached the server (attempts cut off by the offline network do not count).
     page.on('requestfinished', (request) => {
-      if (request.url().endsWith('/api/actions')) sent.push(...(request.postDataJSON() as { actions: { type: string; conversationId: string }[] }).actions);
+      if (request.url().endsWith('/api/actions')) sent.push(...(request.postDataJSON() as { actions: { type: string; targetId: string }[] }).actions);
     });
 
     await page.goto(`/conversations/${first!.id}`);
@@ -450,3 +451,54 @@ test('the browser crashes (SIGKILL) with actions queued: after a restart they ar
     rmSync(userDataDir, { recursive: true, force: true });
   }
 });
+
+test('actions queued by the previous version (outbox schema v1, target named conversationId) survive the upgrade and are applied once', ({ browser }) =>
+  withOwnServer(browser, async ({ context, alice }) => {
+    const [first, second] = await openConversations(alice, 2);
+    const me = await alice.json<{ agent: { id: string }; tenant: { id: string } }>('/api/me');
+    const at = new Date().toISOString();
+    const sends = Array.from({ length: 6 }, (_, index) => ({
+      id: newActionId(),
+      type: 'send',
+      conversationId: (index % 2 === 0 ? first : second)!.id,
+      payload: { text: `from v1 ${index}` },
+      createdAt: at,
+    }));
+    const refused = { id: newActionId(), type: 'close', conversationId: second!.id, payload: {}, createdAt: at };
+    const page = await context.newPage();
+    await page.goto('/');
+    // The outbox exactly as the previous release wrote it: version 1, the envelope's target as conversationId.
+    await page.evaluate(
+      ({ name, sends, refused }) =>
+        new Promise<void>((resolve, reject) => {
+          const open = indexedDB.open(name, 1);
+          open.onupgradeneeded = () => {
+            const pending = open.result.createObjectStore('pending', { keyPath: 'seq', autoIncrement: true });
+            pending.createIndex('byActionId', 'action.id', { unique: true });
+            open.result.createObjectStore('failed', { keyPath: 'action.id' });
+            open.result.createObjectStore('meta');
+          };
+          open.onsuccess = () => {
+            const tx = open.result.transaction(['pending', 'failed'], 'readwrite');
+            for (const action of sends) tx.objectStore('pending').add({ action, queuedAt: Date.now(), attempts: 0 });
+            tx.objectStore('failed').put({ action: refused, kind: 'rejected', code: 'refused-earlier', message: 'Refused before the upgrade.', queuedAt: Date.now(), failedAt: Date.now() });
+            tx.oncomplete = () => {
+              open.result.close();
+              resolve();
+            };
+            tx.onerror = () => reject(tx.error);
+          };
+          open.onerror = () => reject(open.error);
+        }),
+      { name: `holdfast-outbox:${me.tenant.id}:${me.agent.id}`, sends, refused },
+    );
+    await signIn(page);
+    await expectAllSent(page);
+    expect(await serverBodies(alice, first!.id, 'from v1 ')).toEqual(['from v1 0', 'from v1 2', 'from v1 4']);
+    expect(await serverBodies(alice, second!.id, 'from v1 ')).toEqual(['from v1 1', 'from v1 3', 'from v1 5']);
+    const failed = page.getByRole('region', { name: /Needs your attention/ });
+    await expect(failed.getByRole('listitem')).toContainText('Refused before the upgrade.');
+    await expect(failed.getByRole('listitem')).toContainText(second!.customerName);
+    const versions = await page.evaluate(async () => (await indexedDB.databases()).filter((database) => database.name?.startsWith('holdfast-outbox:')).map((database) => database.version));
+    expect(versions).toEqual([2]);
+  }));

@@ -44,7 +44,7 @@ describe('the action registry', () => {
 
   it('lets another app register its own actions, unknown to the workspace', () => {
     const notes = new ActionRegistry().register({ type: 'note.add', payload: z.strictObject({ text: z.string() }), description: 'Add a note.' });
-    const action = { id: newActionId(), type: 'note.add', conversationId, payload: { text: 'hi' }, createdAt: new Date().toISOString() };
+    const action = { id: newActionId(), type: 'note.add', targetId: conversationId, payload: { text: 'hi' }, createdAt: new Date().toISOString() };
     expect(notes.parse(action)).toEqual(action);
     expect(() => workspaceActions.parse(action)).toThrow(expect.objectContaining({ code: 'unknown-action-type' }));
   });

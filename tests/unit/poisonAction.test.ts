@@ -46,8 +46,8 @@ describe('a poison action the server cannot apply', () => {
     expect(applied.map((action) => action.id)).toHaveLength(50);
     expect(new Set(applied.map((action) => action.id)).size).toBe(50);
     for (const target of targets) {
-      const expected = actions.filter((action) => action !== poison && action.conversationId === target).map((action) => action.id);
-      expect(applied.filter((action) => action.conversationId === target).map((action) => action.id)).toEqual(expected);
+      const expected = actions.filter((action) => action !== poison && action.targetId === target).map((action) => action.id);
+      expect(applied.filter((action) => action.targetId === target).map((action) => action.id)).toEqual(expected);
     }
   });
 
