@@ -1,6 +1,7 @@
 import { backgroundSyncTagPrefix } from '../shared/outbox/outboxNames.js';
 import { replayInServiceWorker } from '../shared/outbox/replayInServiceWorker.js';
 import { compactWorkspaceActions } from '../shared/workspace/compactionRule.js';
+import { workspaceLegacyTargetField } from '../shared/workspace/legacyTargetField.js';
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -18,6 +19,6 @@ export function replayOutboxOnSync(): void {
     const sync = event as SyncEvent;
     if (!sync.tag.startsWith(backgroundSyncTagPrefix)) return;
     const scope = sync.tag.slice(backgroundSyncTagPrefix.length);
-    sync.waitUntil(replayInServiceWorker({ scope, compaction: compactWorkspaceActions }));
+    sync.waitUntil(replayInServiceWorker({ scope, compaction: compactWorkspaceActions, legacyTargetField: workspaceLegacyTargetField }));
   });
 }

@@ -39,6 +39,8 @@ export type OutboxControllerOptions = {
   /** Readiness URL, to tell an action the server cannot apply from a server that is down. */
   probeUrl?: string;
   compaction?: CompactionRule;
+  /** The app's earlier name for the envelope's target (see ActionRegistryOptions). */
+  legacyTargetField?: string;
   /** Actions gone from the queue (confirmed, failed, compacted or taken back): the app syncs to show the server's state. */
   onSettled: (gone: readonly ActionEnvelope[]) => void;
   onPaused: (reason: PauseReason) => void;
@@ -81,7 +83,7 @@ export class OutboxController {
   }
 
   #open(): Promise<Outbox> {
-    this.#outbox ??= openOutboxDatabase(this.#options.scope, () => (this.#outbox = undefined)).then(
+    this.#outbox ??= openOutboxDatabase(this.#options.scope, { onVersionChange: () => (this.#outbox = undefined), legacyTargetField: this.#options.legacyTargetField }).then(
       (db) => new Outbox({ db, onChange: (change) => this.#changed(true, change === 'enqueued') }),
     );
     return this.#outbox;

@@ -2,6 +2,7 @@ import type { ActionEnvelope } from '../../shared/index.js';
 import { DeltaSync, ReachabilityMonitor, type FailedAction, type OutboxEntry, type Reachability } from '../../shared/client.js';
 import {
   compactWorkspaceActions,
+  workspaceLegacyTargetField,
   conversationWithPending,
   createWorkspaceAction,
   messagesWithPending,
@@ -101,6 +102,7 @@ export class WorkspaceStore {
       authHeaders: () => (this.#stopped ? null : apiRequestHeaders),
       probeUrl: '/readyz',
       compaction: compactWorkspaceActions,
+      legacyTargetField: workspaceLegacyTargetField,
       onSettled: (gone) => this.#onSettled(gone),
       onPaused: () => this.#options.onSessionExpired(),
       onReachable: () => this.#reachability.reportSuccess(),

@@ -15,8 +15,22 @@ export type ActionDefinition<Type extends string = string, Payload = unknown> = 
  * looks inside a payload beyond the registered schema. The server, the client and the offline demo build
  * their schemas from the same registry, so they cannot drift apart.
  */
+export type ActionRegistryOptions = {
+  /**
+   * The name an earlier version of the app gave the envelope's target (before it was `targetId`). An
+   * outbox of a client not yet upgraded may still send that name; it is read as `targetId` when
+   * `targetId` is absent, so those actions apply instead of being refused for a field name.
+   */
+  legacyTargetField?: string;
+};
+
 export class ActionRegistry {
   readonly #definitions = new Map<string, ActionDefinition>();
+  readonly #legacyTargetField: string | undefined;
+
+  constructor(options: ActionRegistryOptions = {}) {
+    this.#legacyTargetField = options.legacyTargetField;
+  }
 
   register<Type extends string, Payload>(definition: ActionDefinition<Type, Payload>): this {
     if (this.#definitions.has(definition.type)) {
@@ -42,7 +56,8 @@ export class ActionRegistry {
     if (variants.length === 0) throw new HoldfastError('invalid-batch', { reason: 'No action types registered.' });
     const [first, ...rest] = variants;
     const union = rest.length === 0 ? first! : z.discriminatedUnion('type', [first!, ...rest]);
-    return z.preprocess(legacyTarget, union) as unknown as z.ZodType<ActionEnvelope>;
+    const legacy = this.#legacyTargetField;
+    return (legacy ? z.preprocess((candidate) => withTargetId(candidate, legacy), union) : union) as unknown as z.ZodType<ActionEnvelope>;
   }
 
   /** The schema of a `POST /api/actions` body. */
@@ -65,13 +80,9 @@ export class ActionRegistry {
   }
 }
 
-/**
- * Clients of the version before the target was generic sent it as `conversationId`; an outbox of such a
- * client may still be replaying when the server is upgraded. Read as `targetId`, so those actions apply
- * instead of being refused (and dead-lettered) for a field name. Only when `targetId` is absent.
- */
-function legacyTarget(candidate: unknown): unknown {
-  if (typeof candidate !== 'object' || candidate === null || 'targetId' in candidate || !('conversationId' in candidate)) return candidate;
-  const { conversationId, ...rest } = candidate as Record<string, unknown>;
-  return { ...rest, targetId: conversationId };
+/** `candidate` with its `legacyField` renamed to `targetId`, when it has that field and no `targetId`. */
+export function withTargetId(candidate: unknown, legacyField: string): unknown {
+  if (typeof candidate !== 'object' || candidate === null || 'targetId' in candidate || !(legacyField in candidate)) return candidate;
+  const { [legacyField]: target, ...rest } = candidate as Record<string, unknown>;
+  return { ...rest, targetId: target };
 }

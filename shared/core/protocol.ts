@@ -4,8 +4,8 @@ export { protocolLimits } from './protocolLimits.js';
 
 /**
  * The wire format of the action protocol (see docs/protocol.md). Generic: it knows envelopes, batches and
- * results, not what any action means. `targetId` names the entity an action targets (a conversation, a
- * task, a document: the app decides); actions with
+ * results, not what any action means. `targetId` names the entity an action targets (whichever kind of
+ * entity the app's actions change); actions with
  * the same target are applied in the order given.
  */
 

@@ -2,7 +2,7 @@
 export { Outbox, type EnqueueOptions, type OutboxOptions } from './Outbox.js';
 export { OutboxReplayer, serverCouldNotApplyCode, type DrainResult, type OutboxReplayerOptions, type PoisonOptions, type ReplayProgress, type ReplayQueue } from './OutboxReplayer.js';
 export { OutboxReplayLeader, type OutboxReplayLeaderOptions } from './OutboxReplayLeader.js';
-export { openOutboxDatabase, deleteOutboxDatabase, outboxDatabaseName, outboxDatabasePrefix, outboxMigrations, type OutboxDatabase, type OutboxSchema } from './outboxDatabase.js';
+export { openOutboxDatabase, deleteOutboxDatabase, outboxDatabaseName, outboxDatabasePrefix, outboxMigrations, type OutboxDatabase, type OutboxDatabaseOptions, type OutboxSchema } from './outboxDatabase.js';
 export { compactPending, type CompactionRule, type CompactionVerdict } from './compactPending.js';
 export { planBatch, type BatchLimits, type BatchPlan } from './planBatch.js';
 export { httpBatchTransport, parseRetryAfter, type BatchOutcome, type BatchTransport, type HttpTransportOptions } from './postActionBatch.js';

@@ -1,5 +1,6 @@
 import { deleteDB, type DBSchema, type IDBPDatabase } from 'idb';
 import { openVersionedDatabase, type Migration } from '../store/openVersionedDatabase.js';
+import { withTargetId } from '../core/ActionRegistry.js';
 import type { FailedAction, OutboxEntry, PauseReason, ReplayStats } from './outboxTypes.js';
 
 /**
@@ -18,33 +19,35 @@ export interface OutboxSchema extends DBSchema {
 
 export type OutboxDatabase = IDBPDatabase<OutboxSchema>;
 
-export const outboxMigrations: readonly Migration<OutboxSchema>[] = [
-  // v1: the queue, the failed list, bookkeeping.
-  (db) => {
-    const pending = db.createObjectStore('pending', { keyPath: 'seq', autoIncrement: true });
-    pending.createIndex('byActionId', 'action.id', { unique: true });
-    db.createObjectStore('failed', { keyPath: 'action.id' });
-    db.createObjectStore('meta');
-  },
-  // v2: the envelope names its target `targetId` (it was `conversationId`). Queued and failed actions of
-  // the earlier version are rewritten in place, in the upgrade's own transaction: none is lost, and none
-  // is sent in the old shape.
-  (_db, tx) => {
-    void renameTargets(tx);
-  },
-];
+/**
+ * The schema's steps. `legacyTargetField`: the name the app's earlier version gave the envelope's target
+ * (see ActionRegistryOptions); v2 rewrites queued and failed actions of v1 to `targetId`.
+ */
+export function outboxMigrations(legacyTargetField?: string): readonly Migration<OutboxSchema>[] {
+  return [
+    // v1: the queue, the failed list, bookkeeping.
+    (db) => {
+      const pending = db.createObjectStore('pending', { keyPath: 'seq', autoIncrement: true });
+      pending.createIndex('byActionId', 'action.id', { unique: true });
+      db.createObjectStore('failed', { keyPath: 'action.id' });
+      db.createObjectStore('meta');
+    },
+    // v2: the envelope names its target `targetId`. Queued and failed actions of v1 are rewritten in place,
+    // in the upgrade's own transaction: none is lost, and none is sent in the old shape.
+    (_db, tx) => {
+      if (legacyTargetField) void renameTargets(tx, legacyTargetField);
+    },
+  ];
+}
 
 type UpgradeTransaction = Parameters<Migration<OutboxSchema>>[1];
 
-async function renameTargets(tx: UpgradeTransaction): Promise<void> {
+async function renameTargets(tx: UpgradeTransaction, legacyField: string): Promise<void> {
   for (const storeName of ['pending', 'failed'] as const) {
     let cursor = await tx.objectStore(storeName).openCursor();
     while (cursor) {
-      const action = cursor.value.action as OutboxEntry['action'] & { conversationId?: string };
-      if (action.targetId === undefined && action.conversationId !== undefined) {
-        const { conversationId, ...rest } = action;
-        await cursor.update({ ...cursor.value, action: { ...rest, targetId: conversationId } });
-      }
+      const action = withTargetId(cursor.value.action, legacyField) as OutboxEntry['action'];
+      if (action !== cursor.value.action) await cursor.update({ ...cursor.value, action });
       cursor = await cursor.continue();
     }
   }
@@ -56,8 +59,10 @@ export function outboxDatabaseName(scope: string): string {
   return `${outboxDatabasePrefix}:${scope}`;
 }
 
-export function openOutboxDatabase(scope: string, onVersionChange?: () => void): Promise<OutboxDatabase> {
-  return openVersionedDatabase<OutboxSchema>({ name: outboxDatabaseName(scope), migrations: outboxMigrations, onVersionChange });
+export type OutboxDatabaseOptions = { onVersionChange?: () => void; legacyTargetField?: string };
+
+export function openOutboxDatabase(scope: string, { onVersionChange, legacyTargetField }: OutboxDatabaseOptions = {}): Promise<OutboxDatabase> {
+  return openVersionedDatabase<OutboxSchema>({ name: outboxDatabaseName(scope), migrations: outboxMigrations(legacyTargetField), onVersionChange });
 }
 
 export function deleteOutboxDatabase(scope: string): Promise<void> {

@@ -10,6 +10,8 @@ import { readReplayCredentials } from './replayCredentials.js';
 export type BackgroundReplayOptions = {
   scope: string;
   compaction?: CompactionRule;
+  /** The app's earlier name for the envelope's target, for an outbox written before the upgrade (ActionRegistryOptions). */
+  legacyTargetField?: string;
   /** Longest wait for an action held for undo before giving the event back; default 10 s. */
   maxHoldWaitMs?: number;
   /**
@@ -34,7 +36,7 @@ export async function replayInServiceWorker(options: BackgroundReplayOptions): P
 
   return navigator.locks.request(outboxLockName(options.scope), { ifAvailable: true }, async (lock) => {
     if (!lock) return 'busy';
-    const db = await openOutboxDatabase(options.scope);
+    const db = await openOutboxDatabase(options.scope, { legacyTargetField: options.legacyTargetField });
     try {
       const channel = new BroadcastChannel(outboxChannelName(options.scope));
       const outbox = new Outbox({ db, onChange: () => channel.postMessage('changed') });

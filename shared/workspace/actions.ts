@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ActionRegistry } from '../core/ActionRegistry.js';
 import { storableText } from '../core/textSchemas.js';
+import { workspaceLegacyTargetField } from './legacyTargetField.js';
 import type { ActionEnvelope } from '../core/protocol.js';
 
 /**
@@ -32,7 +33,7 @@ export type WorkspaceAction = {
   [Type in WorkspaceActionType]: ActionEnvelope<Type, WorkspaceActionPayloads[Type]>;
 }[WorkspaceActionType];
 
-export const workspaceActions = new ActionRegistry()
+export const workspaceActions = new ActionRegistry({ legacyTargetField: workspaceLegacyTargetField })
   .register({ type: 'send', payload: sendPayload, description: 'Append an agent reply to the conversation.' })
   .register({ type: 'close', payload: closePayload, description: 'Close the conversation.' })
   .register({ type: 'reopen', payload: reopenPayload, description: 'Reopen a closed conversation.' })

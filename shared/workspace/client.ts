@@ -14,4 +14,5 @@ export { createWorkspaceAction } from './createWorkspaceAction.js';
 export type { WorkspaceActionPayloads, WorkspaceActionType, WorkspaceAction } from './actions.js';
 export type * from './types.js';
 export { compactWorkspaceActions } from './compactionRule.js';
+export { workspaceLegacyTargetField } from './legacyTargetField.js';
 export { conversationWithPending, messagesWithPending, type ConversationView, type PendingMessage } from './optimisticView.js';

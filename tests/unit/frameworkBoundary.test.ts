@@ -1,0 +1,28 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '..', '..');
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return name === 'node_modules' ? [] : sourceFiles(path);
+    return /\.(ts|tsx)$/.test(name) ? [path] : [];
+  });
+}
+
+describe('the framework boundary', () => {
+  it("outside the workspace's own module, the framework core never names the workspace's domain", () => {
+    const found = sourceFiles(join(root, 'shared'))
+      .filter((path) => !relative(root, path).startsWith(join('shared', 'workspace')))
+      .flatMap((path) =>
+        readFileSync(path, 'utf8')
+          .split('\n')
+          .map((line, index) => ({ line, where: `${relative(root, path)}:${index + 1}` }))
+          .filter(({ line }) => /conversation|canned|customer|\btasks?\b/i.test(line))
+          .map(({ line, where }) => `${where}: ${line.trim()}`),
+      );
+    expect(found).toEqual([]);
+  });
+});
