@@ -1,4 +1,4 @@
-import type { DBSchema } from 'idb';
+import { deleteDB, type DBSchema } from 'idb';
 import { openVersionedDatabase, type Migration } from '../store/openVersionedDatabase.js';
 
 /**
@@ -52,9 +52,11 @@ export async function readReplayCredentials(scope: string): Promise<ReplayCreden
   return credentials;
 }
 
-/** Forgets one outbox's credentials (sign-out, a refused session). */
+/** Forgets one outbox's credentials (sign-out, a refused session); the database goes with the last record. */
 export async function clearReplayCredentials(scope: string): Promise<void> {
   const db = await open();
   await db.delete('credentials', scope);
+  const left = await db.count('credentials');
   db.close();
+  if (left === 0) await deleteDB(databaseName);
 }

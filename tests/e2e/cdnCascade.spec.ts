@@ -16,7 +16,7 @@ let azure: CdnHost;
 let server: ServerProcess;
 
 test.beforeAll(async () => {
-  test.setTimeout(120_000);
+  test.setTimeout(300_000);
   [fastly, azure] = await Promise.all([CdnHost.start(''), CdnHost.start('')]);
   const outDir = await buildWithCdn([`http://fastly.test:${fastly.port}`, `http://azure.test:${azure.port}`], { CDN_COOL_DOWN_MS: '1500' });
   fastly.root = outDir;
@@ -137,7 +137,7 @@ async function recordWorkerNotices(context: BrowserContext) {
 }
 
 test('a blackholed primary costs its deadline until its breaker opens — then nothing, even after the worker restarts; once it recovers, a probe brings requests back', async ({ browser }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(300_000);
   const context = await browser.newContext({ baseURL: server.url });
   await recordWorkerNotices(context);
   const page = await controlledPage(context);

@@ -16,7 +16,7 @@ let server: ServerProcess;
 let secondary: string;
 
 test.beforeAll(async () => {
-  test.setTimeout(120_000);
+  test.setTimeout(300_000);
   azure = await CdnHost.start('');
   secondary = `http://azure.test:${azure.port}`;
   const outDir = await buildWithCdn(['http://unresolvable.test:8443', secondary]);

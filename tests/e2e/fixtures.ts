@@ -5,7 +5,22 @@ import { ServerProcess } from '../support/serverProcess.js';
 import { TestApi } from '../support/testApi.js';
 
 type WorkerFixtures = { server: ServerProcess };
-type TestFixtures = { api: (email?: string) => Promise<TestApi> };
+export type OwnServerSetup = { server: ServerProcess; context: BrowserContext; alice: TestApi };
+type TestFixtures = {
+  api: (email?: string) => Promise<TestApi>;
+  /** The environment of `ownServer` beyond the defaults; override with `test.use`. */
+  ownServerEnv: Record<string, string>;
+  /** A server of the test's own, on a fresh copy of the seeded database: it may be stopped and killed. */
+  ownServer: ServerProcess;
+  /** `ownServer`, a browser context on it, and Alice signed in over the API. */
+  own: OwnServerSetup;
+};
+
+/**
+ * Starting a server from the PGlite template takes 2 s here and 16–30 s on a CPU-starved machine: set-up
+ * that must not eat a test's own timeout. Server fixtures have their own, generous one.
+ */
+const setupTimeout = 180_000;
 
 /** One real server per worker, on its own copy of the seeded database; baseURL points at it. */
 export const test = base.extend<TestFixtures, WorkerFixtures>({
@@ -15,10 +30,27 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       await use(server);
       await server.stop();
     },
-    { scope: 'worker' },
+    { scope: 'worker', timeout: setupTimeout },
   ],
   baseURL: async ({ server }, use) => use(server.url),
   api: async ({ server }, use) => use((email = 'alice@example.com') => TestApi.signIn(server.url, email)),
+  ownServerEnv: [{}, { option: true }],
+  ownServer: [
+    async ({ ownServerEnv }, use) => {
+      const server = await ServerProcess.start({ dataDir: await copyPgliteTemplate() }, ownServerEnv);
+      await use(server);
+      await server.stop();
+    },
+    { timeout: setupTimeout },
+  ],
+  own: [
+    async ({ browser, ownServer }, use) => {
+      const context = await browser.newContext({ baseURL: ownServer.url });
+      await use({ server: ownServer, context, alice: await TestApi.signIn(ownServer.url, 'alice@example.com') });
+      await context.close();
+    },
+    { timeout: setupTimeout },
+  ],
 });
 export { expect };
 
@@ -27,8 +59,8 @@ export async function signIn(page: Page, email = 'alice@example.com', password =
   await page.getByRole('textbox', { name: 'Email' }).fill(email);
   await page.getByRole('textbox', { name: 'Password' }).fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
-  await expect(page.getByRole('status', { name: 'Connection' })).toHaveText('Online');
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible({ timeout: firstSyncTimeout });
+  await expect(page.getByRole('status', { name: 'Connection' })).toHaveText('Online', { timeout: firstSyncTimeout });
 }
 
 /** The session cookie the browser holds for the API (HttpOnly: the page cannot read it), or undefined. */
@@ -52,6 +84,12 @@ export async function watchCspViolations(context: BrowserContext): Promise<void>
 export function cspViolations(page: Page): Promise<string[]> {
   return page.evaluate(() => (window as unknown as { __cspViolations?: string[] }).__cspViolations ?? []);
 }
+
+/**
+ * How long a page may take to sign in and finish its first sync of the demo tenant (240 conversations):
+ * a second here, far longer on a CPU-starved machine. Set-up, not behaviour under test.
+ */
+export const firstSyncTimeout = 60_000;
 
 /** Fails on any serious or critical axe-core violation, listing them. */
 export async function expectNoSeriousAxeViolations(page: Page): Promise<void> {

@@ -1,8 +1,9 @@
-import type { Page } from '@playwright/test';
+import type { Browser } from '@playwright/test';
+import type { ServerProcess } from '../support/serverProcess.js';
 import { ApiProxy } from '../support/ApiProxy.js';
 import { TestApi } from '../support/testApi.js';
 import { cspViolations, expect, expectAllSent, signIn, test, watchCspViolations } from './fixtures.js';
-import { backgroundSyncTrigger, expectedReplies, openConversations, queueReplies, readyPage, serverBodies, startOwnServer, syncTags, waitPastUndoWindow } from './outboxSupport.js';
+import { backgroundSyncTrigger, expectedReplies, openConversations, queueReplies, readyPage, serverBodies, syncTags, waitPastUndoWindow } from './outboxSupport.js';
 
 /**
  * Hardening in Chromium: text an agent pastes never jams the outbox, an action the server cannot apply
@@ -24,16 +25,14 @@ test('a reply with a NUL character pasted into it is sent, without the NUL', asy
   await expect(page.getByRole('region', { name: /Needs your attention/ })).toHaveCount(0);
 });
 
-/** A server behind a proxy that answers 500 for any batch holding the poison text; Alice's page on it. */
-async function poisonSetup(browser: import('@playwright/test').Browser) {
-  const server = await startOwnServer();
+/** The test's own server behind a proxy that answers 500 for any batch holding the poison text; a context on the proxy. */
+async function poisonSetup(browser: Browser, server: ServerProcess) {
   const proxy = await ApiProxy.start(server.url);
   const context = await browser.newContext({ baseURL: proxy.url });
   const alice = await TestApi.signIn(server.url, 'alice@example.com');
   const close = async () => {
     await context.close();
     await proxy.stop();
-    await server.stop();
   };
   return { server, proxy, context, alice, close };
 }
@@ -55,9 +54,9 @@ async function expectFiftyAppliedInOrder(alice: TestApi, ids: string[]) {
   }
 }
 
-test('an action the server cannot apply goes to "Needs your attention" with Retry and Discard; the 50 after it are applied once, in order', async ({ browser }) => {
+test('an action the server cannot apply goes to "Needs your attention" with Retry and Discard; the 50 after it are applied once, in order', async ({ browser, ownServer }) => {
   test.setTimeout(180_000);
-  const setup = await poisonSetup(browser);
+  const setup = await poisonSetup(browser, ownServer);
   try {
     const { proxy, context, alice } = setup;
     const { ids, page } = await queuePoisonThenFifty(setup);
@@ -82,9 +81,9 @@ test('an action the server cannot apply goes to "Needs your attention" with Retr
   }
 });
 
-test('with every tab closed, the service worker too sets the poison aside and applies the 50 after it', async ({ browser }) => {
+test('with every tab closed, the service worker too sets the poison aside and applies the 50 after it', async ({ browser, ownServer }) => {
   test.setTimeout(180_000);
-  const setup = await poisonSetup(browser);
+  const setup = await poisonSetup(browser, ownServer);
   try {
     const { proxy, context, alice } = setup;
     const { ids, page } = await queuePoisonThenFifty(setup);

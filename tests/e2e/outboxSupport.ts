@@ -4,19 +4,15 @@ import type { WorkspaceActionPayloads, WorkspaceActionType } from '../../shared/
 import { copyPgliteTemplate } from '../support/pgliteTemplate.js';
 import { ServerProcess } from '../support/serverProcess.js';
 import { TestApi } from '../support/testApi.js';
-import { expect, signIn } from './fixtures.js';
+import { expect, firstSyncTimeout, signIn } from './fixtures.js';
 
-/** A server of the test's own, on a fresh copy of the seeded database: it may be stopped and killed. */
-export async function startOwnServer(env: Record<string, string> = {}): Promise<ServerProcess> {
-  return ServerProcess.start({ dataDir: await copyPgliteTemplate() }, env);
-}
 
 /** Signed in, controlled by the service worker (so a reload works offline) and synced once. */
 export async function readyPage(context: BrowserContext, email = 'alice@example.com'): Promise<Page> {
   const page = await context.newPage();
   await signIn(page, email);
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
-  await expect(page.getByTestId('last-sync')).toContainText('Last sync');
+  await expect(page.getByTestId('last-sync')).toContainText('Last sync', { timeout: firstSyncTimeout });
   return page;
 }
 
@@ -61,19 +57,6 @@ export function expectedReplies(count: number, prefix: string, which: number, of
     .map((index) => `${prefix}${String(index).padStart(5, '0')}`);
 }
 
-export type OwnServerSetup = { server: ServerProcess; context: BrowserContext; alice: TestApi };
-
-/** A fresh server and browser context for one test, signed in as Alice over the API; both closed after it. */
-export async function withOwnServer(browser: Browser, body: (setup: OwnServerSetup) => Promise<void>, env: Record<string, string> = {}): Promise<void> {
-  const server = await startOwnServer(env);
-  const context = await browser.newContext({ baseURL: server.url });
-  try {
-    await body({ server, context, alice: await TestApi.signIn(server.url, 'alice@example.com') });
-  } finally {
-    await context.close();
-    await server.stop();
-  }
-}
 
 /** The outbox's pending entries as IndexedDB holds them. */
 export function storedPending(page: Page): Promise<{ action: unknown; holdUntil?: number }[]> {

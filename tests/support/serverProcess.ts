@@ -46,13 +46,13 @@ export class ServerProcess {
       child.once('exit', (code) => reject(new Error(`server exited with ${code} before answering:\n${this.#output}`))),
     );
     exited.catch(() => undefined);
-    const deadline = Date.now() + 60_000;
+    const deadline = Date.now() + 120_000;
     while (Date.now() < deadline) {
       const healthy = await fetch(`${this.url}/api/health`).then((response) => response.ok, () => false);
       if (healthy) return;
       await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 100))]);
     }
-    throw new Error(`server did not answer within 60 s:\n${this.#output}`);
+    throw new Error(`server did not answer within 120 s:\n${this.#output}`);
   }
 
   /** Stops it the way an operator does (SIGTERM): the database is closed and its lock released. */
