@@ -10,4 +10,6 @@ export {
 } from './connectivity/ReachabilityMonitor.js';
 export { fullJitterDelay, type BackoffOptions } from './policy/backoff.js';
 export * from './outbox/index.js';
-export { hasUnstorableCharacters, isVisiblyEmpty, normalizeText } from './core/textRules.js';
+// The envelope's types and helpers; the schemas themselves (zod) stay out of the page's bundle.
+export * from './envelope.js';
+export * from './cascade/index.js';

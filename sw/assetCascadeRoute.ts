@@ -9,7 +9,7 @@ import {
   type BreakerSnapshot,
   type CascadeNotice,
   type ManifestEntry,
-} from '../shared/cascade/index.js';
+} from '../shared/client.js';
 
 declare const self: ServiceWorkerGlobalScope;
 /** Injected by vite.sw.config.ts: the CDN hosts in order (CDN_HOSTS at build time), and the build's asset digests. */

@@ -1,5 +1,4 @@
-import { backgroundSyncTagPrefix } from '../shared/outbox/outboxNames.js';
-import { replayInServiceWorker } from '../shared/outbox/replayInServiceWorker.js';
+import { backgroundSyncTagPrefix, replayInServiceWorker } from '../shared/client.js';
 import { compactWorkspaceActions } from '../shared/workspace/compactionRule.js';
 import { workspaceLegacyTargetField } from '../shared/workspace/legacyTargetField.js';
 

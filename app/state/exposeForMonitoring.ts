@@ -1,4 +1,4 @@
-import type { CascadeListener, HostReport } from '../../shared/cascade/index.js';
+import type { CascadeListener, HostReport } from '../../shared/client.js';
 import { cascadeMonitor } from './cascadeHealth.js';
 import type { WorkspaceStore } from './WorkspaceStore.js';
 

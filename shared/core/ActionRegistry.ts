@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { HoldfastError } from './HoldfastError.js';
 import { envelopeFields, protocolLimits, type ActionEnvelope } from './protocol.js';
+import { withTargetId } from './withTargetId.js';
 
 /** What an app registers for one action type. Only the payload schema is needed on the wire. */
 export type ActionDefinition<Type extends string = string, Payload = unknown> = {
@@ -78,11 +79,4 @@ export class ActionRegistry {
     if (!result.success) throw new HoldfastError('invalid-action', { issues: z.treeifyError(result.error) });
     return result.data;
   }
-}
-
-/** `candidate` with its `legacyField` renamed to `targetId`, when it has that field and no `targetId`. */
-export function withTargetId(candidate: unknown, legacyField: string): unknown {
-  if (typeof candidate !== 'object' || candidate === null || 'targetId' in candidate || !(legacyField in candidate)) return candidate;
-  const { [legacyField]: target, ...rest } = candidate as Record<string, unknown>;
-  return { ...rest, targetId: target };
 }

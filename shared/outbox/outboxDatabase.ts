@@ -1,6 +1,6 @@
 import { deleteDB, type DBSchema, type IDBPDatabase } from 'idb';
 import { openVersionedDatabase, type Migration } from '../store/openVersionedDatabase.js';
-import { withTargetId } from '../core/ActionRegistry.js';
+import { withTargetId } from '../core/withTargetId.js';
 import type { FailedAction, OutboxEntry, PauseReason, ReplayStats } from './outboxTypes.js';
 
 /**

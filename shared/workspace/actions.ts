@@ -1,8 +1,6 @@
 import { z } from 'zod';
-import { ActionRegistry } from '../core/ActionRegistry.js';
-import { storableText } from '../core/textSchemas.js';
+import { ActionRegistry, storableText, type ActionEnvelope } from '../index.js';
 import { workspaceLegacyTargetField } from './legacyTargetField.js';
-import type { ActionEnvelope } from '../core/protocol.js';
 
 /**
  * The agent workspace's actions: the first app's registrations with the generic core. Shared by the app,

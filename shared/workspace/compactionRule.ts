@@ -1,5 +1,4 @@
-import type { ActionEnvelope } from '../core/protocol.js';
-import type { CompactionVerdict } from '../outbox/compactPending.js';
+import type { ActionEnvelope, CompactionVerdict } from '../envelope.js';
 
 /**
  * Which of the workspace's queued actions make others superfluous (docs/outbox.md, "Compaction"). The core

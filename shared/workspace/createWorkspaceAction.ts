@@ -1,6 +1,4 @@
-import { newActionId } from '../core/actionId.js';
-import type { ActionEnvelope } from '../core/protocol.js';
-import { normalizeText } from '../core/textRules.js';
+import { newActionId, normalizeText, type ActionEnvelope } from '../envelope.js';
 import type { WorkspaceActionPayloads, WorkspaceActionType } from './actions.js';
 
 // Apart from actions.ts so a page can build actions without loading the validation schemas (zod).

@@ -1,4 +1,4 @@
-import type { ActionEnvelope } from '../core/protocol.js';
+import type { ActionEnvelope } from '../envelope.js';
 import type { WorkspaceAction } from './actions.js';
 import type { Agent, Conversation, Message } from './types.js';
 

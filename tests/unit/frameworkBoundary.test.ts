@@ -25,4 +25,19 @@ describe('the framework boundary', () => {
       );
     expect(found).toEqual([]);
   });
+
+  it('apps reach the framework only through its public entry points (shared/index, client, envelope)', () => {
+    const publicEntries = ['index', 'client', 'envelope'].map((name) => join(root, 'shared', `${name}.ts`));
+    const appFolders = ['app', 'sw', 'server', 'build', join('shared', 'workspace')];
+    const reachIns = appFolders
+      .flatMap((folder) => sourceFiles(join(root, folder)))
+      .flatMap((path) =>
+        [...readFileSync(path, 'utf8').matchAll(/from '(\.{1,2}\/[^']+)'/g)].flatMap(([, specifier]) => {
+          const target = join(path, '..', specifier!).replace(/\.js$/, '.ts');
+          const inFramework = relative(root, target).startsWith('shared') && !relative(root, target).startsWith(join('shared', 'workspace'));
+          return inFramework && !publicEntries.includes(target) ? [`${relative(root, path)} imports ${specifier}`] : [];
+        }),
+      );
+    expect(reachIns).toEqual([]);
+  });
 });
