@@ -7,6 +7,8 @@
  *    Queue.replayRequests (one request at a time) WORKBOX_RUNS times. Duplicates counted on the server.
  * 3. Failure semantics, 100 queued actions each: a server answering 503 for a while, then recovering; and
  *    one that resets the connection after recording a request.
+ * 4. Settling a batch of 500 with 10,000 queued, in the page: the view of the queue brought up to date by
+ *    re-reading it (the earlier OutboxController) beside following the settle's change (OutboxClient).
  *
  *   npm run bench:outbox      (REPS=3 RUNS=3 WORKBOX_RUNS=1 by default)
  */
@@ -112,6 +114,23 @@ const log = (line: string) => {
     }
     log(`replay ${impl}: median ${round(median(times), 0)} ms for ${replayCount} (${round((replayCount / median(times)) * 1000, 0)} actions/s)`);
   }
+}
+
+// 4. Settling a batch of 500 with 10,000 queued: the page's view brought up to date by re-reading the
+//    queue (before) or by following the settle's change (now), alternating, RUNS × 2 each.
+{
+  const samples: Record<'reread' | 'events', { ms: number[]; read: number[] }> = { reread: { ms: [], read: [] }, events: { ms: [], read: [] } };
+  for (let run = 0; run < runs * 2; run++) {
+    for (const mode of run % 2 === 0 ? (['reread', 'events'] as const) : (['events', 'reread'] as const)) {
+      const { ms, entriesRead } = await page.evaluate(([mode, run]) => window.bench.settleInPage(10_000, 500, mode, run), [mode, `${run}`] as const);
+      samples[mode].ms.push(ms);
+      samples[mode].read.push(entriesRead);
+    }
+  }
+  const reread = median(samples.reread.ms);
+  const events = median(samples.events.ms);
+  log(`settle 500 of 10,000 queued, view re-read (before): median ${round(reread, 1)} ms, ${median(samples.reread.read)} entries read`);
+  log(`settle 500 of 10,000 queued, view follows the change (now): median ${round(events, 1)} ms, ${median(samples.events.read)} entries read (${round(reread / events, 1)}x faster)`);
 }
 
 // 3. Failure semantics.

@@ -1,5 +1,17 @@
 import type { ActionEnvelope } from '../../shared/index.js';
-import { DeltaSync, ReachabilityMonitor, type FailedAction, type OutboxEntry, type Reachability } from '../../shared/client.js';
+import {
+  browserOutboxPlatform,
+  DeltaSync,
+  httpBatchTransport,
+  OutboxClient,
+  probeFor,
+  ReachabilityMonitor,
+  type FailedAction,
+  type OutboxEntry,
+  type OutboxSnapshot,
+  type Reachability,
+  type SettledActions,
+} from '../../shared/client.js';
 import {
   compactWorkspaceActions,
   workspaceLegacyTargetField,
@@ -10,6 +22,7 @@ import {
   type Agent,
   type CannedReply,
   type Conversation,
+  type ConversationState,
   type ConversationView,
   type Message,
   type PendingMessage,
@@ -22,7 +35,6 @@ import { apiRequestHeaders, ApiRequestError, type ApiClient, type SyncPage } fro
 import { readEventStream } from '../api/readEventStream.js';
 import { browserReachabilityPlatform } from './browserPlatform.js';
 import { outboxScope } from './localData.js';
-import { OutboxController, type OutboxSnapshot } from './OutboxController.js';
 import { openWorkspaceDatabaseOnce } from './preopenDatabase.js';
 
 export type WorkspaceState = {
@@ -84,7 +96,7 @@ export class WorkspaceStore {
   #stopped = false;
   readonly #localRead: Promise<void>;
   readonly #loading = new Map<string, Promise<void>>();
-  readonly #outbox: OutboxController;
+  readonly #outbox: OutboxClient;
   // Server state as synced; the public state draws the outbox over it (#publish).
   #server: ServerState = { conversations: {}, messages: {} };
   /** Confirmed by the server, not yet seen in a sync: drawn until the sync started after it completes. */
@@ -97,13 +109,14 @@ export class WorkspaceStore {
     const { api } = options;
     this.#reachability = new ReachabilityMonitor(browserReachabilityPlatform((signal) => api.probe(signal)));
     this.#state = { ...initialState, reachability: this.#reachability.state };
-    this.#outbox = new OutboxController({
+    this.#outbox = new OutboxClient({
       scope: outboxScope(options.tenantId, options.me.id),
-      authHeaders: () => (this.#stopped ? null : apiRequestHeaders),
-      probeUrl: '/readyz',
+      transport: httpBatchTransport({ url: '/api/actions', headers: () => (this.#stopped ? null : apiRequestHeaders) }),
+      platform: browserOutboxPlatform(),
+      probe: probeFor('/readyz'),
       compaction: compactWorkspaceActions,
       legacyTargetField: workspaceLegacyTargetField,
-      onSettled: (gone) => this.#onSettled(gone),
+      onSettled: (settled) => this.#onSettled(settled),
       onPaused: () => this.#options.onSessionExpired(),
       onReachable: () => this.#reachability.reportSuccess(),
       onUnreachable: () => this.#reachability.reportFailure(),
@@ -173,9 +186,16 @@ export class WorkspaceStore {
     this.#set({ ...extra, conversations, messages });
   }
 
-  #onSettled(gone: readonly ActionEnvelope[]): void {
-    this.#confirmed.push(...gone.filter((action) => !this.#cancelled.has(action.id)));
-    void this.syncNow();
+  /**
+   * Actions left the queue. Applied ones stay drawn (as confirmed) until a sync brings their full effect,
+   * and the state the server answered for each conversation (version, status, assignee) is taken at once:
+   * no re-read of the queue and no sync of its own — the event stream's change notice brings the rest.
+   */
+  #onSettled({ applied, removed }: SettledActions): void {
+    const appliedIds = new Set(applied.map((result) => result.action.id));
+    this.#confirmed.push(...removed.filter((action) => appliedIds.has(action.id) && !this.#cancelled.has(action.id)));
+    const states = applied.flatMap((result) => (isConversationState(result.state) ? [result.state] : []));
+    this.#setServer((server) => ({ conversations: withServerStates(server.conversations, states) }));
   }
 
   #database(): Promise<WorkspaceDatabase> {
@@ -392,6 +412,23 @@ function groupByTarget(actions: readonly ActionEnvelope[]): Map<string, ActionEn
     groups.set(action.targetId, list);
   }
   return groups;
+}
+
+const isConversationState = (state: unknown): state is ConversationState =>
+  typeof state === 'object' && state !== null && typeof (state as ConversationState).id === 'string' && typeof (state as ConversationState).version === 'number';
+
+/** Conversations with the state the server answered for an action; only a newer version changes one. */
+function withServerStates(current: Readonly<Record<string, Conversation>>, states: readonly ConversationState[]) {
+  const next = { ...current };
+  let changed = false;
+  for (const state of states) {
+    const existing = next[state.id];
+    if (existing && existing.version < state.version) {
+      next[state.id] = { ...existing, version: state.version, status: state.status, assigneeId: state.assigneeId };
+      changed = true;
+    }
+  }
+  return changed ? next : current;
 }
 
 /** Newer versions win, so an event and a response that cross on the wire cannot roll a conversation back. */

@@ -1,6 +1,7 @@
 import type { ActionEnvelope, ActionResult } from '../core/protocol.js';
 import { compactPending, type CompactionRule } from './compactPending.js';
 import type { OutboxDatabase } from './outboxDatabase.js';
+import { appliedActions, type OutboxChange } from './outboxChange.js';
 import type { FailedAction, OutboxEntry, OutboxHealth, PauseReason, ReplayStats } from './outboxTypes.js';
 import { planBatch, type BatchLimits, type BatchPlan } from './planBatch.js';
 
@@ -13,10 +14,10 @@ export type EnqueueOptions = {
 export type OutboxOptions = {
   db: OutboxDatabase;
   /**
-   * Called after every change this outbox commits: tell other tabs and the replayer (BroadcastChannel).
-   * `enqueued`: only an append, which the caller already knows of.
+   * Called after every change this outbox commits, with what it did (OutboxChange): to tell other tabs
+   * (BroadcastChannel), the replayer, and views of the queue, which follow it without reading it again.
    */
-  onChange?: (change: 'enqueued' | 'changed') => void;
+  onChange?: (change: OutboxChange) => void;
   now?: () => number;
 };
 
@@ -32,7 +33,7 @@ export type OutboxOptions = {
  */
 export class Outbox {
   readonly #db: OutboxDatabase;
-  readonly #onChange: (change: 'enqueued' | 'changed') => void;
+  readonly #onChange: (change: OutboxChange) => void;
   readonly #now: () => number;
 
   constructor(options: OutboxOptions) {
@@ -51,8 +52,9 @@ export class Outbox {
     const existing = await tx.store.index('byActionId').get(action.id);
     const seq = existing ? existing.seq : await tx.store.add(entry as OutboxEntry);
     await tx.done;
-    if (!existing) this.#onChange('enqueued');
-    return existing ?? { ...entry, seq };
+    const queued = existing ?? { ...entry, seq };
+    if (!existing) this.#onChange({ kind: 'enqueued', entry: queued });
+    return queued;
   }
 
   /** Takes back an action still inside its undo window; false when it may already be on its way. */
@@ -62,7 +64,7 @@ export class Outbox {
     const cancellable = !!entry && entry.holdUntil !== undefined && entry.holdUntil > this.#now();
     if (cancellable) await tx.store.delete(entry.seq);
     await tx.done;
-    if (cancellable) this.#onChange('changed');
+    if (cancellable) this.#onChange({ kind: 'settled', removed: [actionId], applied: [], failed: [] });
     return cancellable;
   }
 
@@ -82,20 +84,24 @@ export class Outbox {
   async retry(actionId: string, replacement?: ActionEnvelope): Promise<void> {
     const tx = this.#db.transaction(['failed', 'pending'], 'readwrite');
     const failed = await tx.objectStore('failed').get(actionId);
+    let entry: OutboxEntry | null = null;
     if (failed) {
       await tx.objectStore('failed').delete(actionId);
       const action = replacement ?? failed.action;
       const clash = await tx.objectStore('pending').index('byActionId').get(action.id);
-      if (!clash) await tx.objectStore('pending').add({ action, queuedAt: this.#now(), attempts: 0 } as OutboxEntry);
+      if (!clash) {
+        const queued = { action, queuedAt: this.#now(), attempts: 0 };
+        entry = { ...queued, seq: await tx.objectStore('pending').add(queued as OutboxEntry) };
+      }
     }
     await tx.done;
-    this.#onChange('changed');
+    this.#onChange({ kind: 'retried', failedId: actionId, entry });
   }
 
   /** Drops a failed action for good: the agent has seen it and decided. */
   async discard(actionId: string): Promise<void> {
     await this.#db.delete('failed', actionId);
-    this.#onChange('changed');
+    this.#onChange({ kind: 'discarded', failedId: actionId });
   }
 
   async paused(): Promise<PauseReason | null> {
@@ -105,7 +111,7 @@ export class Outbox {
   async setPaused(reason: PauseReason | null): Promise<void> {
     if (reason) await this.#db.put('meta', reason, 'paused');
     else await this.#db.delete('meta', 'paused');
-    this.#onChange('changed');
+    this.#onChange({ kind: 'paused', reason });
   }
 
   async health(): Promise<OutboxHealth> {
@@ -155,7 +161,7 @@ export class Outbox {
     }
     await Promise.all(dropped.map((entry) => tx.store.delete(entry.seq)));
     await tx.done;
-    if (dropped.length > 0) this.#onChange('changed');
+    if (dropped.length > 0) this.#onChange({ kind: 'settled', removed: dropped.map((entry) => entry.action.id), applied: [], failed: [] });
     // The batch is the head of the queue, nothing skipped between its entries: it can be settled with
     // range deletes (any slice of it, too).
     const contiguous = plan.batch.every((entry, index) => kept[index] === entry);
@@ -171,6 +177,8 @@ export class Outbox {
     const now = this.#now();
     const tx = this.#db.transaction(['pending', 'failed'], 'readwrite');
     const writes: Promise<unknown>[] = [];
+    const failedNow: FailedAction[] = [];
+    const removed: string[] = [];
     const answered = new Set(results.map((result) => result.id));
     // One range delete instead of one per entry when the entries are a run of the queue's head and all
     // were answered: a third of the replay's client time at 500 per batch.
@@ -180,15 +188,17 @@ export class Outbox {
       const entry = bySeq.get(result.id);
       if (!entry) continue;
       if (!byRange) writes.push(tx.objectStore('pending').delete(entry.seq));
+      removed.push(entry.action.id);
       if (result.status === 'rejected' || result.status === 'conflict') {
         const failed: FailedAction = { action: entry.action, kind: result.status, code: result.code, message: result.message, queuedAt: entry.queuedAt, failedAt: now };
         if (result.status === 'conflict') failed.state = result.state;
+        failedNow.push(failed);
         writes.push(tx.objectStore('failed').put(failed));
       }
     }
     await Promise.all(writes);
     await tx.done;
-    this.#onChange('changed');
+    this.#onChange({ kind: 'settled', removed, applied: appliedActions(entries, results), failed: failedNow });
   }
 
   /** An action whose request the server refuses outright (a 4xx for it alone): a dead letter. */

@@ -39,7 +39,7 @@ export async function replayInServiceWorker(options: BackgroundReplayOptions): P
     const db = await openOutboxDatabase(options.scope, { legacyTargetField: options.legacyTargetField });
     try {
       const channel = new BroadcastChannel(outboxChannelName(options.scope));
-      const outbox = new Outbox({ db, onChange: () => channel.postMessage('changed') });
+      const outbox = new Outbox({ db, onChange: (change) => channel.postMessage(change) });
       const replayer = new OutboxReplayer({
         queue: outbox,
         transport: httpBatchTransport({ url: credentials.endpoint, headers: async () => (await readReplayCredentials(options.scope))?.headers ?? null }),

@@ -256,7 +256,14 @@ test('first visit without a service worker, primary blackholed: the page loader 
     [server.url, 'unknown', undefined],
   ]);
 
-  // The loader remembered the dead primary: a reload goes straight to the secondary.
+  // The loader remembered the dead primary for a jittered cool-down (375–1,500 ms in this build)…
+  const fastlyHost = `http://fastly.test:${fastly.port}`;
+  const downUntil = await page.evaluate((host) => (JSON.parse(localStorage.getItem('holdfast-cdn-down') ?? '{}') as Record<string, number>)[host]! - Date.now(), fastlyHost);
+  expect(downUntil).toBeLessThanOrEqual(1500);
+  // …which the checks above may have outlasted on a slow machine: held for this reload, a reload goes
+  // straight to the secondary, and then the cool-down ends as it would (in 500 ms).
+  const holdDown = (ms: number) => page.evaluate(([host, ms]) => localStorage.setItem('holdfast-cdn-down', JSON.stringify({ [host]: Date.now() + ms })), [fastlyHost, ms] as const);
+  await holdDown(60_000);
   await page.reload();
   await expectRendered(page);
   const second = await loaderNotices(page);
@@ -265,7 +272,8 @@ test('first visit without a service worker, primary blackholed: the page loader 
     [`http://azure.test:${azure.port}`, 0, ['marked-down']],
   ]);
 
-  // The primary recovers: once its cool-down is over (375–1,500 ms in this build, jittered), loads use it again.
+  // The primary recovers: once its cool-down is over, loads use it again.
+  await holdDown(500);
   fastly.mode = 'healthy';
   const servedByPrimary = async () => {
     await page.reload();
