@@ -17,7 +17,7 @@ const outDir = process.env.HOLDFAST_OUT_DIR ?? 'dist';
 const cdnHosts = cdnHostsFromEnv();
 const assetManifest = () => readFileSync(join(outDir, 'asset-manifest.json'), 'utf8');
 // Content-hashed assets are not precached by Workbox: the worker fetches them through the CDN cascade at
-// install (sw/assetCascadeRoute.ts). The shell's other files are.
+// install (sw/routeAssetsThroughCascade.ts). The shell's other files are.
 const skip = (path: string) =>
   path === 'sw.js' || path.endsWith('.map') || path.startsWith('.vite/') || path.startsWith('assets/') || path === 'asset-manifest.json' || path === 'security.json';
 
@@ -59,6 +59,6 @@ export default defineConfig({
     outDir,
     emptyOutDir: false,
     sourcemap: 'hidden',
-    lib: { entry: 'sw/sw.ts', formats: ['iife'], name: 'holdfastServiceWorker', fileName: () => 'sw.js' },
+    lib: { entry: 'app/worker/sw.ts', formats: ['iife'], name: 'holdfastServiceWorker', fileName: () => 'sw.js' },
   },
 });

@@ -3,6 +3,7 @@ import {
   AssetCascade,
   assetCacheName,
   BreakerStore,
+  cascadeDefaults,
   cascadeEventMessage,
   cascadeStateRequest,
   HostHealth,
@@ -12,13 +13,17 @@ import {
 } from '../shared/client.js';
 
 declare const self: ServiceWorkerGlobalScope;
-/** Injected by vite.sw.config.ts: the CDN hosts in order (CDN_HOSTS at build time), and the build's asset digests. */
-declare const __HOLDFAST_CDN_HOSTS__: string[];
-declare const __HOLDFAST_ASSET_MANIFEST__: Record<string, ManifestEntry>;
-declare const __HOLDFAST_CDN_COOL_DOWN_MS__: number;
 
-/** How many assets install fetches at once. */
-const installConcurrency = 4;
+export type AssetCascadeRouteOptions = {
+  /** CDN hosts in order of preference; the worker's origin is always added last. */
+  cdnHosts: readonly string[];
+  /** The build's content-hashed assets: path → digest, size, content type. */
+  manifest: Readonly<Record<string, ManifestEntry>>;
+  /** First cool-down of a failed host before a probe (jittered, doubling up to 5 minutes); default 10 s. */
+  coolDownMs?: number;
+  /** How many assets install fetches at once; default 4. */
+  installConcurrency?: number;
+};
 
 /**
  * The build's content-hashed assets — scripts, module chunks, CSS, fonts, images — come through the CDN
@@ -31,9 +36,8 @@ const installConcurrency = 4;
  * - a request for an asset is answered from that cache, else through the cascade, and kept. A copy
  *   fetched from the secondary answers requests naming the primary too.
  */
-export function routeAssetsThroughCascade(): void {
-  const hosts = [...__HOLDFAST_CDN_HOSTS__, self.location.origin];
-  const manifest = __HOLDFAST_ASSET_MANIFEST__;
+export function routeAssetsThroughCascade({ cdnHosts, manifest, coolDownMs = cascadeDefaults.coolDownMs, installConcurrency = 4 }: AssetCascadeRouteOptions): void {
+  const hosts = [...cdnHosts, self.location.origin];
   let health: HostHealth | undefined;
   let cascade: Promise<AssetCascade> | undefined;
   const ready = () =>
@@ -41,7 +45,7 @@ export function routeAssetsThroughCascade(): void {
       health = new HostHealth({
         hosts,
         saved: await store.loadAll(hosts),
-        coolDown: { initialMs: __HOLDFAST_CDN_COOL_DOWN_MS__, maxMs: Math.max(__HOLDFAST_CDN_COOL_DOWN_MS__, 5 * 60_000) },
+        coolDown: { initialMs: coolDownMs, maxMs: Math.max(coolDownMs, cascadeDefaults.maxCoolDownMs) },
         save: (host, state) => store.save(host, state),
         onTransition: (host, from, to) => void tell({ type: 'breaker', host, from, to }),
       });

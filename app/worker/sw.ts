@@ -1,0 +1,23 @@
+import type { PrecacheEntry } from 'workbox-precaching';
+import type { ManifestEntry } from '../../shared/client.js';
+import { compactWorkspaceActions, workspaceLegacyTargetField } from '../../shared/workspace/client.js';
+import { isAgentDataCache, mediaCacheName, wipeAgentDataMessage } from '../../shared/workspace/cacheNames.js';
+import { cacheMedia, defaultMediaLimits, replayOutboxOnSync, routeAssetsThroughCascade, serveAppShell, wipeOnSignOut } from '../../sw/index.js';
+
+/**
+ * The agent workspace's service worker, composed of the framework's parts: the app shell offline (every
+ * in-app navigation, deep links included), the build's assets through the CDN cascade, attachments
+ * cache-first, the outbox replayed by Background Sync after every tab is closed, and the agent's data
+ * wiped at sign-out. API calls are not cached here: the page keeps its data in IndexedDB.
+ */
+declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: (PrecacheEntry | string)[] };
+/** Injected by vite.sw.config.ts: the CDN hosts in order (CDN_HOSTS at build time), the build's asset digests, the cool-down. */
+declare const __HOLDFAST_CDN_HOSTS__: string[];
+declare const __HOLDFAST_ASSET_MANIFEST__: Record<string, ManifestEntry>;
+declare const __HOLDFAST_CDN_COOL_DOWN_MS__: number;
+
+serveAppShell({ manifest: self.__WB_MANIFEST, denylist: [/^\/api\//, /^\/media\//] });
+replayOutboxOnSync({ compaction: compactWorkspaceActions, legacyTargetField: workspaceLegacyTargetField });
+routeAssetsThroughCascade({ cdnHosts: __HOLDFAST_CDN_HOSTS__, manifest: __HOLDFAST_ASSET_MANIFEST__, coolDownMs: __HOLDFAST_CDN_COOL_DOWN_MS__ });
+cacheMedia({ pathPrefix: '/media/', cacheName: mediaCacheName });
+wipeOnSignOut({ message: wipeAgentDataMessage, isUserDataCache: isAgentDataCache, expiringCaches: [{ cacheName: mediaCacheName, ...defaultMediaLimits }] });
