@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { transform } from 'esbuild';
+import { build } from 'esbuild';
+import { cascadeDefaults } from '../shared/cascadeCore.js';
 import type { Plugin } from 'vite';
 import { assetContentTypes } from './assetManifestPlugin.js';
 import type { LoaderAsset, LoaderConfig, LoaderModule } from './fallbackLoader/pageAssetLoader.js';
@@ -73,20 +74,30 @@ export function fallbackLoaderPlugin(options: FallbackLoaderOptions): Plugin {
         hosts: [...options.cdnHosts],
         assets,
         modules,
-        firstByteMs: options.firstByteMs ?? 3000,
-        totalMs: options.totalMs ?? 15_000,
-        coolDownMs: options.coolDownMs ?? 10_000,
+        firstByteMs: options.firstByteMs ?? cascadeDefaults.firstByteMs,
+        totalMs: options.totalMs ?? cascadeDefaults.totalMs,
+        coolDownMs: options.coolDownMs ?? cascadeDefaults.coolDownMs,
       };
-      const loader = await transform(readFileSync(loaderSource, 'utf8'), {
-        loader: 'ts',
-        format: 'iife',
-        minify: true,
-        target: 'es2020',
-        define: { __HOLDFAST_LOADER_CONFIG__: JSON.stringify(config) },
-      });
-      const script = `<script>${loader.code.trim()}</script>`;
+      const script = `<script>${await bundlePageLoader(config)}</script>`;
       // The removed tags leave blank lines behind.
       writeFileSync(indexFile, withIntegrity.replace(/\n[ \t]*(?=\n)/g, '').replace('</body>', `  ${script}\n  </body>`));
     },
   };
+}
+
+/**
+ * The page loader as it goes into index.html: bundled, not only transformed, because it imports the
+ * cascade's pieces from the framework (shared/cascadeCore.ts), and minified. Also used by the size budget.
+ */
+export async function bundlePageLoader(config: LoaderConfig): Promise<string> {
+  const loader = await build({
+    entryPoints: [loaderSource],
+    bundle: true,
+    write: false,
+    format: 'iife',
+    minify: true,
+    target: 'es2020',
+    define: { __HOLDFAST_LOADER_CONFIG__: JSON.stringify(config) },
+  });
+  return loader.outputFiles[0]!.text.trim();
 }

@@ -1,5 +1,7 @@
-// Size budgets for what every agent downloads: the service worker and the app's entry chunk (gzipped).
+// Size budgets for what every agent downloads: the service worker, the app's entry chunk and the page
+// loader inlined into index.html when CDN hosts are configured (gzipped). Run with tsx (the loader is TS).
 import { readFileSync, readdirSync } from 'node:fs';
+import { bundlePageLoader } from '../build/fallbackLoaderPlugin.ts';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
@@ -16,9 +18,24 @@ const budgets = [
   },
 ];
 
+// The loader for two CDN hosts and an entry of two assets (its config is data; the code is what grows).
+// 1.8 → 2.5 KiB when it took the worker's own cascade pieces instead of its copies of them.
+const loader = await bundlePageLoader({
+  hosts: ['https://cdn-a.example', 'https://cdn-b.example'],
+  assets: [
+    { kind: 'style', path: '/assets/index.css', integrity: 'sha384-x', contentType: 'text/css' },
+    { kind: 'script', path: '/assets/index.js', integrity: 'sha384-y', contentType: 'text/javascript' },
+  ],
+  modules: {},
+  firstByteMs: 3000,
+  totalMs: 15000,
+  coolDownMs: 10000,
+});
+budgets.push({ name: 'page loader (inline in index.html with CDN hosts)', source: loader, maxGzipBytes: 2.5 * 1024 });
+
 let failed = false;
-for (const { name, file, maxGzipBytes } of budgets) {
-  const size = gzipSync(readFileSync(file)).length;
+for (const { name, file, source, maxGzipBytes } of budgets) {
+  const size = gzipSync(source ?? readFileSync(file)).length;
   const ok = size <= maxGzipBytes;
   failed ||= !ok;
   console.log(`${ok ? 'ok  ' : 'OVER'} ${name}: ${(size / 1024).toFixed(1)} KiB gzipped (budget ${maxGzipBytes / 1024} KiB)`);

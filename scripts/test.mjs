@@ -38,7 +38,7 @@ if (missing.length > 0) {
 const steps = [
   ['typecheck', 'npm', ['run', 'typecheck']],
   ['build', 'npm', ['run', 'build']],
-  ['size budgets', process.execPath, ['scripts/checkBudgets.mjs']],
+  ['size budgets', process.execPath, ['--import', 'tsx', 'scripts/checkBudgets.mjs']],
 ];
 for (const [title, command, args] of steps) {
   if (!run(title, command, args)) {

@@ -1,7 +1,9 @@
 /**
  * The page's own CDN cascade, for when no service worker controls the page: a first visit, a hard reload,
  * a browser without service workers. Inlined into index.html by fallbackLoaderPlugin.ts in place of the
- * entry's <script> and <link> tags, so it must stay small and self-contained (no imports).
+ * entry's <script> and <link> tags, so it must stay small: it is bundled (fallbackLoaderPlugin.ts, esbuild)
+ * with the worker's own cascade pieces — the deadlines (fetchWithDeadlines), the checks (checkAsset), the
+ * host loop (tryHosts) and the defaults — so page and worker run one implementation.
  *
  * Each asset is tried on each host in order. A host is passed over at a network error, no response headers
  * within the first-byte deadline, no whole body within the total deadline (both abort the request), a
@@ -12,6 +14,8 @@
  * A host that failed is remembered in localStorage for a jittered cool-down, so the next load does not
  * wait on it either. Under a service worker, the tags go in as built: the worker's cascade serves them.
  */
+import { checkAsset, fetchWithDeadlines, tryHosts, type HostTry } from '../../shared/cascadeCore.js';
+
 export type LoaderAsset = { kind: 'script' | 'style' | 'modulepreload'; path: string; integrity: string; contentType: string };
 /** A built JS module: its digest, and the modules it imports statically (paths). */
 export type LoaderModule = { integrity: string; imports: string[] };
@@ -59,31 +63,12 @@ function markDown(host: string, coolDownMs: number) {
   }
 }
 
-function sameType(actual: string, expected: string) {
-  const type = actual.split(';')[0]!.trim().toLowerCase();
-  const javascript = /^(text|application)\/(x-)?(javascript|ecmascript)$/;
-  return type === expected || (javascript.test(type) && javascript.test(expected));
-}
-
-/** Whether `url` answers 200 with a non-empty body of the right type within the deadlines; the reason if not. */
-async function probe(url: string, asset: LoaderAsset, config: LoaderConfig): Promise<string | undefined> {
-  const abort = new AbortController();
-  let reason = 'network';
-  const firstByte = setTimeout(() => ((reason = 'first-byte-timeout'), abort.abort()), config.firstByteMs);
-  const total = setTimeout(() => ((reason = 'total-timeout'), abort.abort()), config.totalMs);
-  try {
-    const response = await fetch(url, { mode: 'cors', credentials: 'omit', signal: abort.signal });
-    clearTimeout(firstByte);
-    if (response.status !== 200) return response.status >= 500 ? 'server-error' : 'http-status';
-    if (!sameType(response.headers.get('content-type') ?? '', asset.contentType)) return 'wrong-content-type';
-    if ((await response.arrayBuffer()).byteLength === 0) return 'empty-body';
-    return undefined;
-  } catch {
-    return reason;
-  } finally {
-    clearTimeout(firstByte);
-    clearTimeout(total);
-  }
+/** Whether `url` answers 200 with a non-empty body of the right type within the deadlines: the worker's checks. */
+async function probe(url: string, asset: LoaderAsset, config: LoaderConfig): Promise<{ reason: string; message: string } | undefined> {
+  const attempt = await fetchWithDeadlines(url, { mode: 'cors', credentials: 'omit' }, config);
+  if (!attempt.ok) return attempt;
+  const verdict = await checkAsset(attempt, { contentType: asset.contentType });
+  return verdict.ok ? undefined : verdict;
 }
 
 /** Inserts the element for `url`; true once it loaded, false if it failed (integrity included). */
@@ -109,41 +94,35 @@ function tell(notice: LoaderNotice) {
   for (const listener of loader.listeners) listener(notice);
 }
 
-type PassedOver = { host: string; reason: string; ms: number };
-
 /**
  * Tries `path` on each host in order until `use(host)` succeeds after the probe: the cascade of one
- * asset. Reports which host served it and who was passed over; returns what `use` returned.
+ * asset, on the worker's loop (tryHosts). Reports which host served it and who was passed over; returns
+ * what `use` returned.
  */
 async function cascade<T>(asset: LoaderAsset, config: LoaderConfig, use: (host: string) => Promise<T | undefined>): Promise<T | undefined> {
-  const passedOver: PassedOver[] = [];
-  const started = Date.now();
   const down = readDown();
-  for (const [index, host] of config.hosts.entries()) {
-    const lastResort = index === config.hosts.length - 1;
-    if (!lastResort && (down[host] ?? 0) > Date.now()) {
-      passedOver.push({ host, reason: 'marked-down', ms: 0 });
-      continue;
+  const outcome = await tryHosts(config.hosts, async (host, lastResort): Promise<HostTry<T>> => {
+    if (!lastResort && (down[host] ?? 0) > Date.now()) return { ok: false, reason: 'marked-down', message: 'Marked down by an earlier load.', skipped: true };
+    const problem = await probe(host + asset.path, asset, config);
+    if (!problem) {
+      const used = await use(host);
+      if (used !== undefined) return { ok: true, value: used };
     }
-    const tried = Date.now();
-    let reason = await probe(host + asset.path, asset, config);
-    let used: T | undefined;
-    if (!reason) {
-      used = await use(host);
-      // The element or import failed on bytes the probe found fine: the digest (integrity) did not match.
-      if (used === undefined) reason = 'digest-mismatch';
-    }
-    if (!reason) {
-      const failoverMs = passedOver.reduce((sum, failure) => sum + failure.ms, 0);
-      tell({ type: 'served', source: 'page', path: asset.path, host, ms: Date.now() - started, failoverMs, passedOver });
-      return used;
-    }
-    passedOver.push({ host, reason, ms: Date.now() - tried });
+    const failure = problem ?? digestMismatch;
     if (!lastResort) markDown(host, config.coolDownMs);
+    return { ok: false, reason: failure.reason, message: failure.message };
+  });
+  const passedOver = outcome.passedOver.map(({ host, reason, ms }) => ({ host, reason, ms }));
+  if (!outcome.ok) {
+    tell({ type: 'failed', source: 'page', path: asset.path, passedOver });
+    return undefined;
   }
-  tell({ type: 'failed', source: 'page', path: asset.path, passedOver });
-  return undefined;
+  tell({ type: 'served', source: 'page', path: asset.path, host: outcome.host, ms: outcome.ms, failoverMs: outcome.failoverMs, passedOver });
+  return outcome.value;
 }
+
+/** The element or import failed on bytes the probe found fine: the digest (integrity) did not match. */
+const digestMismatch = { reason: 'digest-mismatch', message: 'The browser refused the bytes (integrity).' };
 
 /** Where each JS module was loaded from: one instance per module, whichever host served it. */
 const loadedFrom: Record<string, string> = {};

@@ -1,10 +1,10 @@
 import { checkAsset, type ManifestEntry } from './checkAsset.js';
+import { cascadeDefaults } from './cascadeDefaults.js';
 import { fetchWithDeadlines, type Deadlines } from './fetchWithDeadlines.js';
+import { tryHosts, type AttemptFailure, type HostTry } from './tryHosts.js';
 import { HoldfastError, isHoldfastError } from '../core/HoldfastError.js';
 import type { HostHealth, HostState } from './HostHealth.js';
 
-/** Why a host was passed over for one asset. */
-export type AttemptFailure = { host: string; reason: string; message: string; ms: number };
 
 export type CascadeEvent =
   | { type: 'served'; path: string; host: string; ms: number; failoverMs: number; passedOver: AttemptFailure[] }
@@ -21,7 +21,7 @@ export type AssetCascadeOptions = {
   onEvent?: (event: CascadeEvent) => void;
 };
 
-const attemptFailed = (failure: Omit<AttemptFailure, 'host'>) => new HoldfastError('attempt-failed', { ...failure, failure, reason: failure.message });
+const attemptFailed = (failure: { reason: string; message: string }) => new HoldfastError('attempt-failed', { failure, reason: failure.message });
 
 /**
  * Fetches one static asset through the host cascade: each host in order, moving on at a network error, a
@@ -35,36 +35,34 @@ export class AssetCascade {
 
   constructor(options: AssetCascadeOptions) {
     this.#options = options;
-    this.#deadlines = { firstByteMs: 3000, totalMs: 15_000, ...options.deadlines };
+    this.#deadlines = { firstByteMs: cascadeDefaults.firstByteMs, totalMs: cascadeDefaults.totalMs, ...options.deadlines };
   }
 
   async fetch(path: string, init: RequestInit = {}): Promise<Response> {
     const { hosts, health, manifest, onEvent } = this.#options;
-    const passedOver: AttemptFailure[] = [];
-    const started = Date.now();
-    for (const [index, host] of hosts.entries()) {
-      const lastResort = index === hosts.length - 1;
+    const outcome = await tryHosts(hosts, async (host, lastResort): Promise<HostTry<Response>> => {
       const attempt = () => this.#attempt(host, path, init, manifest[path]);
       try {
-        const response = await (lastResort && health.state(host) !== 'closed' ? attempt() : health.run(host, attempt));
-        const ms = Date.now() - started;
-        onEvent?.({ type: 'served', path, host, ms, failoverMs: passedOver.reduce((sum, failure) => sum + failure.ms, 0), passedOver });
-        return response;
+        return { ok: true, value: await (lastResort && health.state(host) !== 'closed' ? attempt() : health.run(host, attempt)) };
       } catch (error) {
-        if (isHoldfastError(error, 'host-skipped')) passedOver.push({ host, reason: `breaker-${error.details.state as HostState}`, message: error.message, ms: 0 });
-        else if (isHoldfastError(error, 'attempt-failed')) passedOver.push({ host, ...(error.details.failure as Omit<AttemptFailure, 'host'>) });
-        else throw error;
+        if (isHoldfastError(error, 'host-skipped')) return { ok: false, reason: `breaker-${error.details.state as HostState}`, message: error.message, skipped: true };
+        if (isHoldfastError(error, 'attempt-failed')) return { ok: false, ...(error.details.failure as Omit<HostTry<never> & { ok: false }, 'ok'>) };
+        throw error;
       }
+    });
+    if (outcome.ok) {
+      onEvent?.({ type: 'served', path, host: outcome.host, ms: outcome.ms, failoverMs: outcome.failoverMs, passedOver: outcome.passedOver });
+      return outcome.value;
     }
-    onEvent?.({ type: 'failed', path, passedOver });
-    throw new HoldfastError('no-host-could-serve', { path, passedOver, reason: `${path}: ${passedOver.map((failure) => `${failure.host} (${failure.reason})`).join(', ')}` });
+    onEvent?.({ type: 'failed', path, passedOver: outcome.passedOver });
+    throw new HoldfastError('no-host-could-serve', { path, passedOver: outcome.passedOver, reason: `${path}: ${outcome.passedOver.map((failure) => `${failure.host} (${failure.reason})`).join(', ')}` });
   }
 
   async #attempt(host: string, path: string, init: RequestInit, expected: ManifestEntry | undefined): Promise<Response> {
     const result = await fetchWithDeadlines(new URL(path, host).href, init, this.#deadlines, this.#options.fetcher);
-    if (!result.ok) throw attemptFailed({ reason: result.reason, message: result.message, ms: result.ms });
+    if (!result.ok) throw attemptFailed({ reason: result.reason, message: result.message });
     const verdict = await checkAsset(result, expected);
-    if (!verdict.ok) throw attemptFailed({ reason: verdict.reason, message: verdict.message, ms: result.ms });
+    if (!verdict.ok) throw attemptFailed({ reason: verdict.reason, message: verdict.message });
     return new Response(result.body, { status: result.response.status, statusText: result.response.statusText, headers: result.response.headers });
   }
 }

@@ -1,4 +1,5 @@
 import { HoldfastError } from '../core/HoldfastError.js';
+import { cascadeDefaults } from './cascadeDefaults.js';
 import { BrokenCircuitError, circuitBreaker, CircuitState, ConsecutiveBreaker, handleAll, type CircuitBreakerPolicy, type IBackoff } from 'cockatiel';
 import { fullJitterDelay } from '../policy/backoff.js';
 
@@ -50,7 +51,7 @@ export class HostHealth {
   readonly #breakers = new Map<string, CircuitBreakerPolicy>();
 
   constructor(options: HostHealthOptions) {
-    const { failuresToOpen = 3, coolDown = { initialMs: 10_000, maxMs: 5 * 60_000 } } = options;
+    const { failuresToOpen = 3, coolDown = { initialMs: cascadeDefaults.coolDownMs, maxMs: cascadeDefaults.maxCoolDownMs } } = options;
     for (const host of options.hosts) {
       const breaker = circuitBreaker(handleAll, {
         halfOpenAfter: { next: () => coolDownAfter(0, { initialDelayMs: coolDown.initialMs, maxDelayMs: coolDown.maxMs }, options.random) },

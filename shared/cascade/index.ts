@@ -1,7 +1,9 @@
 // The CDN cascade: static assets from each host in turn, with per-host health. No DOM: page and worker.
-export { AssetCascade, type AssetCascadeOptions, type AttemptFailure, type CascadeEvent } from './AssetCascade.js';
+export { AssetCascade, type AssetCascadeOptions, type CascadeEvent } from './AssetCascade.js';
+export { tryHosts, type AttemptFailure, type HostTry, type HostsOutcome } from './tryHosts.js';
+export { cascadeDefaults } from './cascadeDefaults.js';
 export { HostHealth, hostSkipped, type HostHealthOptions, type HostState } from './HostHealth.js';
-export { checkAsset, contentTypeMatches, sha256Hex, type ManifestEntry, type Verdict } from './checkAsset.js';
+export { checkAsset, contentTypeMatches, sha256Hex, type AssetExpectation, type ManifestEntry, type Verdict } from './checkAsset.js';
 export { fetchWithDeadlines, type Attempt, type Deadlines } from './fetchWithDeadlines.js';
 export { BreakerStore } from './breakerStore.js';
 export { assetCacheName } from './assetCacheName.js';

@@ -26,8 +26,8 @@ describe('the framework boundary', () => {
     expect(found).toEqual([]);
   });
 
-  it('apps reach the framework only through its public entry points (shared/index, client, envelope)', () => {
-    const publicEntries = ['index', 'client', 'envelope'].map((name) => join(root, 'shared', `${name}.ts`));
+  it('apps reach the framework only through its public entry points (shared/index, client, envelope, cascadeCore)', () => {
+    const publicEntries = ['index', 'client', 'envelope', 'cascadeCore'].map((name) => join(root, 'shared', `${name}.ts`));
     const appFolders = ['app', 'sw', 'server', 'build', join('shared', 'workspace')];
     const reachIns = appFolders
       .flatMap((folder) => sourceFiles(join(root, folder)))
@@ -39,5 +39,16 @@ describe('the framework boundary', () => {
         }),
       );
     expect(reachIns).toEqual([]);
+  });
+
+  it("the framework's worker parts (sw/) import no app code: an app composes its worker from them", () => {
+    const appCode = [join('shared', 'workspace'), 'app', 'server'];
+    const found = sourceFiles(join(root, 'sw')).flatMap((path) =>
+      [...readFileSync(path, 'utf8').matchAll(/from '(\.{1,2}\/[^']+)'/g)].flatMap(([, specifier]) => {
+        const target = relative(root, join(path, '..', specifier!));
+        return appCode.some((folder) => target.startsWith(folder)) ? [`${relative(root, path)} imports ${specifier}`] : [];
+      }),
+    );
+    expect(found).toEqual([]);
   });
 });
