@@ -1,15 +1,14 @@
-import type { ActionEnvelope } from '../../shared/index.js';
 import {
   browserOutboxPlatform,
   DeltaSync,
+  ExternalStore,
+  PendingOverlay,
   httpBatchTransport,
   OutboxClient,
   probeFor,
   ReachabilityMonitor,
   type FailedAction,
   type OutboxEntry,
-  type OutboxSnapshot,
-  type Reachability,
   type SettledActions,
 } from '../../shared/client.js';
 import {
@@ -20,9 +19,7 @@ import {
   messagesWithPending,
   readConversationMessages,
   type Agent,
-  type CannedReply,
   type Conversation,
-  type ConversationState,
   type ConversationView,
   type Message,
   type PendingMessage,
@@ -36,21 +33,9 @@ import { readEventStream } from '../api/readEventStream.js';
 import { browserReachabilityPlatform } from './browserPlatform.js';
 import { outboxScope } from './localData.js';
 import { openWorkspaceDatabaseOnce } from './preopenDatabase.js';
-
-export type WorkspaceState = {
-  /** The inbox has something to show: local data was read, or a first sync brought some. */
-  loaded: boolean;
-  reachability: Reachability;
-  syncing: boolean;
-  lastSyncAt: string | null;
-  /** The server's conversations with the agent's pending actions applied: what the screen shows. */
-  conversations: Readonly<Record<string, ConversationView>>;
-  /** Loaded conversations' messages, pending replies last (marked `pending`). */
-  messages: Readonly<Record<string, readonly (Message | PendingMessage)[]>>;
-  agents: readonly Agent[];
-  cannedReplies: readonly CannedReply[];
-  outbox: OutboxSnapshot;
-};
+import { initialState, type WorkspaceState } from './workspaceState.js';
+export type { WorkspaceState } from './workspaceState.js';
+import { isConversationState, mergeConversations, mergeMessages, sortAgents, withServerStates } from './serverState.js';
 
 export type WorkspaceStoreOptions = {
   api: ApiClient;
@@ -69,11 +54,6 @@ export type WorkspaceStoreOptions = {
 /** What the local store and sync hold: the server's word, before the outbox is drawn over it. */
 type ServerState = { conversations: Readonly<Record<string, Conversation>>; messages: Readonly<Record<string, readonly Message[]>> };
 
-const initialState: WorkspaceState = {
-  loaded: false, reachability: 'online', syncing: false, lastSyncAt: null,
-  conversations: {}, messages: {}, agents: [], cannedReplies: [],
-  outbox: { loaded: false, pending: [], failed: [], paused: null, lastPass: null, progress: null },
-};
 
 /**
  * The workspace's data on the page. Local first: the UI reads only this store, which starts from
@@ -86,8 +66,7 @@ const initialState: WorkspaceState = {
  * state from the server; until it lands, confirmed actions stay drawn (unmarked), so nothing flickers.
  */
 export class WorkspaceStore {
-  #state: WorkspaceState = initialState;
-  readonly #listeners = new Set<() => void>();
+  readonly #view = new ExternalStore<WorkspaceState>(initialState);
   readonly #options: Required<WorkspaceStoreOptions>;
   readonly #reachability: ReachabilityMonitor;
   readonly #sync: DeltaSync<SyncPage>;
@@ -99,16 +78,14 @@ export class WorkspaceStore {
   readonly #outbox: OutboxClient;
   // Server state as synced; the public state draws the outbox over it (#publish).
   #server: ServerState = { conversations: {}, messages: {} };
-  /** Confirmed by the server, not yet seen in a sync: drawn until the sync started after it completes. */
-  #confirmed: ActionEnvelope[] = [];
-  /** Taken back by the agent (undo): gone from the outbox, never to be drawn as confirmed. */
-  readonly #cancelled = new Set<string>();
+  /** Pending and confirmed-but-not-yet-synced actions, drawn over the server state (the framework's bookkeeping). */
+  readonly #overlay = new PendingOverlay();
 
   constructor(options: WorkspaceStoreOptions) {
     this.#options = { readTimeoutMs: 5000, initialConversationId: '', undoWindowMs: 4000, onSessionExpired: () => {}, ...options };
     const { api } = options;
     this.#reachability = new ReachabilityMonitor(browserReachabilityPlatform((signal) => api.probe(signal)));
-    this.#state = { ...initialState, reachability: this.#reachability.state };
+    this.#view.set({ reachability: this.#reachability.state });
     this.#outbox = new OutboxClient({
       scope: outboxScope(options.tenantId, options.me.id),
       transport: httpBatchTransport({ url: '/api/actions', headers: () => (this.#stopped ? null : apiRequestHeaders) }),
@@ -142,18 +119,12 @@ export class WorkspaceStore {
     return this.#options.api;
   }
 
-  subscribe = (listener: () => void): (() => void) => {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
-  };
+  subscribe = (listener: () => void): (() => void) => this.#view.subscribe(listener);
 
-  getSnapshot = (): WorkspaceState => this.#state;
+  getSnapshot = (): WorkspaceState => this.#view.getSnapshot();
 
   #set(patch: Partial<WorkspaceState> | ((state: WorkspaceState) => Partial<WorkspaceState>)) {
-    if (this.#stopped) return;
-    const next = typeof patch === 'function' ? patch(this.#state) : patch;
-    this.#state = { ...this.#state, ...next };
-    for (const listener of this.#listeners) listener();
+    this.#view.set(patch);
   }
 
   /** Changes server state; the screen's state is derived again from it and the outbox. */
@@ -163,20 +134,19 @@ export class WorkspaceStore {
   }
 
   #publish(extra: Partial<WorkspaceState> = {}) {
-    const outbox = extra.outbox ?? this.#state.outbox;
-    const pendingBy = groupByTarget(outbox.pending.map((entry: OutboxEntry) => entry.action));
+    const outbox = extra.outbox ?? this.getSnapshot().outbox;
     const failedIds = new Set(outbox.failed.map((failed: FailedAction) => failed.action.id));
-    const confirmedBy = groupByTarget(this.#confirmed.filter((action) => !failedIds.has(action.id) && !this.#cancelled.has(action.id)));
+    const overlays = this.#overlay.byTarget(
+      outbox.pending.map((entry: OutboxEntry) => entry.action),
+      failedIds,
+    );
     const { conversations: serverConversations, messages: serverMessages } = this.#server;
     let conversations: Record<string, ConversationView> = serverConversations as Record<string, ConversationView>;
     let messages: Record<string, readonly (Message | PendingMessage)[]> = serverMessages as Record<string, readonly Message[]>;
-    const targets = new Set([...pendingBy.keys(), ...confirmedBy.keys()]);
-    if (targets.size > 0) {
+    if (overlays.size > 0) {
       conversations = { ...conversations };
       messages = { ...messages };
-      for (const id of targets) {
-        const pending = pendingBy.get(id) ?? [];
-        const confirmed = confirmedBy.get(id) ?? [];
+      for (const [id, { pending, confirmed }] of overlays) {
         const conversation = serverConversations[id];
         if (conversation) conversations[id] = conversationWithPending(conversation, pending, confirmed);
         const loaded = serverMessages[id];
@@ -193,7 +163,7 @@ export class WorkspaceStore {
    */
   #onSettled({ applied, removed }: SettledActions): void {
     const appliedIds = new Set(applied.map((result) => result.action.id));
-    this.#confirmed.push(...removed.filter((action) => appliedIds.has(action.id) && !this.#cancelled.has(action.id)));
+    this.#overlay.confirm(removed.filter((action) => appliedIds.has(action.id)));
     const states = applied.flatMap((result) => (isConversationState(result.state) ? [result.state] : []));
     this.#setServer((server) => ({ conversations: withServerStates(server.conversations, states) }));
   }
@@ -258,6 +228,7 @@ export class WorkspaceStore {
 
   stop(): void {
     this.#stopped = true;
+    this.#view.close();
     void this.#outbox.stop();
     this.#closeStream?.();
     this.#reachability.stop();
@@ -267,15 +238,12 @@ export class WorkspaceStore {
   /** Pulls every change since the stored cursor. Failures only change the status line. */
   async syncNow(): Promise<void> {
     // Confirmed actions drawn now are in the server state this pull brings (it starts after them).
-    const drawn = new Set(this.#confirmed.map((action) => action.id));
+    const landed = this.#overlay.syncStarting();
     this.#set({ syncing: true });
     try {
       await this.#sync.pull();
       this.#reachability.reportSuccess();
-      if (drawn.size > 0) {
-        this.#confirmed = this.#confirmed.filter((action) => !drawn.has(action.id));
-        this.#publish();
-      }
+      if (landed()) this.#publish();
     } catch (error) {
       this.#noteFailure(error);
     } finally {
@@ -320,7 +288,7 @@ export class WorkspaceStore {
         if (current) messages[message.conversationId] = mergeMessages(current, [message]);
       }
       return { conversations: mergeConversations(server.conversations, newer), messages };
-    }, { lastSyncAt: syncedAt, loaded: this.#state.loaded || Object.keys(this.#server.conversations).length + newer.length > 0 });
+    }, { lastSyncAt: syncedAt, loaded: this.getSnapshot().loaded || Object.keys(this.#server.conversations).length + newer.length > 0 });
   }
 
   /**
@@ -365,9 +333,9 @@ export class WorkspaceStore {
 
   /** Takes back a reply still in its undo window; false when it is already on its way. */
   async undo(actionId: string): Promise<boolean> {
-    this.#cancelled.add(actionId);
+    this.#overlay.cancel(actionId);
     const cancelled = await this.#outbox.cancel(actionId);
-    if (!cancelled) this.#cancelled.delete(actionId);
+    if (!cancelled) this.#overlay.restore(actionId);
     return cancelled;
   }
 
@@ -400,51 +368,4 @@ export class WorkspaceStore {
     if (error instanceof ApiRequestError && error.status === 0) this.#reachability.reportFailure();
     else if (error instanceof ApiRequestError) this.#reachability.reportSuccess();
   }
-}
-
-const sortAgents = (agents: Agent[]) => [...agents].sort((a, b) => a.name.localeCompare(b.name));
-
-function groupByTarget(actions: readonly ActionEnvelope[]): Map<string, ActionEnvelope[]> {
-  const groups = new Map<string, ActionEnvelope[]>();
-  for (const action of actions) {
-    const list = groups.get(action.targetId) ?? [];
-    list.push(action);
-    groups.set(action.targetId, list);
-  }
-  return groups;
-}
-
-const isConversationState = (state: unknown): state is ConversationState =>
-  typeof state === 'object' && state !== null && typeof (state as ConversationState).id === 'string' && typeof (state as ConversationState).version === 'number';
-
-/** Conversations with the state the server answered for an action; only a newer version changes one. */
-function withServerStates(current: Readonly<Record<string, Conversation>>, states: readonly ConversationState[]) {
-  const next = { ...current };
-  let changed = false;
-  for (const state of states) {
-    const existing = next[state.id];
-    if (existing && existing.version < state.version) {
-      next[state.id] = { ...existing, version: state.version, status: state.status, assigneeId: state.assigneeId };
-      changed = true;
-    }
-  }
-  return changed ? next : current;
-}
-
-/** Newer versions win, so an event and a response that cross on the wire cannot roll a conversation back. */
-function mergeConversations(current: Readonly<Record<string, Conversation>>, incoming: readonly Conversation[]) {
-  if (incoming.length === 0) return current;
-  const next = { ...current };
-  for (const conversation of incoming) {
-    const existing = next[conversation.id];
-    if (!existing || existing.version <= conversation.version) next[conversation.id] = conversation;
-  }
-  return next;
-}
-
-function mergeMessages(current: readonly Message[], incoming: readonly Message[]): readonly Message[] {
-  const known = new Set(current.map((message) => message.id));
-  const added = incoming.filter((message) => !known.has(message.id));
-  if (added.length === 0) return current;
-  return [...current, ...added].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
 }

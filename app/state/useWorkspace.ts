@@ -1,4 +1,5 @@
-import { createContext, useContext, useSyncExternalStore } from 'react';
+import { createContext, useContext } from 'react';
+import { useStoreSelector } from '../../react/index.js';
 import type { WorkspaceState, WorkspaceStore } from './WorkspaceStore.js';
 
 export const WorkspaceContext = createContext<WorkspaceStore | null>(null);
@@ -11,6 +12,5 @@ export function useWorkspaceStore(): WorkspaceStore {
 
 /** The store's snapshot; `select` must return a value already in the snapshot (no new objects). */
 export function useWorkspace<T>(select: (state: WorkspaceState) => T): T {
-  const store = useWorkspaceStore();
-  return useSyncExternalStore(store.subscribe, () => select(store.getSnapshot()));
+  return useStoreSelector(useWorkspaceStore(), select);
 }

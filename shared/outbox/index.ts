@@ -13,3 +13,4 @@ export { saveReplayCredentials, readReplayCredentials, clearReplayCredentials, t
 export { replayInServiceWorker, probeFor, type BackgroundReplayOptions } from './replayInServiceWorker.js';
 export { OutboxClient, followOutboxChange, type OutboxClientOptions, type OutboxClientPlatform, type OutboxSnapshot, type SettledActions } from './OutboxClient.js';
 export { browserOutboxPlatform } from './browserOutboxPlatform.js';
+export { PendingOverlay, type TargetOverlay } from './PendingOverlay.js';

@@ -1,0 +1,25 @@
+import type { OutboxSnapshot, Reachability } from '../../shared/client.js';
+import type { Agent, CannedReply, ConversationView, Message, PendingMessage } from '../../shared/workspace/client.js';
+
+/** What the workspace's screens read (WorkspaceStore's snapshot). */
+export type WorkspaceState = {
+  /** The inbox has something to show: local data was read, or a first sync brought some. */
+  loaded: boolean;
+  reachability: Reachability;
+  syncing: boolean;
+  lastSyncAt: string | null;
+  /** The server's conversations with the agent's pending actions applied: what the screen shows. */
+  conversations: Readonly<Record<string, ConversationView>>;
+  /** Loaded conversations' messages, pending replies last (marked `pending`). */
+  messages: Readonly<Record<string, readonly (Message | PendingMessage)[]>>;
+  agents: readonly Agent[];
+  cannedReplies: readonly CannedReply[];
+  outbox: OutboxSnapshot;
+};
+
+
+export const initialState: WorkspaceState = {
+  loaded: false, reachability: 'online', syncing: false, lastSyncAt: null,
+  conversations: {}, messages: {}, agents: [], cannedReplies: [],
+  outbox: { loaded: false, pending: [], failed: [], paused: null, lastPass: null, progress: null },
+};
