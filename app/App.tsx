@@ -1,7 +1,7 @@
 import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { matchPath, Navigate, Route, Routes } from 'react-router';
 import { ApiClient, ApiRequestError, apiRequestHeaders, type SignedIn } from './api/ApiClient.js';
-import { clearReplayCredentials, saveReplayCredentials } from '../shared/client.js';
+import { clearReplayCredentials, saveReplayCredentials } from 'holdfast/client';
 import { outboxScope, wipeAgentData, wipeOtherAgentsData } from './state/localData.js';
 import { clearSession, isSignOutPending, loadSession, markSignOutPending, saveSession } from './state/session.js';
 import { WorkspaceContext } from './state/useWorkspace.js';

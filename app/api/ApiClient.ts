@@ -1,4 +1,4 @@
-import type { ActionBatchResponse, ActionEnvelope, ApiErrorBody } from '../../shared/index.js';
+import type { ActionBatchResponse, ActionEnvelope, ApiErrorBody } from 'holdfast/core';
 import type { Agent, CannedReply, Conversation, ConversationState, Message } from '../../shared/workspace/index.js';
 
 export type SyncPage = { conversations: Conversation[]; messages: Message[]; cursor: string; hasMore: boolean };

@@ -1,5 +1,5 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import { fullJitterDelay, parseRetryAfter } from '../../shared/client.js';
+import { fullJitterDelay, parseRetryAfter } from 'holdfast/client';
 
 export type EventStreamOptions = {
   url: (lastEventId: string | undefined) => string;

@@ -10,7 +10,7 @@ import {
   type FailedAction,
   type OutboxEntry,
   type SettledActions,
-} from '../../shared/client.js';
+} from 'holdfast/client';
 import {
   compactWorkspaceActions,
   workspaceLegacyTargetField,

@@ -1,4 +1,4 @@
-import type { ReachabilityPlatform } from '../../shared/client.js';
+import type { ReachabilityPlatform } from 'holdfast/client';
 
 /** The browser's side of the reachability monitor. */
 export function browserReachabilityPlatform(probe: ReachabilityPlatform['probe']): ReachabilityPlatform {

@@ -1,4 +1,4 @@
-import { CascadeMonitor, cascadeEventMessage, cascadeStateRequest, type BreakerSnapshot, type CascadeNotice } from '../../shared/client.js';
+import { CascadeMonitor, cascadeEventMessage, cascadeStateRequest, type BreakerSnapshot, type CascadeNotice } from 'holdfast/client';
 
 /** Injected by vite.config.ts: the CDN hosts of this build, in order (none without CDN_HOSTS). */
 declare const __HOLDFAST_CDN_HOSTS__: string[];

@@ -1,4 +1,4 @@
-import type { CascadeListener, HostReport } from '../../shared/client.js';
+import type { CascadeListener, HostReport } from 'holdfast/client';
 import { cascadeMonitor } from './cascadeHealth.js';
 import type { WorkspaceStore } from './WorkspaceStore.js';
 

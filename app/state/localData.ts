@@ -1,5 +1,5 @@
 import { deleteDB } from 'idb';
-import { deleteOutboxDatabase, outboxDatabaseName, outboxDatabasePrefix } from '../../shared/client.js';
+import { deleteOutboxDatabase, outboxDatabaseName, outboxDatabasePrefix } from 'holdfast/client';
 import { deleteWorkspaceDatabase, isAgentDataCache, wipeAgentDataMessage, workspaceDatabaseName, workspaceDatabasePrefix } from '../../shared/workspace/client.js';
 
 /**

@@ -1,5 +1,5 @@
 import { createContext, useContext } from 'react';
-import { useStoreSelector } from '../../react/index.js';
+import { useStoreSelector } from 'holdfast/react';
 import type { WorkspaceState, WorkspaceStore } from './WorkspaceStore.js';
 
 export const WorkspaceContext = createContext<WorkspaceStore | null>(null);

@@ -1,4 +1,4 @@
-import type { OutboxSnapshot, Reachability } from '../../shared/client.js';
+import type { OutboxSnapshot, Reachability } from 'holdfast/client';
 import type { Agent, CannedReply, ConversationView, Message, PendingMessage } from '../../shared/workspace/client.js';
 
 /** What the workspace's screens read (WorkspaceStore's snapshot). */

@@ -1,5 +1,5 @@
 import { useSyncExternalStore } from 'react';
-import type { HostReport } from '../../shared/client.js';
+import type { HostReport } from 'holdfast/client';
 import { cascadeMonitor } from '../state/cascadeHealth.js';
 
 const words: Record<HostReport['condition'], string> = { unknown: 'not used yet', up: 'up', failing: 'failing', down: 'down', probing: 'being probed' };

@@ -1,5 +1,5 @@
 import { useEffect, useState, type KeyboardEvent, type RefObject } from 'react';
-import { isVisiblyEmpty } from '../../shared/client.js';
+import { isVisiblyEmpty } from 'holdfast/client';
 import type { CannedReply } from '../../shared/workspace/index.js';
 import { CannedRepliesMenu } from './CannedRepliesMenu.js';
 

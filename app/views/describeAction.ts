@@ -1,4 +1,4 @@
-import type { ActionEnvelope } from '../../shared/index.js';
+import type { ActionEnvelope } from 'holdfast/core';
 import type { Agent, Conversation, WorkspaceAction } from '../../shared/workspace/index.js';
 
 /** One line an agent recognises for a queued or failed action: what, and on which conversation. */

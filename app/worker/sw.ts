@@ -1,8 +1,8 @@
 import type { PrecacheEntry } from 'workbox-precaching';
-import type { ManifestEntry } from '../../shared/client.js';
+import type { ManifestEntry } from 'holdfast/client';
 import { compactWorkspaceActions, workspaceLegacyTargetField } from '../../shared/workspace/client.js';
 import { isAgentDataCache, mediaCacheName, wipeAgentDataMessage } from '../../shared/workspace/cacheNames.js';
-import { cacheMedia, defaultMediaLimits, replayOutboxOnSync, routeAssetsThroughCascade, serveAppShell, wipeOnSignOut } from '../../sw/index.js';
+import { cacheMedia, defaultMediaLimits, replayOutboxOnSync, routeAssetsThroughCascade, serveAppShell, wipeOnSignOut } from 'holdfast/sw';
 
 /**
  * The agent workspace's service worker, composed of the framework's parts: the app shell offline (every

@@ -5,7 +5,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
-import { protocolLimits } from '../../shared/index.js';
+import { protocolLimits } from 'holdfast/core';
 import { ActionEngine } from '../actions/ActionEngine.js';
 import { AccountLockout } from '../auth/AccountLockout.js';
 import { liveSessions, purgeExpiredSessions } from '../auth/sessions.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ActionRegistry, storableText, type ActionEnvelope } from '../index.js';
+import { ActionRegistry, storableText, type ActionEnvelope } from 'holdfast/core';
 import { workspaceLegacyTargetField } from './legacyTargetField.js';
 
 /**

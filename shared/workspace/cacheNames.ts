@@ -1,4 +1,4 @@
-import { assetCacheName } from '../client.js';
+import { assetCacheName } from 'holdfast/client';
 
 /** Cache Storage names of the workspace, shared by the service worker (fills them) and sign-out (wipes them). */
 export const mediaCacheName = 'holdfast-media';

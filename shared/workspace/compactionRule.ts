@@ -1,4 +1,4 @@
-import type { ActionEnvelope, CompactionVerdict } from '../envelope.js';
+import type { ActionEnvelope, CompactionVerdict } from 'holdfast/envelope';
 
 /**
  * Which of the workspace's queued actions make others superfluous (docs/outbox.md, "Compaction"). The core

@@ -1,4 +1,4 @@
-import { newActionId, normalizeText, type ActionEnvelope } from '../envelope.js';
+import { newActionId, normalizeText, type ActionEnvelope } from 'holdfast/envelope';
 import type { WorkspaceActionPayloads, WorkspaceActionType } from './actions.js';
 
 // Apart from actions.ts so a page can build actions without loading the validation schemas (zod).

@@ -1,4 +1,4 @@
-import type { ActionEnvelope } from '../envelope.js';
+import type { ActionEnvelope } from 'holdfast/envelope';
 import type { WorkspaceAction } from './actions.js';
 import type { Agent, Conversation, Message } from './types.js';
 

@@ -1,5 +1,5 @@
 import { deleteDB, type DBSchema, type IDBPDatabase } from 'idb';
-import { openVersionedDatabase, type Migration } from '../client.js';
+import { openVersionedDatabase, type Migration } from 'holdfast/client';
 import type { Agent, CannedReply, Conversation, Message } from './types.js';
 
 /**

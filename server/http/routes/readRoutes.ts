@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { cursorSchema, protocolLimits, storableText } from '../../../shared/index.js';
+import { cursorSchema, protocolLimits, storableText } from 'holdfast/core';
 import { getConversation, listAgents, listCannedReplies, listConversations, syncSince } from '../../workspace/readModels.js';
 import { ApiError } from '../ApiError.js';
 import { sessionOf } from '../authenticate.js';

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { storableText } from '../../../shared/index.js';
+import { storableText } from 'holdfast/core';
 import { findSession, signIn, signOut } from '../../auth/sessions.js';
 import { ApiError } from '../ApiError.js';
 import { sessionOf } from '../authenticate.js';
