@@ -1,7 +1,8 @@
 // The framework core's public names. Nothing outside shared/ imports a file below core/ directly.
 export { HoldfastError, isHoldfastError, type HoldfastErrorCode } from './core/HoldfastError.js';
 export { newActionId } from './core/actionId.js';
-export { ActionRegistry, type ActionDefinition } from './core/ActionRegistry.js';
+export { ActionRegistry, type ActionDefinition, type ActionRegistryOptions } from './core/ActionRegistry.js';
+export { compactionRuleOf, type ActionSpec, type PayloadSchemaKit } from './core/ActionSpec.js';
 export {
   protocolLimits,
   envelopeFields,

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { HoldfastError } from './HoldfastError.js';
 import { envelopeFields, protocolLimits, type ActionEnvelope } from './protocol.js';
 import { withTargetId } from './withTargetId.js';
+import type { ActionSpec } from './ActionSpec.js';
+import { storableText } from './textSchemas.js';
 
 /** What an app registers for one action type. Only the payload schema is needed on the wire. */
 export type ActionDefinition<Type extends string = string, Payload = unknown> = {
@@ -38,6 +40,12 @@ export class ActionRegistry {
       throw new HoldfastError('duplicate-action-type', { type: definition.type });
     }
     this.#definitions.set(definition.type, definition as ActionDefinition);
+    return this;
+  }
+
+  /** Registers action definitions (ActionSpec), building each payload schema with zod and the framework's rules. */
+  registerSpecs(specs: readonly ActionSpec<string, never>[]): this {
+    for (const spec of specs) this.register({ type: spec.type, description: spec.description, payload: spec.payload({ z, storableText }) as z.ZodType });
     return this;
   }
 

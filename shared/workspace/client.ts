@@ -11,7 +11,7 @@ export {
 } from './workspaceDatabase.js';
 export { mediaCacheName, isAgentDataCache, wipeAgentDataMessage } from './cacheNames.js';
 export { createWorkspaceAction } from './createWorkspaceAction.js';
-export type { WorkspaceActionPayloads, WorkspaceActionType, WorkspaceAction } from './actions.js';
+export type { WorkspaceActionPayloads, WorkspaceActionType, WorkspaceAction } from './definitions/index.js';
 export type * from './types.js';
 export { compactWorkspaceActions } from './compactionRule.js';
 export { workspaceLegacyTargetField } from './legacyTargetField.js';

@@ -1,5 +1,5 @@
 import { newActionId, normalizeText, type ActionEnvelope } from 'holdfast/envelope';
-import type { WorkspaceActionPayloads, WorkspaceActionType } from './actions.js';
+import type { WorkspaceActionPayloads, WorkspaceActionType } from './definitions/index.js';
 
 // Apart from actions.ts so a page can build actions without loading the validation schemas (zod).
 /**

@@ -1,5 +1,5 @@
 import type { ActionEnvelope } from 'holdfast/envelope';
-import type { WorkspaceAction } from './actions.js';
+import { specOf, type WorkspaceAction } from './definitions/index.js';
 import type { Agent, Conversation, Message } from './types.js';
 
 /**
@@ -18,13 +18,7 @@ export function conversationWithPending(conversation: Conversation, pending: rea
   let view: Conversation = conversation;
   for (const envelope of [...confirmed, ...pending]) {
     const action = envelope as WorkspaceAction;
-    if (action.type === 'close') view = { ...view, status: 'closed' };
-    if (action.type === 'reopen') view = { ...view, status: 'open' };
-    if (action.type === 'assign') view = { ...view, assigneeId: action.payload.assigneeId };
-    if (action.type === 'send') {
-      // No messageCount bump: a confirmed reply may already be counted by the server's copy.
-      if (action.createdAt > view.lastMessageAt) view = { ...view, lastMessageAt: action.createdAt, lastMessagePreview: action.payload.text.slice(0, 140) };
-    }
+    view = specOf(action).applyTo(view, action);
   }
   return { ...view, pendingActions: pending.length };
 }

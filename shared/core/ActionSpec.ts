@@ -1,0 +1,32 @@
+import type { z } from 'zod';
+import type { CompactionRule, CompactionVerdict } from '../outbox/compactPending.js';
+import type { ActionEnvelope } from './protocol.js';
+import type { storableText } from './textSchemas.js';
+
+/**
+ * What a payload schema is built with: zod and the framework's storable-text rule, handed in by the
+ * registry (ActionRegistry.registerSpecs). A definition names them only as types, so a page that uses the
+ * definitions — their compaction, an app's optimistic apply — never loads zod.
+ */
+export type PayloadSchemaKit = { z: typeof z; storableText: typeof storableText };
+
+/**
+ * One action type, defined once: its payload schema (as a factory, see PayloadSchemaKit), and how queued
+ * actions of this type fold with the next one on the same target (compaction). An app adds what only it
+ * uses in the same object — its optimistic apply, its conflict rule — so nothing about one action is
+ * spread over several files' switch statements.
+ */
+export type ActionSpec<Type extends string = string, Payload = unknown> = {
+  type: Type;
+  /** One sentence for docs and error messages. */
+  description: string;
+  payload: (kit: PayloadSchemaKit) => z.ZodType<Payload>;
+  /** With the next queued action on the same target (nothing between them); `keep-both` when absent. */
+  compact?: (earlier: ActionEnvelope<Type, Payload>, later: ActionEnvelope) => CompactionVerdict;
+};
+
+/** One compaction rule for the outbox, from each type's own (`keep-both` for a type without one). */
+export function compactionRuleOf(specs: readonly ActionSpec<string, never>[]): CompactionRule {
+  const byType = new Map(specs.map((spec) => [spec.type, spec.compact as ((earlier: ActionEnvelope, later: ActionEnvelope) => CompactionVerdict) | undefined]));
+  return (earlier, later) => byType.get(earlier.type)?.(earlier, later) ?? 'keep-both';
+}
