@@ -52,6 +52,8 @@ export function App() {
   const signIn = async (signedIn: SignedIn) => {
     await wipeOtherAgentsData(signedIn.tenant.id, signedIn.agent.id).catch(() => undefined);
     saveSession(signedIn);
+    // Signing in ended any session this browser's cookie still held (the server does): nothing left to end.
+    markSignOutPending(false);
     setExpired(false);
     setSession(signedIn);
   };
@@ -63,10 +65,10 @@ export function App() {
     setSession(null);
     await Promise.all([endServerSession(api), wipeAgentData(session.tenant.id, session.agent.id)]);
   };
-  // Signed out while the server could not be reached: its session (the cookie) is ended at the next chance.
+  // Signed out while the server could not be reached: its session (the cookie) is ended at the next start.
   useEffect(() => {
-    if (!session && isSignOutPending()) void endServerSession(api);
-  }, [api, session]);
+    if (!loadSession() && isSignOutPending()) void endServerSession(api);
+  }, [api]);
 
   if (!session || !store) {
     return (

@@ -2,7 +2,7 @@ import type { Browser } from '@playwright/test';
 import type { ServerProcess } from '../support/serverProcess.js';
 import { ApiProxy } from '../support/ApiProxy.js';
 import { TestApi } from '../support/testApi.js';
-import { cspViolations, expect, expectAllSent, signIn, test, watchCspViolations } from './fixtures.js';
+import { cspViolations, expect, expectAllSent, sessionCookie, signIn, test, watchCspViolations } from './fixtures.js';
 import { backgroundSyncTrigger, expectedReplies, openConversations, queueReplies, readyPage, serverBodies, syncTags, waitPastUndoWindow } from './outboxSupport.js';
 
 /**
@@ -155,4 +155,22 @@ test('a reply of zero-width characters cannot be sent, and an unbroken 1,900-cha
   const overflow = await bubble.evaluate((element) => [...element.querySelectorAll('*')].some((child) => child.scrollWidth > element.clientWidth + 1));
   expect(overflow).toBe(false);
   await expectAllSent(page);
+});
+
+test('signing out with no network ends the server session at the next start: the old cookie is refused', async ({ browser, server }) => {
+  const context = await browser.newContext({ baseURL: server.url });
+  const page = await context.newPage();
+  await signIn(page);
+  const token = (await sessionCookie(page))!;
+  const me = () => fetch(`${server.url}/api/me`, { headers: { authorization: `Bearer ${token}` } }).then((response) => response.status);
+  await context.setOffline(true);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+  // The server never heard of it, and the HttpOnly cookie cannot be cleared by the page.
+  expect(await me()).toBe(200);
+  await context.setOffline(false);
+  await page.reload();
+  await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+  await expect.poll(me).toBe(401);
+  await context.close();
 });
