@@ -1,18 +1,8 @@
 // The framework core's public names. Nothing outside shared/ imports a file below core/ directly.
-export { HoldfastError, isHoldfastError, type HoldfastErrorCode } from './core/HoldfastError.js';
-export { newActionId } from './core/actionId.js';
+// Everything of the envelope (ids, errors, limits, types, text cleaning, ActionSpec), and its schemas.
+export * from './envelope.js';
 export { ActionRegistry, type ActionDefinition, type ActionRegistryOptions } from './core/ActionRegistry.js';
-export { compactionRuleOf, type ActionSpec, type PayloadSchemaKit } from './core/ActionSpec.js';
-export {
-  protocolLimits,
-  envelopeFields,
-  actionIdSchema,
-  type ActionEnvelope,
-  type ActionResult,
-  type ActionBatchResponse,
-  type ApiErrorBody,
-  type RejectionCode,
-} from './core/protocol.js';
+export { envelopeFields, actionIdSchema } from './core/protocol.js';
 export {
   storableText,
   boundedInstant,
@@ -23,4 +13,3 @@ export {
   maxInt32,
   type TextSchemaOptions,
 } from './core/textSchemas.js';
-export { hasUnstorableCharacters, isVisiblyEmpty, normalizeText } from './core/textRules.js';

@@ -5,7 +5,7 @@ import { dummyPasswordHash, verifyPassword } from './passwords.js';
 export type Session = { agentId: string; agentName: string; agentEmail: string; tenantId: string; tenantName: string; tokenHash: string };
 
 /** Only a hash of the token is stored: a leaked database does not leak live sessions. */
-export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /**
  * Checks the password and opens a session. An unknown email costs the same scrypt as a wrong password

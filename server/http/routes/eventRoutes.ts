@@ -41,6 +41,9 @@ export function eventRoutes(app: FastifyInstance, context: ServerContext) {
     return page;
   };
 
+  /** The newest change sequence of a tenant: where a live stream has caught up to. */
+  const newest = async (tenantId: string): Promise<bigint> => (await latestSequences(db, [tenantId])).get(tenantId) ?? 0n;
+
   app.get('/api/events', async (request, reply) => {
     const session = sessionOf(request);
     const query = parseOr400(eventsQuery, request.query);
@@ -66,7 +69,7 @@ export function eventRoutes(app: FastifyInstance, context: ServerContext) {
     let latest: bigint;
     let behind = 0;
     try {
-      latest = (await latestSequences(db, [session.tenantId])).get(session.tenantId) ?? 0n;
+      latest = await newest(session.tenantId);
       if (resumeFrom !== undefined && resumeFrom < latest) behind = await countChangesAfter(db, session.tenantId, resumeFrom, events.maxCatchUp + 1);
     } catch (error) {
       release();
@@ -118,7 +121,7 @@ export function eventRoutes(app: FastifyInstance, context: ServerContext) {
             page = await readPage(session.tenantId, cursor);
             const items = page.conversations.length + page.messages.length;
             if (items === 0 || closed) break;
-            if (sent + items > events.maxCatchUp) return await resync(BigInt((await latestSequences(db, [session.tenantId])).get(session.tenantId) ?? cursor));
+            if (sent + items > events.maxCatchUp) return await resync(await newest(session.tenantId));
             cursor = BigInt(page.cursor);
             sent += items;
             if (!(await write(`event: change\nid: ${page.cursor}\ndata: ${JSON.stringify(page)}\n\n`))) return;
