@@ -396,7 +396,8 @@ test('compaction: assign then assign sends only the last, close then reopen send
   const eli = (await alice.json<{ agents: { id: string; name: string }[] }>('/api/agents')).agents.find((agent) => agent.name === 'Eli Sato')!;
   expect(conversation).toMatchObject({ status: 'open', assigneeId: eli.id, version: first!.version + 1 });
   expect(await serverBodies(alice, second!.id, 'Sorry, wrong customer')).toEqual([]);
-  expect(await page.evaluate(() => window.holdfast!.outboxHealth())).toMatchObject({ pending: 0, oldestPendingAgeMs: 0, lastReplay: { actions: 1 } });
+  // The replay's stats are recorded just after its last batch settles (and the status says all sent).
+  await expect.poll(() => page.evaluate(() => window.holdfast!.outboxHealth())).toMatchObject({ pending: 0, oldestPendingAgeMs: 0, lastReplay: { actions: 1 } });
 });
 
 test('signing out with pending actions warns first; staying keeps them, confirming deletes them', async ({ own }) => {
