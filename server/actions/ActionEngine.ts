@@ -27,6 +27,8 @@ export type ActionEngineOptions<State> = {
   db: Database;
   applier: BatchApplier<State>;
   existingTargets: TargetLookup;
+  /** Actions that create their target, which may then be missing (ServerApp.createsTarget). */
+  createsTarget?: (action: ActionEnvelope) => boolean;
   /** Called once per batch that changed anything, after the commit. */
   onChange?: (tenantId: string) => void;
 };
@@ -60,10 +62,19 @@ export class ActionEngine<State> {
   }
 
   async applyBatch(actor: ActorContext, actions: readonly ActionEnvelope[]): Promise<ActionResult<State>[]> {
-    const { db, existingTargets, onChange, applier } = this.#options;
+    const { db, existingTargets, onChange, applier, createsTarget } = this.#options;
     const targetIds = [...new Set(actions.map((action) => action.targetId))];
     const found = await existingTargets(db, actor.tenantId, targetIds);
-    const missing = targetIds.filter((id) => !found.has(id));
+    // A target created in this batch may be used by the actions after its creation; the applier judges
+    // whether the creation itself may go (and rejects the rest if it does not).
+    const created = new Set<string>();
+    const missingSet = new Set<string>();
+    for (const action of actions) {
+      if (found.has(action.targetId) || created.has(action.targetId)) continue;
+      if (createsTarget?.(action)) created.add(action.targetId);
+      else missingSet.add(action.targetId);
+    }
+    const missing = [...missingSet];
     if (missing.length > 0) throw new MissingTargetsError(missing);
 
     const results = await db.transaction(async (tx) => {

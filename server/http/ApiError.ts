@@ -13,7 +13,7 @@ export type ApiErrorCode =
   | 'invalid-token'
   | 'invalid-credentials'
   | 'not-found'
-  | 'conversation-not-found'
+  | 'target-not-found'
   | 'forbidden'
   | 'cross-site-request'
   | 'invalid-url'
@@ -34,7 +34,7 @@ const statusOf: Record<ApiErrorCode, number> = {
   'invalid-token': 401,
   'invalid-credentials': 401,
   'not-found': 404,
-  'conversation-not-found': 404,
+  'target-not-found': 404,
   forbidden: 403,
   'cross-site-request': 403,
   'invalid-url': 400,
@@ -56,7 +56,7 @@ const messages: Record<ApiErrorCode, string> = {
   'invalid-token': 'The session token is unknown or has expired; sign in again.',
   'invalid-credentials': 'The email or password is wrong.',
   'not-found': 'Nothing is here.',
-  'conversation-not-found': 'No such conversation in your workspace.',
+  'target-not-found': 'An action names a target that does not exist in your tenant.',
   forbidden: 'You may not access this.',
   'cross-site-request': `A change made with the session cookie must come from this app: send the "x-holdfast-request" header, from this origin.`,
   'invalid-url': 'The request URL is malformed.',
@@ -69,11 +69,17 @@ const messages: Record<ApiErrorCode, string> = {
   internal: 'The server failed; nothing was changed by the failed part. Try again.',
 };
 
+/** An error an app adds for its own routes (e.g. `{ code: 'note-not-found', status: 404, message: … }`). */
+export type AppErrorDefinition = { code: string; status: number; message: string };
+
 export class ApiError extends Error {
+  readonly code: string;
   readonly status: number;
-  constructor(readonly code: ApiErrorCode, readonly details?: unknown, message?: string) {
-    super(message ?? messages[code]);
-    this.status = statusOf[code];
+  constructor(code: ApiErrorCode | AppErrorDefinition, readonly details?: unknown, message?: string) {
+    const definition = typeof code === 'string' ? { code, status: statusOf[code], message: messages[code] } : code;
+    super(message ?? definition.message);
+    this.code = definition.code;
+    this.status = definition.status;
   }
 
   /** `requestId` on a 5xx: the id the failure is logged under, for the person who reports it. */

@@ -1,18 +1,17 @@
-import type { ConversationState } from '../../shared/workspace/index.js';
 import type { ActionEngine } from '../actions/ActionEngine.js';
+import type { ServerApp } from '../app/ServerApp.js';
 import type { AccountLockout } from '../auth/AccountLockout.js';
 import type { Database } from '../db/Database.js';
 import type { ChangeFeed } from '../events/ChangeFeed.js';
 import type { StreamRegistry } from '../events/StreamRegistry.js';
-import type { MediaSigner } from '../workspace/MediaSigner.js';
 
 /** What the routes share: built once at start-up by buildServer. */
 export type ServerContext = {
   db: Database;
-  engine: ActionEngine<ConversationState>;
+  app: ServerApp;
+  engine: ActionEngine<unknown>;
   feed: ChangeFeed;
   streams: StreamRegistry;
-  signer: MediaSigner;
   sessionTtlSeconds: number;
   maxActionsPerBatch: number;
   sseHeartbeatMs: number;

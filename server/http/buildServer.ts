@@ -12,9 +12,7 @@ import { liveSessions, purgeExpiredSessions } from '../auth/sessions.js';
 import type { Database } from '../db/Database.js';
 import { ChangeFeed } from '../events/ChangeFeed.js';
 import { StreamRegistry } from '../events/StreamRegistry.js';
-import { conversationApplier, existingConversations } from '../workspace/conversationApplier.js';
-import { MediaSigner } from '../workspace/MediaSigner.js';
-import { latestSequences } from '../workspace/readModels.js';
+import type { ServerApp } from '../app/ServerApp.js';
 import { ApiError } from './ApiError.js';
 import { apiContentSecurityPolicy, baseSecurityHeaders, loadAppShell, newNonce } from './appShell.js';
 import { authenticate } from './authenticate.js';
@@ -22,13 +20,14 @@ import { actionRoutes } from './routes/actionRoutes.js';
 import { cspReportRoutes } from './routes/cspReportRoutes.js';
 import { eventRoutes } from './routes/eventRoutes.js';
 import { healthRoutes } from './routes/healthRoutes.js';
-import { mediaRoutes } from './routes/mediaRoutes.js';
-import { readRoutes } from './routes/readRoutes.js';
+import { syncRoutes } from './routes/syncRoutes.js';
 import { publicSessionRoutes, sessionRoutes } from './routes/sessionRoutes.js';
 import type { ServerContext } from './ServerContext.js';
 
 export type ServerOptions = {
   db: Database;
+  /** The app this server runs: its actions, reads, routes and migrations. */
+  app: ServerApp;
   /** The built app (Vite's dist/); served with an SPA fallback when present. */
   staticDir?: string;
   /** Log every request (pino), not only failures. Every 5xx is logged at error level, with its request id, always. */
@@ -67,6 +66,7 @@ export type ServerOptions = {
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const {
     db,
+    app: serverApp,
     staticDir,
     logRequests = false,
     logLevel = 'info',
@@ -81,10 +81,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     serveSourceMaps = false,
   } = options;
 
-  const feed = new ChangeFeed({ pollIntervalMs: changePollMs, latestSequences: (tenantIds) => latestSequences(db, tenantIds) });
-  const key = await db.query<{ value: string }>(`SELECT value FROM server_settings WHERE key = 'media_signing_key'`);
+  const feed = new ChangeFeed({ pollIntervalMs: changePollMs, latestSequences: (tenantIds) => serverApp.changes.latestSequences(db, tenantIds) });
   const context: ServerContext = {
     db,
+    app: serverApp,
     feed,
     streams: new StreamRegistry({
       maxPerAgent: options.maxStreamsPerAgent,
@@ -92,11 +92,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       sessionCheckMs: options.streamSessionCheckMs,
       liveSessions: (hashes) => liveSessions(db, hashes),
     }),
-    signer: new MediaSigner(key.rows[0]!.value),
     engine: new ActionEngine({
       db,
-      applier: conversationApplier,
-      existingTargets: existingConversations,
+      applier: serverApp.applier,
+      existingTargets: serverApp.existingTargets,
+      createsTarget: serverApp.createsTarget,
       onChange: (tenantId) => feed.notify(tenantId),
     }),
     sessionTtlSeconds: Math.round(sessionTtlHours * 3600),
@@ -152,10 +152,13 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     context.streams.close();
     feed.close();
   });
+  // Paths the server answers itself: never the app shell, and always under the API's strict policy.
+  const serverPaths = ['/api/', '/healthz', '/readyz', ...(serverApp.serverPaths ?? [])];
+  const isServerPath = (path: string) => serverPaths.some((prefix) => path.startsWith(prefix));
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
     for (const [name, value] of Object.entries(baseSecurityHeaders)) reply.header(name, value);
-    if (!reply.hasHeader('content-security-policy') && /^\/(api\/|media\/|healthz|readyz)/.test(request.url)) reply.header('content-security-policy', apiContentSecurityPolicy);
+    if (!reply.hasHeader('content-security-policy') && isServerPath(request.url)) reply.header('content-security-policy', apiContentSecurityPolicy);
   });
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const apiError = error instanceof ApiError ? error : fromFastifyError(error);
@@ -165,16 +168,17 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   await app.register(async (api) => {
     publicSessionRoutes(api, context);
-    mediaRoutes(api, context);
     cspReportRoutes(api);
     healthRoutes(api, context);
+    serverApp.publicRoutes?.(api, context);
   });
   await app.register(async (api) => {
     api.addHook('onRequest', authenticate(db));
     sessionRoutes(api, context);
-    readRoutes(api, context);
+    syncRoutes(api, context);
     actionRoutes(api, context);
     eventRoutes(api, context);
+    serverApp.routes?.(api, context);
   });
 
   const shell = staticDir === undefined ? null : loadAppShell(staticDir);
@@ -192,8 +196,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   }
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0]!;
-    // Deep links such as /conversations/<id> load the app, which routes on the client.
-    if (shell && request.method === 'GET' && !path.startsWith('/api/') && !path.startsWith('/media/') && (path === '/index.html' || !/\.\w+$/.test(path))) {
+    // Deep links (any path without a file extension) load the app, which routes on the client.
+    if (shell && request.method === 'GET' && !isServerPath(path) && (path === '/index.html' || !/\.\w+$/.test(path))) {
       const nonce = newNonce();
       return reply.header('cache-control', 'no-cache').header('content-security-policy', shell.policy(nonce)).type('text/html; charset=utf-8').send(shell.html(nonce));
     }

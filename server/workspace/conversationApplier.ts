@@ -5,8 +5,7 @@ import {
   type ConversationState,
   type WorkspaceAction,
 } from '../../shared/workspace/index.js';
-import type { ActorContext, BatchApplier, HandlerOutcome, TargetLookup } from '../actions/ActionEngine.js';
-import type { Executor } from '../db/Database.js';
+import type { ActorContext, BatchApplier, Executor, HandlerOutcome, TargetLookup } from 'holdfast/server';
 import { toConversationState } from './rows.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { Agent, CannedReply, Conversation, Message } from '../../shared/workspace/index.js';
-import type { Queryable } from '../db/Database.js';
+import type { Queryable } from 'holdfast/server';
 import type { MediaSigner } from './MediaSigner.js';
 import { conversationColumns, messageColumns, toConversation, toMessage } from './rows.js';
 

@@ -10,7 +10,7 @@ export const distDir = join(repoRoot, 'dist');
 /** Changes whenever a migration or the seed changes, so prepared databases are rebuilt exactly then. */
 export function schemaAndSeedKey(): string {
   const hash = createHash('sha256');
-  for (const dir of ['server/migrations', 'server/seed']) {
+  for (const dir of ['server/migrations', 'server/workspace/migrations', 'server/workspace/seed']) {
     for (const name of readdirSync(join(repoRoot, dir)).sort()) hash.update(name).update(readFileSync(join(repoRoot, dir, name)));
   }
   return hash.digest('hex').slice(0, 12);

@@ -86,7 +86,7 @@ export async function preparePostgresTemplate(): Promise<string> {
       await client.query(`DROP DATABASE IF EXISTS ${building}`);
       await client.query(`CREATE DATABASE ${building}`);
     });
-    await runTs('server/seedCli.ts', { DATABASE_URL: urlFor(building) });
+    await runTs('server/workspace/seedCli.ts', { DATABASE_URL: urlFor(building) });
     await admin((client) => client.query(`ALTER DATABASE ${building} RENAME TO ${name}`));
   }
   return name;

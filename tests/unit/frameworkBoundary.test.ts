@@ -1,10 +1,11 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..', '..');
 
 function sourceFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) return name === 'node_modules' ? [] : sourceFiles(path);
@@ -12,27 +13,35 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
+/** The framework: its folders, less the workspace's own modules that sit inside two of them. */
+const frameworkFolders = ['shared', 'react', 'sw', 'server'];
+const appModulesInside = [join('shared', 'workspace'), join('server', 'workspace')];
+/** App code: the workspace (page, worker, its shared and server modules) and the example apps. */
+const appFolders = ['app', ...appModulesInside, 'examples'];
+
+const within = (path: string, folder: string) => path === folder || path.startsWith(folder + sep);
+const isFramework = (path: string) => {
+  const at = relative(root, path);
+  return frameworkFolders.some((folder) => within(at, folder)) && !appModulesInside.some((folder) => within(at, folder));
+};
+const isApp = (path: string) => appFolders.some((folder) => within(relative(root, path), folder));
+const frameworkFiles = () => frameworkFolders.flatMap((folder) => sourceFiles(join(root, folder))).filter(isFramework);
+const importsOf = (path: string) => [...readFileSync(path, 'utf8').matchAll(/(?:from|import\() ?'([^']+)'/g)].map(([, specifier]) => specifier!);
+
 describe('the framework boundary', () => {
-  it("outside the workspace's own module, the framework core never names the workspace's domain", () => {
-    const found = sourceFiles(join(root, 'shared'))
-      .filter((path) => !relative(root, path).startsWith(join('shared', 'workspace')))
-      .flatMap((path) =>
-        readFileSync(path, 'utf8')
-          .split('\n')
-          .map((line, index) => ({ line, where: `${relative(root, path)}:${index + 1}` }))
-          .filter(({ line }) => /conversation|canned|customer|\btasks?\b/i.test(line))
-          .map(({ line, where }) => `${where}: ${line.trim()}`),
-      );
+  it("outside the apps' own modules, the framework never names an app's domain (conversations, canned replies, customers, tasks)", () => {
+    const found = frameworkFiles().flatMap((path) =>
+      readFileSync(path, 'utf8')
+        .split('\n')
+        .map((line, index) => ({ line, where: `${relative(root, path)}:${index + 1}` }))
+        .filter(({ line }) => /conversation|canned|customer|\btasks?\b/i.test(line))
+        .map(({ line, where }) => `${where}: ${line.trim()}`),
+    );
     expect(found).toEqual([]);
   });
 
   it("apps reach the framework only through its public entry points: package.json's exports ('holdfast/…')", () => {
-    const frameworkFolders = ['react', 'sw'].map((folder) => join(root, folder));
-    const isFramework = (target: string) =>
-      (target.startsWith(join(root, 'shared')) && !target.startsWith(join(root, 'shared', 'workspace'))) || frameworkFolders.some((folder) => target.startsWith(folder));
-    const importsOf = (path: string) => [...readFileSync(path, 'utf8').matchAll(/from '([^']+)'/g)].map(([, specifier]) => specifier!);
     // App code: a relative path into the framework is a reach-in, whatever the file.
-    const appFolders = ['app', 'server', join('shared', 'workspace')];
     const reachIns = appFolders
       .flatMap((folder) => sourceFiles(join(root, folder)))
       .flatMap((path) => importsOf(path).filter((specifier) => specifier.startsWith('.') && isFramework(join(path, '..', specifier))).map((specifier) => `${relative(root, path)} imports ${specifier}`));
@@ -49,13 +58,11 @@ describe('the framework boundary', () => {
     for (const file of exported) expect(statSync(file).isFile(), file).toBe(true);
   });
 
-  it("the framework's worker parts (sw/) import no app code: an app composes its worker from them", () => {
-    const appCode = [join('shared', 'workspace'), 'app', 'server'];
-    const found = sourceFiles(join(root, 'sw')).flatMap((path) =>
-      [...readFileSync(path, 'utf8').matchAll(/from '(\.{1,2}\/[^']+)'/g)].flatMap(([, specifier]) => {
-        const target = relative(root, join(path, '..', specifier!));
-        return appCode.some((folder) => target.startsWith(folder)) ? [`${relative(root, path)} imports ${specifier}`] : [];
-      }),
+  it('the framework imports no app code: an app composes its worker and its server from framework parts', () => {
+    const found = frameworkFiles().flatMap((path) =>
+      importsOf(path)
+        .filter((specifier) => specifier.startsWith('.') && isApp(join(path, '..', specifier)))
+        .map((specifier) => `${relative(root, path)} imports ${specifier}`),
     );
     expect(found).toEqual([]);
   });

@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { workspaceActions } from '../../../shared/workspace/index.js';
 import { MissingTargetsError } from '../../actions/ActionEngine.js';
 import { ApiError } from '../ApiError.js';
 import { sessionOf } from '../authenticate.js';
@@ -12,7 +11,7 @@ import type { ServerContext } from '../ServerContext.js';
  * and changes nothing. After that, each action gets its own result.
  */
 export function actionRoutes(app: FastifyInstance, context: ServerContext) {
-  const batchSchema = workspaceActions.batchSchema(context.maxActionsPerBatch);
+  const batchSchema = context.app.actions.batchSchema(context.maxActionsPerBatch);
   app.post('/api/actions', async (request) => {
     const session = sessionOf(request);
     const { actions } = parseOr400(batchSchema, request.body);
@@ -23,7 +22,7 @@ export function actionRoutes(app: FastifyInstance, context: ServerContext) {
       );
       return { results };
     } catch (error) {
-      if (error instanceof MissingTargetsError) throw new ApiError('conversation-not-found', { conversationIds: error.ids });
+      if (error instanceof MissingTargetsError) throw context.app.missingTargets?.(error.ids) ?? new ApiError('target-not-found', { targetIds: error.ids });
       throw error;
     }
   });

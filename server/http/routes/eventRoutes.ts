@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { cursorSchema, parseCursor } from 'holdfast/core';
-import { countChangesAfter, latestSequences, syncSince, type SyncPage } from '../../workspace/readModels.js';
+import type { ChangePage } from '../../app/ServerApp.js';
 import { ApiError } from '../ApiError.js';
 import { sessionOf } from '../authenticate.js';
 import { parseOr400 } from '../parse.js';
@@ -12,8 +12,8 @@ const eventsQuery = z.strictObject({ cursor: cursorSchema.optional() });
 const pageSize = 500;
 
 /**
- * GET /api/events — server-sent events. Each `change` event carries a delta-sync page (the changed
- * conversations and messages and the cursor after them), so a client that applies events stays as
+ * GET /api/events — server-sent events. Each `change` event carries a delta-sync page (the app's
+ * changed rows and the cursor after them, from its ChangeModel), so a client that applies events stays as
  * current as one that polls /api/sync. The client reads the stream with fetch, because EventSource
  * cannot send the Authorization header; `Last-Event-ID` or `?cursor=` resume after a reconnect.
  *
@@ -29,20 +29,21 @@ const pageSize = 500;
  * - Streams of one tenant at the same cursor share one read of each page.
  */
 export function eventRoutes(app: FastifyInstance, context: ServerContext) {
-  const { db, streams, feed, signer, events } = context;
-  const inflight = new Map<string, Promise<SyncPage>>();
-  const readPage = (tenantId: string, cursor: bigint): Promise<SyncPage> => {
+  const { db, streams, feed, events } = context;
+  const { changes } = context.app;
+  const inflight = new Map<string, Promise<ChangePage>>();
+  const readPage = (tenantId: string, cursor: bigint): Promise<ChangePage> => {
     const key = `${tenantId}:${cursor}`;
     let page = inflight.get(key);
     if (!page) {
-      page = syncSince(db, tenantId, cursor, pageSize, signer).finally(() => inflight.delete(key));
+      page = changes.page(db, tenantId, cursor, pageSize).finally(() => inflight.delete(key));
       inflight.set(key, page);
     }
     return page;
   };
 
   /** The newest change sequence of a tenant: where a live stream has caught up to. */
-  const newest = async (tenantId: string): Promise<bigint> => (await latestSequences(db, [tenantId])).get(tenantId) ?? 0n;
+  const newest = async (tenantId: string): Promise<bigint> => (await changes.latestSequences(db, [tenantId])).get(tenantId) ?? 0n;
 
   app.get('/api/events', async (request, reply) => {
     const session = sessionOf(request);
@@ -70,7 +71,7 @@ export function eventRoutes(app: FastifyInstance, context: ServerContext) {
     let behind = 0;
     try {
       latest = await newest(session.tenantId);
-      if (resumeFrom !== undefined && resumeFrom < latest) behind = await countChangesAfter(db, session.tenantId, resumeFrom, events.maxCatchUp + 1);
+      if (resumeFrom !== undefined && resumeFrom < latest) behind = await changes.countChangesAfter(db, session.tenantId, resumeFrom, events.maxCatchUp + 1);
     } catch (error) {
       release();
       throw error;
@@ -119,7 +120,7 @@ export function eventRoutes(app: FastifyInstance, context: ServerContext) {
           let page;
           do {
             page = await readPage(session.tenantId, cursor);
-            const items = page.conversations.length + page.messages.length;
+            const items = changes.itemCount(page);
             if (items === 0 || closed) break;
             if (sent + items > events.maxCatchUp) return await resync(await newest(session.tenantId));
             cursor = BigInt(page.cursor);

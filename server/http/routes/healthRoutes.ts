@@ -1,6 +1,5 @@
-import { readdirSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
-import { migrationsDirectory } from '../../db/migrate.js';
+import { migrationNames } from '../../db/migrate.js';
 import { ApiError } from '../ApiError.js';
 import type { ServerContext } from '../ServerContext.js';
 
@@ -10,12 +9,12 @@ import type { ServerContext } from '../ServerContext.js';
  * broken server (OutboxReplayer's probe); load balancers use it to route.
  */
 export function healthRoutes(app: FastifyInstance, context: ServerContext) {
-  const latestMigration = readdirSync(migrationsDirectory).filter((name) => name.endsWith('.sql')).sort().at(-1);
+  const expected = migrationNames(context.app.migrations);
   app.get('/healthz', async () => ({ ok: true }));
   app.get('/readyz', async (_request, reply) => {
     try {
-      const { rows } = await context.db.query('SELECT 1 FROM schema_migrations WHERE name = $1', [latestMigration]);
-      if (rows.length === 0) return reply.code(503).send(new ApiError('not-ready', undefined, 'The database schema is behind this build.').toBody());
+      const { rows } = await context.db.query<{ n: number }>('SELECT count(*)::int AS n FROM schema_migrations WHERE name = ANY($1::text[])', [expected]);
+      if (rows[0]!.n < expected.length) return reply.code(503).send(new ApiError('not-ready', undefined, 'The database schema is behind this build.').toBody());
       return { ok: true, database: context.db.kind };
     } catch {
       return reply.code(503).send(new ApiError('not-ready').toBody());

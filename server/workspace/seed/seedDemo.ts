@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Database, Executor } from '../db/Database.js';
-import { hashPassword } from '../auth/passwords.js';
+import { hashPassword, type Database, type Executor } from 'holdfast/server';
 import { drawDemoImage } from './demoImages.js';
 import { agentLines, cannedReplies, customerLines, firstNames, lastNames, subjects } from './demoText.js';
 

@@ -1,0 +1,18 @@
+// The reference server's public names (`holdfast/server`). An app's server side imports only these:
+// its ServerApp (actions' apply, reads, routes, migrations) and a two-line main (runServer).
+export { buildServer, type ServerOptions } from './http/buildServer.js';
+export { runServer, runSeed, type RunServerOptions } from './runServer.js';
+export { readConfig, type ServerConfig } from './config.js';
+export type { ServerApp, ChangeModel, ChangePage } from './app/ServerApp.js';
+export type { ServerContext } from './http/ServerContext.js';
+export { ActionEngine, MissingTargetsError, type ActorContext, type BatchApplier, type HandlerOutcome, type TargetLookup, type ActionEngineOptions } from './actions/ActionEngine.js';
+export type { Database, Executor, Queryable, Row } from './db/Database.js';
+export { migrate, migrationNames, coreMigrations, type MigrationSet } from './db/migrate.js';
+export { openDatabase, type OpenDatabaseOptions } from './db/openDatabase.js';
+export { openPglite } from './db/openPglite.js';
+export { openPostgres } from './db/openPostgres.js';
+export { ApiError, type ApiErrorCode, type AppErrorDefinition } from './http/ApiError.js';
+export { sessionOf } from './http/authenticate.js';
+export { parseOr400 } from './http/parse.js';
+export { hashPassword } from './auth/passwords.js';
+export type { Session } from './auth/sessions.js';

@@ -1,0 +1,70 @@
+import type { ServerApp } from './app/ServerApp.js';
+import { readConfig, type ServerConfig } from './config.js';
+import type { Database } from './db/Database.js';
+import { openDatabase } from './db/openDatabase.js';
+import { buildServer } from './http/buildServer.js';
+
+export type RunServerOptions = {
+  /** Builds the app's server side once the database is open and migrated (it may read settings from it). */
+  app: (db: Database) => Promise<ServerApp> | ServerApp;
+  /** The app's migrations (the same list its ServerApp names). */
+  migrations: ServerApp['migrations'];
+  /** Fills an empty database with demo data when SEED is not `false`. */
+  seed?: { isSeeded: (db: Database) => Promise<boolean>; run: (db: Database) => Promise<void> };
+  /** Defaults to the environment (PORT, DATABASE_URL, DATA_DIR, STATIC_DIR, …: server/config.ts). */
+  config?: ServerConfig;
+};
+
+/**
+ * An app's server process: reads the configuration, opens and migrates the database (PGlite or
+ * PostgreSQL), seeds an empty one, serves, and on SIGINT/SIGTERM closes the HTTP server and then the
+ * database (so PGlite's directory lock is released even if a stream hangs).
+ */
+export async function runServer(options: RunServerOptions): Promise<void> {
+  const config = options.config ?? readConfig();
+  const db = await openDatabase({ ...config, migrations: options.migrations });
+  if (options.seed && config.seedWhenEmpty && !(await options.seed.isSeeded(db))) {
+    console.log('Empty database: seeding the demo data…');
+    await options.seed.run(db);
+  }
+  const app = await buildServer({
+    db,
+    app: await options.app(db),
+    staticDir: config.staticDir,
+    logRequests: config.logRequests,
+    serveSourceMaps: config.serveSourceMaps,
+    ...config.limits,
+  });
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: stopping`);
+    await Promise.race([app.close(), new Promise((resolve) => setTimeout(resolve, 2000))]);
+    await db.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+
+  await app.listen({ port: config.port, host: config.host });
+  const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${config.dataDir}`;
+  console.log(`Holdfast listening on http://${config.host}:${config.port} — data: ${where}`);
+}
+
+/** An app's seed command: migrate the configured database and seed it when empty (tests build templates with it). */
+export async function runSeed(options: Required<Pick<RunServerOptions, 'migrations' | 'seed'>> & { config?: ServerConfig }): Promise<void> {
+  const config = options.config ?? readConfig();
+  const db = await openDatabase({ ...config, migrations: options.migrations });
+  try {
+    if (await options.seed.isSeeded(db)) console.log('Already seeded; nothing to do.');
+    else {
+      const started = Date.now();
+      await options.seed.run(db);
+      console.log(`Seeded in ${Date.now() - started} ms.`);
+    }
+  } finally {
+    await db.close();
+  }
+}

@@ -1,0 +1,39 @@
+import { fileURLToPath } from 'node:url';
+import { ApiError, coreMigrations, type ChangeModel, type Database, type MigrationSet, type ServerApp } from 'holdfast/server';
+import { workspaceActions } from '../../shared/workspace/index.js';
+import { conversationApplier, existingConversations } from './conversationApplier.js';
+import { MediaSigner } from './MediaSigner.js';
+import { countChangesAfter, latestSequences, syncSince, type SyncPage } from './readModels.js';
+import { mediaRoutes } from './routes/mediaRoutes.js';
+import { readRoutes } from './routes/readRoutes.js';
+import { conversationNotFound } from './workspaceErrors.js';
+
+/**
+ * The workspace's migrations, then the framework's core set: the workspace's 001 made the core tables
+ * before the core set existed, and the core set's IF NOT EXISTS leaves them as they are.
+ */
+export const workspaceMigrations: readonly MigrationSet[] = [{ directory: fileURLToPath(new URL('./migrations', import.meta.url)) }, coreMigrations];
+
+/** The agent workspace's server side, composed on the framework's server. */
+export async function workspaceServerApp(db: Database): Promise<ServerApp> {
+  const key = await db.query<{ value: string }>(`SELECT value FROM server_settings WHERE key = 'media_signing_key'`);
+  const signer = new MediaSigner(key.rows[0]!.value);
+  const changes: ChangeModel<SyncPage> = {
+    page: (queryable, tenantId, cursor, limit) => syncSince(queryable, tenantId, cursor, limit, signer),
+    itemCount: (page) => page.conversations.length + page.messages.length,
+    latestSequences,
+    countChangesAfter,
+  };
+  return {
+    name: 'agent workspace',
+    actions: workspaceActions,
+    applier: conversationApplier,
+    existingTargets: existingConversations,
+    missingTargets: (ids) => new ApiError(conversationNotFound, { conversationIds: ids }),
+    changes,
+    routes: (api) => readRoutes(api, db, signer),
+    publicRoutes: (api) => mediaRoutes(api, db, signer),
+    serverPaths: ['/media/'],
+    migrations: workspaceMigrations,
+  };
+}
