@@ -14,3 +14,6 @@ export * from './outbox/index.js';
 // The envelope's types and helpers; the schemas themselves (zod) stay out of the page's bundle.
 export * from './envelope.js';
 export * from './cascade/index.js';
+export { browserReachabilityPlatform } from './connectivity/browserReachabilityPlatform.js';
+export { jsonApi, ApiRequestError, apiRequestHeaders, type JsonApiOptions, type JsonRequest } from './http/jsonApi.js';
+export { wipeLocalData, askServiceWorkerToWipe, type WipeLocalDataOptions } from './store/wipeLocalData.js';

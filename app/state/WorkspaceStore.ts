@@ -10,6 +10,7 @@ import {
   type FailedAction,
   type OutboxEntry,
   type SettledActions,
+  browserReachabilityPlatform,
 } from 'holdfast/client';
 import {
   compactWorkspaceActions,
@@ -30,7 +31,6 @@ import {
 } from '../../shared/workspace/client.js';
 import { apiRequestHeaders, ApiRequestError, type ApiClient, type SyncPage } from '../api/ApiClient.js';
 import { readEventStream } from '../api/readEventStream.js';
-import { browserReachabilityPlatform } from './browserPlatform.js';
 import { outboxScope } from './localData.js';
 import { openWorkspaceDatabaseOnce } from './preopenDatabase.js';
 import { initialState, type WorkspaceState } from './workspaceState.js';

@@ -1,5 +1,5 @@
 import { deleteDB } from 'idb';
-import { deleteOutboxDatabase, outboxDatabaseName, outboxDatabasePrefix } from 'holdfast/client';
+import { askServiceWorkerToWipe, deleteOutboxDatabase, outboxDatabaseName, outboxDatabasePrefix } from 'holdfast/client';
 import { deleteWorkspaceDatabase, isAgentDataCache, wipeAgentDataMessage, workspaceDatabaseName, workspaceDatabasePrefix } from '../../shared/workspace/client.js';
 
 /**
@@ -33,21 +33,8 @@ export async function wipeOtherAgentsData(tenantId: string, agentId: string): Pr
 }
 
 async function deleteAgentDataCaches(): Promise<void> {
-  await askServiceWorkerToWipe();
+  await askServiceWorkerToWipe(wipeAgentDataMessage);
   if (!('caches' in window)) return;
   const names = await caches.keys();
   await Promise.all(names.filter(isAgentDataCache).map((name) => caches.delete(name)));
-}
-
-/** The worker also wipes its cache metadata (see sw.ts); waits for its answer, at most `timeoutMs`. */
-async function askServiceWorkerToWipe(timeoutMs = 5000): Promise<void> {
-  const worker = (await navigator.serviceWorker?.getRegistration())?.active;
-  if (!worker) return;
-  const channel = new MessageChannel();
-  const answered = new Promise<void>((resolve) => {
-    channel.port1.onmessage = () => resolve();
-    setTimeout(resolve, timeoutMs);
-  });
-  worker.postMessage({ type: wipeAgentDataMessage }, [channel.port2]);
-  await answered;
 }

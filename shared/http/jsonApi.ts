@@ -1,0 +1,53 @@
+import type { ApiErrorBody } from '../core/protocol.js';
+
+/** A failed API call, with the server's error code and message (status 0: no answer at all). */
+export class ApiRequestError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string, readonly retryAfter?: string | null) {
+    super(message);
+  }
+}
+
+/**
+ * What every request of a page (and of the worker's Background Sync) adds: with a cookie session the
+ * browser sends the HttpOnly cookie itself, and this header is the reference server's CSRF check.
+ */
+export const apiRequestHeaders: Record<string, string> = { 'x-holdfast-request': '1' };
+
+export type JsonApiOptions = {
+  /** A 401 on anything but sign-in and sign-out: the session is gone (the app shows its sign-in). */
+  onUnauthorized?: () => void;
+  /** Prepended to every path; default '' (same origin). */
+  baseUrl?: string;
+};
+
+/** A JSON request: the answer's body, or an ApiRequestError with the server's code and message. */
+export type JsonRequest = <T>(path: string, init?: RequestInit) => Promise<T>;
+
+/**
+ * The reference server's HTTP conventions in one function, so each app's API client is a list of its
+ * endpoints: JSON bodies, the CSRF header, cookies on same-origin, errors as `{ error: { code, message } }`,
+ * and "no answer at all" (network, deadline) told apart from an answer (status 0: `unreachable`/`timeout`).
+ */
+export function jsonApi({ onUnauthorized = () => {}, baseUrl = '' }: JsonApiOptions = {}): JsonRequest {
+  return async <T>(path: string, init: RequestInit = {}): Promise<T> => {
+    const headers = new Headers(init.headers);
+    for (const [name, value] of Object.entries(apiRequestHeaders)) headers.set(name, value);
+    if (init.body) headers.set('content-type', 'application/json');
+    let response: Response;
+    try {
+      response = await fetch(baseUrl + path, { ...init, headers, credentials: 'same-origin' });
+    } catch (error) {
+      const timedOut = (error as Error).name === 'TimeoutError';
+      throw new ApiRequestError(0, timedOut ? 'timeout' : 'unreachable', timedOut ? 'The server did not answer in time.' : 'The server cannot be reached.');
+    }
+    if (response.status === 204) return undefined as T;
+    const body = (await response.json().catch(() => null)) as T | ApiErrorBody | null;
+    if (response.ok && body === null) throw new ApiRequestError(0, 'unreachable', 'The answer was cut off.');
+    if (!response.ok) {
+      const error = (body as ApiErrorBody | null)?.error;
+      if (response.status === 401 && path !== '/api/login' && path !== '/api/logout') onUnauthorized();
+      throw new ApiRequestError(response.status, error?.code ?? 'http-error', error?.message ?? `The server answered ${response.status}.`, response.headers.get('retry-after'));
+    }
+    return body as T;
+  };
+}
