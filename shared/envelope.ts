@@ -6,4 +6,4 @@ export { protocolLimits } from './core/protocolLimits.js';
 export { hasUnstorableCharacters, isVisiblyEmpty, normalizeText } from './core/textRules.js';
 export type { ActionEnvelope, ActionResult, ActionBatchResponse, ApiErrorBody, RejectionCode } from './core/protocol.js';
 export type { CompactionRule, CompactionVerdict } from './outbox/compactPending.js';
-export { compactionRuleOf, type ActionSpec, type PayloadSchemaKit } from './core/ActionSpec.js';
+export { compactionRuleOf, type ActionSpec, type AnyActionSpec, type PayloadSchemaKit } from './core/ActionSpec.js';

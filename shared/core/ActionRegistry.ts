@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { HoldfastError } from './HoldfastError.js';
 import { envelopeFields, protocolLimits, type ActionEnvelope } from './protocol.js';
 import { withTargetId } from './withTargetId.js';
-import type { ActionSpec } from './ActionSpec.js';
+import type { AnyActionSpec } from './ActionSpec.js';
 import { storableText } from './textSchemas.js';
 
 /** What an app registers for one action type. Only the payload schema is needed on the wire. */
@@ -44,7 +44,7 @@ export class ActionRegistry {
   }
 
   /** Registers action definitions (ActionSpec), building each payload schema with zod and the framework's rules. */
-  registerSpecs(specs: readonly ActionSpec<string, never>[]): this {
+  registerSpecs(specs: readonly AnyActionSpec[]): this {
     for (const spec of specs) this.register({ type: spec.type, description: spec.description, payload: spec.payload({ z, storableText }) as z.ZodType });
     return this;
   }

@@ -22,11 +22,20 @@ export type ActionSpec<Type extends string = string, Payload = unknown> = {
   description: string;
   payload: (kit: PayloadSchemaKit) => z.ZodType<Payload>;
   /** With the next queued action on the same target (nothing between them); `keep-both` when absent. */
-  compact?: (earlier: ActionEnvelope<Type, Payload>, later: ActionEnvelope) => CompactionVerdict;
+  // A method, not a function-typed property: a list of specs with different types then fits AnyActionSpec.
+  compact?(earlier: ActionEnvelope<Type, Payload>, later: ActionEnvelope): CompactionVerdict;
 };
 
+/**
+ * Any app's action spec, whatever its payload: what the framework's functions over a list of specs take
+ * (an app's `[createSpec, editSpec] as const` fits without a cast). `any` because each spec's payload
+ * differs and these functions never look inside one; each spec keeps its exact type where it is defined.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyActionSpec = ActionSpec<string, any>;
+
 /** One compaction rule for the outbox, from each type's own (`keep-both` for a type without one). */
-export function compactionRuleOf(specs: readonly ActionSpec<string, never>[]): CompactionRule {
+export function compactionRuleOf(specs: readonly AnyActionSpec[]): CompactionRule {
   const byType = new Map(specs.map((spec) => [spec.type, spec.compact as ((earlier: ActionEnvelope, later: ActionEnvelope) => CompactionVerdict) | undefined]));
   return (earlier, later) => byType.get(earlier.type)?.(earlier, later) ?? 'keep-both';
 }

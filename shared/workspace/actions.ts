@@ -18,4 +18,4 @@ export const closePayload = closeAction.payload(kit);
 export const reopenPayload = reopenAction.payload(kit);
 export const assignPayload = assignAction.payload(kit);
 
-export const workspaceActions = new ActionRegistry({ legacyTargetField: workspaceLegacyTargetField }).registerSpecs(workspaceActionSpecs as never);
+export const workspaceActions = new ActionRegistry({ legacyTargetField: workspaceLegacyTargetField }).registerSpecs(workspaceActionSpecs);

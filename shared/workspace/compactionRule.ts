@@ -6,4 +6,4 @@ import { workspaceActionSpecs } from './definitions/index.js';
  * each action's own rule (definitions/). The core only offers it pairs on one conversation with nothing
  * queued between them, neither held for undo.
  */
-export const compactWorkspaceActions = compactionRuleOf(workspaceActionSpecs as never);
+export const compactWorkspaceActions = compactionRuleOf(workspaceActionSpecs);
