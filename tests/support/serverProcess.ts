@@ -8,10 +8,11 @@ export type ServerTarget = { dataDir: string } | { databaseUrl: string };
 export class ServerProcess {
   #child: ChildProcess | undefined;
   #output = '';
-  private constructor(readonly target: ServerTarget, readonly port: number, readonly env: Record<string, string>) {}
+  private constructor(readonly target: ServerTarget, readonly port: number, readonly env: Record<string, string>, readonly entry: string) {}
 
-  static async start(target: ServerTarget, env: Record<string, string> = {}): Promise<ServerProcess> {
-    const server = new ServerProcess(target, await freePort(), env);
+  /** `entry`: the app's server main, relative to the repository (default: the workspace's). */
+  static async start(target: ServerTarget, env: Record<string, string> = {}, entry = 'server/workspace/main.ts'): Promise<ServerProcess> {
+    const server = new ServerProcess(target, await freePort(), env, entry);
     await server.restart();
     return server;
   }
@@ -38,7 +39,7 @@ export class ServerProcess {
       DATABASE_URL: 'databaseUrl' in this.target ? this.target.databaseUrl : '',
       ...this.env,
     };
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/workspace/main.ts'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', this.entry], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.#child = child;
     child.stdout.on('data', (chunk) => (this.#output += chunk));
     child.stderr.on('data', (chunk) => (this.#output += chunk));

@@ -1,0 +1,18 @@
+import { defineConfig } from 'vite';
+import { precacheManifestPlugin } from '../../build/precacheManifestPlugin.js';
+
+/** The task list's worker, built after the page into dist/sw.js; it precaches the whole build. */
+const here = new URL('.', import.meta.url).pathname;
+const outDir = `${here}dist`;
+
+export default defineConfig({
+  publicDir: false,
+  plugins: [precacheManifestPlugin({ outDir })],
+  define: { 'process.env.NODE_ENV': JSON.stringify('production') },
+  build: {
+    outDir,
+    emptyOutDir: false,
+    sourcemap: 'hidden',
+    lib: { entry: `${here}worker/sw.ts`, formats: ['iife'], name: 'tasksServiceWorker', fileName: () => 'sw.js' },
+  },
+});
