@@ -31,6 +31,7 @@ test.beforeEach(() => {
   for (const host of [fastly, azure]) {
     host.mode = 'healthy';
     host.requests.length = 0;
+    host.compressedAnswers = 0;
   }
 });
 
@@ -56,12 +57,15 @@ async function reloadWithoutCachedAssets(page: Page) {
   await expectRendered(page);
 }
 
-test('a healthy primary serves every asset, to the page and to the worker installing them', async ({ browser }) => {
+test('a healthy primary serves every asset, compressed, to the page and to the worker installing them: integrity and digests hold on the decoded bytes', async ({ browser }) => {
   const context = await browser.newContext({ baseURL: server.url });
   await controlledPage(context);
   const assets = fastly.assetRequests();
   expect(assets.some((path) => path.endsWith('.js'))).toBe(true);
   expect(assets.some((path) => path.endsWith('.css'))).toBe(true);
+  // The page (SRI) and the worker (SHA-256 against the build's manifest) accepted compressed answers: nothing
+  // was refused, so nothing went on to the secondary.
+  expect(fastly.compressedAnswers).toBeGreaterThanOrEqual(2);
   expect(azure.assetRequests()).toEqual([]);
   await context.close();
 });

@@ -253,3 +253,34 @@ test('the build lists every content-hashed asset with its SHA-256, and the serve
     expect(createHash('sha256').update(body).digest('hex')).toBe(entry.sha256);
   }
 });
+
+test('text is sent compressed by Accept-Encoding: assets precompressed (brotli, gzip) and immutable, the shell and the worker revalidated, API pages compressed per request', async ({ request, api }) => {
+  const manifest = (await (await request.get('/asset-manifest.json')).json()) as Record<string, { sha256: string; size: number; contentType: string }>;
+  const textAssets = Object.entries(manifest).filter(([path, entry]) => /\.(js|css|svg)$/.test(path) && entry.size >= 1024);
+  expect(textAssets.length).toBeGreaterThanOrEqual(3);
+  for (const [path, entry] of textAssets) {
+    for (const [accept, encoding] of [['br, gzip', 'br'], ['gzip', 'gzip'], ['identity', undefined]] as const) {
+      const response = await request.get(path, { headers: { 'accept-encoding': accept } });
+      const headers = response.headers();
+      expect(headers['content-encoding'], `${path} for ${accept}`).toBe(encoding);
+      expect(headers['vary']?.toLowerCase(), path).toContain('accept-encoding');
+      expect(headers['cache-control']).toContain('immutable');
+      // Decoded, the bytes the build's digest names: what the cascade and SRI check.
+      expect(createHash('sha256').update(await response.body()).digest('hex'), `${path} for ${accept}`).toBe(entry.sha256);
+    }
+  }
+  const worker = await request.get('/sw.js', { headers: { 'accept-encoding': 'br, gzip' } });
+  expect(worker.headers()['content-encoding']).toBe('br');
+  expect(worker.headers()['cache-control']).toBe('no-cache');
+  // The shell (under 1 KiB, below the compression threshold today) is revalidated on every path.
+  for (const path of ['/', '/conversations/00000000-0000-4000-8000-000000000000']) expect((await request.get(path)).headers()['cache-control'], path).toBe('no-cache');
+  // The precompressed copies are not a way around the shell's policy or the hidden source maps.
+  for (const path of ['/index.html.br', '/index.html.gz']) expect((await request.get(path)).status(), path).not.toBe(200);
+  const alice = await api();
+  const sync = await alice.raw('/api/sync?limit=200', { headers: { 'accept-encoding': 'br, gzip' } });
+  expect(sync.status).toBe(200);
+  // Node's fetch decodes and keeps the header: the page was sent brotli-encoded.
+  expect(sync.headers.get('content-encoding')).toBe('br');
+  const page = (await sync.json()) as { conversations: unknown[]; messages: unknown[] };
+  expect(page.conversations.length + page.messages.length).toBe(200);
+});

@@ -14,6 +14,8 @@ export type CdnMode = 'healthy' | 'blackhole' | '503' | 'wrong-bytes' | 'empty' 
 export class CdnHost {
   mode: CdnMode = 'healthy';
   readonly requests: string[] = [];
+  /** Answers sent compressed (the build's `.br` or `.gz` files). */
+  compressedAnswers = 0;
   readonly #server: Server;
   private constructor(public root: string, server: Server) {
     this.#server = server;
@@ -48,9 +50,26 @@ export class CdnHost {
     } catch {
       return response.writeHead(404, cors).end();
     }
+    // Like a CDN that pulled the origin's precompressed files: brotli when the browser takes it (Chromium
+    // offers it over HTTPS only), gzip otherwise.
+    const accepted = String(request.headers['accept-encoding'] ?? '');
+    const encoding = this.mode !== 'healthy' ? null : /\bbr\b/.test(accepted) ? 'br' : /\bgzip\b/.test(accepted) ? 'gzip' : null;
+    const encoded = encoding && readIfThere(`${file}.${encoding === 'br' ? 'br' : 'gz'}`);
+    if (encoded) {
+      this.compressedAnswers++;
+      bytes = encoded;
+    }
     if (this.mode === 'empty') bytes = Buffer.alloc(0);
     if (this.mode === 'wrong-bytes') bytes = Buffer.concat([bytes, Buffer.from('\n/* stale mirror */\n')]);
-    response.writeHead(200, { ...cors, 'content-type': assetContentTypes[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' }).end(bytes);
+    response
+      .writeHead(200, {
+        ...cors,
+        'content-type': assetContentTypes[extname(file)] ?? 'application/octet-stream',
+        'cache-control': 'no-store',
+        vary: 'Accept-Encoding',
+        ...(encoded ? { 'content-encoding': encoding! } : {}),
+      })
+      .end(bytes);
   }
 
   /** Requests for built assets (not preflights or anything else). */
@@ -61,5 +80,13 @@ export class CdnHost {
   async stop(): Promise<void> {
     this.#server.closeAllConnections();
     await new Promise((resolve) => this.#server.close(resolve));
+  }
+}
+
+function readIfThere(path: string): Buffer | null {
+  try {
+    return readFileSync(path);
+  } catch {
+    return null;
   }
 }

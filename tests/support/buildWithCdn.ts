@@ -11,5 +11,6 @@ export async function buildWithCdn(hosts: readonly string[], env: Record<string,
   const vite = join(repoRoot, 'node_modules', 'vite', 'bin', 'vite.js');
   await runNode([vite, 'build', '--logLevel', 'warn'], buildEnv);
   await runNode([vite, 'build', '--config', 'vite.sw.config.ts', '--logLevel', 'warn'], buildEnv);
+  await runNode([join(repoRoot, 'scripts', 'precompress.mjs'), outDir], buildEnv);
   return outDir;
 }
