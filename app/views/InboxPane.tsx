@@ -71,8 +71,8 @@ export function InboxPane({ conversations, agents, selectedId, filter, onFilter,
                 <Link
                   to={`/conversations/${conversation.id}`}
                   aria-current={conversation.id === selectedId ? 'page' : undefined}
-                  aria-label={`${conversation.customerName}: ${conversation.subject}${conversation.pendingActions > 0 ? ` (${conversation.pendingActions} pending)` : ''}`}
                 >
+                  {/* The row's name is its visible text (WCAG 2.5.3, label in name): a speech-input user says what they see. */}
                   <span className="row-top">
                     <strong>{conversation.customerName}</strong>
                     {conversation.pendingActions > 0 && <span className="pending-badge">{conversation.pendingActions} pending</span>}

@@ -91,7 +91,11 @@ export function cspViolations(page: Page): Promise<string[]> {
  */
 export const firstSyncTimeout = 60_000;
 
-/** Fails on any serious or critical axe-core violation, listing them. */
+/**
+ * Fails on any serious or critical axe-core violation, listing them. axe-core 4.14 runs
+ * `label-content-name-mismatch` (WCAG 2.5.3, label in name) by default: a control's accessible name must
+ * hold its visible text.
+ */
 export async function expectNoSeriousAxeViolations(page: Page): Promise<void> {
   const results = await new AxeBuilder({ page }).analyze();
   const serious = results.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
@@ -101,4 +105,9 @@ export async function expectNoSeriousAxeViolations(page: Page): Promise<void> {
 /** Waits until the page's outbox is empty: every queued action answered by the server. */
 export async function expectAllSent(page: Page, timeout = 20_000): Promise<void> {
   await expect(page.getByRole('status', { name: 'Outbox' })).toHaveText('All changes sent', { timeout });
+}
+
+/** A conversation's row in the inbox: its link, named by what it shows (customer, subject, time, preview). */
+export function inboxRow(page: Page, conversation: { customerName: string; subject: string }) {
+  return page.getByRole('navigation', { name: 'Inbox' }).getByRole('link').filter({ hasText: conversation.customerName }).filter({ hasText: conversation.subject });
 }

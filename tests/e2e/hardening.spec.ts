@@ -2,7 +2,7 @@ import type { Browser } from '@playwright/test';
 import type { ServerProcess } from '../support/serverProcess.js';
 import { ApiProxy } from '../support/ApiProxy.js';
 import { TestApi } from '../support/testApi.js';
-import { cspViolations, expect, expectAllSent, sessionCookie, signIn, test, watchCspViolations } from './fixtures.js';
+import { cspViolations, expect, expectAllSent, inboxRow, sessionCookie, signIn, test, watchCspViolations } from './fixtures.js';
 import { backgroundSyncTrigger, expectedReplies, openConversations, queueReplies, readyPage, serverBodies, syncTags, waitPastUndoWindow } from './outboxSupport.js';
 
 /**
@@ -121,7 +121,7 @@ test('the strict Content-Security-Policy holds on the sign-in, inbox and convers
   await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
   await signIn(page);
   const target = (await (await api()).conversations('?status=open'))[0]!;
-  await page.getByRole('link', { name: `${target.customerName}: ${target.subject}` }).first().click();
+  await inboxRow(page, target).first().click();
   await expect(page.getByRole('heading', { level: 1, name: target.customerName })).toBeVisible();
   // Again under the service worker, which serves the shell from its cache.
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
