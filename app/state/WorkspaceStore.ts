@@ -365,7 +365,9 @@ export class WorkspaceStore {
   }
 
   #noteFailure(error: unknown) {
-    if (error instanceof ApiRequestError && error.status === 0) this.#reachability.reportFailure();
+    // A read past its deadline is a slow server unless a probe says it is gone; no answer at all is unreachable.
+    if (error instanceof ApiRequestError && error.code === 'timeout') void this.#reachability.reportSlow();
+    else if (error instanceof ApiRequestError && error.status === 0) this.#reachability.reportFailure();
     else if (error instanceof ApiRequestError) this.#reachability.reportSuccess();
   }
 }

@@ -1,5 +1,5 @@
 import { deleteDB } from 'idb';
-import { askServiceWorkerToWipe, deleteOutboxDatabase, outboxDatabaseName, outboxDatabasePrefix } from 'holdfast/client';
+import { askServiceWorkerToWipe, clearReplayCredentials, deleteOutboxDatabase, outboxDatabaseName, outboxDatabasePrefix } from 'holdfast/client';
 import { deleteWorkspaceDatabase, isAgentDataCache, wipeAgentDataMessage, workspaceDatabaseName, workspaceDatabasePrefix } from '../../shared/workspace/client.js';
 
 /**
@@ -8,6 +8,11 @@ import { deleteWorkspaceDatabase, isAgentDataCache, wipeAgentDataMessage, worksp
  */
 export async function wipeAgentData(tenantId: string, agentId: string): Promise<void> {
   await Promise.all([deleteWorkspaceDatabase(tenantId, agentId), deleteOutboxDatabase(outboxScope(tenantId, agentId)), deleteAgentDataCaches()]);
+}
+
+/** The session was refused: Background Sync must not replay this agent's outbox until they sign in again. */
+export function forgetReplayCredentials(tenantId: string, agentId: string): Promise<void> {
+  return clearReplayCredentials(outboxScope(tenantId, agentId));
 }
 
 /** The outbox of one agent of one tenant. */

@@ -1,14 +1,22 @@
 import { formatBytes, useStorageEstimate } from '../hooks/useStorageEstimate.js';
 import { useWorkspace } from '../state/useWorkspace.js';
 
-/** Online / Offline / Server unreachable / Syncing, when the data was last synced, and local storage used. */
+/** Online / Offline / Server unreachable / Server slow / Syncing, when the data was last synced, and local storage used. */
 export function ConnectionStatus() {
   const reachability = useWorkspace((state) => state.reachability);
   const syncing = useWorkspace((state) => state.syncing);
   const lastSyncAt = useWorkspace((state) => state.lastSyncAt);
   const storage = useStorageEstimate();
   const label =
-    reachability === 'offline' ? 'Offline' : reachability === 'unreachable' ? 'Server unreachable' : syncing ? 'Syncing…' : 'Online';
+    reachability === 'offline'
+      ? 'Offline'
+      : reachability === 'unreachable'
+        ? 'Server unreachable'
+        : reachability === 'slow'
+          ? 'Server slow'
+          : syncing
+            ? 'Syncing…'
+            : 'Online';
   return (
     <>
       <span className={`live live-${reachability === 'online' ? 'on' : 'off'}`} role="status" aria-label="Connection">

@@ -1,18 +1,26 @@
-import { useState, type FormEvent } from 'react';
+import { useState, useSyncExternalStore, type FormEvent } from 'react';
 import { ApiRequestError, type ApiClient, type SignedIn } from '../api/ApiClient.js';
 
+const noSubscription = () => () => {};
+
+/**
+ * The sign-in screen. It is also index.html's static markup (app/prerender.tsx), painted before any
+ * script runs and then hydrated. So its fields are uncontrolled (what an agent types before hydration is
+ * kept) and its button is disabled until hydration: a native submit would put the password in the URL.
+ */
 export function SignInView({ api, notice, onSignedIn }: { api: ApiClient; notice?: string | null; onSignedIn: (session: SignedIn) => void }) {
-  const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // false in the prerendered markup and during hydration, true once React runs the page.
+  const hydrated = useSyncExternalStore(noSubscription, () => true, () => false);
 
-  const submit = async (event: FormEvent) => {
+  const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
+    const form = new FormData(event.currentTarget);
     setBusy(true);
     setError(null);
     try {
-      onSignedIn(await api.signIn(email, password));
+      onSignedIn(await api.signIn(String(form.get('email') ?? ''), String(form.get('password') ?? '')));
     } catch (caught) {
       setError(caught instanceof ApiRequestError ? caught.message : 'The server cannot be reached. Try again in a moment.');
     } finally {
@@ -22,7 +30,7 @@ export function SignInView({ api, notice, onSignedIn }: { api: ApiClient; notice
 
   return (
     <main className="sign-in">
-      <form onSubmit={submit} className="sign-in-card" aria-labelledby="sign-in-title">
+      <form onSubmit={(event) => void submit(event)} className="sign-in-card" aria-labelledby="sign-in-title">
         <h1 id="sign-in-title" className="brand">
           Holdfast
         </h1>
@@ -34,18 +42,18 @@ export function SignInView({ api, notice, onSignedIn }: { api: ApiClient; notice
         )}
         <label>
           Email
-          <input type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} />
+          <input name="email" type="email" autoComplete="username" required />
         </label>
         <label>
           Password
-          <input type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+          <input name="password" type="password" autoComplete="current-password" required />
         </label>
         {error && (
           <p role="alert" className="error">
             {error}
           </p>
         )}
-        <button type="submit" disabled={busy}>
+        <button type="submit" disabled={busy || !hydrated}>
           Sign in
         </button>
         <p className="muted small">Demo: alice@example.com or bob@example.com, password “holdfast”.</p>

@@ -7,9 +7,12 @@ import { fullJitterDelay } from '../policy/backoff.js';
  * - `offline`: the browser says it has no network; no probes until it says otherwise.
  * - `unreachable`: a request or probe failed; probes follow with exponential backoff and full jitter,
  *   capped, so a dead server is never polled in a hot loop.
+ * - `slow`: a request missed its deadline, but the server answers a probe: it is there, only slow. One
+ *   slow read does not make the app say the server is gone. The next request that is answered in time
+ *   makes it `online` again; a probe that fails makes it `unreachable`.
  * - `online`: the last request or probe got an answer.
  */
-export type Reachability = 'online' | 'offline' | 'unreachable';
+export type Reachability = 'online' | 'offline' | 'unreachable' | 'slow';
 
 export type ReachabilityPlatform = {
   /** True when the server answered (any HTTP status counts: it is there). */
@@ -82,6 +85,22 @@ export class ReachabilityMonitor {
     if (!this.#platform.isBrowserOnline()) return this.#set('offline');
     this.#set('unreachable');
     if (this.#timer === undefined) this.#scheduleProbe();
+  }
+
+  /**
+   * A real request missed its deadline (no network error): a probe tells a slow server (`slow`) from one
+   * that is gone (`unreachable`). Already unreachable or offline: nothing changes.
+   */
+  async reportSlow(): Promise<Reachability> {
+    if (!this.#platform.isBrowserOnline()) {
+      this.#set('offline');
+      return this.#state;
+    }
+    if (this.#state === 'unreachable') return this.#state;
+    const answered = await this.#platform.probe(AbortSignal.timeout(this.#options.probeTimeoutMs)).catch(() => false);
+    if (answered) this.#set('slow');
+    else this.reportFailure();
+    return this.#state;
   }
 
   async probeNow(): Promise<Reachability> {

@@ -35,9 +35,9 @@ test.beforeEach(() => {
   }
 });
 
-/** The app rendered: its entry script ran and its stylesheet applied. */
+/** The app rendered: its entry script ran (the prerendered sign-in button is enabled by hydration) and its stylesheet applied. */
 async function expectRendered(page: Page) {
-  await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByRole('button', { name: 'Sign in' })).toBeEnabled({ timeout: 30_000 });
   expect(await page.evaluate(() => getComputedStyle(document.body).margin)).toBe('0px');
 }
 
@@ -102,6 +102,8 @@ test('fonts and images named in the stylesheet come through the cascade too: wit
   const page = await controlledPage(context);
   fastly.mode = '503';
   await reloadWithoutCachedAssets(page);
+  // The sign-in screen uses no web font: the workspace's text asks for them.
+  await signInHere(page);
   const { interLoaded, fetched } = await cssAssetsLoaded(page);
   expect(interLoaded).toBe(true);
   // The stylesheet names the primary (it was served for the primary's URL); the worker answered from the secondary.
@@ -243,10 +245,10 @@ test('first visit without a service worker, primary blackholed: the page loader 
     expect(tag.integrity).toMatch(/^sha384-/);
   }
 
-  // The stylesheet came from the secondary, so the fonts and images it names do too.
-  const { interLoaded, fetched } = await cssAssetsLoaded(page);
-  expect(interLoaded).toBe(true);
-  expect(fetched.length).toBeGreaterThanOrEqual(2);
+  // The stylesheet came from the secondary, so the images it names do too (the sign-in screen uses no
+  // web font; the fonts, named by the same stylesheet, load with the workspace: see the test above).
+  const { fetched } = await cssAssetsLoaded(page);
+  expect(fetched.length).toBeGreaterThanOrEqual(1);
   for (const entry of fetched) {
     expect(entry.url).toContain(`http://azure.test:${azure.port}/assets/`);
     expect(entry.bytes).toBeGreaterThan(0);
@@ -336,7 +338,7 @@ for (const mode of ['blackhole', 'wrong-bytes'] as CdnMode[]) {
     fastly.mode = mode;
     azure.requests.length = 0;
     await signInHere(page);
-    const chunk = (await loaderNotices(page)).find((notice) => notice.path.includes('/WorkspaceView-'));
+    const chunk = (await loaderNotices(page)).find((notice) => notice.path.includes('/SignedInApp-'));
     expect(chunk).toMatchObject({ type: 'served', host: `http://azure.test:${azure.port}` });
     expect(chunk!.passedOver.map((failure) => failure.reason)).toEqual([mode === 'blackhole' ? 'first-byte-timeout' : 'digest-mismatch']);
     // The chunk's import of the entry resolved to the copy already running (from the primary), not to a

@@ -29,7 +29,7 @@ test.afterAll(async () => {
 });
 
 async function expectRendered(page: Page) {
-  await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByRole('button', { name: 'Sign in' })).toBeEnabled({ timeout: 30_000 });
   expect(await page.evaluate(() => getComputedStyle(document.body).margin)).toBe('0px');
 }
 

@@ -140,6 +140,29 @@ test('when every API response takes 20 s, cached data shows at once (1 s here, 3
   }
 });
 
+test('a server that answers its health probe but not the reads in time is slow, not unreachable', async ({ browser, server }) => {
+  const proxy = await ApiProxy.start(server.url);
+  const context = await browser.newContext({ baseURL: proxy.url });
+  try {
+    const page = await context.newPage();
+    await signIn(page);
+    await waitForServiceWorker(page);
+    await waitForSync(page);
+    // Reads (sync, lists) take 20 s; the health probe is answered at once.
+    proxy.delayed = /^\/api\/(sync|conversations|agents|canned-replies)/;
+    proxy.apiDelayMs = 20_000;
+    await page.reload();
+    await expect(page.getByRole('status', { name: 'Connection' })).toHaveText('Server slow', { timeout: 30_000 });
+    // The server answers in time again: online.
+    proxy.apiDelayMs = 0;
+    await page.reload();
+    await expect(page.getByRole('status', { name: 'Connection' })).toHaveText(/Online|Syncing/, { timeout: 30_000 });
+  } finally {
+    await context.close();
+    await proxy.stop();
+  }
+});
+
 test("after sign-out, the next agent can read none of the first agent's conversations, messages or images", async ({ browser, server, api }) => {
   const alice = await api('alice@example.com');
   const acme = await alice.conversations();

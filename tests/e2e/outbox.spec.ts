@@ -278,6 +278,8 @@ test('a new service worker version is activated while 100 actions are pending: a
     await expect(outboxStatus(page)).toHaveText(/^100 pending/);
 
     appendFileSync(join(staticDir, 'sw.js'), '\n// version 2\n');
+    // A release writes its compressed copies anew; here they go, so the new bytes are served as they are.
+    for (const copy of ['sw.js.br', 'sw.js.gz']) rmSync(join(staticDir, copy), { force: true });
     const newWorkerTookOver = await page.evaluate(async () => {
       const registration = (await navigator.serviceWorker.getRegistration())!;
       const controlled = new Promise<boolean>((resolve) => navigator.serviceWorker.addEventListener('controllerchange', () => resolve(true), { once: true }));

@@ -12,6 +12,8 @@ import type { Socket } from 'node:net';
  */
 export class ApiProxy {
   apiDelayMs = 0;
+  /** Which API paths the delay applies to; default every one (`/api/…`). */
+  delayed: RegExp = /^\/api\//;
   poison: string | null = null;
   /** Batches answered 500 for the poison so far. */
   failed = 0;
@@ -30,7 +32,7 @@ export class ApiProxy {
       socket.on('close', () => proxy.#sockets.delete(socket));
     });
     server.on('request', (incoming, outgoing) => {
-      const delay = incoming.url?.startsWith('/api/') ? proxy.apiDelayMs : 0;
+      const delay = incoming.url?.startsWith('/api/') && proxy.delayed.test(incoming.url) ? proxy.apiDelayMs : 0;
       const timer = setTimeout(() => (proxy.poison && incoming.method === 'POST' && incoming.url === '/api/actions' ? proxy.#screen(incoming, outgoing) : proxy.#forward(incoming, outgoing)), delay);
       outgoing.on('close', () => clearTimeout(timer));
     });

@@ -98,4 +98,20 @@ describe('the reachability monitor', () => {
     await vi.advanceTimersByTimeAsync(60_000);
     expect(probe).not.toHaveBeenCalled();
   });
+
+  it('tells a slow server from a gone one: a missed deadline with an answered probe is slow; a failed probe is unreachable', async () => {
+    const { value, probe } = platform();
+    const monitor = new ReachabilityMonitor(value);
+    probe.mockImplementation(async () => true);
+    monitor.reportSuccess();
+    expect(await monitor.reportSlow()).toBe('slow');
+    monitor.reportSuccess();
+    expect(monitor.state).toBe('online');
+    probe.mockImplementation(async () => false);
+    expect(await monitor.reportSlow()).toBe('unreachable');
+    // Once unreachable, a slow read does not make it look better.
+    probe.mockImplementation(async () => true);
+    expect(await monitor.reportSlow()).toBe('unreachable');
+    monitor.stop();
+  });
 });

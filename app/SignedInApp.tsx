@@ -1,0 +1,87 @@
+import { useEffect, useMemo } from 'react';
+import { BrowserRouter, matchPath, Navigate, Route, Routes } from 'react-router';
+import { clearReplayCredentials, saveReplayCredentials } from 'holdfast/client';
+import { apiRequestHeaders, type ApiClient, type SignedIn } from './api/ApiClient.js';
+import { dismissBootSkeleton } from './bootSkeleton.js';
+import { exposeWorkspace } from './state/exposeForMonitoring.js';
+import { forgetReplayCredentials, outboxScope, wipeAgentData, wipeOtherAgentsData } from './state/localData.js';
+import { preopenWorkspaceDatabase } from './state/preopenDatabase.js';
+import { clearSession, loadSession } from './state/session.js';
+import { WorkspaceContext } from './state/useWorkspace.js';
+import { WorkspaceStore } from './state/WorkspaceStore.js';
+import { WorkspaceView } from './views/WorkspaceView.js';
+
+// Cold start: the first IndexedDB open costs 100–200 ms; started as this chunk loads (main.tsx asks for it
+// before React renders), it overlaps rendering, and the store takes the connection already opening.
+preopenWorkspaceDatabase(loadSession());
+
+// The views are in this chunk, not one of their own: a chunk loaded from this one would list the entry
+// and its stylesheet as dependencies, and load them again from whichever host serves it.
+
+export type SignedInAppProps = {
+  api: ApiClient;
+  session: SignedIn;
+  /** Signed in just now (not restored at load): what another agent left in this browser is wiped. */
+  freshSignIn: boolean;
+  /** The server refused the session: the agent signs in again; their local data and queue stay. */
+  onExpired: () => void;
+  /** Signed out (local data wiped); `endServerSession` ends the server's side. */
+  onSignedOut: () => void;
+  endServerSession: () => Promise<void>;
+};
+
+/**
+ * Everything after sign-in, in a chunk the sign-in page never loads: the router, the workspace's store
+ * (IndexedDB, delta sync, the outbox) and its views.
+ */
+export default function SignedInApp({ api, session, freshSignIn, onExpired, onSignedOut, endServerSession }: SignedInAppProps) {
+  const tenantId = session.tenant.id;
+  const agentId = session.agent.id;
+  const store = useMemo(() => {
+    const initialConversationId = matchPath('/conversations/:id', window.location.pathname)?.params.id;
+    // A refused session: Background Sync must not replay this agent's queue until they sign in again.
+    const expire = () => {
+      void forgetReplayCredentials(tenantId, agentId);
+      onExpired();
+    };
+    return new WorkspaceStore({ api, tenantId, me: session.agent, initialConversationId, onSessionExpired: expire });
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- one store per signed-in agent, not per session object
+  }, [api, tenantId, agentId]);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- once per store
+  useEffect(() => {
+    // Nothing another agent left behind in this browser stays readable (their session expired instead of
+    // signing out); only this agent's database and outbox are kept.
+    if (freshSignIn) void wipeOtherAgentsData(tenantId, agentId).catch(() => undefined);
+    dismissBootSkeleton();
+    void store.start();
+    exposeWorkspace(store);
+    // For the service worker's Background Sync, which replays after every tab is closed. No secret: the
+    // browser adds the session cookie to the worker's requests.
+    void saveReplayCredentials({ scope: outboxScope(tenantId, agentId), endpoint: '/api/actions', headers: apiRequestHeaders, probeUrl: '/readyz' });
+    return () => {
+      exposeWorkspace(null);
+      store.stop();
+    };
+  }, [store]);
+
+  const signOut = async () => {
+    store.stop();
+    clearSession();
+    await clearReplayCredentials(outboxScope(tenantId, agentId));
+    onSignedOut();
+    await Promise.all([endServerSession(), wipeAgentData(tenantId, agentId)]);
+  };
+
+  const workspace = <WorkspaceView me={session.agent} tenantName={session.tenant.name} onSignOut={() => void signOut()} />;
+  return (
+    <BrowserRouter>
+      <WorkspaceContext.Provider value={store}>
+        <Routes>
+          <Route path="/" element={workspace} />
+          <Route path="/conversations/:id" element={workspace} />
+          <Route path="*" element={<Navigate to="/" replace />} />
+        </Routes>
+      </WorkspaceContext.Provider>
+    </BrowserRouter>
+  );
+}
