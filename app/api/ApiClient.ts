@@ -37,6 +37,10 @@ export class ApiClient {
     await fetch('/api/health', { signal, cache: 'no-store' });
     return true;
   }
+  /** One conversation and all its messages: what an agent opens before the first sync has brought it. */
+  conversation(id: string, signal?: AbortSignal) {
+    return this.#request<{ conversation: Conversation; messages: Message[] }>(`/api/conversations/${encodeURIComponent(id)}`, { signal });
+  }
   postActions(actions: ActionEnvelope[]) {
     return this.#request<ActionBatchResponse<ConversationState>>('/api/actions', { method: 'POST', body: JSON.stringify({ actions }) });
   }

@@ -317,6 +317,34 @@ export class WorkspaceStore {
       messages: { ...server.messages, [id]: messages },
       conversations: conversation ? mergeConversations(server.conversations, [conversation]) : server.conversations,
     }));
+    // A new device (or a sync that has not reached it yet): fetch this one conversation at once rather
+    // than wait for the tenant's whole first sync, and keep it, so it is there offline later too.
+    if (!conversation || messages.length < conversation.messageCount) await this.#fetchConversation(id);
+  }
+
+  /** One conversation from the server, written into IndexedDB (newer than what is there) and shown. The cursor does not move. */
+  async #fetchConversation(id: string): Promise<void> {
+    let fetched: { conversation: Conversation; messages: Message[] };
+    try {
+      fetched = await this.#options.api.conversation(id, AbortSignal.timeout(this.#options.readTimeoutMs));
+    } catch (error) {
+      this.#noteFailure(error);
+      return;
+    }
+    this.#reachability.reportSuccess();
+    const db = await this.#database();
+    const tx = db.transaction(['conversations', 'messages'], 'readwrite');
+    const stored = await tx.objectStore('conversations').get(id);
+    const newer = !stored || stored.version <= fetched.conversation.version;
+    await Promise.all([
+      ...(newer ? [tx.objectStore('conversations').put(fetched.conversation)] : []),
+      ...fetched.messages.map((message) => tx.objectStore('messages').put(message)),
+      tx.done,
+    ]);
+    this.#setServer((server) => ({
+      messages: { ...server.messages, [id]: mergeMessages(server.messages[id] ?? [], fetched.messages) },
+      conversations: newer ? mergeConversations(server.conversations, [fetched.conversation]) : server.conversations,
+    }));
   }
 
   /**

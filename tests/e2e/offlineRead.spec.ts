@@ -163,6 +163,38 @@ test('a server that answers its health probe but not the reads in time is slow, 
   }
 });
 
+test('a new device: the conversation an agent opens is fetched at once, ahead of the first sync, and kept for offline', async ({ browser, server }) => {
+  const proxy = await ApiProxy.start(server.url);
+  const context = await browser.newContext({ baseURL: proxy.url });
+  try {
+    const api = await TestApi.signIn(server.url, 'bob@example.com');
+    const target = (await api.conversations('?status=all'))[7]!;
+    const { messages } = await api.conversation(target.id);
+    // The tenant's first sync takes 20 s a page: only the conversation's own read can show it sooner.
+    proxy.delayed = /^\/api\/sync/;
+    proxy.apiDelayMs = 20_000;
+    const page = await context.newPage();
+    await page.goto('/');
+    await page.getByRole('textbox', { name: 'Email' }).fill('bob@example.com');
+    await page.getByRole('textbox', { name: 'Password' }).fill('holdfast');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    // Signed in; the status soon says the server is slow (its sync misses the deadline), not gone.
+    await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible({ timeout: firstSyncTimeout });
+    await page.goto(`/conversations/${target.id}`);
+    const list = page.getByRole('list', { name: 'Messages' }).getByRole('listitem');
+    await expect(list).toHaveCount(messages.length, { timeout: 15_000 });
+    await expect(page.getByRole('heading', { level: 1, name: target.customerName })).toBeVisible();
+    // Kept in IndexedDB: with the network cut, a reload still shows it (the sync never landed).
+    await waitForServiceWorker(page);
+    await context.setOffline(true);
+    await page.reload();
+    await expect(list).toHaveCount(messages.length, { timeout: 15_000 });
+  } finally {
+    await context.close();
+    await proxy.stop();
+  }
+});
+
 test("after sign-out, the next agent can read none of the first agent's conversations, messages or images", async ({ browser, server, api }) => {
   const alice = await api('alice@example.com');
   const acme = await alice.conversations();
