@@ -1,4 +1,5 @@
-import { memo, useEffect, useRef, useState, type RefObject } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { memo, useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react';
 import type { Attachment } from '../../shared/workspace/index.js';
 import type { Agent, Message } from '../../shared/workspace/index.js';
 import type { PendingMessage } from '../../shared/workspace/client.js';
@@ -26,16 +27,9 @@ export function ConversationPane({ id, me, composerRef }: { id: string; me: Agen
     return () => clearTimeout(timer);
   }, [store, undoable]);
 
-  const listRef = useRef<HTMLOListElement>(null);
   useEffect(() => {
     void store.ensureConversation(id);
   }, [store, id]);
-  // Show the newest message, on open and whenever one arrives.
-  const messageCount = messages?.length ?? 0;
-  useEffect(() => {
-    const list = listRef.current;
-    if (list) list.scrollTop = list.scrollHeight;
-  }, [messageCount]);
 
   if (!conversation) {
     return (
@@ -78,11 +72,7 @@ export function ConversationPane({ id, me, composerRef }: { id: string; me: Agen
           )}
         </div>
       </header>
-      <ol ref={listRef} className="messages" aria-label="Messages" tabIndex={0}>
-        {(messages ?? noMessages).map((message) => (
-          <MessageItem key={message.id} message={message} />
-        ))}
-      </ol>
+      <MessageList key={id} messages={messages ?? noMessages} />
       {undoable && undoStillPossible && (
         <div className="undo-bar" role="status">
           Reply queued.
@@ -124,11 +114,79 @@ function AssignControl({ agents, me, value, onChange }: { agents: readonly Agent
   );
 }
 
-/** Memoised: a message never changes, so a new one arriving re-renders one row, not five hundred. */
-const MessageItem = memo(function MessageItem({ message }: { message: Message | PendingMessage }) {
+const estimatedMessageHeight = 96;
+/**
+ * `localStorage['holdfast.fullMessageList'] = '1'` renders every message (no windowing): for support, when
+ * find-in-page must search a whole thread, and for bench:long-thread, which measures both ways.
+ */
+const renderEveryMessage = () => {
+  try {
+    return localStorage.getItem('holdfast.fullMessageList') === '1';
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * The messages, virtualized: only those in view (and a few around them) are in the page, so a thread of
+ * 5,000 opens as fast as one of 50. Each row says where it stands (aria-posinset of aria-setsize), so
+ * assistive technology — and the tests — know the whole count. It opens at the newest message and follows
+ * new ones while the agent is at the bottom; scrolled up to read, the agent stays where they are. Find in
+ * page searches the messages in view.
+ */
+function MessageList({ messages }: { messages: readonly (Message | PendingMessage)[] }) {
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const atBottom = useRef(true);
+  const virtualizer = useVirtualizer({
+    count: messages.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => estimatedMessageHeight,
+    getItemKey: (index) => messages[index]!.id,
+    overscan: renderEveryMessage() ? messages.length : 4,
+    // Open at the newest: the first rows rendered are the last ones.
+    initialOffset: () => messages.length * estimatedMessageHeight,
+  });
+  // Show the newest message, on open and whenever one arrives — unless the agent scrolled up to read.
+  const count = messages.length;
+  useLayoutEffect(() => {
+    if (count === 0 || !atBottom.current) return;
+    virtualizer.scrollToIndex(count - 1, { align: 'end' });
+  }, [count, virtualizer]);
+  const items = virtualizer.getVirtualItems();
+  return (
+    <div
+      ref={scrollRef}
+      className="messages-scroll"
+      tabIndex={0}
+      onScroll={(event) => {
+        const element = event.currentTarget;
+        atBottom.current = element.scrollHeight - element.scrollTop - element.clientHeight < 48;
+      }}
+    >
+      <ol className="messages" aria-label="Messages" style={{ height: virtualizer.getTotalSize() }}>
+        {items.map((item) => (
+          <MessageItem key={item.key} message={messages[item.index]!} index={item.index} count={count} start={item.start} measure={virtualizer.measureElement} />
+        ))}
+      </ol>
+    </div>
+  );
+}
+
+type MessageItemProps = { message: Message | PendingMessage; index: number; count: number; start: number; measure: (element: Element | null) => void };
+
+/** Memoised: a message never changes, so a new one arriving re-renders the rows whose place changed, not five hundred. */
+const MessageItem = memo(function MessageItem({ message, index, count, start, measure }: MessageItemProps) {
   const pending = isPending(message);
   return (
-    <li className={`message message-${message.authorKind}${pending ? ' message-pending' : ''}`}>
+    <li
+      ref={measure}
+      data-index={index}
+      aria-posinset={index + 1}
+      aria-setsize={count}
+      className={`message-row message-row-${message.authorKind}`}
+      style={{ transform: `translateY(${start}px)` }}
+    >
+      <div className={`message message-${message.authorKind}${pending ? ' message-pending' : ''}`}>
       <p className="message-meta">
         <strong>{message.authorName}</strong> <time dateTime={message.createdAt}>{formatDateTime(message.createdAt)}</time>
         {pending && (
@@ -138,9 +196,10 @@ const MessageItem = memo(function MessageItem({ message }: { message: Message | 
         )}
       </p>
       <p className="message-body">{message.body}</p>
-      {message.attachments.map((attachment) => (
-        <AttachmentImage key={attachment.url} attachment={attachment} />
-      ))}
+        {message.attachments.map((attachment) => (
+          <AttachmentImage key={attachment.url} attachment={attachment} />
+        ))}
+      </div>
     </li>
   );
 });

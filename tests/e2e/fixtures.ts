@@ -111,3 +111,32 @@ export async function expectAllSent(page: Page, timeout = 20_000): Promise<void>
 export function inboxRow(page: Page, conversation: { customerName: string; subject: string }) {
   return page.getByRole('navigation', { name: 'Inbox' }).getByRole('link').filter({ hasText: conversation.customerName }).filter({ hasText: conversation.subject });
 }
+
+/**
+ * The open conversation's message list holds `count` messages and shows the newest: the list is
+ * virtualized (only the rows in view are in the page), and each row says its place (aria-posinset of
+ * aria-setsize).
+ */
+export async function expectMessages(page: Page, count: number, options: { timeout?: number } = {}): Promise<void> {
+  const newest = page.getByRole('list', { name: 'Messages' }).locator(`li[aria-posinset="${count}"]`);
+  await expect(newest).toHaveAttribute('aria-setsize', String(count), options);
+  await expect(newest).toBeVisible();
+}
+
+/**
+ * Scrolls the open conversation's (virtualized) message list from the top, a part of a screen at a time,
+ * until an element matching `selector` is in the page; answers whether one was found.
+ */
+export function scrollMessagesUntil(page: Page, selector: string): Promise<boolean> {
+  return page.locator('.messages-scroll').evaluate(async (scroller, wanted) => {
+    const frame = () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+    scroller.scrollTop = 0;
+    await frame();
+    for (;;) {
+      if (scroller.querySelector(wanted)) return true;
+      if (scroller.scrollTop + scroller.clientHeight >= scroller.scrollHeight - 1) return false;
+      scroller.scrollTop += scroller.clientHeight * 0.8;
+      await frame();
+    }
+  }, selector);
+}

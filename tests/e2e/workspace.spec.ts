@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { contentTypeMatches } from '../../shared/cascade/index.js';
 import type { Conversation } from '../../shared/workspace/index.js';
-import { expect, expectAllSent, expectNoSeriousAxeViolations, inboxRow, sessionCookie, signIn, test } from './fixtures.js';
+import { expect, expectAllSent, expectMessages, expectNoSeriousAxeViolations, inboxRow, scrollMessagesUntil, sessionCookie, signIn, test } from './fixtures.js';
 import type { TestApi } from '../support/testApi.js';
 
 /** Each test works on its own open conversation (by a stable order), so tests do not disturb each other. */
@@ -36,7 +36,7 @@ test('a conversation has its own URL; its inbox row links there by customer name
   const { conversation, messages } = await alice.conversation(id);
   expect(rowName).toContain(conversation.customerName);
   await expect(page.getByRole('heading', { level: 1, name: conversation.customerName })).toBeVisible();
-  await expect(page.getByRole('list', { name: 'Messages' }).getByRole('listitem')).toHaveCount(messages.length);
+  await expectMessages(page, messages.length);
 
   await page.reload();
   await expect(page.getByRole('heading', { level: 1, name: conversation.customerName })).toBeVisible();
@@ -55,6 +55,8 @@ test('messages show their image attachments', async ({ page, api }) => {
   }
   await signIn(page);
   await page.goto(`/conversations/${withImage}`);
+  // The list is virtualized: scroll to the message with the image.
+  expect(await scrollMessagesUntil(page, 'img.attachment')).toBe(true);
   const image = page.getByRole('img', { name: /^Attachment screenshot-\d+\.png$/ }).first();
   await image.scrollIntoViewIfNeeded();
   await expect(image).toBeVisible();
