@@ -1,4 +1,5 @@
-import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState, type ComponentType } from 'react';
+import type { SignedInAppProps } from './SignedInApp.js';
 import { dismissBootSkeleton } from './bootSkeleton.js';
 import { ApiClient, ApiRequestError, type SignedIn } from './api/ApiClient.js';
 import { clearSession, isSignOutPending, loadSession, markSignOutPending, saveSession } from './state/session.js';
@@ -13,7 +14,12 @@ import { SignInView } from './views/SignInView.js';
 export const loadSignedInApp = () => import('./SignedInApp.js');
 const SignedInApp = lazy(loadSignedInApp);
 
-export function App() {
+/**
+ * `signedInApp`: the signed-in chunk, when main.tsx already has it (an agent signed in at load). Rendered
+ * as it is, not through lazy(): a Suspense boundary that showed its fallback is revealed ~300 ms late
+ * (React throttles reveals), which was most of a cold start's time to the first conversation.
+ */
+export function App({ signedInApp: Loaded }: { signedInApp?: ComponentType<SignedInAppProps> }) {
   const [session, setSession] = useState<SignedIn | null>(loadSession);
   // Signed in when the page loaded (a reload, a new tab), rather than just now on this page.
   const [loadedSignedIn] = useState(() => session !== null);
@@ -52,11 +58,12 @@ export function App() {
       />
     );
   }
+  const Component = Loaded ?? SignedInApp;
   return (
     <LoadFailedBoundary>
       {/* The boot skeleton stands in while the chunk loads. */}
       <Suspense fallback={null}>
-        <SignedInApp api={api} session={session} freshSignIn={!loadedSignedIn} onExpired={expire} onSignedOut={() => setSession(null)} endServerSession={() => endServerSession(api)} />
+        <Component api={api} session={session} freshSignIn={!loadedSignedIn} onExpired={expire} onSignedOut={() => setSession(null)} endServerSession={() => endServerSession(api)} />
       </Suspense>
     </LoadFailedBoundary>
   );

@@ -13,6 +13,7 @@ import { WorkspaceView } from './views/WorkspaceView.js';
 
 // Cold start: the first IndexedDB open costs 100–200 ms; started as this chunk loads (main.tsx asks for it
 // before React renders), it overlaps rendering, and the store takes the connection already opening.
+performance.mark('holdfast:signed-in-chunk');
 preopenWorkspaceDatabase(loadSession());
 
 // The views are in this chunk, not one of their own: a chunk loaded from this one would list the entry

@@ -1,6 +1,7 @@
-import { StrictMode } from 'react';
+import { StrictMode, type ComponentType } from 'react';
 import { createRoot, hydrateRoot } from 'react-dom/client';
 import { App, loadSignedInApp } from './App.js';
+import type { SignedInAppProps } from './SignedInApp.js';
 import { registerServiceWorker } from './registerServiceWorker.js';
 import { listenToCascade } from './state/cascadeHealth.js';
 import { exposeForMonitoring } from './state/exposeForMonitoring.js';
@@ -12,23 +13,28 @@ import '@fontsource/inter/latin-400.css';
 import '@fontsource/inter/latin-700.css';
 import './styles.css';
 
-// Signed in: fetch the workspace's chunk now, overlapping React's first render; it opens the agent's
-// database as it loads (state/preopenDatabase.ts).
-if (loadSession()) void loadSignedInApp();
 listenToCascade();
 exposeForMonitoring();
 
 const container = document.getElementById('root')!;
-const app = (
-  <StrictMode>
-    <App />
-  </StrictMode>
-);
-// Nobody signed in: index.html already shows the sign-in screen (app/prerender.tsx); React hydrates it.
-// Signed in: the page shows the workspace's skeleton, and React renders the workspace in place of the markup.
-if (!loadSession() && container.firstElementChild) hydrateRoot(container, app);
-else {
-  container.replaceChildren();
-  createRoot(container).render(app);
+function mount(signedInApp?: ComponentType<SignedInAppProps>) {
+  const app = (
+    <StrictMode>
+      <App signedInApp={signedInApp} />
+    </StrictMode>
+  );
+  // Nobody signed in: index.html already shows the sign-in screen (app/prerender.tsx); React hydrates it.
+  // Signed in: the page shows the workspace's skeleton, and React renders the workspace in place of the markup.
+  if (!signedInApp && !loadSession() && container.firstElementChild) hydrateRoot(container, app);
+  else {
+    container.replaceChildren();
+    createRoot(container).render(app);
+  }
 }
+
+// Signed in: the workspace's chunk first (the skeleton is on screen meanwhile; it opens the agent's
+// database as it loads, state/preopenDatabase.ts), then React renders it at once. Should it fail to load,
+// the app renders without it and loads it lazily, with its error boundary.
+if (loadSession()) loadSignedInApp().then((module) => mount(module.default), () => mount());
+else mount();
 registerServiceWorker();

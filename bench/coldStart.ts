@@ -41,7 +41,9 @@ async function coldOpen(context: BrowserContext, url: string, count: number): Pr
         offline: !navigator.onLine,
         responseEnd: Math.round(navigation.responseEnd),
         domContentLoaded: Math.round(navigation.domContentLoadedEventEnd),
+        signedInChunk: mark('holdfast:signed-in-chunk'),
         storeStart: mark('holdfast:store-start'),
+        messagesRendered: mark('holdfast:messages-rendered'),
         messagesRead: mark('holdfast:messages-read'),
         inboxRead: mark('holdfast:local-data-read'),
       };

@@ -149,6 +149,7 @@ function MessageList({ messages }: { messages: readonly (Message | PendingMessag
   // Show the newest message, on open and whenever one arrives — unless the agent scrolled up to read.
   const count = messages.length;
   useLayoutEffect(() => {
+    if (count > 0 && performance.getEntriesByName('holdfast:messages-rendered').length === 0) performance.mark('holdfast:messages-rendered');
     if (count === 0 || !atBottom.current) return;
     virtualizer.scrollToIndex(count - 1, { align: 'end' });
   }, [count, virtualizer]);
