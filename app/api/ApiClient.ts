@@ -2,7 +2,8 @@ import { jsonApi, type JsonRequest } from 'holdfast/client';
 import type { ActionBatchResponse, ActionEnvelope } from 'holdfast/core';
 import type { Agent, CannedReply, Conversation, ConversationState, Message } from '../../shared/workspace/index.js';
 
-export type SyncPage = { conversations: Conversation[]; messages: Message[]; cursor: string; hasMore: boolean };
+/** `remaining`: answered when asked (`count`): the changes after the requested cursor, this page's included. */
+export type SyncPage = { conversations: Conversation[]; messages: Message[]; cursor: string; hasMore: boolean; remaining?: number };
 
 export type SignedIn = { agent: Agent; tenant: { id: string; name: string } };
 
@@ -23,8 +24,8 @@ export class ApiClient {
   signOut() {
     return this.#request<void>('/api/logout', { method: 'POST' });
   }
-  sync(cursor: string, signal: AbortSignal) {
-    return this.#request<SyncPage>(`/api/sync?cursor=${encodeURIComponent(cursor)}&limit=1000`, { signal });
+  sync(cursor: string, signal: AbortSignal, options: { count?: boolean } = {}) {
+    return this.#request<SyncPage>(`/api/sync?cursor=${encodeURIComponent(cursor)}&limit=1000${options.count ? '&count=1' : ''}`, { signal });
   }
   agents(signal?: AbortSignal) {
     return this.#request<{ agents: Agent[] }>('/api/agents', { signal });

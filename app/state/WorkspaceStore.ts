@@ -100,7 +100,8 @@ export class WorkspaceStore {
     });
     this.#outbox.subscribe(() => this.#publish({ outbox: this.#outbox.snapshot }));
     this.#sync = new DeltaSync<SyncPage>({
-      fetchPage: (cursor, signal) => api.sync(cursor, signal),
+      // A pull from the very start (a first sync) asks how much there is, for its progress.
+      fetchPage: (cursor, signal) => api.sync(cursor, signal, { count: cursor === '0' }),
       applyPage: (page) => this.#applyPage(page),
       readCursor: async () => (await (await this.#database()).get('meta', 'cursor')) ?? '0',
       requestTimeoutMs: this.#options.readTimeoutMs,
@@ -248,7 +249,7 @@ export class WorkspaceStore {
     } catch (error) {
       this.#noteFailure(error);
     } finally {
-      this.#set({ syncing: false });
+      this.#set({ syncing: false, syncProgress: null });
     }
   }
 
@@ -269,6 +270,9 @@ export class WorkspaceStore {
 
   /** One server page → one IndexedDB transaction (data and cursor together) → the screen. */
   async #applyPage(page: SyncPage): Promise<void> {
+    // A first sync's progress: the total from its first page, then each page's changes as they are stored.
+    const items = page.conversations.length + page.messages.length;
+    const progress = page.remaining !== undefined ? { done: 0, total: page.remaining } : this.getSnapshot().syncProgress;
     const db = await this.#database();
     const tx = db.transaction(['conversations', 'messages', 'meta'], 'readwrite');
     const conversations = tx.objectStore('conversations');
@@ -289,7 +293,11 @@ export class WorkspaceStore {
         if (current) messages[message.conversationId] = mergeMessages(current, [message]);
       }
       return { conversations: mergeConversations(server.conversations, newer), messages };
-    }, { lastSyncAt: syncedAt, loaded: this.getSnapshot().loaded || Object.keys(this.#server.conversations).length + newer.length > 0 });
+    }, {
+      lastSyncAt: syncedAt,
+      loaded: this.getSnapshot().loaded || Object.keys(this.#server.conversations).length + newer.length > 0,
+      syncProgress: progress && page.hasMore ? { done: progress.done + items, total: Math.max(progress.total, progress.done + items) } : null,
+    });
   }
 
   /**

@@ -7,6 +7,8 @@ export type WorkspaceState = {
   loaded: boolean;
   reachability: Reachability;
   syncing: boolean;
+  /** A first (full) sync under way: changes stored so far of how many. Null otherwise. */
+  syncProgress: { done: number; total: number } | null;
   lastSyncAt: string | null;
   /** The server's conversations with the agent's pending actions applied: what the screen shows. */
   conversations: Readonly<Record<string, ConversationView>>;
@@ -19,7 +21,7 @@ export type WorkspaceState = {
 
 
 export const initialState: WorkspaceState = {
-  loaded: false, reachability: 'online', syncing: false, lastSyncAt: null,
+  loaded: false, reachability: 'online', syncing: false, syncProgress: null, lastSyncAt: null,
   conversations: {}, messages: {}, agents: [], cannedReplies: [],
   outbox: { loaded: false, pending: [], failed: [], paused: null, lastPass: null, progress: null },
 };

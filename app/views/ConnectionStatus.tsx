@@ -5,6 +5,7 @@ import { useWorkspace } from '../state/useWorkspace.js';
 export function ConnectionStatus() {
   const reachability = useWorkspace((state) => state.reachability);
   const syncing = useWorkspace((state) => state.syncing);
+  const progress = useWorkspace((state) => state.syncProgress);
   const lastSyncAt = useWorkspace((state) => state.lastSyncAt);
   const storage = useStorageEstimate();
   const label =
@@ -14,9 +15,11 @@ export function ConnectionStatus() {
         ? 'Server unreachable'
         : reachability === 'slow'
           ? 'Server slow'
-          : syncing
-            ? 'Syncing…'
-            : 'Online';
+          : progress
+            ? `Syncing ${progress.done.toLocaleString('en')} of ${progress.total.toLocaleString('en')}…`
+            : syncing
+              ? 'Syncing…'
+              : 'Online';
   return (
     <>
       <span className={`live live-${reachability === 'online' ? 'on' : 'off'}`} role="status" aria-label="Connection">

@@ -80,9 +80,15 @@ describe.each(backendKinds)('reads, delta sync and events on %s', (kind) => {
     let messages = 0;
     let cursor = '0';
     let pages = 0;
+    let items = 0;
+    let remaining: number | undefined;
     for (;;) {
-      const page = await alice.json<SyncPage>(`/api/sync?cursor=${cursor}&limit=1000`);
+      // The first page also counts what there is to sync (`count=1`): a first sync's progress.
+      const page = await alice.json<SyncPage & { remaining?: number }>(`/api/sync?cursor=${cursor}&limit=1000${pages === 0 ? '&count=1' : ''}`);
+      if (pages === 0) remaining = page.remaining;
+      else expect(page.remaining).toBeUndefined();
       pages++;
+      items += page.conversations.length + page.messages.length;
       for (const conversation of page.conversations) seen.set(conversation.id, conversation);
       messages += page.messages.length;
       expect(BigInt(page.cursor)).toBeGreaterThanOrEqual(BigInt(cursor));
@@ -90,6 +96,7 @@ describe.each(backendKinds)('reads, delta sync and events on %s', (kind) => {
       if (!page.hasMore) break;
     }
     expect(pages).toBeGreaterThan(5);
+    expect(remaining).toBe(items);
     expect(seen.size).toBe((await alice.conversations()).length);
     expect(messages).toBeGreaterThanOrEqual(5000);
 
@@ -102,6 +109,7 @@ describe.each(backendKinds)('reads, delta sync and events on %s', (kind) => {
     expect(delta.hasMore).toBe(false);
     expect((await alice.json<SyncPage>(`/api/sync?cursor=${delta.cursor}`)).conversations).toEqual([]);
     expect((await alice.raw('/api/sync?cursor=-1')).status).toBe(400);
+    expect((await alice.raw('/api/sync?cursor=0&count=2')).status).toBe(400);
   });
 
   it('the event stream pushes a change to every agent of the tenant, and to no one else', async () => {

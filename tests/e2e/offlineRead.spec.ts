@@ -179,6 +179,32 @@ test('a server that answers its health probe but not the reads in time is slow, 
   }
 });
 
+test('a first sync shows its progress: the changes stored, of how many', async ({ browser, server }) => {
+  const proxy = await ApiProxy.start(server.url);
+  const context = await browser.newContext({ baseURL: proxy.url });
+  try {
+    // Each page of the first sync takes 1.5 s (within the read deadline): long enough to watch it count.
+    proxy.delayed = /^\/api\/sync/;
+    proxy.apiDelayMs = 1500;
+    const page = await context.newPage();
+    await page.goto('/');
+    await page.getByRole('textbox', { name: 'Email' }).fill('dana@example.com');
+    await page.getByRole('textbox', { name: 'Password' }).fill('holdfast');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const status = page.getByRole('status', { name: 'Connection' });
+    await expect(status).toHaveText(/^Syncing [\d,]+ of [\d,]+…$/, { timeout: firstSyncTimeout });
+    const [done, total] = ((await status.textContent()) ?? '').match(/[\d,]+/g)!.map((figure) => Number(figure.replace(/,/g, '')));
+    expect(done).toBeGreaterThan(0);
+    expect(done).toBeLessThan(total!);
+    // The demo tenant: 240 conversations and ~5,700 messages to sync.
+    expect(total).toBeGreaterThan(5000);
+    await expect(status).toHaveText('Online', { timeout: firstSyncTimeout });
+  } finally {
+    await context.close();
+    await proxy.stop();
+  }
+});
+
 test('a new device: the conversation an agent opens is fetched at once, ahead of the first sync, and kept for offline', async ({ browser, server }) => {
   const proxy = await ApiProxy.start(server.url);
   const context = await browser.newContext({ baseURL: proxy.url });
