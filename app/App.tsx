@@ -21,8 +21,8 @@ const SignedInApp = lazy(loadSignedInApp);
  */
 export function App({ signedInApp: Loaded }: { signedInApp?: ComponentType<SignedInAppProps> }) {
   const [session, setSession] = useState<SignedIn | null>(loadSession);
-  // Signed in when the page loaded (a reload, a new tab), rather than just now on this page.
-  const [loadedSignedIn] = useState(() => session !== null);
+  // Signed in on this page (not restored at load): what another agent left in this browser is wiped.
+  const [signedInHere, setSignedInHere] = useState(false);
   const [expired, setExpired] = useState(false);
   // A refused token ends the session but not the agent's local data: their queued actions wait, and go
   // once they sign in again.
@@ -36,6 +36,7 @@ export function App({ signedInApp: Loaded }: { signedInApp?: ComponentType<Signe
 
   const signIn = (signedIn: SignedIn) => {
     saveSession(signedIn);
+    setSignedInHere(true);
     // Signing in ended any session this browser's cookie still held (the server does): nothing left to end.
     markSignOutPending(false);
     setExpired(false);
@@ -63,7 +64,7 @@ export function App({ signedInApp: Loaded }: { signedInApp?: ComponentType<Signe
     <LoadFailedBoundary>
       {/* The boot skeleton stands in while the chunk loads. */}
       <Suspense fallback={null}>
-        <Component api={api} session={session} freshSignIn={!loadedSignedIn} onExpired={expire} onSignedOut={() => setSession(null)} endServerSession={() => endServerSession(api)} />
+        <Component api={api} session={session} freshSignIn={signedInHere} onExpired={expire} onSignedOut={() => setSession(null)} endServerSession={() => endServerSession(api)} />
       </Suspense>
     </LoadFailedBoundary>
   );
