@@ -38,6 +38,10 @@ export class ApiClient {
     await fetch('/api/health', { signal, cache: 'no-store' });
     return true;
   }
+  /** The inbox's newest open conversations: what a new device shows before its first sync is through. */
+  openConversations(limit: number, signal?: AbortSignal) {
+    return this.#request<{ conversations: Conversation[] }>(`/api/conversations?status=open&limit=${limit}`, { signal });
+  }
   /** One conversation and all its messages: what an agent opens before the first sync has brought it. */
   conversation(id: string, signal?: AbortSignal) {
     return this.#request<{ conversation: Conversation; messages: Message[] }>(`/api/conversations/${encodeURIComponent(id)}`, { signal });

@@ -210,6 +210,9 @@ export class WorkspaceStore {
     });
     void this.#outbox.start();
     this.#reachability.start();
+    // A new device: nothing stored yet, and a first sync brings the oldest changes first. The newest open
+    // conversations are fetched at once for the inbox, beside the sync.
+    if (Object.keys(this.#server.conversations).length === 0) void this.#fetchInboxView();
     this.#closeStream = readEventStream({
       url: (lastEventId) => `/api/events${lastEventId ? `?cursor=${lastEventId}` : ''}`,
       headers: () => apiRequestHeaders,
@@ -330,6 +333,23 @@ export class WorkspaceStore {
     // than wait for the tenant's whole first sync, and keep it, so it is there offline later too. Not
     // awaited: what IndexedDB holds is shown (and the inbox read) meanwhile.
     if (!conversation || messages.length < conversation.messageCount) void this.#fetchConversation(id);
+  }
+
+  /** The newest open conversations, written into IndexedDB (newer than what is there) and shown. The cursor does not move. */
+  async #fetchInboxView(): Promise<void> {
+    let conversations: Conversation[];
+    try {
+      ({ conversations } = await this.#options.api.openConversations(200, AbortSignal.timeout(this.#options.readTimeoutMs)));
+    } catch (error) {
+      this.#noteFailure(error);
+      return;
+    }
+    const db = await this.#database();
+    const tx = db.transaction('conversations', 'readwrite');
+    const stored = await Promise.all(conversations.map((conversation) => tx.store.get(conversation.id)));
+    const newer = conversations.filter((conversation, index) => !stored[index] || stored[index]!.version <= conversation.version);
+    await Promise.all([...newer.map((conversation) => tx.store.put(conversation)), tx.done]);
+    this.#setServer((server) => ({ conversations: mergeConversations(server.conversations, newer) }), { loaded: this.getSnapshot().loaded || newer.length > 0 });
   }
 
   /** One conversation from the server, written into IndexedDB (newer than what is there) and shown. The cursor does not move. */

@@ -205,7 +205,7 @@ test('a first sync shows its progress: the changes stored, of how many', async (
   }
 });
 
-test('a new device: the conversation an agent opens is fetched at once, ahead of the first sync, and kept for offline', async ({ browser, server }) => {
+test('a new device: the inbox and the conversation an agent opens are fetched at once, ahead of the first sync, and kept for offline', async ({ browser, server }) => {
   const proxy = await ApiProxy.start(server.url);
   const context = await browser.newContext({ baseURL: proxy.url });
   try {
@@ -222,6 +222,9 @@ test('a new device: the conversation an agent opens is fetched at once, ahead of
     await page.getByRole('button', { name: 'Sign in' }).click();
     // Signed in; the status soon says the server is slow (its sync misses the deadline), not gone.
     await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible({ timeout: firstSyncTimeout });
+    // The inbox lists the newest open conversations at once, though no sync page has arrived.
+    const newest = (await api.conversations('?status=open&limit=1'))[0]!;
+    await expect(page.getByRole('navigation', { name: 'Inbox' }).getByRole('link').filter({ hasText: newest.subject }).first()).toBeVisible({ timeout: 15_000 });
     await page.goto(`/conversations/${target.id}`);
     await expectMessages(page, messages.length, { timeout: 15_000 });
     await expect(page.getByRole('heading', { level: 1, name: target.customerName })).toBeVisible();
