@@ -278,12 +278,9 @@ export class WorkspaceStore {
     const progress = page.remaining !== undefined ? { done: 0, total: page.remaining } : this.getSnapshot().syncProgress;
     const db = await this.#database();
     const tx = db.transaction(['conversations', 'messages', 'meta'], 'readwrite');
-    const conversations = tx.objectStore('conversations');
-    const stored = await Promise.all(page.conversations.map((conversation) => conversations.get(conversation.id)));
-    const newer = page.conversations.filter((conversation, index) => !stored[index] || stored[index]!.version <= conversation.version);
+    const newer = await putNewerConversations(tx.objectStore('conversations'), page.conversations);
     const syncedAt = new Date().toISOString();
     await Promise.all([
-      ...newer.map((conversation) => conversations.put(conversation)),
       ...page.messages.map((message) => tx.objectStore('messages').put(message)),
       tx.objectStore('meta').put(page.cursor, 'cursor'),
       tx.objectStore('meta').put(syncedAt, 'lastSyncAt'),
@@ -346,9 +343,8 @@ export class WorkspaceStore {
     }
     const db = await this.#database();
     const tx = db.transaction('conversations', 'readwrite');
-    const stored = await Promise.all(conversations.map((conversation) => tx.store.get(conversation.id)));
-    const newer = conversations.filter((conversation, index) => !stored[index] || stored[index]!.version <= conversation.version);
-    await Promise.all([...newer.map((conversation) => tx.store.put(conversation)), tx.done]);
+    const newer = await putNewerConversations(tx.store, conversations);
+    await tx.done;
     this.#setServer((server) => ({ conversations: mergeConversations(server.conversations, newer) }), { loaded: this.getSnapshot().loaded || newer.length > 0 });
   }
 
@@ -364,16 +360,11 @@ export class WorkspaceStore {
     this.#reachability.reportSuccess();
     const db = await this.#database();
     const tx = db.transaction(['conversations', 'messages'], 'readwrite');
-    const stored = await tx.objectStore('conversations').get(id);
-    const newer = !stored || stored.version <= fetched.conversation.version;
-    await Promise.all([
-      ...(newer ? [tx.objectStore('conversations').put(fetched.conversation)] : []),
-      ...fetched.messages.map((message) => tx.objectStore('messages').put(message)),
-      tx.done,
-    ]);
+    const newer = await putNewerConversations(tx.objectStore('conversations'), [fetched.conversation]);
+    await Promise.all([...fetched.messages.map((message) => tx.objectStore('messages').put(message)), tx.done]);
     this.#setServer((server) => ({
       messages: { ...server.messages, [id]: mergeMessages(server.messages[id] ?? [], fetched.messages) },
-      conversations: newer ? mergeConversations(server.conversations, [fetched.conversation]) : server.conversations,
+      conversations: mergeConversations(server.conversations, newer),
     }));
   }
 
@@ -428,6 +419,20 @@ export class WorkspaceStore {
     else if (error instanceof ApiRequestError && error.status === 0) this.#reachability.reportFailure();
     else if (error instanceof ApiRequestError) this.#reachability.reportSuccess();
   }
+}
+
+/**
+ * Stores the conversations not older than the stored copy (a server answer may arrive after a newer
+ * one: a sync page and a direct read race), inside the caller's transaction; answers those it stored.
+ */
+async function putNewerConversations(
+  store: { get(id: string): Promise<Conversation | undefined>; put(conversation: Conversation): Promise<unknown> },
+  conversations: readonly Conversation[],
+): Promise<Conversation[]> {
+  const stored = await Promise.all(conversations.map((conversation) => store.get(conversation.id)));
+  const newer = conversations.filter((conversation, index) => !stored[index] || stored[index]!.version <= conversation.version);
+  await Promise.all(newer.map((conversation) => store.put(conversation)));
+  return newer;
 }
 
 /** Resolves after the browser has painted the state set so far (a frame, then a task after it). */

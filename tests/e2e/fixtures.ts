@@ -54,11 +54,17 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
 });
 export { expect };
 
-export async function signIn(page: Page, email = 'alice@example.com', password = 'holdfast'): Promise<void> {
+/** Opens the app and submits the sign-in form; waits for nothing after (see signIn). */
+export async function submitSignIn(page: Page, email = 'alice@example.com', password = 'holdfast'): Promise<void> {
   await page.goto('/');
   await page.getByRole('textbox', { name: 'Email' }).fill(email);
   await page.getByRole('textbox', { name: 'Password' }).fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** Signs in and waits for the workspace, online. */
+export async function signIn(page: Page, email = 'alice@example.com', password = 'holdfast'): Promise<void> {
+  await submitSignIn(page, email, password);
   await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible({ timeout: firstSyncTimeout });
   await expect(page.getByRole('status', { name: 'Connection' })).toHaveText('Online', { timeout: firstSyncTimeout });
 }

@@ -4,7 +4,7 @@ import { assetCacheName } from '../../shared/cascade/index.js';
 import { ApiProxy } from '../support/ApiProxy.js';
 import { reassertOffline } from '../support/reassertOffline.js';
 import { TestApi } from '../support/testApi.js';
-import { expect, expectMessages, firstSyncTimeout, scrollMessagesUntil, signIn, test } from './fixtures.js';
+import { expect, expectMessages, firstSyncTimeout, scrollMessagesUntil, signIn, submitSignIn, test } from './fixtures.js';
 
 /** Waits until the service worker controls the page, so its fetches (images) go through the worker's caches. */
 async function waitForServiceWorker(page: Page) {
@@ -187,10 +187,7 @@ test('a first sync shows its progress: the changes stored, of how many', async (
     proxy.delayed = /^\/api\/sync/;
     proxy.apiDelayMs = 1500;
     const page = await context.newPage();
-    await page.goto('/');
-    await page.getByRole('textbox', { name: 'Email' }).fill('dana@example.com');
-    await page.getByRole('textbox', { name: 'Password' }).fill('holdfast');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await submitSignIn(page, 'dana@example.com');
     const status = page.getByRole('status', { name: 'Connection' });
     await expect(status).toHaveText(/^Syncing [\d,]+ of [\d,]+…$/, { timeout: firstSyncTimeout });
     const [done, total] = ((await status.textContent()) ?? '').match(/[\d,]+/g)!.map((figure) => Number(figure.replace(/,/g, '')));
@@ -216,10 +213,7 @@ test('a new device: the inbox and the conversation an agent opens are fetched at
     proxy.delayed = /^\/api\/sync/;
     proxy.apiDelayMs = 20_000;
     const page = await context.newPage();
-    await page.goto('/');
-    await page.getByRole('textbox', { name: 'Email' }).fill('bob@example.com');
-    await page.getByRole('textbox', { name: 'Password' }).fill('holdfast');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await submitSignIn(page, 'bob@example.com');
     // Signed in; the status soon says the server is slow (its sync misses the deadline), not gone.
     await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible({ timeout: firstSyncTimeout });
     // The inbox lists the newest open conversations at once, though no sync page has arrived.
