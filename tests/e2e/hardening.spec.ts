@@ -19,6 +19,8 @@ test('a reply with a NUL character pasted into it is sent, without the NUL', asy
   const composer = page.getByRole('textbox', { name: 'Message' });
   await composer.fill('pasted\u0000 from a terminal');
   await page.getByRole('button', { name: 'Send' }).click();
+  // Queued first (it shows once it is in the outbox): "All changes sent" before that would be the old state.
+  await expect(page.getByRole('list', { name: 'Messages' }).getByText('pasted from a terminal')).toBeVisible();
   await expectAllSent(page);
   const { messages } = await alice.conversation(target.id);
   expect(messages.at(-1)!.body).toBe('pasted from a terminal');
