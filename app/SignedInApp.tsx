@@ -45,7 +45,9 @@ export default function SignedInApp({ api, session, freshSignIn, onExpired, onSi
       void forgetReplayCredentials(tenantId, agentId);
       onExpired();
     };
-    return new WorkspaceStore({ api, tenantId, me: session.agent, initialConversationId, onSessionExpired: expire });
+    // `holdfast.syncPrefetch = '0'`: one sync request at a time, for support and for the new-device benchmark's baseline.
+    const syncPrefetch = localStorage.getItem('holdfast.syncPrefetch') !== '0';
+    return new WorkspaceStore({ api, tenantId, me: session.agent, initialConversationId, syncPrefetch, onSessionExpired: expire });
     // eslint-disable-next-line react-hooks/exhaustive-deps -- one store per signed-in agent, not per session object
   }, [api, tenantId, agentId]);
   // eslint-disable-next-line react-hooks/exhaustive-deps -- once per store

@@ -2,16 +2,16 @@ import { cpSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { signInAsBrowser, type BrowserSession } from '../tests/support/browserSession.js';
-import { cacheDir } from '../tests/support/paths.js';
+import { cacheDir, schemaAndSeedKey } from '../tests/support/paths.js';
 import { runTs } from '../tests/support/runNode.js';
 import { TestApi } from '../tests/support/testApi.js';
 
 /**
  * A private copy of a seeded PGlite directory for a benchmark: the seed (minutes for 100,000 messages) is
- * made once per size and kept in .cache/.
+ * made once per size and schema/seed version and kept in .cache/.
  */
 export async function prepareBenchDatabase(conversations: number, messagesPerConversation: number): Promise<string> {
-  const template = join(cacheDir, `bench-pglite-${conversations}x${messagesPerConversation}`);
+  const template = join(cacheDir, `bench-pglite-${conversations}x${messagesPerConversation}-${schemaAndSeedKey()}`);
   if (!existsSync(join(template, 'READY'))) {
     await runTs('server/workspace/seedCli.ts', {
       DATA_DIR: template,

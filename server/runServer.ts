@@ -25,7 +25,7 @@ export async function runServer(options: RunServerOptions): Promise<void> {
   const db = await openDatabase({ ...config, migrations: options.migrations });
   if (options.seed && config.seedWhenEmpty && !(await options.seed.isSeeded(db))) {
     console.log('Empty database: seeding the demo data…');
-    await options.seed.run(db);
+    await seedDatabase(db, options.seed);
   }
   const app = await buildServer({
     db,
@@ -61,10 +61,21 @@ export async function runSeed(options: Required<Pick<RunServerOptions, 'migratio
     if (await options.seed.isSeeded(db)) console.log('Already seeded; nothing to do.');
     else {
       const started = Date.now();
-      await options.seed.run(db);
+      await seedDatabase(db, options.seed);
       console.log(`Seeded in ${Date.now() - started} ms.`);
     }
   } finally {
     await db.close();
   }
+}
+
+/**
+ * Runs the seed, then ANALYZE: a bulk load leaves the planner's statistics saying the tables are nearly
+ * empty, and PGlite has no autovacuum to refresh them. With them stale, a sync page (`change_seq > cursor
+ * ORDER BY change_seq LIMIT n`) sorted every later row instead of walking the index: measured on 115,000
+ * changes, 6.2 s of queries for a full first sync before, 2.9 s after.
+ */
+async function seedDatabase(db: Database, seed: NonNullable<RunServerOptions['seed']>): Promise<void> {
+  await seed.run(db);
+  await db.exec('ANALYZE');
 }

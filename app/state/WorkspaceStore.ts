@@ -49,6 +49,8 @@ export type WorkspaceStoreOptions = {
   readTimeoutMs?: number;
   /** The conversation in the URL at a cold start: read before the inbox, so a deep link renders first. */
   initialConversationId?: string;
+  /** Fetch the next sync page while one is stored (default true); see DeltaSync's `prefetch`. */
+  syncPrefetch?: boolean;
 };
 
 /** What the local store and sync hold: the server's word, before the outbox is drawn over it. */
@@ -82,7 +84,7 @@ export class WorkspaceStore {
   readonly #overlay = new PendingOverlay();
 
   constructor(options: WorkspaceStoreOptions) {
-    this.#options = { readTimeoutMs: 5000, initialConversationId: '', undoWindowMs: 4000, onSessionExpired: () => {}, ...options };
+    this.#options = { readTimeoutMs: 5000, initialConversationId: '', syncPrefetch: true, undoWindowMs: 4000, onSessionExpired: () => {}, ...options };
     const { api } = options;
     this.#reachability = new ReachabilityMonitor(browserReachabilityPlatform((signal) => api.probe(signal)));
     this.#view.set({ reachability: this.#reachability.state });
@@ -105,6 +107,7 @@ export class WorkspaceStore {
       applyPage: (page) => this.#applyPage(page),
       readCursor: async () => (await (await this.#database()).get('meta', 'cursor')) ?? '0',
       requestTimeoutMs: this.#options.readTimeoutMs,
+      prefetch: this.#options.syncPrefetch,
     });
     // Reading IndexedDB starts with the store, not after React's first paint: the cold-start path. The
     // deep-linked conversation is read first and painted before the inbox is read: the 10,000-row inbox

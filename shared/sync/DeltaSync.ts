@@ -18,6 +18,12 @@ export type DeltaSyncOptions<Page extends SyncPageLike> = {
   requestTimeoutMs?: number;
   /** Most pages per pull, so one pull cannot run forever; default 1,000. */
   maxPagesPerPull?: number;
+  /**
+   * Fetch the next page while the current one is applied (default true): a long pull then takes about the
+   * longer of the two per page instead of their sum. Pages are still applied one at a time, in order. Off:
+   * one request at a time, for a server that should see no more than one per client.
+   */
+  prefetch?: boolean;
 };
 
 export type PullResult = { pages: number; cursor: string; complete: boolean };
@@ -28,7 +34,7 @@ export class DeltaSync<Page extends SyncPageLike> {
   #followUp: Promise<PullResult> | undefined;
 
   constructor(options: DeltaSyncOptions<Page>) {
-    this.#options = { requestTimeoutMs: 5000, maxPagesPerPull: 1000, ...options };
+    this.#options = { requestTimeoutMs: 5000, maxPagesPerPull: 1000, prefetch: true, ...options };
   }
 
   /**
@@ -53,14 +59,34 @@ export class DeltaSync<Page extends SyncPageLike> {
   }
 
   async #pull(): Promise<PullResult> {
-    const { fetchPage, applyPage, readCursor, requestTimeoutMs, maxPagesPerPull } = this.#options;
+    const { applyPage, readCursor, maxPagesPerPull, prefetch } = this.#options;
     let cursor = await readCursor();
+    let next = this.#fetch(cursor);
     for (let pages = 1; pages <= maxPagesPerPull; pages++) {
-      const page = await fetchPage(cursor, AbortSignal.timeout(requestTimeoutMs));
-      await applyPage(page);
+      const page = await next.result;
+      const more = page.hasMore && pages < maxPagesPerPull;
+      // The next page's cursor is this page's: its request can go out before this one is stored.
+      if (more && prefetch) next = this.#fetch(page.cursor);
+      try {
+        await applyPage(page);
+      } catch (error) {
+        if (more && prefetch) next.abort();
+        throw error;
+      }
       cursor = page.cursor;
       if (!page.hasMore) return { pages, cursor, complete: true };
+      if (more && !prefetch) next = this.#fetch(cursor);
     }
     return { pages: maxPagesPerPull, cursor, complete: false };
+  }
+
+  /** One page request under its own deadline; abortable when the pull stops before using it. */
+  #fetch(cursor: string): { result: Promise<Page>; abort: () => void } {
+    const cancel = new AbortController();
+    const signal = AbortSignal.any([cancel.signal, AbortSignal.timeout(this.#options.requestTimeoutMs)]);
+    const result = this.#options.fetchPage(cursor, signal);
+    // A prefetched page's failure is reported when the pull reaches it, or never if the pull stopped first.
+    result.catch(() => undefined);
+    return { result, abort: () => cancel.abort() };
   }
 }

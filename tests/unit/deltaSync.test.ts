@@ -78,4 +78,91 @@ describe('delta sync', () => {
     await expect(sync.pull()).rejects.toThrow();
     expect(stored).toBe('5');
   });
+
+  it('fetches the next page while one is applied, and still applies them one at a time, in order', async () => {
+    let stored = '0';
+    const log: string[] = [];
+    let applying = 0;
+    const sync = new DeltaSync<Page>({
+      fetchPage: async (cursor) => {
+        log.push(`fetch ${cursor}`);
+        return server(9, 3)(cursor);
+      },
+      applyPage: async (page) => {
+        applying++;
+        expect(applying).toBe(1);
+        log.push(`apply ${page.cursor}`);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        stored = page.cursor;
+        applying--;
+      },
+      readCursor: async () => stored,
+    });
+    expect(await sync.pull()).toEqual({ pages: 3, cursor: '9', complete: true });
+    // Page 2's request went out before page 1 was stored; nothing after the last page.
+    expect(log).toEqual(['fetch 0', 'fetch 3', 'apply 3', 'fetch 6', 'apply 6', 'apply 9']);
+    expect(stored).toBe('9');
+  });
+
+  it('a page that fails to apply aborts the prefetched request and keeps the cursor at the last page stored', async () => {
+    let stored = '0';
+    const aborted: string[] = [];
+    const sync = new DeltaSync<Page>({
+      fetchPage: (cursor, signal) => {
+        signal.addEventListener('abort', () => aborted.push(cursor));
+        return server(9, 3)(cursor);
+      },
+      applyPage: async (page) => {
+        if (page.cursor === '6') throw new Error('quota exceeded');
+        stored = page.cursor;
+      },
+      readCursor: async () => stored,
+    });
+    await expect(sync.pull()).rejects.toThrow('quota exceeded');
+    expect(stored).toBe('3');
+    expect(aborted).toEqual(['6']);
+  });
+
+  it('a prefetched page that fails fails the pull when it is reached, after the page before it is stored', async () => {
+    let stored = '0';
+    const sync = new DeltaSync<Page>({
+      fetchPage: async (cursor) => {
+        if (cursor === '3') throw new Error('502');
+        return server(9, 3)(cursor);
+      },
+      applyPage: async (page) => {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        stored = page.cursor;
+      },
+      readCursor: async () => stored,
+    });
+    await expect(sync.pull()).rejects.toThrow('502');
+    expect(stored).toBe('3');
+  });
+
+  it('with prefetch off, one request at a time: the next goes out after the page is stored', async () => {
+    let stored = '0';
+    const log: string[] = [];
+    const sync = new DeltaSync<Page>({
+      fetchPage: async (cursor) => {
+        log.push(`fetch ${cursor}`);
+        return server(9, 3)(cursor);
+      },
+      applyPage: async (page) => {
+        log.push(`apply ${page.cursor}`);
+        stored = page.cursor;
+      },
+      readCursor: async () => stored,
+      prefetch: false,
+    });
+    await sync.pull();
+    expect(log).toEqual(['fetch 0', 'apply 3', 'fetch 3', 'apply 6', 'fetch 6', 'apply 9']);
+  });
+
+  it('stops at maxPagesPerPull without asking for a page it will not apply', async () => {
+    const fetchPage = vi.fn(server(100, 10));
+    const sync = new DeltaSync<Page>({ fetchPage, applyPage: async () => {}, readCursor: async () => '0', maxPagesPerPull: 2 });
+    expect(await sync.pull()).toEqual({ pages: 2, cursor: '20', complete: false });
+    expect(fetchPage).toHaveBeenCalledTimes(2);
+  });
 });
