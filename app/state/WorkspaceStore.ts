@@ -17,8 +17,10 @@ import {
   workspaceLegacyTargetField,
   conversationWithPending,
   createWorkspaceAction,
+  mergeMessages,
   messagesWithPending,
   readConversationMessages,
+  storeThreadMessages,
   type Agent,
   type Conversation,
   type ConversationView,
@@ -35,7 +37,7 @@ import { outboxScope } from './localData.js';
 import { openWorkspaceDatabaseOnce } from './preopenDatabase.js';
 import { initialState, type WorkspaceState } from './workspaceState.js';
 export type { WorkspaceState } from './workspaceState.js';
-import { isConversationState, mergeConversations, mergeMessages, sortAgents, withServerStates } from './serverState.js';
+import { isConversationState, mergeConversations, sortAgents, withServerStates } from './serverState.js';
 
 export type WorkspaceStoreOptions = {
   api: ApiClient;
@@ -280,11 +282,11 @@ export class WorkspaceStore {
     const items = page.conversations.length + page.messages.length;
     const progress = page.remaining !== undefined ? { done: 0, total: page.remaining } : this.getSnapshot().syncProgress;
     const db = await this.#database();
-    const tx = db.transaction(['conversations', 'messages', 'meta'], 'readwrite');
-    const newer = await putNewerConversations(tx.objectStore('conversations'), page.conversations);
+    const tx = db.transaction(['conversations', 'threads', 'meta'], 'readwrite');
     const syncedAt = new Date().toISOString();
-    await Promise.all([
-      ...page.messages.map((message) => tx.objectStore('messages').put(message)),
+    const [newer] = await Promise.all([
+      putNewerConversations(tx.objectStore('conversations'), page.conversations),
+      storeThreadMessages(tx.objectStore('threads'), page.messages),
       tx.objectStore('meta').put(page.cursor, 'cursor'),
       tx.objectStore('meta').put(syncedAt, 'lastSyncAt'),
     ]);
@@ -362,9 +364,12 @@ export class WorkspaceStore {
     }
     this.#reachability.reportSuccess();
     const db = await this.#database();
-    const tx = db.transaction(['conversations', 'messages'], 'readwrite');
-    const newer = await putNewerConversations(tx.objectStore('conversations'), [fetched.conversation]);
-    await Promise.all([...fetched.messages.map((message) => tx.objectStore('messages').put(message)), tx.done]);
+    const tx = db.transaction(['conversations', 'threads'], 'readwrite');
+    const [newer] = await Promise.all([
+      putNewerConversations(tx.objectStore('conversations'), [fetched.conversation]),
+      storeThreadMessages(tx.objectStore('threads'), fetched.messages),
+      tx.done,
+    ]);
     this.#setServer((server) => ({
       messages: { ...server.messages, [id]: mergeMessages(server.messages[id] ?? [], fetched.messages) },
       conversations: mergeConversations(server.conversations, newer),

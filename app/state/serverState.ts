@@ -35,10 +35,3 @@ export function mergeConversations(current: Readonly<Record<string, Conversation
   }
   return next;
 }
-
-export function mergeMessages(current: readonly Message[], incoming: readonly Message[]): readonly Message[] {
-  const known = new Set(current.map((message) => message.id));
-  const added = incoming.filter((message) => !known.has(message.id));
-  if (added.length === 0) return current;
-  return [...current, ...added].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
-}

@@ -9,6 +9,7 @@ export {
   type WorkspaceDatabase,
   type WorkspaceDatabaseSchema,
 } from './workspaceDatabase.js';
+export { compareMessages, mergeMessages, storeThreadMessages, type MessageThread } from './messageThreads.js';
 export { mediaCacheName, isAgentDataCache, wipeAgentDataMessage } from './cacheNames.js';
 export { createWorkspaceAction } from './createWorkspaceAction.js';
 export type { WorkspaceActionPayloads, WorkspaceActionType, WorkspaceAction } from './definitions/index.js';

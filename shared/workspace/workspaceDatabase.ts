@@ -1,5 +1,6 @@
-import { deleteDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { deleteDB, unwrap, type DBSchema, type IDBPDatabase } from 'idb';
 import { openVersionedDatabase, type Migration } from 'holdfast/client';
+import { compareMessages, type MessageThread } from './messageThreads.js';
 import type { Agent, CannedReply, Conversation, Message } from './types.js';
 
 /**
@@ -9,6 +10,9 @@ import type { Agent, CannedReply, Conversation, Message } from './types.js';
  */
 export interface WorkspaceDatabaseSchema extends DBSchema {
   conversations: { key: string; value: Conversation };
+  /** Each conversation's messages, oldest first, in one record (v3; see messageThreads.ts for why). */
+  threads: { key: string; value: MessageThread };
+  /** Versions 1–2 only: one record per message. v3 moves them into `threads` and deletes this store. */
   messages: { key: string; value: Message; indexes: { byConversation: [string, string] } };
   agents: { key: string; value: Agent };
   cannedReplies: { key: string; value: CannedReply };
@@ -31,6 +35,29 @@ export const workspaceMigrations: readonly Migration<WorkspaceDatabaseSchema>[] 
     db.createObjectStore('agents', { keyPath: 'id' });
     db.createObjectStore('cannedReplies', { keyPath: 'id' });
   },
+  // v3: messages grouped by conversation, one record each; the stored messages are moved, not refetched.
+  (db, tx) => {
+    const threads = unwrap(db.createObjectStore('threads', { keyPath: 'conversationId' }));
+    // Raw requests: the upgrade transaction stays open only while requests are pending, and it must end by
+    // deleting the old store once every message has been moved.
+    const cursorRequest = unwrap(tx.objectStore('messages')).index('byConversation').openCursor();
+    let current: MessageThread | null = null;
+    cursorRequest.onsuccess = () => {
+      const cursor = cursorRequest.result;
+      const message = cursor?.value as Message | undefined;
+      if (current && (!message || message.conversationId !== current.conversationId)) {
+        threads.put({ ...current, messages: current.messages.sort(compareMessages) });
+        current = null;
+      }
+      if (!cursor || !message) {
+        db.deleteObjectStore('messages');
+        return;
+      }
+      current ??= { conversationId: message.conversationId, messages: [] };
+      current.messages.push(message);
+      cursor.continue();
+    };
+  },
 ];
 
 export const workspaceDatabasePrefix = 'holdfast-workspace';
@@ -51,7 +78,7 @@ export function deleteWorkspaceDatabase(tenantId: string, agentId: string): Prom
   return deleteDB(workspaceDatabaseName(tenantId, agentId));
 }
 
-/** A conversation's messages in the order they were written. */
-export function readConversationMessages(db: WorkspaceDatabase, conversationId: string): Promise<Message[]> {
-  return db.getAllFromIndex('messages', 'byConversation', IDBKeyRange.bound([conversationId, ''], [conversationId, '\uffff']));
+/** A conversation's messages, oldest first (none stored: empty). */
+export async function readConversationMessages(db: WorkspaceDatabase, conversationId: string): Promise<Message[]> {
+  return (await db.get('threads', conversationId))?.messages ?? [];
 }

@@ -274,7 +274,7 @@ test("after sign-out, the next agent can read none of the first agent's conversa
   }
 });
 
-test('IndexedDB data of the previous schema version is kept by the migration', async ({ browser, server, api }) => {
+test('IndexedDB data of an earlier schema version (v1: a record per message) is kept by the migrations', async ({ browser, server, api }) => {
   const alice = await api('alice@example.com');
   const session = await alice.json<{ agent: { id: string }; tenant: { id: string } }>('/api/me');
   const target = (await alice.conversations('?status=open'))[0]!;
@@ -322,7 +322,7 @@ test('IndexedDB data of the previous schema version is kept by the migration', a
     const versions = await page.evaluate(async () =>
       (await indexedDB.databases()).filter((database) => database.name?.startsWith('holdfast-workspace:')).map((database) => database.version),
     );
-    expect(versions).toEqual([2]);
+    expect(versions).toEqual([3]);
   } finally {
     await context.close();
   }
