@@ -17,7 +17,7 @@ import { prepareBenchDatabase, signInForBench } from './benchDatabase.js';
 import { median, round } from './stats.js';
 
 const runs = Number(process.env.RUNS ?? 3);
-const pageLimit = 1000;
+const pageLimit = Number(process.env.PAGE_LIMIT ?? 5000);
 
 type SyncPage = { cursor: string; hasMore: boolean; conversations: unknown[]; messages: unknown[] };
 

@@ -25,7 +25,7 @@ export class ApiClient {
     return this.#request<void>('/api/logout', { method: 'POST' });
   }
   sync(cursor: string, signal: AbortSignal, options: { count?: boolean } = {}) {
-    return this.#request<SyncPage>(`/api/sync?cursor=${encodeURIComponent(cursor)}&limit=1000${options.count ? '&count=1' : ''}`, { signal });
+    return this.#request<SyncPage>(`/api/sync?cursor=${encodeURIComponent(cursor)}&limit=5000${options.count ? '&count=1' : ''}`, { signal });
   }
   agents(signal?: AbortSignal) {
     return this.#request<{ agents: Agent[] }>('/api/agents', { signal });

@@ -6,5 +6,5 @@ export const protocolLimits = {
   /** Largest request body the server reads, in bytes. */
   maxBodyBytes: 1_048_576,
   /** Most items in one page of delta sync. */
-  maxSyncPageSize: 1000,
+  maxSyncPageSize: 5000,
 } as const;

@@ -61,7 +61,8 @@ export const maxBigint = 9_223_372_036_854_775_807n;
 export const cursorSchema = z
   .string()
   .regex(/^\d{1,19}$/, { error: 'cursor must be a non-negative integer' })
-  .refine((value) => BigInt(value) <= maxBigint, { error: 'cursor is larger than any change sequence' });
+  // Zod runs this check even when the pattern failed: guard it, or BigInt('abc') throws past the schema.
+  .refine((value) => !/^\d{1,19}$/.test(value) || BigInt(value) <= maxBigint, { error: 'cursor is larger than any change sequence' });
 
 /** Parses a cursor from a header or query value; undefined when it is not a valid one. */
 export function parseCursor(value: unknown): bigint | undefined {

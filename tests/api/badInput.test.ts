@@ -47,6 +47,8 @@ describe.each(backendKinds)('bad input to POST /api/actions on %s', (kind) => {
     ['an oversized body', () => alice.postActions([{ ...valid(), payload: { text: 'x'.repeat(1_100_000) } }]), 413, 'body-too-large'],
     ['a conversation of another tenant', () => alice.postActions([valid(), createWorkspaceAction('close', otherTenantConversation.id, {})]), 404, 'conversation-not-found'],
     ['a conversation that does not exist', () => alice.postActions([createWorkspaceAction('close', '00000000-0000-4000-8000-00000000abcd', {})]), 404, 'conversation-not-found'],
+    ['a sync page larger than the protocol allows', () => alice.raw('/api/sync?cursor=0&limit=5001'), 400, 'invalid-request'],
+    ['a sync cursor that is not a number', () => alice.raw('/api/sync?cursor=abc'), 400, 'invalid-request'],
     ['no token', () => new TestApi(backend.url).postActions([valid()]), 401, 'unauthenticated'],
     ['a bad token', () => new TestApi(backend.url, 'not-a-real-token-at-all-000000000').postActions([valid()]), 401, 'invalid-token'],
     ['a malformed Authorization header', () => alice.raw('/api/actions', { method: 'POST', headers: { authorization: 'Basic YWxpY2U6aG9sZGZhc3Q=' }, json: { actions: [valid()] } }), 401, 'invalid-token'],
