@@ -146,13 +146,24 @@ function MessageList({ messages }: { messages: readonly (Message | PendingMessag
     // Open at the newest: the first rows rendered are the last ones.
     initialOffset: () => messages.length * estimatedMessageHeight,
   });
+  // The message the agent reads (the first in view) and how far below the top of the view it starts.
+  const anchor = useRef<{ id: string; offset: number } | null>(null);
   // Show the newest message, on open and whenever one arrives — unless the agent scrolled up to read.
+  // Then the message they read stays where it is on screen, even when older ones are inserted above it
+  // (a conversation fetched from the server after a partial local copy was shown).
   const count = messages.length;
   useLayoutEffect(() => {
     if (count > 0 && performance.getEntriesByName('holdfast:messages-rendered').length === 0) performance.mark('holdfast:messages-rendered');
-    if (count === 0 || !atBottom.current) return;
-    virtualizer.scrollToIndex(count - 1, { align: 'end' });
-  }, [count, virtualizer]);
+    if (count === 0) return;
+    if (atBottom.current) {
+      virtualizer.scrollToIndex(count - 1, { align: 'end' });
+      return;
+    }
+    const kept = anchor.current;
+    const index = kept ? messages.findIndex((message) => message.id === kept.id) : -1;
+    const start = index >= 0 ? virtualizer.getOffsetForIndex(index, 'start')?.[0] : undefined;
+    if (kept && start !== undefined && Math.abs(start - (scrollRef.current?.scrollTop ?? 0) - kept.offset) > 1) virtualizer.scrollToOffset(start - kept.offset);
+  }, [messages, count, virtualizer]);
   const items = virtualizer.getVirtualItems();
   return (
     <div
@@ -162,6 +173,8 @@ function MessageList({ messages }: { messages: readonly (Message | PendingMessag
       onScroll={(event) => {
         const element = event.currentTarget;
         atBottom.current = element.scrollHeight - element.scrollTop - element.clientHeight < 48;
+        const first = virtualizer.getVirtualItems().find((item) => item.end > element.scrollTop);
+        anchor.current = first ? { id: String(first.key), offset: first.start - element.scrollTop } : null;
       }}
     >
       <ol className="messages" aria-label="Messages" style={{ height: virtualizer.getTotalSize() }}>

@@ -233,6 +233,75 @@ test('a new device: the inbox and the conversation an agent opens are fetched at
   }
 });
 
+test('older messages inserted above the one being read keep it in place on screen (scroll anchoring)', async ({ browser, server }) => {
+  const api = await TestApi.signIn(server.url, 'alice@example.com');
+  const me = await api.json<{ agent: { id: string }; tenant: { id: string } }>('/api/me');
+  const target = (await api.conversations('?status=all')).reduce((longest, conversation) => (conversation.messageCount > longest.messageCount ? conversation : longest));
+  expect(target.messageCount).toBeGreaterThanOrEqual(16);
+  const proxy = await ApiProxy.start(server.url);
+  const context = await browser.newContext({ baseURL: proxy.url });
+  try {
+    const page = await context.newPage();
+    await signIn(page);
+    await waitForSync(page);
+    // This browser keeps only the newer half of the conversation (a partial local copy), so opening it
+    // shows that half at once and fetches the whole conversation, whose older half lands above.
+    const kept = await page.evaluate(
+      async ({ name, id }) => {
+        const db = await new Promise<IDBDatabase>((resolve, reject) => {
+          const open = indexedDB.open(name);
+          open.onsuccess = () => resolve(open.result);
+          open.onerror = () => reject(open.error);
+        });
+        const tx = db.transaction('threads', 'readwrite');
+        const store = tx.objectStore('threads');
+        const thread = await new Promise<{ conversationId: string; messages: unknown[] }>((resolve) => {
+          const request = store.get(id);
+          request.onsuccess = () => resolve(request.result);
+        });
+        const newer = thread.messages.slice(Math.floor(thread.messages.length / 2));
+        store.put({ ...thread, messages: newer });
+        await new Promise((resolve) => (tx.oncomplete = resolve));
+        db.close();
+        return newer.length;
+      },
+      { name: `holdfast-workspace:${me.tenant.id}:${me.agent.id}`, id: target.id },
+    );
+    const inserted = target.messageCount - kept;
+    const fetch = proxy.hold(new RegExp(`^/api/conversations/${target.id}`));
+    await page.goto(`/conversations/${target.id}`);
+    await expectMessages(page, kept);
+    await expect.poll(() => fetch.held()).toBe(1);
+    // The agent scrolls up to read: the second row they had is near the top of the view.
+    const reading = await page.locator('.messages-scroll').evaluate(async (scroller) => {
+      const frame = () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+      const second = scroller.querySelector<HTMLElement>('li[aria-posinset="2"]');
+      scroller.scrollTop = 0;
+      await frame();
+      scroller.scrollTop = (scroller.querySelector<HTMLElement>('li[aria-posinset="2"]') ?? second)!.offsetTop + 20;
+      await frame();
+      const row = scroller.querySelector<HTMLElement>('li[aria-posinset="2"]')!;
+      return { top: row.getBoundingClientRect().top - scroller.getBoundingClientRect().top, text: row.querySelector('.message-body')!.textContent };
+    });
+    fetch.release();
+    // The older half arrived above; the row being read is now number 2 + inserted, at the same place.
+    const messages = page.getByRole('list', { name: 'Messages' });
+    await expect(messages.locator(`li[aria-setsize="${target.messageCount}"]`).first()).toBeAttached();
+    const sameRow = messages.locator(`li[aria-posinset="${2 + inserted}"]`);
+    await expect(sameRow.locator('.message-body')).toHaveText(reading.text!);
+    // Without anchoring it would have moved down by the height of the rows inserted above (or out of view).
+    const drift = () =>
+      page.locator('.messages-scroll').evaluate((scroller, selector) => {
+        const row = scroller.querySelector<HTMLElement>(selector);
+        return row ? row.getBoundingClientRect().top - scroller.getBoundingClientRect().top : Number.POSITIVE_INFINITY;
+      }, `li[aria-posinset="${2 + inserted}"]`);
+    await expect.poll(async () => Math.abs((await drift()) - reading.top)).toBeLessThanOrEqual(2);
+  } finally {
+    await context.close();
+    await proxy.stop();
+  }
+});
+
 test("after sign-out, the next agent can read none of the first agent's conversations, messages or images", async ({ browser, server, api }) => {
   const alice = await api('alice@example.com');
   const acme = await alice.conversations();

@@ -8,7 +8,9 @@ import type { Socket } from 'node:net';
  * - `apiDelayMs`: /api/ requests are held this long before they are forwarded — the overloaded platform
  *   whose API answers in 20 seconds;
  * - `poison`: a batch of actions whose body contains this text is answered 500 — the server bug one
- *   action's data triggers.
+ *   action's data triggers;
+ * - `hold(pattern)`: matching /api/ requests wait until the test releases them — an answer that arrives
+ *   exactly when the test is ready for it, with no timer.
  */
 export class ApiProxy {
   apiDelayMs = 0;
@@ -19,6 +21,7 @@ export class ApiProxy {
   failed = 0;
   readonly #server: Server;
   readonly #sockets = new Set<Socket>();
+  readonly #holds = new Set<{ pattern: RegExp; waiting: (() => void)[] }>();
 
   private constructor(readonly target: URL, server: Server) {
     this.#server = server;
@@ -32,6 +35,11 @@ export class ApiProxy {
       socket.on('close', () => proxy.#sockets.delete(socket));
     });
     server.on('request', (incoming, outgoing) => {
+      const hold = [...proxy.#holds].find((candidate) => incoming.url?.startsWith('/api/') && candidate.pattern.test(incoming.url));
+      if (hold) {
+        hold.waiting.push(() => proxy.#forward(incoming, outgoing));
+        return;
+      }
       const delay = incoming.url?.startsWith('/api/') && proxy.delayed.test(incoming.url) ? proxy.apiDelayMs : 0;
       const timer = setTimeout(() => (proxy.poison && incoming.method === 'POST' && incoming.url === '/api/actions' ? proxy.#screen(incoming, outgoing) : proxy.#forward(incoming, outgoing)), delay);
       outgoing.on('close', () => clearTimeout(timer));
@@ -44,6 +52,22 @@ export class ApiProxy {
     const address = this.#server.address();
     if (!address || typeof address === 'string') throw new Error('proxy not listening');
     return `http://127.0.0.1:${address.port}`;
+  }
+
+  /**
+   * Holds the /api/ requests whose path matches `pattern` until the answer's release() is called (which
+   * forwards those held and stops holding). `held()` tells how many are waiting.
+   */
+  hold(pattern: RegExp): { held: () => number; release: () => void } {
+    const hold = { pattern, waiting: [] as (() => void)[] };
+    this.#holds.add(hold);
+    return {
+      held: () => hold.waiting.length,
+      release: () => {
+        this.#holds.delete(hold);
+        for (const forward of hold.waiting.splice(0)) forward();
+      },
+    };
   }
 
   async stop(): Promise<void> {
