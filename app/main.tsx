@@ -1,3 +1,4 @@
+import { captureInstallPrompt } from 'holdfast/react';
 import { StrictMode, type ComponentType } from 'react';
 import { createRoot, hydrateRoot } from 'react-dom/client';
 import { App, loadSignedInApp } from './App.js';
@@ -15,6 +16,8 @@ import './styles.css';
 
 listenToCascade();
 exposeForMonitoring();
+// The browser's install offer can come before React renders: kept for the "Install app" button.
+captureInstallPrompt();
 
 const container = document.getElementById('root')!;
 function mount(signedInApp?: ComponentType<SignedInAppProps>) {

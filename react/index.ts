@@ -1,2 +1,3 @@
 // The framework's React bindings: thin hooks over the core's stores (no logic of their own).
 export { useStoreSelector, type Subscribable } from './useStoreSelector.js';
+export { captureInstallPrompt, useInstallPrompt } from './installPrompt.js';

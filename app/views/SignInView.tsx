@@ -1,5 +1,6 @@
 import { useState, useSyncExternalStore, type FormEvent } from 'react';
 import { ApiRequestError, type ApiClient, type SignedIn } from '../api/ApiClient.js';
+import { InstallAppButton } from './InstallAppButton.js';
 
 const noSubscription = () => () => {};
 
@@ -58,6 +59,7 @@ export function SignInView({ api, notice, onSignedIn }: { api: ApiClient; notice
         </button>
         <p className="muted small">Demo: alice@example.com or bob@example.com, password “holdfast”.</p>
       </form>
+      <InstallAppButton />
     </main>
   );
 }

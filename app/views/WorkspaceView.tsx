@@ -10,6 +10,7 @@ import { ConversationPane } from './ConversationPane.js';
 import { FailedActionsPanel } from './FailedActionsPanel.js';
 import { OutboxStatus } from './OutboxStatus.js';
 import { InboxPane } from './InboxPane.js';
+import { InstallAppButton } from './InstallAppButton.js';
 
 /** The signed-in screen: header, inbox and the open conversation, with the keyboard shortcuts. */
 export function WorkspaceView({ me, tenantName, onSignOut }: { me: Agent; tenantName: string; onSignOut: () => void }) {
@@ -20,7 +21,8 @@ export function WorkspaceView({ me, tenantName, onSignOut }: { me: Agent; tenant
   const loaded = useWorkspace((state) => state.loaded);
   const unsent = useWorkspace((state) => state.outbox.pending.length + state.outbox.failed.length);
   const [confirmingSignOut, setConfirmingSignOut] = useState(false);
-  const [filter, setFilter] = useState<InboxFilter>({ view: 'all', status: 'open', query: '' });
+  // `/?view=mine` (the installed app's "Mine" shortcut) opens on that view.
+  const [filter, setFilter] = useState<InboxFilter>(() => ({ view: viewFromUrl(), status: 'open', query: '' }));
   const conversations = useMemo(() => filterConversations(all, filter, me.id), [all, filter, me.id]);
   const searchRef = useRef<HTMLInputElement>(null);
   const composerRef = useRef<HTMLTextAreaElement>(null);
@@ -47,6 +49,7 @@ export function WorkspaceView({ me, tenantName, onSignOut }: { me: Agent; tenant
         <OutboxStatus />
         <AssetHostsStatus />
         <span className="spacer" />
+        <InstallAppButton />
         <span>{me.name}</span>
         <button type="button" onClick={() => (unsent > 0 ? setConfirmingSignOut(true) : onSignOut())}>
           Sign out
@@ -88,4 +91,9 @@ export function WorkspaceView({ me, tenantName, onSignOut }: { me: Agent; tenant
       </div>
     </div>
   );
+}
+
+function viewFromUrl(): InboxFilter['view'] {
+  const view = new URLSearchParams(window.location.search).get('view');
+  return view === 'mine' || view === 'unassigned' ? view : 'all';
 }
