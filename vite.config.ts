@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 import { assetManifestPlugin } from './build/assetManifestPlugin.js';
@@ -9,12 +10,14 @@ import { securityManifestPlugin } from './build/securityManifestPlugin.js';
 const apiTarget = process.env.API_URL ?? 'http://localhost:8080';
 /** CDN hosts in order of preference, e.g. https://fastly.example,https://azure.example; the origin is always last. */
 const cdnHosts = cdnHostsFromEnv();
+const appVersion = process.env.HOLDFAST_VERSION ?? (JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 export default defineConfig({
   root: 'app',
   publicDir: 'public',
-  // The app's status view lists the hosts (app/state/cascadeHealth.ts).
-  define: { __HOLDFAST_CDN_HOSTS__: JSON.stringify(cdnHosts) },
+  // The app's status view lists the hosts (app/state/cascadeHealth.ts). The version a page runs, for
+  // support and for the update tests: HOLDFAST_VERSION, or package.json's.
+  define: { __HOLDFAST_CDN_HOSTS__: JSON.stringify(cdnHosts), __HOLDFAST_VERSION__: JSON.stringify(appVersion) },
   plugins: [react(), assetManifestPlugin(), securityManifestPlugin(cdnHosts), fallbackLoaderPlugin({ cdnHosts, coolDownMs: cdnCoolDownMsFromEnv() })],
   build: {
     outDir: process.env.HOLDFAST_OUT_DIR ?? '../dist',

@@ -5,6 +5,7 @@ import { ApiClient, ApiRequestError, type SignedIn } from './api/ApiClient.js';
 import { clearSession, isSignOutPending, loadSession, markSignOutPending, saveSession } from './state/session.js';
 import { LoadFailedBoundary } from './views/LoadFailedBoundary.js';
 import { SignInView } from './views/SignInView.js';
+import { UpdateBanner } from './views/UpdateBanner.js';
 
 /**
  * The entry's whole app: the sign-in screen, and the signed-in app as a chunk of its own, loaded after
@@ -52,21 +53,27 @@ export function App({ signedInApp: Loaded }: { signedInApp?: ComponentType<Signe
 
   if (!session) {
     return (
-      <SignInView
-        api={api}
-        notice={expired ? 'Your session has ended. Sign in again: anything you did meanwhile is kept and will be sent.' : null}
-        onSignedIn={signIn}
-      />
+      <>
+        <UpdateBanner />
+        <SignInView
+          api={api}
+          notice={expired ? 'Your session has ended. Sign in again: anything you did meanwhile is kept and will be sent.' : null}
+          onSignedIn={signIn}
+        />
+      </>
     );
   }
   const Component = Loaded ?? SignedInApp;
   return (
-    <LoadFailedBoundary>
-      {/* The boot skeleton stands in while the chunk loads. */}
-      <Suspense fallback={null}>
-        <Component api={api} session={session} freshSignIn={signedInHere} onExpired={expire} onSignedOut={() => setSession(null)} endServerSession={() => endServerSession(api)} />
-      </Suspense>
-    </LoadFailedBoundary>
+    <>
+      <UpdateBanner />
+      <LoadFailedBoundary>
+        {/* The boot skeleton stands in while the chunk loads. */}
+        <Suspense fallback={null}>
+          <Component api={api} session={session} freshSignIn={signedInHere} onExpired={expire} onSignedOut={() => setSession(null)} endServerSession={() => endServerSession(api)} />
+        </Suspense>
+      </LoadFailedBoundary>
+    </>
   );
 }
 

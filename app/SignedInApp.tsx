@@ -1,6 +1,7 @@
 import { useEffect, useMemo } from 'react';
 import { BrowserRouter, matchPath, Navigate, Route, Routes } from 'react-router';
 import { clearReplayCredentials, saveReplayCredentials } from 'holdfast/client';
+import { appUpdates } from './registerServiceWorker.js';
 import { apiRequestHeaders, type ApiClient, type SignedIn } from './api/ApiClient.js';
 import { dismissBootSkeleton } from './bootSkeleton.js';
 import { exposeWorkspace } from './state/exposeForMonitoring.js';
@@ -58,10 +59,13 @@ export default function SignedInApp({ api, session, freshSignIn, onExpired, onSi
     dismissBootSkeleton();
     void store.start();
     exposeWorkspace(store);
+    // Before this tab reloads onto a new version, its drafts are stored (the composer writes as the agent types).
+    const stopSavingOnUpdate = appUpdates.addBeforeReload(() => store.flushDrafts());
     // For the service worker's Background Sync, which replays after every tab is closed. No secret: the
     // browser adds the session cookie to the worker's requests.
     void saveReplayCredentials({ scope: outboxScope(tenantId, agentId), endpoint: '/api/actions', headers: apiRequestHeaders, probeUrl: '/readyz' });
     return () => {
+      stopSavingOnUpdate();
       exposeWorkspace(null);
       store.stop();
     };

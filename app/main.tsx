@@ -14,6 +14,10 @@ import '@fontsource/inter/latin-400.css';
 import '@fontsource/inter/latin-700.css';
 import './styles.css';
 
+declare const __HOLDFAST_VERSION__: string;
+
+// The version this page runs (support asks; the update tests check every tab moved).
+document.documentElement.dataset.version = __HOLDFAST_VERSION__;
 listenToCascade();
 exposeForMonitoring();
 // The browser's install offer can come before React renders: kept for the "Install app" button.

@@ -1,10 +1,22 @@
+import { ServiceWorkerUpdates } from 'holdfast/client';
+
+/**
+ * New versions of the app: found by the browser (and checked every 30 minutes), installed in the
+ * background, applied in every tab when the agent clicks "Update" (views/UpdateBanner.tsx). Before a tab
+ * reloads onto the new version, what it must keep is saved (the signed-in app adds its drafts).
+ */
+export const appUpdates = new ServiceWorkerUpdates();
+
 /** Registers the service worker of the production build; the dev server has none. */
 export function registerServiceWorker(): void {
   if (!import.meta.env.PROD || !('serviceWorker' in navigator)) return;
   const register = () => {
-    navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch((error: unknown) => {
-      console.warn('Service worker registration failed; the app works online without it.', error);
-    });
+    navigator.serviceWorker.register('/sw.js', { scope: '/' }).then(
+      (registration) => appUpdates.watch(registration),
+      (error: unknown) => {
+        console.warn('Service worker registration failed; the app works online without it.', error);
+      },
+    );
   };
   // After the page's load, so installing the worker does not compete with the first render. Behind CDN
   // hosts the page's fallback loader inserts this script itself, possibly after `load` has fired.

@@ -17,3 +17,5 @@ export * from './cascade/index.js';
 export { browserReachabilityPlatform } from './connectivity/browserReachabilityPlatform.js';
 export { jsonApi, ApiRequestError, apiRequestHeaders, type JsonApiOptions, type JsonRequest } from './http/jsonApi.js';
 export { wipeLocalData, askServiceWorkerToWipe, type WipeLocalDataOptions } from './store/wipeLocalData.js';
+export { ServiceWorkerUpdates, type ServiceWorkerUpdatesOptions, type UpdateState } from './update/ServiceWorkerUpdates.js';
+export { skipWaitingMessage, isSkipWaitingMessage } from './update/skipWaitingMessage.js';

@@ -75,6 +75,7 @@ export class WorkspaceStore {
   readonly #reachability: ReachabilityMonitor;
   readonly #sync: DeltaSync<SyncPage>;
   #db: Promise<WorkspaceDatabase> | undefined;
+  #draftWrites: Promise<void> = Promise.resolve();
   #closeStream: (() => void) | undefined;
   #stopped = false;
   readonly #localRead: Promise<void>;
@@ -386,6 +387,27 @@ export class WorkspaceStore {
     const action = createWorkspaceAction(type, conversationId, payload, { baseVersion: seen?.version });
     await this.#outbox.enqueue(action, type === 'send' ? { holdMs: this.#options.undoWindowMs } : {});
     return action.id;
+  }
+
+  /** The conversation's unsent draft ('' when none). */
+  async readDraft(conversationId: string): Promise<string> {
+    return (await (await this.#database()).get('drafts', conversationId))?.text ?? '';
+  }
+
+  /**
+   * Keeps what the agent typed (an empty text deletes the draft). Writes go one after another, so the
+   * last text typed is the one stored; `flushDrafts` waits for them (before a reload onto a new version).
+   */
+  saveDraft(conversationId: string, text: string): void {
+    this.#draftWrites = this.#draftWrites.then(async () => {
+      const db = await this.#database();
+      if (text === '') await db.delete('drafts', conversationId);
+      else await db.put('drafts', { conversationId, text, updatedAt: new Date().toISOString() });
+    }).catch(() => undefined);
+  }
+
+  flushDrafts(): Promise<void> {
+    return this.#draftWrites;
   }
 
   /** Takes back a reply still in its undo window; false when it is already on its way. */

@@ -1,4 +1,4 @@
-import { useEffect, useState, type KeyboardEvent, type RefObject } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
 import { isVisiblyEmpty } from 'holdfast/client';
 import type { CannedReply } from '../../shared/workspace/index.js';
 import { CannedRepliesMenu } from './CannedRepliesMenu.js';
@@ -10,13 +10,33 @@ type Props = {
   onSend: (text: string) => Promise<void>;
   /** Text to put back in the box (a reply taken back with Undo); `key` tells one restore from the next. */
   restore?: { text: string; key: number } | null;
+  /** The conversation's stored draft, and where to keep what is typed (it survives reloads and updates). */
+  draft?: { load: () => Promise<string>; save: (text: string) => void };
 };
 
 /** The reply box: Ctrl/⌘+Enter sends; a canned reply is inserted at the cursor, to be edited before sending. */
-export function Composer({ cannedReplies, composerRef, onSend, restore }: Props) {
-  const [text, setText] = useState('');
+export function Composer({ cannedReplies, composerRef, onSend, restore, draft }: Props) {
+  const [text, setTextState] = useState('');
   const [sending, setSending] = useState(false);
+  // Typed before the stored draft was read: what was typed wins.
+  const touched = useRef(false);
+  const setText = (next: string) => {
+    touched.current = true;
+    setTextState(next);
+    draft?.save(next);
+  };
   useEffect(() => {
+    let current = true;
+    void draft?.load().then((stored) => {
+      if (current && stored && !touched.current) setTextState(stored);
+    });
+    return () => {
+      current = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once per composer (it is keyed by conversation)
+  }, []);
+  useEffect(() => {
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- setText also stores the draft
     if (restore) setText(restore.text);
   }, [restore]);
 

@@ -89,9 +89,11 @@ export function ConversationPane({ id, me, composerRef }: { id: string; me: Agen
         </div>
       )}
       <Composer
+        key={id}
         cannedReplies={cannedReplies}
         composerRef={composerRef}
         restore={restore}
+        draft={{ load: () => store.readDraft(id), save: (text) => store.saveDraft(id, text) }}
         onSend={async (text) => setUndoable({ id: await store.act('send', id, { text }), text })}
       />
     </main>

@@ -16,7 +16,8 @@ declare const __HOLDFAST_CDN_HOSTS__: string[];
 declare const __HOLDFAST_ASSET_MANIFEST__: Record<string, ManifestEntry>;
 declare const __HOLDFAST_CDN_COOL_DOWN_MS__: number;
 
-serveAppShell({ manifest: self.__WB_MANIFEST, denylist: [/^\/api\//, /^\/media\//] });
+// A new version waits for the agent's "Update" (app/registerServiceWorker.ts), then every tab moves to it.
+serveAppShell({ manifest: self.__WB_MANIFEST, denylist: [/^\/api\//, /^\/media\//], takeOverAtOnce: false });
 replayOutboxOnSync({ compaction: compactWorkspaceActions, legacyTargetField: workspaceLegacyTargetField });
 routeAssetsThroughCascade({ cdnHosts: __HOLDFAST_CDN_HOSTS__, manifest: __HOLDFAST_ASSET_MANIFEST__, coolDownMs: __HOLDFAST_CDN_COOL_DOWN_MS__ });
 cacheMedia({ pathPrefix: '/media/', cacheName: mediaCacheName });

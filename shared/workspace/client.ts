@@ -6,6 +6,7 @@ export {
   workspaceDatabaseName,
   workspaceDatabasePrefix,
   workspaceMigrations,
+  type Draft,
   type WorkspaceDatabase,
   type WorkspaceDatabaseSchema,
 } from './workspaceDatabase.js';

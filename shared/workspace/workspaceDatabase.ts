@@ -14,6 +14,8 @@ export interface WorkspaceDatabaseSchema extends DBSchema {
   threads: { key: string; value: MessageThread };
   /** Versions 1–2 only: one record per message. v3 moves them into `threads` and deletes this store. */
   messages: { key: string; value: Message; indexes: { byConversation: [string, string] } };
+  /** What the agent has typed and not sent, per conversation (v4): kept across reloads and updates. */
+  drafts: { key: string; value: Draft };
   agents: { key: string; value: Agent };
   cannedReplies: { key: string; value: CannedReply };
   /** Sync bookkeeping: `cursor` (delta-sync cursor) and `lastSyncAt` (ISO time of the last good sync). */
@@ -21,6 +23,9 @@ export interface WorkspaceDatabaseSchema extends DBSchema {
 }
 
 export type WorkspaceDatabase = IDBPDatabase<WorkspaceDatabaseSchema>;
+
+/** An unsent reply: the text in a conversation's composer. */
+export type Draft = { conversationId: string; text: string; updatedAt: string };
 
 export const workspaceMigrations: readonly Migration<WorkspaceDatabaseSchema>[] = [
   // v1: conversations, their messages, sync bookkeeping.
@@ -57,6 +62,10 @@ export const workspaceMigrations: readonly Migration<WorkspaceDatabaseSchema>[] 
       current.messages.push(message);
       cursor.continue();
     };
+  },
+  // v4: unsent drafts, one per conversation.
+  (db) => {
+    db.createObjectStore('drafts', { keyPath: 'conversationId' });
   },
 ];
 

@@ -343,59 +343,76 @@ test("after sign-out, the next agent can read none of the first agent's conversa
   }
 });
 
-test('IndexedDB data of an earlier schema version (v1: a record per message) is kept by the migrations', async ({ browser, server, api }) => {
-  const alice = await api('alice@example.com');
-  const session = await alice.json<{ agent: { id: string }; tenant: { id: string } }>('/api/me');
-  const target = (await alice.conversations('?status=open'))[0]!;
-  const { messages } = await alice.conversation(target.id);
-  const context = await browser.newContext({ baseURL: server.url });
-  const page = await context.newPage();
-  try {
-    await page.goto('/');
-    await waitForServiceWorker(page);
-    // Version 1 of the schema, as a browser that ran the earlier release holds it, with data in it.
-    await page.evaluate(
-      ({ name, conversation, messages }) =>
-        new Promise<void>((resolve, reject) => {
-          const open = indexedDB.open(name, 1);
-          open.onupgradeneeded = () => {
-            const db = open.result;
-            db.createObjectStore('conversations', { keyPath: 'id' });
-            db.createObjectStore('messages', { keyPath: 'id' }).createIndex('byConversation', ['conversationId', 'createdAt']);
-            db.createObjectStore('meta');
-          };
-          open.onsuccess = () => {
-            const tx = open.result.transaction(['conversations', 'messages', 'meta'], 'readwrite');
-            tx.objectStore('conversations').put(conversation);
-            for (const message of messages) tx.objectStore('messages').put(message);
-            tx.objectStore('meta').put('999999999', 'cursor');
-            tx.oncomplete = () => {
-              open.result.close();
-              resolve();
+/**
+ * The workspace's IndexedDB as each release created it, written with raw IndexedDB (not with today's
+ * migrations): v1 conversations, messages (one record each, indexed by conversation) and meta; v2 added
+ * agents and canned replies; v3 moved messages into one record per conversation (threads); v4 (now) adds
+ * drafts.
+ */
+const currentSchemaVersion = 4;
+
+for (const version of [1, 2, 3]) {
+  test(`IndexedDB data written by schema v${version} is kept by the migrations to v${currentSchemaVersion}`, async ({ browser, server, api }) => {
+    const alice = await api('alice@example.com');
+    const session = await alice.json<{ agent: { id: string }; tenant: { id: string } }>('/api/me');
+    const target = (await alice.conversations('?status=open'))[version]!;
+    const { messages } = await alice.conversation(target.id);
+    const context = await browser.newContext({ baseURL: server.url });
+    const page = await context.newPage();
+    try {
+      await page.goto('/');
+      await waitForServiceWorker(page);
+      await page.evaluate(
+        ({ name, version, conversation, messages }) =>
+          new Promise<void>((resolve, reject) => {
+            const open = indexedDB.open(name, version);
+            open.onupgradeneeded = () => {
+              const db = open.result;
+              db.createObjectStore('conversations', { keyPath: 'id' });
+              db.createObjectStore('meta');
+              if (version < 3) db.createObjectStore('messages', { keyPath: 'id' }).createIndex('byConversation', ['conversationId', 'createdAt']);
+              else db.createObjectStore('threads', { keyPath: 'conversationId' });
+              if (version >= 2) {
+                db.createObjectStore('agents', { keyPath: 'id' });
+                db.createObjectStore('cannedReplies', { keyPath: 'id' });
+              }
             };
-            tx.onerror = () => reject(tx.error);
-          };
-          open.onerror = () => reject(open.error);
-        }),
-      { name: `holdfast-workspace:${session.tenant.id}:${session.agent.id}`, conversation: target, messages },
-    );
-    await page.evaluate((stored) => localStorage.setItem('holdfast.session', JSON.stringify(stored)), {
-      agent: { id: session.agent.id, name: 'Alice Martin', email: 'alice@example.com' },
-      tenant: session.tenant,
-    });
-    // Offline, so everything shown can only come from the migrated database.
-    await context.setOffline(true);
-    await page.goto(`/conversations/${target.id}`);
-    await expect(page.getByRole('heading', { level: 1, name: target.customerName })).toBeVisible();
-    await expectMessages(page, messages.length);
-    const versions = await page.evaluate(async () =>
-      (await indexedDB.databases()).filter((database) => database.name?.startsWith('holdfast-workspace:')).map((database) => database.version),
-    );
-    expect(versions).toEqual([3]);
-  } finally {
-    await context.close();
-  }
-});
+            open.onsuccess = () => {
+              const db = open.result;
+              const tx = db.transaction(['conversations', version >= 3 ? 'threads' : 'messages', 'meta'], 'readwrite');
+              tx.objectStore('conversations').put(conversation);
+              if (version >= 3) tx.objectStore('threads').put({ conversationId: conversation.id, messages });
+              else for (const message of messages) tx.objectStore('messages').put(message);
+              tx.objectStore('meta').put('999999999', 'cursor');
+              tx.oncomplete = () => {
+                db.close();
+                resolve();
+              };
+              tx.onerror = () => reject(tx.error);
+            };
+            open.onerror = () => reject(open.error);
+          }),
+        { name: `holdfast-workspace:${session.tenant.id}:${session.agent.id}`, version, conversation: target, messages },
+      );
+      await page.evaluate((stored) => localStorage.setItem('holdfast.session', JSON.stringify(stored)), {
+        agent: { id: session.agent.id, name: 'Alice Martin', email: 'alice@example.com' },
+        tenant: session.tenant,
+      });
+      // Offline, so everything shown can only come from the migrated database.
+      await context.setOffline(true);
+      await page.goto(`/conversations/${target.id}`);
+      await expect(page.getByRole('heading', { level: 1, name: target.customerName })).toBeVisible();
+      await expectMessages(page, messages.length);
+      const versions = await page.evaluate(async () =>
+        (await indexedDB.databases()).filter((database) => database.name?.startsWith('holdfast-workspace:')).map((database) => database.version),
+      );
+      expect(versions).toEqual([currentSchemaVersion]);
+    } finally {
+      await context.close();
+    }
+  });
+}
+
 
 const workspaceDatabases = (data: { databases: string[] }) => data.databases.filter((name) => name.startsWith('holdfast-workspace:'));
 

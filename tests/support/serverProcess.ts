@@ -8,7 +8,21 @@ export type ServerTarget = { dataDir: string } | { databaseUrl: string };
 export class ServerProcess {
   #child: ChildProcess | undefined;
   #output = '';
-  private constructor(readonly target: ServerTarget, readonly port: number, readonly env: Record<string, string>, readonly entry: string) {}
+  #env: Record<string, string>;
+  private constructor(readonly target: ServerTarget, readonly port: number, env: Record<string, string>, readonly entry: string) {
+    this.#env = env;
+  }
+
+  get env(): Readonly<Record<string, string>> {
+    return this.#env;
+  }
+
+  /** Stops it and starts it again with more configuration (same port, same data): e.g. a new build to serve (`STATIC_DIR`). */
+  async restartWith(env: Record<string, string>): Promise<void> {
+    await this.stop();
+    this.#env = { ...this.#env, ...env };
+    await this.restart();
+  }
 
   /** `entry`: the app's server main, relative to the repository (default: the workspace's). */
   static async start(target: ServerTarget, env: Record<string, string> = {}, entry = 'server/workspace/main.ts'): Promise<ServerProcess> {
@@ -37,7 +51,7 @@ export class ServerProcess {
       SEED: 'false',
       DATA_DIR: 'dataDir' in this.target ? this.target.dataDir : '',
       DATABASE_URL: 'databaseUrl' in this.target ? this.target.databaseUrl : '',
-      ...this.env,
+      ...this.#env,
     };
     const child = spawn(process.execPath, ['--import', 'tsx', this.entry], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.#child = child;
