@@ -68,15 +68,20 @@ export class ServiceWorkerUpdates {
     const container = this.#options.container;
     if (!container) return;
     this.#registration = registration;
-    // A page that had no controller gets its first one from the first install (clientsClaim): no reload for that.
-    const hadController = container.controller !== null;
-    if (registration.waiting && hadController) this.#state.set({ available: true });
+    // A page that had no controller gets its first one from the first install (clientsClaim): no reload
+    // for that one; any later change of controller is a new version taking over.
+    let controlled = container.controller !== null;
+    if (registration.waiting && controlled) this.#state.set({ available: true });
     if (registration.installing) this.#track(registration.installing);
     registration.addEventListener('updatefound', () => {
       if (registration.installing) this.#track(registration.installing);
     });
     container.addEventListener('controllerchange', () => {
-      if (!hadController || this.#reloading) return;
+      if (!controlled) {
+        controlled = true;
+        return;
+      }
+      if (this.#reloading) return;
       this.#reloading = true;
       this.#state.set({ applying: true });
       void this.#saveAll()
