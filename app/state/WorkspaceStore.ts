@@ -53,6 +53,8 @@ export type WorkspaceStoreOptions = {
   initialConversationId?: string;
   /** Fetch the next sync page while one is stored (default true); see DeltaSync's `prefetch`. */
   syncPrefetch?: boolean;
+  /** Another tab runs a newer release that upgraded the local database; default: reload onto it. */
+  onNewerRelease?: () => void;
 };
 
 /** What the local store and sync hold: the server's word, before the outbox is drawn over it. */
@@ -87,7 +89,7 @@ export class WorkspaceStore {
   readonly #overlay = new PendingOverlay();
 
   constructor(options: WorkspaceStoreOptions) {
-    this.#options = { readTimeoutMs: 5000, initialConversationId: '', syncPrefetch: true, undoWindowMs: 4000, onSessionExpired: () => {}, ...options };
+    this.#options = { readTimeoutMs: 5000, initialConversationId: '', syncPrefetch: true, onNewerRelease: () => location.reload(), undoWindowMs: 4000, onSessionExpired: () => {}, ...options };
     const { api } = options;
     this.#reachability = new ReachabilityMonitor(browserReachabilityPlatform((signal) => api.probe(signal)));
     this.#view.set({ reachability: this.#reachability.state });
@@ -177,9 +179,19 @@ export class WorkspaceStore {
   }
 
   #database(): Promise<WorkspaceDatabase> {
-    this.#db ??= openWorkspaceDatabaseOnce(this.#options.tenantId, this.#options.me.id, () => {
-      this.#db = undefined;
+    this.#db ??= openWorkspaceDatabaseOnce(this.#options.tenantId, this.#options.me.id, {
+      // A newer release, in another tab, upgrades the database: this tab's drafts are stored on the
+      // connection still open, then it closes, and this tab moves to that release (its code could not
+      // open the database any more).
+      onVersionChange: async () => {
+        await this.flushDrafts();
+        this.#db = undefined;
+        this.#options.onNewerRelease();
+      },
+      // Another tab of an older release holds the database open: say so (the open completes when it lets go).
+      onBlocked: () => this.#set({ databaseBlocked: true }),
     });
+    void this.#db.then(() => this.#set({ databaseBlocked: false }), () => undefined);
     return this.#db;
   }
 

@@ -1,31 +1,35 @@
-import { openWorkspaceDatabase, workspaceDatabaseName, type WorkspaceDatabase } from '../../shared/workspace/client.js';
+import { openWorkspaceDatabase, workspaceDatabaseName, type WorkspaceDatabase, type WorkspaceDatabaseHandlers } from '../../shared/workspace/client.js';
 import type { SignedIn } from '../api/ApiClient.js';
 
 /**
  * Cold start: the first IndexedDB open in a page costs 100–200 ms here. Starting it from main.tsx, before
- * React renders, overlaps that with rendering; the store then takes the connection already opening.
+ * React renders, overlaps that with rendering; the store then takes the connection already opening (and
+ * hands it its handlers: they are called through the entry, which the store fills in).
  */
-let early: { name: string; db: Promise<WorkspaceDatabase>; onVersionChange: () => void } | undefined;
+let early: { name: string; db: Promise<WorkspaceDatabase>; handlers: WorkspaceDatabaseHandlers } | undefined;
 
 export function preopenWorkspaceDatabase(session: SignedIn | null): void {
   if (!session) return;
   const entry = {
     name: workspaceDatabaseName(session.tenant.id, session.agent.id),
-    onVersionChange: () => {},
+    handlers: {} as WorkspaceDatabaseHandlers,
     db: undefined as unknown as Promise<WorkspaceDatabase>,
   };
-  entry.db = openWorkspaceDatabase(session.tenant.id, session.agent.id, () => entry.onVersionChange());
+  entry.db = openWorkspaceDatabase(session.tenant.id, session.agent.id, {
+    onVersionChange: () => entry.handlers.onVersionChange?.(),
+    onBlocked: () => entry.handlers.onBlocked?.(),
+  });
   entry.db.catch(() => undefined);
   early = entry;
 }
 
 /** The pre-opened connection for this agent, once; otherwise a new one. */
-export function openWorkspaceDatabaseOnce(tenantId: string, agentId: string, onVersionChange: () => void): Promise<WorkspaceDatabase> {
+export function openWorkspaceDatabaseOnce(tenantId: string, agentId: string, handlers: WorkspaceDatabaseHandlers): Promise<WorkspaceDatabase> {
   if (early && early.name === workspaceDatabaseName(tenantId, agentId)) {
     const taken = early;
     early = undefined;
-    taken.onVersionChange = onVersionChange;
+    taken.handlers = handlers;
     return taken.db;
   }
-  return openWorkspaceDatabase(tenantId, agentId, onVersionChange);
+  return openWorkspaceDatabase(tenantId, agentId, handlers);
 }

@@ -17,6 +17,8 @@ export type WorkspaceState = {
   agents: readonly Agent[];
   cannedReplies: readonly CannedReply[];
   outbox: OutboxSnapshot;
+  /** Another tab of an older release holds the local database open, so this tab's open waits for it. */
+  databaseBlocked: boolean;
 };
 
 
@@ -24,4 +26,5 @@ export const initialState: WorkspaceState = {
   loaded: false, reachability: 'online', syncing: false, syncProgress: null, lastSyncAt: null,
   conversations: {}, messages: {}, agents: [], cannedReplies: [],
   outbox: { loaded: false, pending: [], failed: [], paused: null, lastPass: null, progress: null },
+  databaseBlocked: false,
 };

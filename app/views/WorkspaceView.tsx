@@ -20,6 +20,7 @@ export function WorkspaceView({ me, tenantName, onSignOut }: { me: Agent; tenant
   const agents = useWorkspace((state) => state.agents);
   const loaded = useWorkspace((state) => state.loaded);
   const unsent = useWorkspace((state) => state.outbox.pending.length + state.outbox.failed.length);
+  const databaseBlocked = useWorkspace((state) => state.databaseBlocked);
   const [confirmingSignOut, setConfirmingSignOut] = useState(false);
   // `/?view=mine` (the installed app's "Mine" shortcut) opens on that view.
   const [filter, setFilter] = useState<InboxFilter>(() => ({ view: viewFromUrl(), status: 'open', query: '' }));
@@ -68,6 +69,11 @@ export function WorkspaceView({ me, tenantName, onSignOut }: { me: Agent; tenant
             Sign out and delete them
           </button>
         </div>
+      )}
+      {databaseBlocked && (
+        <p role="status" className="notice">
+          Another tab runs an older version of Holdfast and holds this browser&apos;s copy of your data. Reload or close that tab.
+        </p>
       )}
       <FailedActionsPanel />
       <div className="panes">

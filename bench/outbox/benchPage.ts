@@ -5,7 +5,7 @@ import { createWorkspaceAction } from '../../shared/workspace/createWorkspaceAct
 declare global {
   interface Window {
     bench: {
-      enqueueLatencyInPage(count: number, conversationId: string, run: string): Promise<number[]>;
+      enqueueLatencyInPage(count: number, conversationId: string, run: string, durability?: IDBTransactionDurability): Promise<number[]>;
       settleInPage(pendingCount: number, batchSize: number, mode: 'reread' | 'events', run: string): Promise<{ ms: number; entriesRead: number }>;
       worker(command: unknown): Promise<unknown>;
     };
@@ -13,8 +13,8 @@ declare global {
 }
 
 window.bench = {
-  async enqueueLatencyInPage(count, conversationId, run) {
-    const outbox = new Outbox({ db: await openOutboxDatabase(`bench-page-${run}`) });
+  async enqueueLatencyInPage(count, conversationId, run, durability = 'strict') {
+    const outbox = new Outbox({ db: await openOutboxDatabase(`bench-page-${durability}-${run}`), durability });
     const timings: number[] = [];
     for (let index = 0; index < count; index++) {
       const action = createWorkspaceAction('send', conversationId, { text: `latency ${index}` });

@@ -19,6 +19,12 @@ export type OutboxOptions = {
    */
   onChange?: (change: OutboxChange) => void;
   now?: () => number;
+  /**
+   * IndexedDB durability of the outbox's writes; default 'strict': "queued" means on disk, so a power cut
+   * right after it loses nothing (Chromium's default, 'relaxed', may lose the last writes). Its cost is
+   * measured in bench:outbox (strict beside relaxed).
+   */
+  durability?: IDBTransactionDurability;
 };
 
 /**
@@ -35,9 +41,11 @@ export class Outbox {
   readonly #db: OutboxDatabase;
   readonly #onChange: (change: OutboxChange) => void;
   readonly #now: () => number;
+  readonly #durability: IDBTransactionDurability;
 
   constructor(options: OutboxOptions) {
     this.#db = options.db;
+    this.#durability = options.durability ?? 'strict';
     this.#onChange = options.onChange ?? (() => {});
     this.#now = options.now ?? Date.now;
   }
@@ -48,7 +56,7 @@ export class Outbox {
     const entry: Omit<OutboxEntry, 'seq'> = { action, queuedAt, attempts: 0 };
     if (options.holdMs) entry.holdUntil = queuedAt + options.holdMs;
     if (options.dependsOn?.length) entry.dependsOn = options.dependsOn;
-    const tx = this.#db.transaction('pending', 'readwrite');
+    const tx = this.#db.transaction('pending', 'readwrite', { durability: this.#durability });
     const existing = await tx.store.index('byActionId').get(action.id);
     const seq = existing ? existing.seq : await tx.store.add(entry as OutboxEntry);
     await tx.done;
@@ -59,7 +67,7 @@ export class Outbox {
 
   /** Takes back an action still inside its undo window; false when it may already be on its way. */
   async cancel(actionId: string): Promise<boolean> {
-    const tx = this.#db.transaction('pending', 'readwrite');
+    const tx = this.#db.transaction('pending', 'readwrite', { durability: this.#durability });
     const entry = await tx.store.index('byActionId').get(actionId);
     const cancellable = !!entry && entry.holdUntil !== undefined && entry.holdUntil > this.#now();
     if (cancellable) await tx.store.delete(entry.seq);
@@ -82,7 +90,7 @@ export class Outbox {
    * state the agent has now seen). It goes behind what is queued now.
    */
   async retry(actionId: string, replacement?: ActionEnvelope): Promise<void> {
-    const tx = this.#db.transaction(['failed', 'pending'], 'readwrite');
+    const tx = this.#db.transaction(['failed', 'pending'], 'readwrite', { durability: this.#durability });
     const failed = await tx.objectStore('failed').get(actionId);
     let entry: OutboxEntry | null = null;
     if (failed) {
@@ -143,7 +151,7 @@ export class Outbox {
    */
   async nextBatch(limits: BatchLimits, rule?: CompactionRule): Promise<BatchPlan & { compacted: number; remaining: number; contiguous: boolean }> {
     const now = this.#now();
-    const tx = this.#db.transaction('pending', 'readwrite');
+    const tx = this.#db.transaction('pending', 'readwrite', { durability: this.#durability });
     const total = await tx.store.count();
     let window = limits.maxActions + 100;
     let entries: OutboxEntry[];
@@ -175,7 +183,7 @@ export class Outbox {
   async settle(entries: readonly OutboxEntry[], results: readonly ActionResult[], options: { contiguous?: boolean } = {}): Promise<void> {
     const bySeq = new Map(entries.map((entry) => [entry.action.id, entry]));
     const now = this.#now();
-    const tx = this.#db.transaction(['pending', 'failed'], 'readwrite');
+    const tx = this.#db.transaction(['pending', 'failed'], 'readwrite', { durability: this.#durability });
     const writes: Promise<unknown>[] = [];
     const failedNow: FailedAction[] = [];
     const removed: string[] = [];
@@ -209,7 +217,7 @@ export class Outbox {
   /** A send got no usable answer: counted on each entry, for the health view and the agent. */
   async noteAttempt(entries: readonly OutboxEntry[], code: string, message: string): Promise<void> {
     const at = this.#now();
-    const tx = this.#db.transaction('pending', 'readwrite');
+    const tx = this.#db.transaction('pending', 'readwrite', { durability: this.#durability });
     const current = await Promise.all(entries.map((entry) => tx.store.get(entry.seq)));
     await Promise.all(current.filter((entry) => !!entry).map((entry) => tx.store.put({ ...entry, attempts: entry.attempts + 1, lastError: { code, message, at } })));
     await tx.done;
@@ -217,7 +225,7 @@ export class Outbox {
 
   /** The server failed on this action alone while it applied others: counted on the entry; answers the count. */
   async noteIsolatedFailure(entry: OutboxEntry): Promise<number> {
-    const tx = this.#db.transaction('pending', 'readwrite');
+    const tx = this.#db.transaction('pending', 'readwrite', { durability: this.#durability });
     const current = await tx.store.get(entry.seq);
     const count = (current?.serverErrors ?? 0) + 1;
     if (current) await tx.store.put({ ...current, serverErrors: count });

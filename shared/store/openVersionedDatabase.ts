@@ -13,20 +13,35 @@ export type Migration<Schema extends DBSchema> = (
 export type VersionedDatabaseOptions<Schema extends DBSchema> = {
   name: string;
   migrations: readonly Migration<Schema>[];
-  /** Another tab needs a newer version: we close, so its upgrade is not blocked forever. */
-  onVersionChange?: () => void;
+  /**
+   * Another tab (a newer release) needs a newer version. This connection stays usable while the callback
+   * runs — to store what is not stored yet (drafts) — then closes, so that upgrade is never blocked for
+   * long (at most `versionChangeGraceMs`). The caller should then reload onto the newer release: its
+   * code cannot open the database any more.
+   */
+  onVersionChange?: (db: IDBPDatabase<Schema>) => Promise<void> | void;
+  /** How long onVersionChange may keep the connection open; default 1 s. */
+  versionChangeGraceMs?: number;
+  /**
+   * This open waits for another connection to close (an older tab that does not let go). Called once;
+   * the open completes when the other closes.
+   */
+  onBlocked?: () => void;
 };
 
 /** Opens `name` at version `migrations.length`, running the steps the stored database lacks. */
 export async function openVersionedDatabase<Schema extends DBSchema>(options: VersionedDatabaseOptions<Schema>): Promise<IDBPDatabase<Schema>> {
-  const { name, migrations, onVersionChange } = options;
+  const { name, migrations, onVersionChange, onBlocked, versionChangeGraceMs = 1000 } = options;
   const db = await openDB<Schema>(name, migrations.length, {
     upgrade(database, oldVersion, _newVersion, transaction) {
       for (let version = oldVersion; version < migrations.length; version++) migrations[version]!(database, transaction);
     },
+    blocked() {
+      onBlocked?.();
+    },
     blocking() {
-      db.close();
-      onVersionChange?.();
+      const grace = new Promise<void>((resolve) => setTimeout(resolve, versionChangeGraceMs));
+      void Promise.race([Promise.resolve(onVersionChange?.(db)).catch(() => undefined), grace]).then(() => db.close());
     },
   });
   return db;

@@ -7,6 +7,7 @@ export {
   workspaceDatabasePrefix,
   workspaceMigrations,
   type Draft,
+  type WorkspaceDatabaseHandlers,
   type WorkspaceDatabase,
   type WorkspaceDatabaseSchema,
 } from './workspaceDatabase.js';

@@ -75,11 +75,20 @@ export function workspaceDatabaseName(tenantId: string, agentId: string): string
   return `${workspaceDatabasePrefix}:${tenantId}:${agentId}`;
 }
 
-export function openWorkspaceDatabase(tenantId: string, agentId: string, onVersionChange?: () => void): Promise<WorkspaceDatabase> {
+/** What a tab does when another tab's newer release upgrades the database, or when its own open must wait. */
+export type WorkspaceDatabaseHandlers = {
+  /** Before this connection closes for a newer release's upgrade: store what is not stored yet, then reload. */
+  onVersionChange?: () => Promise<void> | void;
+  /** This open waits for an older tab to let go of the database. */
+  onBlocked?: () => void;
+};
+
+export function openWorkspaceDatabase(tenantId: string, agentId: string, handlers: WorkspaceDatabaseHandlers = {}): Promise<WorkspaceDatabase> {
   return openVersionedDatabase<WorkspaceDatabaseSchema>({
     name: workspaceDatabaseName(tenantId, agentId),
     migrations: workspaceMigrations,
-    onVersionChange,
+    onVersionChange: handlers.onVersionChange,
+    onBlocked: handlers.onBlocked,
   });
 }
 
