@@ -136,3 +136,45 @@ test('a new version that fails to install (one of its files missing) leaves the 
     rmSync(broken, { recursive: true, force: true });
   }
 });
+
+test("a newer release upgrading the local database from another tab: this tab stores its draft, lets go at once, and reloads onto that release", async ({ browser, server }) => {
+  const alice = await TestApi.signIn(server.url, 'alice@example.com');
+  const me = await alice.json<{ agent: { id: string }; tenant: { id: string } }>('/api/me');
+  const target = (await alice.conversations('?status=open'))[3]!;
+  const context = await browser.newContext({ baseURL: server.url });
+  try {
+    const page = await context.newPage();
+    await signIn(page);
+    await page.goto(`/conversations/${target.id}`);
+    const draft = 'Typed in the old release, just before the new one upgraded the database';
+    await page.getByRole('textbox', { name: 'Message' }).fill(draft);
+    const navigations = countNavigations(page);
+    // The newer release's upgrade, as its code runs it in its own tab: version 5, a store of its own.
+    const other = await context.newPage();
+    await other.goto('/manifest.webmanifest');
+    const stored = await other.evaluate(
+      ({ name, id }) =>
+        new Promise<{ text: string | undefined; version: number }>((resolve, reject) => {
+          const open = indexedDB.open(name, 5);
+          open.onupgradeneeded = () => open.result.createObjectStore('fromTheNewerRelease');
+          open.onsuccess = () => {
+            const db = open.result;
+            const read = db.transaction('drafts').objectStore('drafts').get(id);
+            read.onsuccess = () => {
+              resolve({ text: (read.result as { text?: string } | undefined)?.text, version: db.version });
+              db.close();
+            };
+          };
+          open.onerror = () => reject(open.error);
+        }),
+      { name: `holdfast-workspace:${me.tenant.id}:${me.agent.id}`, id: target.id },
+    );
+    // The upgrade went through (the old tab let go) and found the draft.
+    expect(stored.version).toBe(5);
+    expect(stored.text).toBe(draft);
+    // The old tab moved on: it reloaded, once.
+    await expect.poll(navigations, { timeout: 30_000 }).toBe(1);
+  } finally {
+    await context.close();
+  }
+});
