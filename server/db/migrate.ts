@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { applyMigrations, type MigrationSource } from './applyMigrations.js';
 import type { Database } from './Database.js';
 
 /**
@@ -24,34 +25,16 @@ function listFiles(set: MigrationSet): string[] {
 
 /**
  * Applies the files of `sets` not yet applied, set after set, each file in its own transaction with its
- * bookkeeping row. An app lists the core set before its own (its tables refer to tenants and agents); the
- * workspace lists it after, because its first migrations made those tables before the core set existed,
- * and the core set's IF NOT EXISTS leaves them as they are. The same files run on PGlite and on PostgreSQL
- * 15+, so they use nothing newer than PostgreSQL 15 (gen_random_uuid, not uuidv7). A server-wide advisory
- * lock keeps two processes starting at once on one PostgreSQL from racing.
+ * bookkeeping row (applyMigrations). An app lists the core set before its own (its tables refer to tenants
+ * and agents); the workspace lists it after, because its first migrations made those tables before the
+ * core set existed, and the core set's IF NOT EXISTS leaves them as they are.
  */
 export async function migrate(db: Database, sets: readonly MigrationSet[]): Promise<string[]> {
   if (sets.length === 0) throw new Error('migrate: no migration sets given (an app passes its own and coreMigrations).');
-  await db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
-    name text PRIMARY KEY,
-    applied_at timestamptz NOT NULL DEFAULT now()
-  )`);
-  const applied: string[] = [];
-  for (const set of sets) {
-    for (const file of listFiles(set)) {
-      const name = (set.prefix ?? '') + file;
-      const sql = readFileSync(join(set.directory, file), 'utf8');
-      const ran = await db.transaction(async (tx) => {
-        await tx.query('SELECT pg_advisory_xact_lock(7243001)');
-        const done = await tx.query('SELECT 1 FROM schema_migrations WHERE name = $1', [name]);
-        if (done.rows.length > 0) return false;
-        // exec() takes several statements; PGlite's query() would reject a migration file.
-        await tx.exec(sql);
-        await tx.query('INSERT INTO schema_migrations (name) VALUES ($1)', [name]);
-        return true;
-      });
-      if (ran) applied.push(name);
-    }
-  }
-  return applied;
+  return applyMigrations(db, readMigrationSources(sets));
+}
+
+/** The sets' files as text, in the order they run. */
+export function readMigrationSources(sets: readonly MigrationSet[]): MigrationSource[] {
+  return sets.flatMap((set) => listFiles(set).map((file) => ({ name: (set.prefix ?? '') + file, sql: readFileSync(join(set.directory, file), 'utf8') })));
 }

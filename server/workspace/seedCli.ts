@@ -1,4 +1,5 @@
 import { runSeed } from 'holdfast/server';
+import { nodeSeedPlatform } from './seed/nodeSeedPlatform.js';
 import { isSeeded, seedDemo } from './seed/seedDemo.js';
 import { workspaceMigrations } from './workspaceServerApp.js';
 
@@ -6,5 +7,5 @@ import { workspaceMigrations } from './workspaceServerApp.js';
 const number = (name: string) => (process.env[name] ? Number(process.env[name]) : undefined);
 await runSeed({
   migrations: workspaceMigrations,
-  seed: { isSeeded, run: (db) => seedDemo(db, { conversations: number('SEED_CONVERSATIONS'), messagesPerConversation: number('SEED_MESSAGES_PER_CONVERSATION') }) },
+  seed: { isSeeded, run: (db) => seedDemo(db, nodeSeedPlatform, { conversations: number('SEED_CONVERSATIONS'), messagesPerConversation: number('SEED_MESSAGES_PER_CONVERSATION') }) },
 });

@@ -1,13 +1,12 @@
-import { PNG } from 'pngjs';
-
 /**
- * Real PNG files for the demo's attachments: "screenshots" a customer might send, drawn from a seed so
- * every database gets the same bytes. Generated rather than shipped to keep binaries out of the repo.
+ * The demo's attachments: "screenshots" a customer might send, drawn from a seed so every database gets
+ * the same picture. Generated rather than shipped to keep binaries out of the repo. Pixels only: the seed's
+ * platform encodes them as PNG (pngjs on the server, the browser's canvas in the in-browser demo).
  */
-export type DemoImage = { name: string; width: number; height: number; bytes: Buffer };
+export type DemoPixels = { name: string; width: number; height: number; rgba: Uint8Array };
 
-export function drawDemoImage(index: number, width = 320, height = 200): DemoImage {
-  const png = new PNG({ width, height });
+export function drawDemoImage(index: number, width = 320, height = 200): DemoPixels {
+  const png = { data: new Uint8Array(width * height * 4) };
   const hue = (index * 47) % 360;
   const [r1, g1, b1] = hsl(hue, 0.55, 0.55);
   const [r2, g2, b2] = hsl((hue + 60) % 360, 0.6, 0.35);
@@ -34,7 +33,7 @@ export function drawDemoImage(index: number, width = 320, height = 200): DemoIma
       png.data[offset + 3] = 255;
     }
   }
-  return { name: `screenshot-${String(index + 1).padStart(2, '0')}.png`, width, height, bytes: PNG.sync.write(png) };
+  return { name: `screenshot-${String(index + 1).padStart(2, '0')}.png`, width, height, rgba: png.data };
 }
 
 function hsl(h: number, s: number, l: number): [number, number, number] {

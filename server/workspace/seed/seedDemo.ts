@@ -1,9 +1,20 @@
-import { randomUUID } from 'node:crypto';
-import { hashPassword, type Database, type Executor } from 'holdfast/server';
-import { drawDemoImage } from './demoImages.js';
+import type { Database, Executor } from 'holdfast/server';
+import { drawDemoImage, type DemoPixels } from './demoImages.js';
 import { agentLines, cannedReplies, customerLines, firstNames, lastNames, subjects } from './demoText.js';
 
 export const demoPassword = 'holdfast';
+
+/**
+ * What the seed needs from where it runs: the server (nodeSeedPlatform.ts: scrypt, pngjs) or the
+ * in-browser demo (the browser's own). Everything else — the data, the SQL — is the same code.
+ */
+export type SeedPlatform = {
+  hashPassword: (password: string) => Promise<string>;
+  encodePng: (image: DemoPixels) => Promise<Uint8Array>;
+};
+
+// Web Crypto's: in Node 20 and every browser alike.
+const randomUUID = () => globalThis.crypto.randomUUID();
 
 export type SeedOptions = {
   /** Conversations of the demo tenant (Acme). */
@@ -30,12 +41,12 @@ export async function isSeeded(db: Database): Promise<boolean> {
 }
 
 /** Creates the demo tenants in one transaction: all of it or nothing. */
-export async function seedDemo(db: Database, options: SeedOptions = {}): Promise<void> {
+export async function seedDemo(db: Database, platform: SeedPlatform, options: SeedOptions = {}): Promise<void> {
   const { conversations = 240, messagesPerConversation = 24, images = 24, seed = 20261123 } = options;
   const random = mulberry32(seed);
-  const passwordHash = await hashPassword(demoPassword);
+  const passwordHash = await platform.hashPassword(demoPassword);
   await db.transaction(async (tx) => {
-    await seedTenant(tx, random, {
+    await seedTenant(tx, random, platform, {
       name: 'Acme Support',
       agents: demoAgents,
       passwordHash,
@@ -44,7 +55,7 @@ export async function seedDemo(db: Database, options: SeedOptions = {}): Promise
       images,
       withCannedReplies: true,
     });
-    await seedTenant(tx, random, {
+    await seedTenant(tx, random, platform, {
       name: 'Globex Help Desk',
       agents: otherTenantAgents,
       passwordHash,
@@ -66,7 +77,7 @@ type TenantPlan = {
   withCannedReplies: boolean;
 };
 
-async function seedTenant(tx: Executor, random: () => number, plan: TenantPlan): Promise<void> {
+async function seedTenant(tx: Executor, random: () => number, platform: SeedPlatform, plan: TenantPlan): Promise<void> {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const tenantId = randomUUID();
   await tx.query('INSERT INTO tenants (id, name) VALUES ($1, $2)', [tenantId, plan.name]);
@@ -75,7 +86,11 @@ async function seedTenant(tx: Executor, random: () => number, plan: TenantPlan):
   await insertRecords(tx, 'agents', '(id uuid, tenant_id uuid, email text, name text, password_hash text)',
     agents.map((agent) => ({ ...agent, tenant_id: tenantId, password_hash: plan.passwordHash })));
 
-  const media = Array.from({ length: plan.images }, (_, index) => ({ id: randomUUID(), ...drawDemoImage(index) }));
+  const media = [];
+  for (let index = 0; index < plan.images; index++) {
+    const pixels = drawDemoImage(index);
+    media.push({ id: randomUUID(), name: pixels.name, width: pixels.width, height: pixels.height, bytes: await platform.encodePng(pixels) });
+  }
   for (const image of media) {
     await tx.query(
       'INSERT INTO media (id, tenant_id, name, content_type, width, height, bytes) VALUES ($1, $2, $3, $4, $5, $6, $7)',
