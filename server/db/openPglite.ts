@@ -1,5 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
-import type { Database, Executor, Row } from './Database.js';
+import type { Database } from './Database.js';
+import { pgliteDatabase } from './pgliteDatabase.js';
 import { lockDirectory } from './directoryLock.js';
 
 /**
@@ -15,25 +16,5 @@ export async function openPglite(directory: string): Promise<Database> {
     release();
     throw error;
   }
-  const asExecutor = (target: Pick<PGlite, 'query' | 'exec'>): Executor => ({
-    query: async <T extends Row>(sql: string, params: readonly unknown[] = []) => {
-      const result = await target.query<T>(sql, params as unknown[]);
-      return { rows: result.rows };
-    },
-    exec: async (sql) => {
-      await target.exec(sql);
-    },
-  });
-  return {
-    kind: 'pglite',
-    ...asExecutor(pg),
-    transaction: (work) => pg.transaction((tx) => work(asExecutor(tx))),
-    close: async () => {
-      try {
-        await pg.close();
-      } finally {
-        release();
-      }
-    },
-  };
+  return pgliteDatabase(pg, release);
 }

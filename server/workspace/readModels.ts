@@ -31,7 +31,7 @@ export async function listConversations(db: Queryable, tenantId: string, agentId
   return rows.map(toConversation);
 }
 
-export async function getConversation(db: Queryable, tenantId: string, id: string, signer: MediaSigner): Promise<{ conversation: Conversation; messages: Message[] } | null> {
+export async function getConversation(db: Queryable, tenantId: string, id: string, signer: Pick<MediaSigner, 'url'>): Promise<{ conversation: Conversation; messages: Message[] } | null> {
   const { rows } = await db.query(`SELECT ${conversationColumns} FROM conversations WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
   if (rows.length === 0) return null;
   const messages = await db.query(`SELECT ${messageColumns} FROM messages WHERE tenant_id = $1 AND conversation_id = $2 ORDER BY position`, [tenantId, id]);
@@ -56,7 +56,7 @@ export type SyncPage = { conversations: Conversation[]; messages: Message[]; cur
  * whose last sequence number is the next cursor. Pages are consistent because writers of a tenant commit
  * in sequence order (ActionEngine's per-tenant lock).
  */
-export async function syncSince(db: Queryable, tenantId: string, cursor: bigint, limit: number, signer: MediaSigner): Promise<SyncPage> {
+export async function syncSince(db: Queryable, tenantId: string, cursor: bigint, limit: number, signer: Pick<MediaSigner, 'url'>): Promise<SyncPage> {
   const after = cursor.toString();
   const [conversations, messages] = await Promise.all([
     db.query(`SELECT ${conversationColumns} FROM conversations WHERE tenant_id = $1 AND change_seq > $2 ORDER BY change_seq LIMIT $3`, [tenantId, after, limit + 1]),

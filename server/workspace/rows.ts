@@ -36,7 +36,7 @@ export function toConversation(row: Row): Conversation {
 
 type StoredAttachment = { mediaId: string; name: string; contentType: string; width: number; height: number };
 
-export function toMessage(row: Row, tenantId: string, signer: MediaSigner): Message {
+export function toMessage(row: Row, tenantId: string, signer: Pick<MediaSigner, 'url'>): Message {
   const stored = (typeof row.attachments === 'string' ? JSON.parse(row.attachments) : row.attachments) as StoredAttachment[];
   return {
     id: row.id as string,

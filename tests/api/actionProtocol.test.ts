@@ -2,25 +2,25 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActionEnvelope, ActionResult } from '../../shared/index.js';
 import { createWorkspaceAction, type Conversation, type ConversationState } from '../../shared/workspace/index.js';
 import { TestApi } from '../support/testApi.js';
-import { backendKinds, TestBackend } from './backends.js';
+import { protocolBackendKinds, startProtocolBackend, type ProtocolBackend } from './backends.js';
 
 type Results = { results: ActionResult<ConversationState>[] };
 
-describe.each(backendKinds)('the action protocol on %s', (kind) => {
-  let backend: TestBackend;
+describe.each(protocolBackendKinds)('the action protocol on %s', (kind) => {
+  let backend: ProtocolBackend;
   let alice: TestApi;
   let bob: TestApi;
   let open: Conversation[];
   let bobId: string;
 
   beforeAll(async () => {
-    backend = await TestBackend.start(kind);
+    backend = await startProtocolBackend(kind);
     alice = await TestApi.signIn(backend.url, 'alice@example.com');
     bob = await TestApi.signIn(backend.url, 'bob@example.com');
     open = await alice.conversations('?status=open');
     const { agents } = await alice.json<{ agents: { id: string; email: string }[] }>('/api/agents');
     bobId = agents.find((agent) => agent.email === 'bob@example.com')!.id;
-  });
+  }, 300_000);
   afterAll(() => backend?.stop());
 
   const post = async (api: TestApi, actions: ActionEnvelope[]) => {

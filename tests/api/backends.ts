@@ -4,6 +4,7 @@ import { snapshotDatabase, type DatabaseSnapshot } from '../support/databaseSnap
 import { copyPgliteTemplate } from '../support/pgliteTemplate.js';
 import { createPostgresDatabase } from '../support/postgresServer.js';
 import { ServerProcess } from '../support/serverProcess.js';
+import { BrowserBackend } from '../support/BrowserBackend.js';
 
 /**
  * One real server process on a fresh copy of the seeded database, PGlite or PostgreSQL, with a way to
@@ -49,4 +50,18 @@ export class TestBackend {
   stop(): Promise<void> {
     return this.server.stop();
   }
+}
+
+/**
+ * Where the action protocol's cases run: the server on both databases, and the workspace's in-browser demo
+ * backend (the server's engine and SQL on PGlite in a Chromium worker), which must behave the same.
+ */
+export type ProtocolBackendKind = BackendKind | 'in-browser demo';
+export const protocolBackendKinds: ProtocolBackendKind[] = [...backendKinds, 'in-browser demo'];
+export type ProtocolBackend = { url: string; snapshot(): Promise<DatabaseSnapshot>; stop(): Promise<void> };
+
+export async function startProtocolBackend(kind: ProtocolBackendKind): Promise<ProtocolBackend> {
+  if (kind !== 'in-browser demo') return TestBackend.start(kind);
+  const browser = await BrowserBackend.start();
+  return { url: browser.url, snapshot: () => snapshotDatabase(browser.db), stop: () => browser.stop() };
 }

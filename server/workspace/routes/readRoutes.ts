@@ -1,18 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
-import { storableText } from 'holdfast/core';
 import { ApiError, parseOr400, sessionOf, type Queryable } from 'holdfast/server';
 import type { MediaSigner } from '../MediaSigner.js';
 import { getConversation, listAgents, listCannedReplies, listConversations } from '../readModels.js';
 import { conversationNotFound } from '../workspaceErrors.js';
+import { idParams, listQuery } from './readQueries.js';
 
-const listQuery = z.strictObject({
-  view: z.enum(['mine', 'unassigned', 'all']).default('all'),
-  status: z.enum(['open', 'closed', 'all']).default('all'),
-  q: storableText({ max: 200, name: 'q' }).optional(),
-  limit: z.coerce.number().int().min(1).max(10_000).default(10_000),
-});
-const idParams = z.strictObject({ id: z.uuid({ error: 'the conversation id must be a UUID' }) });
 
 /** The workspace's reads beside delta sync (which the framework serves from its ChangeModel). */
 export function readRoutes(app: FastifyInstance, db: Queryable, signer: MediaSigner) {

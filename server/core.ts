@@ -1,0 +1,11 @@
+// The server's runtime-neutral parts: no Node built-ins, no Fastify, no file system. What an app's backend
+// needs to run somewhere other than the server process — the workspace's in-browser demo runs its action
+// engine, migrations and error answers on PGlite in a worker. The server itself imports them from here too
+// (through holdfast/server, which re-exports them).
+export { ActionEngine, MissingTargetsError, type ActorContext, type ActionEngineOptions, type BatchApplier, type HandlerOutcome, type TargetLookup } from './actions/ActionEngine.js';
+export { applyMigrations, type MigrationSource } from './db/applyMigrations.js';
+export { pgliteDatabase } from './db/pgliteDatabase.js';
+export type { Database, Executor, Queryable, Row } from './db/Database.js';
+export { ApiError, type AppErrorDefinition } from './http/ApiError.js';
+export { parseOr400 } from './http/parse.js';
+export { maxCounted, syncQuery } from './http/routes/syncQuery.js';
