@@ -6,6 +6,7 @@ import { clearSession, isSignOutPending, loadSession, markSignOutPending, saveSe
 import { LoadFailedBoundary } from './views/LoadFailedBoundary.js';
 import { SignInView } from './views/SignInView.js';
 import { UpdateBanner } from './views/UpdateBanner.js';
+import { DemoBanner } from './views/DemoBanner.js';
 
 /**
  * The entry's whole app: the sign-in screen, and the signed-in app as a chunk of its own, loaded after
@@ -55,6 +56,7 @@ export function App({ signedInApp: Loaded }: { signedInApp?: ComponentType<Signe
     return (
       <>
         <UpdateBanner />
+        <DemoBanner />
         <SignInView
           api={api}
           notice={expired ? 'Your session has ended. Sign in again: anything you did meanwhile is kept and will be sent.' : null}
@@ -67,6 +69,7 @@ export function App({ signedInApp: Loaded }: { signedInApp?: ComponentType<Signe
   return (
     <>
       <UpdateBanner />
+      <DemoBanner />
       <LoadFailedBoundary>
         {/* The boot skeleton stands in while the chunk loads. */}
         <Suspense fallback={null}>

@@ -1,6 +1,7 @@
 import { useEffect, useMemo } from 'react';
 import { BrowserRouter, matchPath, Navigate, Route, Routes } from 'react-router';
 import { clearReplayCredentials, saveReplayCredentials } from 'holdfast/client';
+import { isDemo } from './demo/demoMode.js';
 import { appUpdates } from './registerServiceWorker.js';
 import { apiRequestHeaders, type ApiClient, type SignedIn } from './api/ApiClient.js';
 import { dismissBootSkeleton } from './bootSkeleton.js';
@@ -63,7 +64,8 @@ export default function SignedInApp({ api, session, freshSignIn, onExpired, onSi
     const stopSavingOnUpdate = appUpdates.addBeforeReload(() => store.flushDrafts());
     // For the service worker's Background Sync, which replays after every tab is closed. No secret: the
     // browser adds the session cookie to the worker's requests.
-    void saveReplayCredentials({ scope: outboxScope(tenantId, agentId), endpoint: '/api/actions', headers: apiRequestHeaders, probeUrl: '/readyz' });
+    // Not in the demo: its backend lives in the page, where the worker cannot reach it.
+    if (!isDemo()) void saveReplayCredentials({ scope: outboxScope(tenantId, agentId), endpoint: '/api/actions', headers: apiRequestHeaders, probeUrl: '/readyz' });
     return () => {
       stopSavingOnUpdate();
       exposeWorkspace(null);

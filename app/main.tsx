@@ -3,6 +3,7 @@ import { StrictMode, type ComponentType } from 'react';
 import { createRoot, hydrateRoot } from 'react-dom/client';
 import { App, loadSignedInApp } from './App.js';
 import type { SignedInAppProps } from './SignedInApp.js';
+import { enterDemoIfAsked, isDemo } from './demo/demoMode.js';
 import { registerServiceWorker } from './registerServiceWorker.js';
 import { listenToCascade } from './state/cascadeHealth.js';
 import { exposeForMonitoring } from './state/exposeForMonitoring.js';
@@ -42,6 +43,16 @@ function mount(signedInApp?: ComponentType<SignedInAppProps>) {
 // Signed in: the workspace's chunk first (the skeleton is on screen meanwhile; it opens the agent's
 // database as it loads, state/preopenDatabase.ts), then React renders it at once. Should it fail to load,
 // the app renders without it and loads it lazily, with its error boundary.
-if (loadSession()) loadSignedInApp().then((module) => mount(module.default), () => mount());
-else mount();
+function start() {
+  if (loadSession()) loadSignedInApp().then((module) => mount(module.default), () => mount());
+  else mount();
+}
+// The demo (no server: app/demo) answers the app's requests from a backend in the browser; it is loaded,
+// and installed, before anything asks. A normal start never loads it.
+enterDemoIfAsked();
+if (isDemo()) import('./demo/startDemo.js').then((demo) => demo.startDemo()).then(start, (error: unknown) => {
+  console.error('The demo could not start.', error);
+  start();
+});
+else start();
 registerServiceWorker();

@@ -14,6 +14,9 @@ export const assetContentTypes: Record<string, string> = {
   '.jpg': 'image/jpeg',
   '.svg': 'image/svg+xml',
   '.webp': 'image/webp',
+  // PGlite, in the demo's backend worker.
+  '.wasm': 'application/wasm',
+  '.data': 'application/octet-stream',
 };
 
 export const assetManifestFile = 'asset-manifest.json';

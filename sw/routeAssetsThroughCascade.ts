@@ -23,6 +23,11 @@ export type AssetCascadeRouteOptions = {
   coolDownMs?: number;
   /** How many assets install fetches at once; default 4. */
   installConcurrency?: number;
+  /**
+   * Assets install leaves out (still served through the cascade and kept on first use): parts only some
+   * visitors load — the workspace's demo backend is 15 MB of PGlite that a normal visit never needs.
+   */
+  installSkip?: (path: string) => boolean;
 };
 
 /**
@@ -36,7 +41,7 @@ export type AssetCascadeRouteOptions = {
  * - a request for an asset is answered from that cache, else through the cascade, and kept. A copy
  *   fetched from the secondary answers requests naming the primary too.
  */
-export function routeAssetsThroughCascade({ cdnHosts, manifest, coolDownMs = cascadeDefaults.coolDownMs, installConcurrency = 4 }: AssetCascadeRouteOptions): void {
+export function routeAssetsThroughCascade({ cdnHosts, manifest, coolDownMs = cascadeDefaults.coolDownMs, installConcurrency = 4, installSkip = () => false }: AssetCascadeRouteOptions): void {
   const hosts = [...cdnHosts, self.location.origin];
   let health: HostHealth | undefined;
   let cascade: Promise<AssetCascade> | undefined;
@@ -72,7 +77,7 @@ export function routeAssetsThroughCascade({ cdnHosts, manifest, coolDownMs = cas
     event.waitUntil(
       (async () => {
         const cache = await caches.open(assetCacheName);
-        const queue = Object.keys(manifest);
+        const queue = Object.keys(manifest).filter((path) => !installSkip(path));
         const worker = async () => {
           for (let path = queue.shift(); path !== undefined; path = queue.shift()) if (!(await cache.match(path))) await fetchAndKeep(path, cache);
         };

@@ -28,8 +28,13 @@ export class DemoBackendClient {
   }
 
   /** Opens the demo database (`idb://…` keeps it; `memory://` does not), creating and seeding it the first time. */
-  open(dataDir: string): Promise<void> {
-    return this.#call({ kind: 'open', dataDir }) as Promise<void>;
+  open(dataDir: string, options: { colleaguesEveryMs?: number } = {}): Promise<void> {
+    return this.#call({ kind: 'open', dataDir, ...options }) as Promise<void>;
+  }
+
+  /** Stops the worker (before its database is deleted: Reset). */
+  terminate(): void {
+    this.#worker.terminate();
   }
 
   request(request: DemoRequest): Promise<DemoResponse> {

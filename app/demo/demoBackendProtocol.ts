@@ -2,7 +2,7 @@ import type { DemoRequest, DemoResponse } from './DemoBackend.js';
 
 /** Messages between the page and the demo backend's worker. */
 export type DemoCall =
-  | { id: number; kind: 'open'; dataDir: string }
+  | { id: number; kind: 'open'; dataDir: string; colleaguesEveryMs?: number }
   | { id: number; kind: 'request'; request: DemoRequest }
   | { id: number; kind: 'query'; sql: string; params: unknown[] };
 

@@ -16,6 +16,7 @@ self.onmessage = async (event: MessageEvent<DemoCall>) => {
     if (call.kind === 'open') {
       backend ??= DemoBackend.open(call.dataDir).then((opened) => {
         opened.onChange((tenantId) => answer({ kind: 'change', tenantId }));
+        if (call.colleaguesEveryMs) setInterval(() => void opened.colleaguesAct().catch(() => undefined), call.colleaguesEveryMs);
         return opened;
       });
       await backend;

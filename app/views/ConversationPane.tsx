@@ -6,6 +6,7 @@ import type { PendingMessage } from '../../shared/workspace/client.js';
 import { useWorkspace, useWorkspaceStore } from '../state/useWorkspace.js';
 import customerAvatarUrl from '../assets/customer-avatar.svg';
 import { Composer } from './Composer.js';
+import { isDemo, resolveMedia } from '../demo/demoMode.js';
 import { formatDateTime } from './formatTime.js';
 
 const noMessages: readonly Message[] = [];
@@ -232,6 +233,18 @@ export function PendingBadge({ count }: { count: number }) {
 /** An image never loaded while online cannot show offline: say so plainly instead of a broken image. */
 function AttachmentImage({ attachment }: { attachment: Attachment }) {
   const [failed, setFailed] = useState(false);
+  // In the demo, images come from its in-browser backend (an object URL); otherwise straight from the URL.
+  const [demoSource, setDemoSource] = useState<string | null>(null);
+  useEffect(() => {
+    let current = true;
+    resolveMedia(attachment.url)?.then(
+      (source) => current && setDemoSource(source),
+      () => current && setFailed(true),
+    );
+    return () => {
+      current = false;
+    };
+  }, [attachment.url]);
   if (failed) {
     return (
       <div role="img" aria-label={`Image not available offline: ${attachment.name}`} className="attachment-placeholder" style={{ aspectRatio: `${attachment.width} / ${attachment.height}` }}>
@@ -241,7 +254,7 @@ function AttachmentImage({ attachment }: { attachment: Attachment }) {
   }
   return (
     <img
-      src={attachment.url}
+      src={demoSource ?? (isDemo() ? undefined : attachment.url)}
       alt={`Attachment ${attachment.name}`}
       width={attachment.width}
       height={attachment.height}

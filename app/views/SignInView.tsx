@@ -1,6 +1,7 @@
 import { useState, useSyncExternalStore, type FormEvent } from 'react';
 import { ApiRequestError, type ApiClient, type SignedIn } from '../api/ApiClient.js';
 import { InstallAppButton } from './InstallAppButton.js';
+import { useIsDemo } from './DemoBanner.js';
 
 const noSubscription = () => () => {};
 
@@ -14,6 +15,7 @@ export function SignInView({ api, notice, onSignedIn }: { api: ApiClient; notice
   const [busy, setBusy] = useState(false);
   // false in the prerendered markup and during hydration, true once React runs the page.
   const hydrated = useSyncExternalStore(noSubscription, () => true, () => false);
+  const demo = useIsDemo();
 
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -59,6 +61,13 @@ export function SignInView({ api, notice, onSignedIn }: { api: ApiClient; notice
         </button>
         <p className="muted small">Demo: alice@example.com or bob@example.com, password “holdfast”.</p>
       </form>
+      {demo ? (
+        <p className="muted">Demo agents: alice@example.com, bob@example.com, dana@example.com, eli@example.com (any password).</p>
+      ) : (
+        <p className="muted">
+          <a href="/?demo">Try the demo</a>: the whole workspace in your browser, no account needed.
+        </p>
+      )}
       <InstallAppButton />
     </main>
   );

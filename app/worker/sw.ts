@@ -19,6 +19,8 @@ declare const __HOLDFAST_CDN_COOL_DOWN_MS__: number;
 // A new version waits for the agent's "Update" (app/registerServiceWorker.ts), then every tab moves to it.
 serveAppShell({ manifest: self.__WB_MANIFEST, denylist: [/^\/api\//, /^\/media\//], takeOverAtOnce: false });
 replayOutboxOnSync({ compaction: compactWorkspaceActions, legacyTargetField: workspaceLegacyTargetField });
-routeAssetsThroughCascade({ cdnHosts: __HOLDFAST_CDN_HOSTS__, manifest: __HOLDFAST_ASSET_MANIFEST__, coolDownMs: __HOLDFAST_CDN_COOL_DOWN_MS__ });
+// The demo's backend (PGlite, the server's code) is fetched only by a visitor who opens the demo, then kept.
+const demoOnly = /^\/assets\/(demoBackendWorker|startDemo|pglite|initdb)-[\w-]+\.(js|wasm|data)$/;
+routeAssetsThroughCascade({ cdnHosts: __HOLDFAST_CDN_HOSTS__, manifest: __HOLDFAST_ASSET_MANIFEST__, coolDownMs: __HOLDFAST_CDN_COOL_DOWN_MS__, installSkip: (path) => demoOnly.test(path) });
 cacheMedia({ pathPrefix: '/media/', cacheName: mediaCacheName });
 wipeOnSignOut({ message: wipeAgentDataMessage, isUserDataCache: isAgentDataCache, expiringCaches: [{ cacheName: mediaCacheName, ...defaultMediaLimits }] });

@@ -1,0 +1,115 @@
+import { deleteDB } from 'idb';
+import type { DemoResponse } from './DemoBackend.js';
+import { DemoBackendClient } from './DemoBackendClient.js';
+import { demoFlagKey, setMediaResolver } from './demoMode.js';
+
+/** Where the demo keeps its database (PGlite's IndexedDB database is `/pglite/` + this). */
+const demoDatabase = 'holdfast-demo';
+const tokenKey = 'holdfast.demoToken';
+/** How often the demo's other agents and customers do something. */
+const colleaguesEveryMs = 45_000;
+
+let running: DemoBackendClient | null = null;
+
+/**
+ * Starts the demo: the backend's worker (loaded only here: PGlite and the server's code never enter the
+ * normal app's bundle), and the page's requests to `/api/…` and `/media/…` answered by it instead of a
+ * server. Every part of the app stays as it is — its API client, outbox, sync and event stream all go
+ * through `fetch`, which this replaces for those paths only (the service worker, the shell and the assets
+ * are untouched, so the demo also works offline once loaded).
+ */
+export async function startDemo(): Promise<void> {
+  if (running) return;
+  await finishReset();
+  const client = new DemoBackendClient(new Worker(new URL('./demoBackendWorker.ts', import.meta.url), { type: 'module', name: 'holdfast-demo-backend' }));
+  running = client;
+  const ready = client.open(`idb://${demoDatabase}`, { colleaguesEveryMs });
+  const network = window.fetch.bind(window);
+  window.fetch = async (input, init) => {
+    const request = new Request(input, init);
+    const url = new URL(request.url);
+    const ours = url.origin === window.location.origin && (url.pathname.startsWith('/api/') || url.pathname.startsWith('/media/') || url.pathname === '/readyz');
+    if (!ours) return network(input, init);
+    await ready;
+    if (url.pathname === '/api/events') return eventStream(client, request.signal);
+    if (url.pathname === '/readyz') return Response.json({ ok: true });
+    const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : await request.text();
+    const answer = await client.request({ method: request.method, path: url.pathname + url.search, token: localStorage.getItem(tokenKey), body });
+    if (url.pathname === '/api/login' && answer.status === 200) {
+      // The browser's session is a cookie on a server; here the page keeps the demo token, as the cookie would.
+      const { token, ...rest } = answer.body as { token: string };
+      localStorage.setItem(tokenKey, token);
+      return toResponse({ ...answer, body: rest });
+    }
+    if (url.pathname === '/api/logout') localStorage.removeItem(tokenKey);
+    return toResponse(answer);
+  };
+  const objectUrls = new Map<string, Promise<string>>();
+  setMediaResolver((mediaUrl) => {
+    let objectUrl = objectUrls.get(mediaUrl);
+    if (!objectUrl) {
+      objectUrl = fetch(mediaUrl).then(async (response) => {
+        if (!response.ok) throw new Error(`media ${response.status}`);
+        return URL.createObjectURL(await response.blob());
+      });
+      objectUrls.set(mediaUrl, objectUrl);
+    }
+    return objectUrl;
+  });
+}
+
+/**
+ * Back to the seed. The page reloads first and the reset happens at the next start, before anything opens
+ * the databases: deleting one that this page holds open would make its own version-change handling reload
+ * the page halfway through.
+ */
+export function resetDemo(): void {
+  sessionStorage.setItem(resetKey, '1');
+  window.location.reload();
+}
+
+const resetKey = 'holdfast.demoReset';
+
+/** The visitor's demo data gone: the demo's database (reseeded when it opens), the local store and outbox, the session. */
+async function finishReset(): Promise<void> {
+  if (sessionStorage.getItem(resetKey) !== '1') return;
+  const names = (await indexedDB.databases()).map((database) => database.name ?? '');
+  const ours = names.filter((name) => name === `/pglite/${demoDatabase}` || name.startsWith('holdfast-workspace:') || name.startsWith('holdfast-outbox:'));
+  await Promise.all(ours.map((name) => deleteDB(name)));
+  localStorage.removeItem(tokenKey);
+  localStorage.removeItem('holdfast.session');
+  sessionStorage.removeItem(resetKey);
+}
+
+/** Leaves the demo (a normal deployment): back to the real sign-in. */
+export function leaveDemo(): void {
+  localStorage.removeItem(demoFlagKey);
+  localStorage.removeItem(tokenKey);
+  window.location.assign('/');
+}
+
+function toResponse({ status, contentType, body }: DemoResponse): Response {
+  const payload = body instanceof Uint8Array ? body : JSON.stringify(body);
+  return new Response(status === 204 ? null : (payload as BodyInit), { status, headers: { 'content-type': contentType } });
+}
+
+/** The event stream, as the server would send it: `ready`, then a `change` whenever the demo's data changes. */
+function eventStream(client: DemoBackendClient, signal: AbortSignal): Response {
+  const encoder = new TextEncoder();
+  let stop = () => {};
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(encoder.encode('event: ready\ndata: {}\n\n'));
+      stop = client.onChange(() => controller.enqueue(encoder.encode('event: change\ndata: {}\n\n')));
+      signal.addEventListener('abort', () => {
+        stop();
+        controller.close();
+      });
+    },
+    cancel() {
+      stop();
+    },
+  });
+  return new Response(stream, { status: 200, headers: { 'content-type': 'text/event-stream' } });
+}
+
