@@ -6,8 +6,8 @@ import { demoFlagKey, setMediaResolver } from './demoMode.js';
 /** Where the demo keeps its database (PGlite's IndexedDB database is `/pglite/` + this). */
 const demoDatabase = 'holdfast-demo';
 const tokenKey = 'holdfast.demoToken';
-/** How often the demo's other agents and customers do something. */
-const colleaguesEveryMs = 45_000;
+/** How often the demo's other agents and customers do something (`holdfast.demoColleaguesEveryMs` overrides: tests, a sales call in a hurry). */
+const colleaguesEveryMs = Number(localStorage.getItem('holdfast.demoColleaguesEveryMs')) || 45_000;
 
 let running: DemoBackendClient | null = null;
 
@@ -81,10 +81,12 @@ async function finishReset(): Promise<void> {
   sessionStorage.removeItem(resetKey);
 }
 
-/** Leaves the demo (a normal deployment): back to the real sign-in. */
+/** Leaves the demo (a normal deployment): back to the real sign-in. The demo's database stays for a later visit. */
 export function leaveDemo(): void {
   localStorage.removeItem(demoFlagKey);
   localStorage.removeItem(tokenKey);
+  // The demo's agent is nobody on the real server (their local data is wiped at the next real sign-in).
+  localStorage.removeItem('holdfast.session');
   window.location.assign('/');
 }
 

@@ -1,0 +1,125 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { buildApp } from '../../build/buildApp.js';
+import { serveStatic } from '../../build/staticServer.js';
+import { expect, expectAllSent, test as base } from './fixtures.js';
+
+/** `npm run demo`'s bundle (VITE_DEMO_ONLY=1), served by nothing but its plain static file server. */
+const test = base.extend<object, { demoUrl: string }>({
+  demoUrl: [
+    async ({}, use) => {
+      const dir = mkdtempSync(join(tmpdir(), 'holdfast-demo-'));
+      await buildApp(dir, { VITE_DEMO_ONLY: '1' });
+      const server: Server = await serveStatic(dir, 0);
+      const address = server.address();
+      await use(`http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`);
+      await new Promise((resolve) => server.close(resolve));
+      rmSync(dir, { recursive: true, force: true });
+    },
+    { scope: 'worker', timeout: 600_000 },
+  ],
+});
+
+/** Signs in to the demo (any password); its backend starts in the browser on first use. */
+async function signInToDemo(page: Page, email = 'alice@example.com') {
+  await expect(page.getByRole('complementary', { name: 'Demo' })).toBeVisible();
+  await page.getByRole('textbox', { name: 'Email' }).fill(email);
+  await page.getByRole('textbox', { name: 'Password' }).fill('anything');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  // PGlite's first start, the server's migrations and the seed, in the browser: seconds, more on a slow machine.
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible({ timeout: 90_000 });
+  await expect(page.getByRole('navigation', { name: 'Inbox' }).getByRole('link').first()).toBeVisible({ timeout: 90_000 });
+}
+
+/** Every message body in the workspace's IndexedDB (the local copy the app starts from). */
+const storedMessageBodies = (page: Page) =>
+  page.evaluate(async () => {
+    const name = (await indexedDB.databases()).map((database) => database.name ?? '').find((candidate) => candidate.startsWith('holdfast-workspace:'));
+    if (!name) return [];
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const open = indexedDB.open(name);
+      open.onsuccess = () => resolve(open.result);
+      open.onerror = () => reject(open.error);
+    });
+    const threads = await new Promise<{ messages: { body: string }[] }[]>((resolve) => {
+      const request = db.transaction('threads').objectStore('threads').getAll();
+      request.onsuccess = () => resolve(request.result);
+    });
+    db.close();
+    return threads.flatMap((thread) => thread.messages.map((message) => message.body));
+  });
+
+const conversationRow = (page: Page, index: number) => page.getByRole('navigation', { name: 'Inbox' }).getByRole('link').nth(index);
+
+test('the demo on a static host: sign in, reply, close and assign; reload offline and it is all there; Reset brings back the seed', async ({ browser, demoUrl }) => {
+  const context = await browser.newContext({ baseURL: demoUrl });
+  try {
+    const page = await context.newPage();
+    await page.goto('/');
+    await signInToDemo(page);
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 60_000 });
+
+    await conversationRow(page, 0).click();
+    const heading = page.getByRole('heading', { level: 1 });
+    const customer = (await heading.textContent())!;
+    const reply = `From the demo ${Date.now()}`;
+    await page.getByRole('textbox', { name: 'Message' }).fill(reply);
+    await page.getByRole('button', { name: 'Send' }).click();
+    await expect(page.getByRole('list', { name: 'Messages' })).toContainText(reply);
+    await page.getByRole('combobox', { name: 'Assign' }).selectOption({ label: 'Bob Chen' });
+    await page.getByRole('button', { name: 'Close conversation' }).click();
+    await expect(page.getByRole('button', { name: 'Reopen conversation' })).toBeVisible();
+    await expectAllSent(page, 60_000);
+    const url = page.url();
+    // Sent, and back in this browser's copy (the sync after it): what an offline start reads.
+    await expect.poll(() => storedMessageBodies(page), { timeout: 60_000 }).toContain(reply);
+
+    // No network at all: the shell and assets from the worker, the data from the browser's own backend.
+    await context.setOffline(true);
+    await page.goto(url);
+    await expect(heading).toHaveText(customer, { timeout: 60_000 });
+    await expect(page.getByRole('list', { name: 'Messages' })).toContainText(reply);
+    await expect(page.getByRole('button', { name: 'Reopen conversation' })).toBeVisible();
+    await expect(page.getByRole('combobox', { name: 'Assign' })).toHaveValue(await page.getByRole('combobox', { name: 'Assign' }).locator('option', { hasText: 'Bob Chen' }).getAttribute('value') as string);
+
+    // Reset: the seed again (still offline), and a sign-in to it.
+    await page.getByRole('complementary', { name: 'Demo' }).getByRole('button', { name: 'Reset demo' }).click();
+    await signInToDemo(page);
+    // The seed's content is fixed (its ids are new): the same conversation heads the inbox again, open, without the reply.
+    await conversationRow(page, 0).click();
+    await expect(heading).toHaveText(customer, { timeout: 60_000 });
+    await expect(page.getByRole('button', { name: 'Close conversation' })).toBeVisible();
+    await expect(page.getByRole('list', { name: 'Messages' })).not.toContainText(reply);
+  } finally {
+    await context.close();
+  }
+});
+
+test("the demo's colleagues and customers act on their own, and the page shows it live", async ({ browser, demoUrl }) => {
+  const context = await browser.newContext({ baseURL: demoUrl });
+  try {
+    const page = await context.newPage();
+    await page.addInitScript(() => localStorage.setItem('holdfast.demoColleaguesEveryMs', '1000'));
+    await page.goto('/');
+    await signInToDemo(page, 'dana@example.com');
+    // A customer's follow-up lands in some conversation's preview, or a colleague takes one: either shows in the inbox.
+    const inbox = page.getByRole('navigation', { name: 'Inbox' });
+    await expect(inbox).toContainText(/Any news on this\?|one more question|still does not work|it arrived this morning|call me back/, { timeout: 60_000 });
+  } finally {
+    await context.close();
+  }
+});
+
+test('"Try the demo" on the normal sign-in page opens the same demo, beside the real server, and "Leave the demo" returns', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByRole('complementary', { name: 'Demo' })).toHaveCount(0);
+  await page.getByRole('link', { name: 'Try the demo' }).click();
+  await signInToDemo(page, 'bob@example.com');
+  await expect(page.getByRole('banner')).toContainText('Bob Chen');
+  await page.getByRole('complementary', { name: 'Demo' }).getByRole('button', { name: 'Leave the demo' }).click();
+  await expect(page.getByRole('link', { name: 'Try the demo' })).toBeVisible();
+  await expect(page.getByRole('complementary', { name: 'Demo' })).toHaveCount(0);
+});
