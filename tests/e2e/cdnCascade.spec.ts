@@ -247,8 +247,9 @@ test('first visit without a service worker, primary blackholed: the page loader 
 
   // The stylesheet came from the secondary, so the images it names do too (the sign-in screen uses no
   // web font; the fonts, named by the same stylesheet, load with the workspace: see the test above).
+  // (A CSS image loads after the first paint, in its own time: waited for, not assumed.)
+  await expect.poll(async () => (await cssAssetsLoaded(page)).fetched.length, { timeout: 30_000 }).toBeGreaterThanOrEqual(1);
   const { fetched } = await cssAssetsLoaded(page);
-  expect(fetched.length).toBeGreaterThanOrEqual(1);
   for (const entry of fetched) {
     expect(entry.url).toContain(`http://azure.test:${azure.port}/assets/`);
     expect(entry.bytes).toBeGreaterThan(0);
