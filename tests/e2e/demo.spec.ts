@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { buildApp } from '../../build/buildApp.js';
 import { serveStatic } from '../../build/staticServer.js';
-import { expect, expectAllSent, test as base } from './fixtures.js';
+import { expect, expectAllSent, scrollMessagesUntil, test as base } from './fixtures.js';
 
 /** `npm run demo`'s bundle (VITE_DEMO_ONLY=1), served by nothing but its plain static file server. */
 const test = base.extend<object, { demoUrl: string }>({
@@ -108,6 +108,42 @@ test("the demo's colleagues and customers act on their own, and the page shows i
     // A customer's follow-up lands in some conversation's preview, or a colleague takes one: either shows in the inbox.
     const inbox = page.getByRole('navigation', { name: 'Inbox' });
     await expect(inbox).toContainText(/Any news on this\?|one more question|still does not work|it arrived this morning|call me back/, { timeout: 60_000 });
+  } finally {
+    await context.close();
+  }
+});
+
+test("the demo's images come from its backend: an attachment shows, and again offline", async ({ browser, demoUrl }) => {
+  const context = await browser.newContext({ baseURL: demoUrl });
+  try {
+    const page = await context.newPage();
+    await page.goto('/');
+    await signInToDemo(page, 'eli@example.com');
+    // A conversation with an image, asked of the demo's own API as the app asks it.
+    const target = await page.evaluate(async () => {
+      for (let cursor = '0'; ; ) {
+        const response = await fetch(`/api/sync?cursor=${cursor}&limit=1000`);
+        const body = (await response.json()) as { messages: { conversationId: string; attachments: unknown[] }[]; cursor: string; hasMore: boolean };
+        const withImage = body.messages.find((message) => message.attachments.length > 0);
+        if (withImage) return withImage.conversationId;
+        if (!body.hasMore) return null;
+        cursor = body.cursor;
+      }
+    });
+    expect(target).not.toBeNull();
+    const imageShown = async () => {
+      await page.goto(`/conversations/${target}`);
+      await expect(page.getByRole('list', { name: 'Messages' }).locator('li').first()).toBeVisible({ timeout: 60_000 });
+      expect(await scrollMessagesUntil(page, 'img.attachment')).toBe(true);
+      // Its bytes come from the demo's backend, as an object URL.
+      const image = page.locator('img.attachment').first();
+      await expect(image).toHaveAttribute('src', /^blob:/, { timeout: 30_000 });
+      return image.evaluate(async (element: HTMLImageElement) => element.decode().then(() => element.naturalWidth, () => 0));
+    };
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 60_000 });
+    expect(await imageShown()).toBeGreaterThan(0);
+    await context.setOffline(true);
+    expect(await imageShown()).toBeGreaterThan(0);
   } finally {
     await context.close();
   }
