@@ -38,7 +38,7 @@ function countNavigations(page: Page): () => number {
   return () => count;
 }
 
-test('three tabs, 100 actions pending, a draft in one: "Update" in another moves every tab to the new version, each reloading once; every action applied once; the draft kept', async ({
+test('three tabs, 100 actions pending, a draft in one: "Update" in another moves every tab to the new version, each reloading once; every action applied once; the draft and a refused action kept', async ({
   browser,
   ownServer,
   newVersion,
@@ -58,6 +58,11 @@ test('three tabs, 100 actions pending, a draft in one: "Update" in another moves
       await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
       await waitForServiceWorker(page);
     }
+
+    // An action the server refused, waiting in "Needs your attention": it must survive the update too.
+    await second.evaluate((id) => window.holdfast!.act('assign', id, { assigneeId: '00000000-0000-4000-8000-0000000000ff' }), targets[1]!.id);
+    const refused = (page: Page) => page.getByRole('region', { name: /Needs your attention/ });
+    await expect(refused(second)).toContainText('No such agent', { timeout: 30_000 });
 
     // 100 replies queued in the second tab; the network holds them, so they are pending across the update.
     const held = proxy.hold(/^\/api\/actions/);
@@ -83,6 +88,7 @@ test('three tabs, 100 actions pending, a draft in one: "Update" in another moves
     await third.getByRole('status').filter({ hasText: 'Update available' }).getByRole('button', { name: 'Update' }).click();
     for (const page of [first, second, third]) await expect.poll(() => versionOf(page), { timeout: 60_000 }).toBe(newVersionName);
     await expect(first.getByRole('textbox', { name: 'Message' })).toHaveValue(draft);
+    await expect(refused(second)).toContainText('No such agent');
 
     // The actions go once the network lets them: each applied exactly once.
     held.release();
