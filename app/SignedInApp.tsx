@@ -3,6 +3,7 @@ import { BrowserRouter, matchPath, Navigate, Route, Routes } from 'react-router'
 import { clearReplayCredentials, saveReplayCredentials } from 'holdfast/client';
 import { isDemo } from './demo/demoMode.js';
 import { appUpdates } from './registerServiceWorker.js';
+import { resumeReplyKey } from './views/Composer.js';
 import { apiRequestHeaders, type ApiClient, type SignedIn } from './api/ApiClient.js';
 import { dismissBootSkeleton } from './bootSkeleton.js';
 import { exposeWorkspace } from './state/exposeForMonitoring.js';
@@ -61,7 +62,11 @@ export default function SignedInApp({ api, session, freshSignIn, onExpired, onSi
     void store.start();
     exposeWorkspace(store);
     // Before this tab reloads onto a new version, its drafts are stored (the composer writes as the agent types).
-    const stopSavingOnUpdate = appUpdates.addBeforeReload(() => store.flushDrafts());
+    const stopSavingOnUpdate = appUpdates.addBeforeReload(async () => {
+      // Mid-reply: after the reload the composer has the focus again, with the draft, caret at its end.
+      if (document.activeElement?.id === 'composer-text') sessionStorage.setItem(resumeReplyKey, '1');
+      await store.flushDrafts();
+    });
     // For the service worker's Background Sync, which replays after every tab is closed. No secret: the
     // browser adds the session cookie to the worker's requests.
     // Not in the demo: its backend lives in the page, where the worker cannot reach it.

@@ -3,6 +3,9 @@ import { isVisiblyEmpty } from 'holdfast/client';
 import type { CannedReply } from '../../shared/workspace/index.js';
 import { CannedRepliesMenu } from './CannedRepliesMenu.js';
 
+/** Set before a reload onto a new version when the composer had the focus (SignedInApp). */
+export const resumeReplyKey = 'holdfast.resumeReply';
+
 type Props = {
   cannedReplies: readonly CannedReply[];
   composerRef: RefObject<HTMLTextAreaElement | null>;
@@ -28,7 +31,16 @@ export function Composer({ cannedReplies, composerRef, onSend, restore, draft }:
   useEffect(() => {
     let current = true;
     void draft?.load().then((stored) => {
-      if (current && stored && !touched.current) setTextState(stored);
+      if (!current || !stored || touched.current) return;
+      setTextState(stored);
+      // The agent was typing when the tab reloaded onto a new version: back where they were.
+      if (sessionStorage.getItem(resumeReplyKey) === '1') {
+        sessionStorage.removeItem(resumeReplyKey);
+        requestAnimationFrame(() => {
+          composerRef.current?.focus();
+          composerRef.current?.setSelectionRange(stored.length, stored.length);
+        });
+      }
     });
     return () => {
       current = false;

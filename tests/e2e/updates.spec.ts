@@ -88,6 +88,8 @@ test('three tabs, 100 actions pending, a draft in one: "Update" in another moves
     await third.getByRole('status').filter({ hasText: 'Update available' }).getByRole('button', { name: 'Update' }).click();
     for (const page of [first, second, third]) await expect.poll(() => versionOf(page), { timeout: 60_000 }).toBe(newVersionName);
     await expect(first.getByRole('textbox', { name: 'Message' })).toHaveValue(draft);
+    // The agent was mid-reply there: the composer has the focus again, ready to go on typing.
+    await expect(first.getByRole('textbox', { name: 'Message' })).toBeFocused();
     await expect(refused(second)).toContainText('No such agent');
 
     // The actions go once the network lets them: each applied exactly once.
