@@ -9,6 +9,12 @@
  *
  * Revocation: `endSession` closes a session's streams at once (sign-out in this process); a periodic check
  * (`sessionCheckMs`) closes streams whose session ended anywhere else — another process, or expiry.
+ *
+ * A watchdog checks the safeguard itself (`audit`, every `auditMs`): a stream still counted whose
+ * connection is gone (its release never ran — a bug in a route, a socket that died without an event) would
+ * hold its slot forever, and enough of them refuse everyone while nothing is open: the lock-up this
+ * safeguard exists to prevent. Each such slot is given back, and the recovery is recorded (`incidents`) and
+ * reported (`onRecovered`). A slot leaked this way is back within `auditMs` (default 10 s).
  */
 export type StreamRegistryOptions = {
   maxPerAgent?: number;
@@ -18,10 +24,17 @@ export type StreamRegistryOptions = {
   /** Of the given session token hashes, those still valid. */
   liveSessions: (tokenHashes: string[]) => Promise<Set<string>>;
   onCheckError?: (error: unknown) => void;
+  /** How often the watchdog audits the counted streams against their connections; default 10 s. */
+  auditMs?: number;
+  /** The watchdog gave back slots of streams whose connection was gone. */
+  onRecovered?: (incident: SafeguardIncident) => void;
 };
 
+export type SafeguardIncident = { at: string; kind: 'leaked-streams'; recovered: number };
+
 export type StreamOwner = { agentKey: string; tokenHash: string };
-export type OpenStream = StreamOwner & { close: () => void };
+/** `isOpen`: whether its connection is still there (the watchdog's test); without it, a stream is never audited. */
+export type OpenStream = StreamOwner & { close: () => void; isOpen?: () => boolean };
 export type Admission = { admitted: true; release: () => void } | { admitted: false; reason: 'agent-cap' | 'process-cap' };
 
 export class StreamRegistry {
@@ -30,7 +43,10 @@ export class StreamRegistry {
   readonly #options: StreamRegistryOptions;
   readonly #all = new Set<OpenStream>();
   readonly #byAgent = new Map<string, Set<OpenStream>>();
+  readonly #releases = new Map<OpenStream, () => void>();
   readonly #timer: ReturnType<typeof setInterval>;
+  readonly #auditTimer: ReturnType<typeof setInterval>;
+  readonly #incidents: SafeguardIncident[] = [];
   #checking = false;
 
   constructor(options: StreamRegistryOptions) {
@@ -39,6 +55,34 @@ export class StreamRegistry {
     this.maxPerProcess = options.maxPerProcess ?? 2000;
     this.#timer = setInterval(() => void this.checkSessions(), options.sessionCheckMs ?? 5000);
     this.#timer.unref();
+    this.#auditTimer = setInterval(() => this.audit(), options.auditMs ?? 10_000);
+    this.#auditTimer.unref();
+  }
+
+  /** The watchdog's recoveries, newest last (the last 20). */
+  get incidents(): readonly SafeguardIncident[] {
+    return this.#incidents;
+  }
+
+  /**
+   * The watchdog: gives back the slot of every counted stream whose connection is gone. Answers how many
+   * it recovered (0 when the safeguard is sound).
+   */
+  audit(): number {
+    let recovered = 0;
+    for (const [stream, release] of [...this.#releases]) {
+      if (stream.isOpen && !stream.isOpen()) {
+        release();
+        recovered++;
+      }
+    }
+    if (recovered > 0) {
+      const incident: SafeguardIncident = { at: new Date().toISOString(), kind: 'leaked-streams', recovered };
+      this.#incidents.push(incident);
+      if (this.#incidents.length > 20) this.#incidents.shift();
+      this.#options.onRecovered?.(incident);
+    }
+    return recovered;
   }
 
   get size(): number {
@@ -57,14 +101,14 @@ export class StreamRegistry {
     const agentStreams = mine;
     this.#all.add(stream);
     agentStreams.add(stream);
-    return {
-      admitted: true,
-      release: () => {
-        this.#all.delete(stream);
-        agentStreams.delete(stream);
-        if (agentStreams.size === 0 && this.#byAgent.get(stream.agentKey) === agentStreams) this.#byAgent.delete(stream.agentKey);
-      },
+    const release = () => {
+      this.#all.delete(stream);
+      this.#releases.delete(stream);
+      agentStreams.delete(stream);
+      if (agentStreams.size === 0 && this.#byAgent.get(stream.agentKey) === agentStreams) this.#byAgent.delete(stream.agentKey);
     };
+    this.#releases.set(stream, release);
+    return { admitted: true, release };
   }
 
   /** Closes every open stream of one session (its token hash). */
@@ -89,6 +133,7 @@ export class StreamRegistry {
 
   close(): void {
     clearInterval(this.#timer);
+    clearInterval(this.#auditTimer);
     for (const stream of [...this.#all]) stream.close();
   }
 }

@@ -13,7 +13,7 @@ import { AccountLockout } from '../auth/AccountLockout.js';
 import { liveSessions, purgeExpiredSessions } from '../auth/sessions.js';
 import type { Database } from '../db/Database.js';
 import { ChangeFeed } from '../events/ChangeFeed.js';
-import { StreamRegistry } from '../events/StreamRegistry.js';
+import { StreamRegistry, type SafeguardIncident } from '../events/StreamRegistry.js';
 import type { ServerApp } from '../app/ServerApp.js';
 import { ApiError } from './ApiError.js';
 import { apiContentSecurityPolicy, baseSecurityHeaders, loadAppShell, newNonce } from './appShell.js';
@@ -83,6 +83,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     serveSourceMaps = false,
   } = options;
 
+  // The safeguard's watchdog reports to the server's log, which exists once the app below is built.
+  let reportRecovery = (incident: SafeguardIncident) => console.warn('stream safeguard recovered', incident);
   const feed = new ChangeFeed({ pollIntervalMs: changePollMs, latestSequences: (tenantIds) => serverApp.changes.latestSequences(db, tenantIds) });
   const context: ServerContext = {
     db,
@@ -93,6 +95,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       maxPerProcess: options.maxStreamsPerProcess,
       sessionCheckMs: options.streamSessionCheckMs,
       liveSessions: (hashes) => liveSessions(db, hashes),
+      onRecovered: (incident) => reportRecovery(incident),
     }),
     engine: new ActionEngine({
       db,
@@ -130,6 +133,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     },
     clientErrorHandler: answerClientError,
   });
+  reportRecovery = (incident) => app.log.warn({ incident }, 'stream safeguard recovered: slots of streams whose connection was gone given back');
   // The API speaks JSON only: anything else is a 415, not a string that later fails a schema.
   app.removeContentTypeParser('text/plain');
   app.decorateRequest('session', null);

@@ -78,3 +78,35 @@ describe('the sign-in lockout', () => {
     expect(lockout.lockedFor('user999@example.com')).toBeGreaterThan(0);
   });
 });
+
+describe('the safeguard watchdog', () => {
+  it('forced stuck — every slot held by streams whose connection is gone, everyone refused — it gives the slots back, records it, and new streams get in again', () => {
+    const incidents: unknown[] = [];
+    const registry = new StreamRegistry({ maxPerAgent: 50, maxPerProcess: 20, auditMs: 1e9, liveSessions: async (hashes) => new Set(hashes), onRecovered: (incident) => incidents.push(incident) });
+    // Twenty streams whose connections died without their release ever running (the bug the watchdog is for).
+    const sockets = Array.from({ length: 20 }, () => ({ destroyed: false }));
+    for (const [index, socket] of sockets.entries()) {
+      expect(registry.admit({ agentKey: `agent-${index % 4}`, tokenHash: 't', close: () => {}, isOpen: () => !socket.destroyed }).admitted).toBe(true);
+    }
+    for (const socket of sockets) socket.destroyed = true;
+    // Stuck: nothing is open, yet everyone is refused.
+    expect(registry.admit({ agentKey: 'someone', tokenHash: 't', close: () => {} })).toEqual({ admitted: false, reason: 'process-cap' });
+    expect(registry.audit()).toBe(20);
+    expect(registry.size).toBe(0);
+    expect(incidents).toEqual([{ at: expect.any(String), kind: 'leaked-streams', recovered: 20 }]);
+    expect(registry.incidents).toHaveLength(1);
+    expect(registry.admit({ agentKey: 'someone', tokenHash: 't', close: () => {} }).admitted).toBe(true);
+    registry.close();
+  });
+
+  it('leaves live streams alone, and a sound safeguard records nothing', () => {
+    const registry = new StreamRegistry({ maxPerAgent: 5, maxPerProcess: 5, auditMs: 1e9, liveSessions: async (hashes) => new Set(hashes) });
+    const socket = { destroyed: false };
+    registry.admit({ agentKey: 'a', tokenHash: 't', close: () => {}, isOpen: () => !socket.destroyed });
+    registry.admit({ agentKey: 'a', tokenHash: 't', close: () => {} });
+    expect(registry.audit()).toBe(0);
+    expect(registry.size).toBe(2);
+    expect(registry.incidents).toEqual([]);
+    registry.close();
+  });
+});

@@ -51,7 +51,14 @@ export function eventRoutes(app: FastifyInstance, context: ServerContext) {
     const resumeFrom = parseCursor(request.headers['last-event-id']) ?? (query.cursor === undefined ? undefined : BigInt(query.cursor));
 
     let end = () => {};
-    const admission = streams.admit({ agentKey: `${session.tenantId}:${session.agentId}`, tokenHash: session.tokenHash, close: () => end() });
+    const socket = request.raw.socket;
+    const admission = streams.admit({
+      agentKey: `${session.tenantId}:${session.agentId}`,
+      tokenHash: session.tokenHash,
+      close: () => end(),
+      // For the safeguard's watchdog: a counted stream whose connection is gone holds a slot for nothing.
+      isOpen: () => !socket.destroyed,
+    });
     if (!admission.admitted) {
       reply.header('retry-after', String(events.retryAfterSeconds + Math.floor(Math.random() * events.retryAfterSeconds)));
       throw new ApiError('too-many-streams', { limit: admission.reason === 'agent-cap' ? 'per-agent' : 'per-process' });
