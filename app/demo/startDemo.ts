@@ -1,4 +1,3 @@
-import { deleteDB } from 'idb';
 import type { DemoResponse } from './DemoBackend.js';
 import { DemoBackendClient } from './DemoBackendClient.js';
 import { demoFlagKey, setMediaResolver } from './demoMode.js';
@@ -75,7 +74,7 @@ async function finishReset(): Promise<void> {
   if (sessionStorage.getItem(resetKey) !== '1') return;
   const names = (await indexedDB.databases()).map((database) => database.name ?? '');
   const ours = names.filter((name) => name === `/pglite/${demoDatabase}` || name.startsWith('holdfast-workspace:') || name.startsWith('holdfast-outbox:'));
-  await Promise.all(ours.map((name) => deleteDB(name)));
+  await Promise.all(ours.map((name) => deleteDatabase(name)));
   localStorage.removeItem(tokenKey);
   localStorage.removeItem('holdfast.session');
   sessionStorage.removeItem(resetKey);
@@ -115,3 +114,15 @@ function eventStream(client: DemoBackendClient, signal: AbortSignal): Response {
   return new Response(stream, { status: 200, headers: { 'content-type': 'text/event-stream' } });
 }
 
+
+/**
+ * Raw IndexedDB rather than idb's deleteDB: importing idb here would split it out of the workspace's chunk
+ * into one of its own, one more request on every sign-in.
+ */
+function deleteDatabase(name: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const request = indexedDB.deleteDatabase(name);
+    request.onsuccess = () => resolve();
+    request.onerror = () => reject(request.error);
+  });
+}
