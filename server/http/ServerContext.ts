@@ -4,6 +4,7 @@ import type { AccountLockout } from '../auth/AccountLockout.js';
 import type { Database } from '../db/Database.js';
 import type { ChangeFeed } from '../events/ChangeFeed.js';
 import type { StreamRegistry } from '../events/StreamRegistry.js';
+import type { ServerMetrics } from './ServerMetrics.js';
 
 /** What the routes share: built once at start-up by buildServer. */
 export type ServerContext = {
@@ -12,6 +13,7 @@ export type ServerContext = {
   engine: ActionEngine<unknown>;
   feed: ChangeFeed;
   streams: StreamRegistry;
+  metrics: ServerMetrics;
   sessionTtlSeconds: number;
   maxActionsPerBatch: number;
   sseHeartbeatMs: number;

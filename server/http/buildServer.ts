@@ -14,6 +14,7 @@ import { liveSessions, purgeExpiredSessions } from '../auth/sessions.js';
 import type { Database } from '../db/Database.js';
 import { ChangeFeed } from '../events/ChangeFeed.js';
 import { StreamRegistry, type SafeguardIncident } from '../events/StreamRegistry.js';
+import { ServerMetrics } from './ServerMetrics.js';
 import type { ServerApp } from '../app/ServerApp.js';
 import { ApiError } from './ApiError.js';
 import { apiContentSecurityPolicy, baseSecurityHeaders, loadAppShell, newNonce } from './appShell.js';
@@ -85,18 +86,20 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   // The safeguard's watchdog reports to the server's log, which exists once the app below is built.
   let reportRecovery = (incident: SafeguardIncident) => console.warn('stream safeguard recovered', incident);
+  const streams = new StreamRegistry({
+    maxPerAgent: options.maxStreamsPerAgent,
+    maxPerProcess: options.maxStreamsPerProcess,
+    sessionCheckMs: options.streamSessionCheckMs,
+    liveSessions: (hashes) => liveSessions(db, hashes),
+    onRecovered: (incident) => reportRecovery(incident),
+  });
   const feed = new ChangeFeed({ pollIntervalMs: changePollMs, latestSequences: (tenantIds) => serverApp.changes.latestSequences(db, tenantIds) });
   const context: ServerContext = {
     db,
     app: serverApp,
     feed,
-    streams: new StreamRegistry({
-      maxPerAgent: options.maxStreamsPerAgent,
-      maxPerProcess: options.maxStreamsPerProcess,
-      sessionCheckMs: options.streamSessionCheckMs,
-      liveSessions: (hashes) => liveSessions(db, hashes),
-      onRecovered: (incident) => reportRecovery(incident),
-    }),
+    streams,
+    metrics: new ServerMetrics(streams),
     engine: new ActionEngine({
       db,
       applier: serverApp.applier,
@@ -133,7 +136,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     },
     clientErrorHandler: answerClientError,
   });
-  reportRecovery = (incident) => app.log.warn({ incident }, 'stream safeguard recovered: slots of streams whose connection was gone given back');
+  reportRecovery = (incident) => {
+    context.metrics.countSafeguardRecovery(incident.recovered);
+    app.log.warn({ incident }, 'stream safeguard recovered: slots of streams whose connection was gone given back');
+  };
   // The API speaks JSON only: anything else is a 415, not a string that later fails a schema.
   app.removeContentTypeParser('text/plain');
   app.decorateRequest('session', null);
@@ -169,8 +175,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     feed.close();
   });
   // Paths the server answers itself: never the app shell, and always under the API's strict policy.
-  const serverPaths = ['/api/', '/healthz', '/readyz', ...(serverApp.serverPaths ?? [])];
+  const serverPaths = ['/api/', '/healthz', '/readyz', '/metrics', ...(serverApp.serverPaths ?? [])];
   const isServerPath = (path: string) => serverPaths.some((prefix) => path.startsWith(prefix));
+  app.addHook('onResponse', async (request, reply) => context.metrics.observe(request, reply));
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
     for (const [name, value] of Object.entries(baseSecurityHeaders)) reply.header(name, value);

@@ -20,6 +20,7 @@ export function actionRoutes(app: FastifyInstance, context: ServerContext) {
         { tenantId: session.tenantId, agentId: session.agentId, agentName: session.agentName },
         actions,
       );
+      context.metrics.countActions(results);
       return { results };
     } catch (error) {
       if (error instanceof MissingTargetsError) throw context.app.missingTargets?.(error.ids) ?? new ApiError('target-not-found', { targetIds: error.ids });

@@ -6,11 +6,13 @@ import type { ServerContext } from '../ServerContext.js';
 /**
  * GET /healthz — the process is up (no database work). GET /readyz — the database answers and every
  * migration this build ships is applied: 200, or 503. Clients use /readyz to tell a broken action from a
- * broken server (OutboxReplayer's probe); load balancers use it to route.
+ * broken server (OutboxReplayer's probe); load balancers use it to route. GET /metrics — Prometheus.
  */
 export function healthRoutes(app: FastifyInstance, context: ServerContext) {
   const expected = migrationNames(context.app.migrations);
   app.get('/healthz', async () => ({ ok: true }));
+  // Prometheus' text format (server/http/ServerMetrics.ts). Operational figures only: no tenant's data.
+  app.get('/metrics', async (_request, reply) => reply.type(context.metrics.contentType).send(await context.metrics.text()));
   app.get('/readyz', async (_request, reply) => {
     try {
       const { rows } = await context.db.query<{ n: number }>('SELECT count(*)::int AS n FROM schema_migrations WHERE name = ANY($1::text[])', [expected]);
