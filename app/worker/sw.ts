@@ -17,7 +17,7 @@ declare const __HOLDFAST_ASSET_MANIFEST__: Record<string, ManifestEntry>;
 declare const __HOLDFAST_CDN_COOL_DOWN_MS__: number;
 
 // A new version waits for the agent's "Update" (app/registerServiceWorker.ts), then every tab moves to it.
-serveAppShell({ manifest: self.__WB_MANIFEST, denylist: [/^\/api\//, /^\/media\//, /^\/(healthz|readyz|metrics)$/], takeOverAtOnce: false });
+serveAppShell({ manifest: self.__WB_MANIFEST, denylist: [/^\/api\//, /^\/media\//, /^\/(healthz|readyz|metrics|status)$/], takeOverAtOnce: false });
 replayOutboxOnSync({ compaction: compactWorkspaceActions, legacyTargetField: workspaceLegacyTargetField });
 // The demo's backend (PGlite, the server's code) is fetched only by a visitor who opens the demo, then kept.
 const demoOnly = /^\/assets\/(demoBackendWorker|startDemo|pglite|initdb)-[\w-]+\.(js|wasm|data)$/;

@@ -15,6 +15,7 @@ import type { Database } from '../db/Database.js';
 import { ChangeFeed } from '../events/ChangeFeed.js';
 import { StreamRegistry, type SafeguardIncident } from '../events/StreamRegistry.js';
 import { ServerMetrics } from './ServerMetrics.js';
+import { statusRoutes } from './routes/statusRoutes.js';
 import type { ServerApp } from '../app/ServerApp.js';
 import { ApiError } from './ApiError.js';
 import { apiContentSecurityPolicy, baseSecurityHeaders, loadAppShell, newNonce } from './appShell.js';
@@ -175,7 +176,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     feed.close();
   });
   // Paths the server answers itself: never the app shell, and always under the API's strict policy.
-  const serverPaths = ['/api/', '/healthz', '/readyz', '/metrics', ...(serverApp.serverPaths ?? [])];
+  const serverPaths = ['/api/', '/healthz', '/readyz', '/metrics', '/status', ...(serverApp.serverPaths ?? [])];
   const isServerPath = (path: string) => serverPaths.some((prefix) => path.startsWith(prefix));
   app.addHook('onResponse', async (request, reply) => context.metrics.observe(request, reply));
   app.addHook('onSend', async (request, reply) => {
@@ -193,6 +194,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     publicSessionRoutes(api, context);
     cspReportRoutes(api);
     healthRoutes(api, context);
+    statusRoutes(api, context);
     serverApp.publicRoutes?.(api, context);
   });
   await app.register(async (api) => {

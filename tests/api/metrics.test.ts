@@ -18,7 +18,7 @@ function series(text: string, name: string): Map<string, number> {
   return found;
 }
 
-describe('metrics (/metrics, Prometheus text format)', () => {
+describe('health you can see: /metrics (Prometheus text format) and /status', () => {
   let backend: TestBackend;
   let alice: TestApi;
   beforeAll(async () => {
@@ -72,6 +72,24 @@ describe('metrics (/metrics, Prometheus text format)', () => {
     expect(after.size).toBeLessThan(100);
     expect(text).not.toMatch(/wp-admin|\.env/);
   }, 180_000);
+
+  it('/status: API, database, event streams and the safeguard at a glance, refreshing itself, with nothing from the app bundle', async () => {
+    const response = await fetch(`${backend.url}/status`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/html');
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    const html = await response.text();
+    expect(html).toContain('All systems working');
+    for (const component of ['API', 'Database', 'Event streams', 'Stream safeguard']) expect(html).toMatch(new RegExp(`<th scope="row">${component}</th><td class="ok">OK</td>`));
+    expect(html).toContain('migrations applied');
+    expect(html).toContain('Recent incidents');
+    expect(html).toContain('<meta http-equiv="refresh" content="10">');
+    // Works with the bundle broken: no script, no asset of the build.
+    expect(html).not.toMatch(/<script|\/assets\//);
+    // Its only style is allowed by nonce; nothing else may load.
+    const nonce = html.match(/<style nonce="([^"]+)">/)![1];
+    expect(response.headers.get('content-security-policy')).toBe(`default-src 'none'; style-src 'nonce-${nonce}'; frame-ancestors 'none'`);
+  });
 
   it("Debian's Prometheus scrapes it", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'holdfast-prometheus-'));

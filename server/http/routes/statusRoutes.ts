@@ -1,0 +1,62 @@
+import type { FastifyInstance } from 'fastify';
+import { migrationNames } from '../../db/migrate.js';
+import { newNonce } from '../appShell.js';
+import type { ServerContext } from '../ServerContext.js';
+
+type Check = { name: string; ok: boolean; detail: string };
+
+/**
+ * GET /status — the server's own status page: API, database, event streams, the stream safeguard and its
+ * recent incidents, readable at a glance, refreshing itself every 10 s. Plain HTML written here, with no
+ * script and no asset from the build, so it still works when the app's bundle is broken or a CDN is down.
+ */
+export function statusRoutes(app: FastifyInstance, context: ServerContext) {
+  const expected = migrationNames(context.app.migrations);
+  app.get('/status', async (_request, reply) => {
+    const checks: Check[] = [{ name: 'API', ok: true, detail: 'answering' }];
+    try {
+      const { rows } = await context.db.query<{ n: number }>('SELECT count(*)::int AS n FROM schema_migrations WHERE name = ANY($1::text[])', [expected]);
+      const applied = rows[0]!.n;
+      checks.push({ name: 'Database', ok: applied >= expected.length, detail: `${context.db.kind}, ${applied} of ${expected.length} migrations applied` });
+    } catch (error) {
+      checks.push({ name: 'Database', ok: false, detail: `unreachable (${(error as Error).message})` });
+    }
+    const { streams } = context;
+    checks.push({ name: 'Event streams', ok: streams.size < streams.maxPerProcess, detail: `${streams.size} open of at most ${streams.maxPerProcess}` });
+    const incidents = [...streams.incidents].reverse();
+    const lastHour = incidents.filter((incident) => Date.now() - Date.parse(incident.at) < 3_600_000);
+    checks.push({ name: 'Stream safeguard', ok: lastHour.length === 0, detail: lastHour.length === 0 ? 'sound' : `recovered ${lastHour.length} time(s) in the last hour` });
+
+    const nonce = newNonce();
+    const allOk = checks.every((check) => check.ok);
+    const rows = checks
+      .map((check) => `<tr><th scope="row">${escape(check.name)}</th><td class="${check.ok ? 'ok' : 'bad'}">${check.ok ? 'OK' : 'Problem'}</td><td>${escape(check.detail)}</td></tr>`)
+      .join('');
+    const incidentItems =
+      incidents.length === 0
+        ? '<p>None since the server started.</p>'
+        : `<ul>${incidents.map((incident) => `<li><time datetime="${escape(incident.at)}">${escape(incident.at)}</time>: the stream safeguard gave back ${incident.recovered} slot(s) of streams whose connection was gone</li>`).join('')}</ul>`;
+    const html = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="refresh" content="10"><title>${allOk ? 'All systems working' : 'Problems'} · Holdfast status</title>
+<style nonce="${nonce}">body{font:16px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:48rem;padding:0 1rem;color:#1d2530}
+h1{font-size:1.5rem}.summary{padding:.75rem 1rem;border-radius:6px;font-weight:600}.summary.ok{background:#e3f4e8}.summary.bad{background:#fdecea}
+table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.5rem;border-bottom:1px solid #dde2e8}td.ok{color:#1c7a3a;font-weight:600}td.bad{color:#b3261e;font-weight:600}.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}</style>
+</head><body><h1>Holdfast status</h1>
+<p class="summary ${allOk ? 'ok' : 'bad'}" role="status">${allOk ? 'All systems working' : 'Something needs attention'}</p>
+<table><caption class="visually-hidden">Components</caption><tbody>${rows}</tbody></table>
+<h2>Recent incidents</h2>${incidentItems}
+<p><small>Checked ${escape(new Date().toISOString())}; this page refreshes every 10 s.</small></p>
+</body></html>`;
+    return reply
+      .code(allOk ? 200 : 503)
+      .header('cache-control', 'no-store')
+      .header('content-security-policy', `default-src 'none'; style-src 'nonce-${nonce}'; frame-ancestors 'none'`)
+      .type('text/html; charset=utf-8')
+      .send(html);
+  });
+}
+
+function escape(text: string): string {
+  return text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
+}
