@@ -10,6 +10,17 @@ export type EventStreamOptions = {
   /** Reconnect backoff (shared/policy/backoff.ts): first delay, doubling up to the cap, with full jitter. */
   initialRetryMs?: number;
   maxRetryMs?: number;
+  /**
+   * The backoff starts over only after a connection has stayed up this long (default 30 s), not when it
+   * opens: a server that accepts and then drops at once would otherwise be hit at the first delay forever
+   * (destinygg/chat-gui#872: every client every 1.75 s).
+   */
+  healthyAfterMs?: number;
+  /**
+   * No byte for this long means the connection is dead, half-open behind a proxy: drop it and reconnect.
+   * The server sends a comment every 15 s, so the default (45 s) is three missed heartbeats.
+   */
+  idleTimeoutMs?: number;
 };
 
 /**
@@ -19,7 +30,7 @@ export type EventStreamOptions = {
  * Returns a function that closes it for good.
  */
 export function readEventStream(options: EventStreamOptions): () => void {
-  const { initialRetryMs = 1000, maxRetryMs = 30_000 } = options;
+  const { initialRetryMs = 1000, maxRetryMs = 30_000, healthyAfterMs = 30_000, idleTimeoutMs = 45_000 } = options;
   let stopped = false;
   let controller: AbortController | undefined;
   let lastEventId: string | undefined;
@@ -40,7 +51,7 @@ export function readEventStream(options: EventStreamOptions): () => void {
           throw new Error(`event stream answered ${response.status}`);
         }
         options.onStatus?.(true);
-        attempt = 0;
+        const openedAt = Date.now();
         const parser = createParser({
           onEvent: (event) => {
             if (event.id) lastEventId = event.id;
@@ -48,13 +59,28 @@ export function readEventStream(options: EventStreamOptions): () => void {
           },
         });
         const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) break;
-          parser.feed(value);
+        const current = controller;
+        // Silence: the request aborted and the reader cancelled (whichever the platform notices first).
+        const dropSilent = () => {
+          current.abort();
+          void reader.cancel().catch(() => undefined);
+        };
+        let idle = setTimeout(dropSilent, idleTimeoutMs);
+        try {
+          for (;;) {
+            const { value, done } = await reader.read();
+            if (done) break;
+            // Any byte (an event or the server's heartbeat comment) shows the connection is alive.
+            clearTimeout(idle);
+            idle = setTimeout(dropSilent, idleTimeoutMs);
+            parser.feed(value);
+          }
+        } finally {
+          clearTimeout(idle);
+          if (Date.now() - openedAt >= healthyAfterMs) attempt = 0;
         }
       } catch {
-        // Reconnect below, whatever broke: network, server restart, abort.
+        // Reconnect below, whatever broke: network, server restart, abort, silence.
       }
       options.onStatus?.(false);
       if (stopped) return;

@@ -36,4 +36,68 @@ describe('the event stream reader', () => {
     expect(events.slice(0, 2)).toEqual(['ready:41', 'change:42']);
     close();
   });
+
+  /** A stream response that stays open: sends `chunks` at the given times (ms after it opens), then closes at `closeAt` (never: undefined). */
+  const openStream = (chunks: [number, string][], closeAt?: number) => {
+    const encoder = new TextEncoder();
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (const [at, text] of chunks) setTimeout(() => controller.enqueue(encoder.encode(text)), at);
+        if (closeAt !== undefined) setTimeout(() => controller.close(), closeAt);
+      },
+    });
+    return new Response(body, { status: 200, headers: { 'content-type': 'text/event-stream' } });
+  };
+
+  it('does not start the backoff over when a connection opens: a server that accepts and drops at once sees ever longer gaps', async () => {
+    vi.useFakeTimers();
+    vi.spyOn(Math, 'random').mockReturnValue(0.999);
+    const calls: number[] = [];
+    vi.stubGlobal('fetch', vi.fn(async () => {
+      calls.push(Date.now());
+      return new Response('event: ready\nid: 1\ndata: {}\n\n', { status: 200 });
+    }));
+    const close = readEventStream({ url: () => '/api/events', headers: () => ({}), onEvent: () => {}, initialRetryMs: 100, maxRetryMs: 10_000 });
+    await vi.advanceTimersByTimeAsync(4000);
+    close();
+    const gaps = calls.slice(1).map((at, index) => at - calls[index]!);
+    // 100, 200, 400, 800, 1600…: doubling, though every connection opened fine.
+    expect(gaps.length).toBeGreaterThanOrEqual(4);
+    expect(gaps[3]!).toBeGreaterThanOrEqual(gaps[0]! * 7);
+  });
+
+  it('starts the backoff over once a connection has stayed healthy', async () => {
+    vi.useFakeTimers();
+    vi.spyOn(Math, 'random').mockReturnValue(0.999);
+    const calls: number[] = [];
+    vi.stubGlobal('fetch', vi.fn(async () => {
+      calls.push(Date.now());
+      // The third connection stays up 40 s (heartbeats every 10 s), then the server goes away again.
+      return calls.length === 3 ? openStream([[10_000, ': hb\n\n'], [20_000, ': hb\n\n'], [30_000, ': hb\n\n']], 40_000) : new Response('', { status: 200 });
+    }));
+    const close = readEventStream({ url: () => '/api/events', headers: () => ({}), onEvent: () => {}, initialRetryMs: 1000, maxRetryMs: 60_000, healthyAfterMs: 30_000 });
+    await vi.advanceTimersByTimeAsync(60_000);
+    close();
+    // Before it: 1 s, then 2 s. After 40 s healthy, the next break waits the first delay again (1 s), not 4 s.
+    expect(calls[3]! - calls[2]!).toBeGreaterThanOrEqual(40_000);
+    expect(calls[3]! - calls[2]! - 40_000).toBeLessThanOrEqual(1000);
+  });
+
+  it('drops a silent connection (no heartbeat: half-open behind a proxy) after the idle timeout, and reconnects', async () => {
+    vi.useFakeTimers();
+    const calls: number[] = [];
+    const statuses: boolean[] = [];
+    vi.stubGlobal('fetch', vi.fn(async () => {
+      calls.push(Date.now());
+      // Opens, says ready, then nothing at all: no event, no heartbeat, and no close either.
+      return openStream([[0, 'event: ready\nid: 1\ndata: {}\n\n']]);
+    }));
+    const close = readEventStream({ url: () => '/api/events', headers: () => ({}), onEvent: () => {}, onStatus: (up) => statuses.push(up), idleTimeoutMs: 45_000, initialRetryMs: 100, maxRetryMs: 100 });
+    await vi.advanceTimersByTimeAsync(44_000);
+    expect(calls).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(calls).toHaveLength(2);
+    expect(statuses.slice(0, 3)).toEqual([true, false, true]);
+    close();
+  });
 });
