@@ -25,10 +25,12 @@ export async function startDemo(): Promise<void> {
   const ready = client.open(`idb://${demoDatabase}`, { colleaguesEveryMs });
   const network = window.fetch.bind(window);
   window.fetch = async (input, init) => {
-    const request = new Request(input, init);
-    const url = new URL(request.url);
+    // Only the URL is looked at first: a Request made from `input` would take over a request's body, which
+    // the network call below could then not send.
+    const url = new URL(input instanceof Request ? input.url : String(input), window.location.href);
     const ours = url.origin === window.location.origin && (url.pathname.startsWith('/api/') || url.pathname.startsWith('/media/') || url.pathname === '/readyz');
     if (!ours) return network(input, init);
+    const request = new Request(input, init);
     await ready;
     if (url.pathname === '/api/events') return eventStream(client, request.signal);
     if (url.pathname === '/readyz') return Response.json({ ok: true });
