@@ -179,7 +179,8 @@ export class WorkspaceStore {
   }
 
   #database(): Promise<WorkspaceDatabase> {
-    this.#db ??= openWorkspaceDatabaseOnce(this.#options.tenantId, this.#options.me.id, {
+    if (this.#db) return this.#db;
+    this.#db = openWorkspaceDatabaseOnce(this.#options.tenantId, this.#options.me.id, {
       // A newer release, in another tab, upgrades the database: this tab's drafts are stored on the
       // connection still open, then it closes, and this tab moves to that release (its code could not
       // open the database any more).
@@ -191,7 +192,8 @@ export class WorkspaceStore {
       // Another tab of an older release holds the database open: say so (the open completes when it lets go).
       onBlocked: () => this.#set({ databaseBlocked: true }),
     });
-    void this.#db.then(() => this.#set({ databaseBlocked: false }), () => undefined);
+    // Once per open (not per access: this runs on every read and write of the store).
+    void this.#db.then(() => this.getSnapshot().databaseBlocked && this.#set({ databaseBlocked: false }), () => undefined);
     return this.#db;
   }
 
