@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { applyMigrations, type MigrationSource } from './applyMigrations.js';
-import type { Database } from './Database.js';
+import type { Database, Queryable } from './Database.js';
 
 /**
  * A folder of `.sql` files, applied in name order. `prefix` goes before each file's name in
@@ -37,4 +37,10 @@ export async function migrate(db: Database, sets: readonly MigrationSet[]): Prom
 /** The sets' files as text, in the order they run. */
 export function readMigrationSources(sets: readonly MigrationSet[]): MigrationSource[] {
   return sets.flatMap((set) => listFiles(set).map((file) => ({ name: (set.prefix ?? '') + file, sql: readFileSync(join(set.directory, file), 'utf8') })));
+}
+
+/** How many of `names` the database has applied (`/readyz` and `/status` compare it with what this build ships). */
+export async function appliedMigrationCount(db: Queryable, names: readonly string[]): Promise<number> {
+  const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM schema_migrations WHERE name = ANY($1::text[])', [names]);
+  return Number(rows[0]!.n);
 }

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { migrationNames } from '../../db/migrate.js';
+import { appliedMigrationCount, migrationNames } from '../../db/migrate.js';
 import { ApiError } from '../ApiError.js';
 import type { ServerContext } from '../ServerContext.js';
 
@@ -15,8 +15,7 @@ export function healthRoutes(app: FastifyInstance, context: ServerContext) {
   app.get('/metrics', async (_request, reply) => reply.type(context.metrics.contentType).send(await context.metrics.text()));
   app.get('/readyz', async (_request, reply) => {
     try {
-      const { rows } = await context.db.query<{ n: number }>('SELECT count(*)::int AS n FROM schema_migrations WHERE name = ANY($1::text[])', [expected]);
-      if (rows[0]!.n < expected.length) return reply.code(503).send(new ApiError('not-ready', undefined, 'The database schema is behind this build.').toBody());
+      if ((await appliedMigrationCount(context.db, expected)) < expected.length) return reply.code(503).send(new ApiError('not-ready', undefined, 'The database schema is behind this build.').toBody());
       return { ok: true, database: context.db.kind };
     } catch {
       return reply.code(503).send(new ApiError('not-ready').toBody());

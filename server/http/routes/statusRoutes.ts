@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { migrationNames } from '../../db/migrate.js';
+import { appliedMigrationCount, migrationNames } from '../../db/migrate.js';
 import { newNonce } from '../appShell.js';
 import type { ServerContext } from '../ServerContext.js';
 
@@ -15,8 +15,7 @@ export function statusRoutes(app: FastifyInstance, context: ServerContext) {
   app.get('/status', async (_request, reply) => {
     const checks: Check[] = [{ name: 'API', ok: true, detail: 'answering' }];
     try {
-      const { rows } = await context.db.query<{ n: number }>('SELECT count(*)::int AS n FROM schema_migrations WHERE name = ANY($1::text[])', [expected]);
-      const applied = rows[0]!.n;
+      const applied = await appliedMigrationCount(context.db, expected);
       checks.push({ name: 'Database', ok: applied >= expected.length, detail: `${context.db.kind}, ${applied} of ${expected.length} migrations applied` });
     } catch (error) {
       checks.push({ name: 'Database', ok: false, detail: `unreachable (${(error as Error).message})` });
