@@ -38,15 +38,15 @@ export type ServiceWorkerUpdatesOptions = {
 
 export class ServiceWorkerUpdates {
   readonly #state = new ExternalStore<UpdateState>({ available: false, applying: false, failed: null });
-  readonly #options: Required<Omit<ServiceWorkerUpdatesOptions, 'container'>> & { container: ServiceWorkerContainer | undefined };
+  readonly #options: Required<Omit<ServiceWorkerUpdatesOptions, 'container' | 'beforeReload'>> & { container: ServiceWorkerContainer | undefined };
   #registration: ServiceWorkerRegistration | null = null;
   #reloading = false;
   readonly #saves = new Set<() => Promise<void>>();
 
-  constructor(options: ServiceWorkerUpdatesOptions = {}) {
+  constructor({ beforeReload, ...options }: ServiceWorkerUpdatesOptions = {}) {
+    if (beforeReload) this.#saves.add(beforeReload);
     this.#options = {
       container: typeof navigator === 'undefined' ? undefined : navigator.serviceWorker,
-      beforeReload: async () => {},
       reload: () => (globalThis as unknown as { location: { reload(): void } }).location.reload(),
       skipWaitingMessage,
       checkIntervalMs: 30 * 60_000,
@@ -105,7 +105,7 @@ export class ServiceWorkerUpdates {
   }
 
   async #saveAll(): Promise<void> {
-    await Promise.all([this.#options.beforeReload, ...this.#saves].map((save) => save().catch(() => undefined)));
+    await Promise.all([...this.#saves].map((save) => save().catch(() => undefined)));
   }
 
   #track(worker: ServiceWorker): void {
