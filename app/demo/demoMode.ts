@@ -6,13 +6,18 @@
  */
 export const demoFlagKey = 'holdfast.demo';
 
+let demo: boolean | undefined;
+
+/** Read once per page: entering or leaving the demo loads the page anew (and renders ask on every pass). */
 export function isDemo(): boolean {
-  if (import.meta.env.VITE_DEMO_ONLY === '1') return true;
-  try {
-    return localStorage.getItem(demoFlagKey) === '1';
-  } catch {
-    return false;
+  if (demo === undefined) {
+    try {
+      demo = import.meta.env.VITE_DEMO_ONLY === '1' || localStorage.getItem(demoFlagKey) === '1';
+    } catch {
+      demo = false;
+    }
   }
+  return demo;
 }
 
 /** `/?demo` enters the demo: remembered, and the address cleaned. */
@@ -20,6 +25,7 @@ export function enterDemoIfAsked(): void {
   const url = new URL(window.location.href);
   if (!url.searchParams.has('demo')) return;
   localStorage.setItem(demoFlagKey, '1');
+  demo = true;
   url.searchParams.delete('demo');
   history.replaceState(history.state, '', url.pathname + url.search + url.hash);
 }
