@@ -19,3 +19,5 @@ export { jsonApi, ApiRequestError, apiRequestHeaders, type JsonApiOptions, type 
 export { wipeLocalData, askServiceWorkerToWipe, type WipeLocalDataOptions } from './store/wipeLocalData.js';
 export { ServiceWorkerUpdates, type ServiceWorkerUpdatesOptions, type UpdateState } from './update/ServiceWorkerUpdates.js';
 export { skipWaitingMessage, isSkipWaitingMessage } from './update/skipWaitingMessage.js';
+export { readEventStream, type EventStreamOptions } from './realtime/readEventStream.js';
+export { SharedEventStream, type SharedEventStreamOptions } from './realtime/SharedEventStream.js';

@@ -11,6 +11,7 @@ import {
   type OutboxEntry,
   type SettledActions,
   browserReachabilityPlatform,
+  SharedEventStream,
 } from 'holdfast/client';
 import {
   compactWorkspaceActions,
@@ -32,7 +33,6 @@ import {
   type WorkspaceDatabase,
 } from '../../shared/workspace/client.js';
 import { apiRequestHeaders, ApiRequestError, type ApiClient, type SyncPage } from '../api/ApiClient.js';
-import { readEventStream } from '../api/readEventStream.js';
 import { outboxScope } from './localData.js';
 import { openWorkspaceDatabaseOnce } from './preopenDatabase.js';
 import { initialState, type WorkspaceState } from './workspaceState.js';
@@ -233,21 +233,31 @@ export class WorkspaceStore {
     // A new device: nothing stored yet, and a first sync brings the oldest changes first. The newest open
     // conversations are fetched at once for the inbox, beside the sync.
     if (Object.keys(this.#server.conversations).length === 0) void this.#fetchInboxView();
-    this.#closeStream = readEventStream({
+    const platform = browserOutboxPlatform();
+    // One server stream for all of this agent's tabs: the leader tab holds it and relays to the others.
+    const stream = new SharedEventStream({
+      name: `holdfast-events:${outboxScope(this.#options.tenantId, this.#options.me.id)}`,
+      locks: platform.locks,
+      openChannel: platform.openChannel,
       url: (lastEventId) => `/api/events${lastEventId ? `?cursor=${lastEventId}` : ''}`,
       headers: () => apiRequestHeaders,
       // A connected stream proves the server is reachable; a broken one is retried by the stream itself.
       onStatus: (connected) => {
+        this.#set((state) => ({ stream: { ...state.stream, connected } }));
         if (connected) this.#reachability.reportSuccess();
       },
+      onLeadership: (leading) => this.#set((state) => ({ stream: { ...state.stream, leading } })),
       // Each event prompts a pull from the stored cursor rather than being applied as it comes: the stream
       // starts "now", so its pages can run ahead of a catch-up pull, and writing their cursor would skip
       // the changes in between if that pull then failed.
       onEvent: (event) => {
+        this.#set((state) => ({ stream: { ...state.stream, lastEventId: event.id ?? state.stream.lastEventId, eventsReceived: state.stream.eventsReceived + 1 } }));
         // `resync`: the stream was too far behind to replay; the pull catches up page by page.
         if (event.event === 'ready' || event.event === 'change' || event.event === 'resync') void this.syncNow();
       },
     });
+    stream.start();
+    this.#closeStream = () => stream.stop();
     void this.#refreshDirectory();
   }
 

@@ -1,4 +1,5 @@
 import type { CascadeListener, HostReport } from 'holdfast/client';
+import type { EventStreamState } from './workspaceState.js';
 import { cascadeMonitor } from './cascadeHealth.js';
 import type { WorkspaceStore } from './WorkspaceStore.js';
 
@@ -7,6 +8,8 @@ export type HoldfastPageHandle = {
   outboxHealth: WorkspaceStore['outboxHealth'];
   /** The same entry point the UI's buttons use: for scripted load (tests, benchmarks, support tooling). */
   act: WorkspaceStore['act'];
+  /** The event stream as this tab sees it: connected, held by this tab (its leader), last event id, events seen. */
+  stream: () => EventStreamState;
   /** The asset hosts' health, and every cascade notice (host served, failover cost, breaker transition) as it comes. */
   cascade: { hosts: () => readonly HostReport[]; subscribe: (listener: CascadeListener) => () => void };
 };
@@ -33,6 +36,7 @@ export function exposeForMonitoring(): void {
   window.holdfast = {
     outboxHealth: () => signedIn().outboxHealth(),
     act: (type, conversationId, payload) => signedIn().act(type, conversationId, payload),
+    stream: () => signedIn().getSnapshot().stream,
     cascade: { hosts: () => cascadeMonitor.hosts(), subscribe: (listener) => cascadeMonitor.subscribe(listener) },
   };
 }

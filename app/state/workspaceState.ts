@@ -19,7 +19,12 @@ export type WorkspaceState = {
   outbox: OutboxSnapshot;
   /** Another tab of an older release holds the local database open, so this tab's open waits for it. */
   databaseBlocked: boolean;
+  /** The server's event stream, one per browser: connected (as its leader tab sees it), held by this tab, events seen. */
+  stream: EventStreamState;
 };
+
+export type EventStreamState = { connected: boolean; leading: boolean; lastEventId: string | null; eventsReceived: number };
+
 
 
 export const initialState: WorkspaceState = {
@@ -27,4 +32,5 @@ export const initialState: WorkspaceState = {
   conversations: {}, messages: {}, agents: [], cannedReplies: [],
   outbox: { loaded: false, pending: [], failed: [], paused: null, lastPass: null, progress: null },
   databaseBlocked: false,
+  stream: { connected: false, leading: false, lastEventId: null, eventsReceived: 0 },
 };

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { readEventStream } from '../../app/api/readEventStream.js';
+import { readEventStream } from '../../shared/realtime/readEventStream.js';
 
 afterEach(() => {
   vi.useRealTimers();

@@ -1,5 +1,6 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import { fullJitterDelay, parseRetryAfter } from 'holdfast/client';
+import { fullJitterDelay } from '../policy/backoff.js';
+import { parseRetryAfter } from '../outbox/postActionBatch.js';
 
 export type EventStreamOptions = {
   url: (lastEventId: string | undefined) => string;
@@ -21,6 +22,8 @@ export type EventStreamOptions = {
    * The server sends a comment every 15 s, so the default (45 s) is three missed heartbeats.
    */
   idleTimeoutMs?: number;
+  /** Resume from here on the first connection (a tab taking over another's stream knows where it was). */
+  lastEventId?: string;
 };
 
 /**
@@ -33,7 +36,7 @@ export function readEventStream(options: EventStreamOptions): () => void {
   const { initialRetryMs = 1000, maxRetryMs = 30_000, healthyAfterMs = 30_000, idleTimeoutMs = 45_000 } = options;
   let stopped = false;
   let controller: AbortController | undefined;
-  let lastEventId: string | undefined;
+  let lastEventId = options.lastEventId;
   let attempt = 0;
 
   const connect = async () => {

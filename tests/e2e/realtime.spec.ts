@@ -1,0 +1,66 @@
+import type { Page } from '@playwright/test';
+import type {} from '../../app/state/exposeForMonitoring.js';
+import { createWorkspaceAction } from '../../shared/workspace/index.js';
+import { TestApi } from '../support/testApi.js';
+import { expect, expectAllSent, firstSyncTimeout, inboxRow, signIn, test } from './fixtures.js';
+import { act, outboxStatus } from './outboxSupport.js';
+
+const stream = (page: Page) => page.evaluate(() => window.holdfast!.stream());
+
+/** Open event streams on the server, from its own /metrics. */
+async function openStreams(baseUrl: string): Promise<number> {
+  const text = await (await fetch(`${baseUrl}/metrics`)).text();
+  return Number(/^holdfast_event_streams_open (\d+)/m.exec(text)?.[1]);
+}
+
+test('seven tabs share one event stream: every tab gets every event, and the seventh still reads and acts', async ({ own }) => {
+  test.setTimeout(180_000);
+  const { context, server, alice } = own;
+  const first = await context.newPage();
+  await signIn(first);
+  const tabs = [first];
+  for (let i = 1; i < 7; i++) {
+    const tab = await context.newPage();
+    await tab.goto('/');
+    tabs.push(tab);
+  }
+  for (const tab of tabs) await expect(tab.getByRole('status', { name: 'Connection' })).toHaveText('Online', { timeout: firstSyncTimeout });
+  await expect.poll(async () => (await Promise.all(tabs.map(stream))).filter((state) => state.connected).length, { timeout: 30_000 }).toBe(7);
+  expect((await Promise.all(tabs.map(stream))).filter((state) => state.leading)).toHaveLength(1);
+  expect(await openStreams(server.url)).toBe(1);
+
+  // Another agent's changes reach every tab, through the one stream.
+  const bob = await TestApi.signIn(server.url, 'bob@example.com');
+  const [target] = await alice.conversations('?status=open');
+  const before = await Promise.all(tabs.map(stream));
+  for (let i = 0; i < 5; i++) expect((await bob.postActions([createWorkspaceAction('send', target!.id, { text: `relayed ${i}` })])).status).toBe(200);
+  // Each tab saw exactly the events the leader read: the same last id, and the same number since.
+  await expect.poll(async () => new Set((await Promise.all(tabs.map(stream))).map((state) => state.lastEventId)).size, { timeout: 30_000 }).toBe(1);
+  const after = await Promise.all(tabs.map(stream));
+  const seen = after.map((state, i) => state.eventsReceived - before[i]!.eventsReceived);
+  expect(seen[0]).toBeGreaterThan(0);
+  expect(new Set(seen).size).toBe(1);
+
+  // The seventh tab is not starved of connections: it opens a conversation and sends a reply.
+  const seventh = tabs[6]!;
+  await inboxRow(seventh, target!).click();
+  await expect(seventh.getByRole('list', { name: 'Messages' })).toContainText('relayed 4', { timeout: 30_000 });
+  await act(seventh, 'send', target!.id, { text: 'from the seventh tab' });
+  await expectAllSent(seventh, 30_000);
+  await expect(outboxStatus(seventh)).toHaveText('All changes sent');
+  for (const tab of tabs) {
+    await inboxRow(tab, target!).click();
+    await expect(tab.getByRole('list', { name: 'Messages' })).toContainText('from the seventh tab', { timeout: 30_000 });
+  }
+
+  // The leader's tab closes: another takes the stream over, still one on the server, and events keep coming.
+  const states = await Promise.all(tabs.map(stream));
+  const leader = tabs[states.findIndex((state) => state.leading)]!;
+  await leader.close();
+  const rest = tabs.filter((tab) => tab !== leader);
+  await expect.poll(async () => (await Promise.all(rest.map(stream))).filter((state) => state.leading).length, { timeout: 30_000 }).toBe(1);
+  await expect.poll(() => openStreams(server.url), { timeout: 30_000 }).toBe(1);
+  await bob.postActions([createWorkspaceAction('send', target!.id, { text: 'after the handover' })]);
+  for (const tab of rest) await expect(tab.getByRole('list', { name: 'Messages' })).toContainText('after the handover', { timeout: 30_000 });
+  await expect.poll(async () => new Set((await Promise.all(rest.map(stream))).map((state) => state.lastEventId)).size, { timeout: 30_000 }).toBe(1);
+});

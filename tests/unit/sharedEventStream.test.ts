@@ -1,0 +1,146 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { EventSourceMessage } from 'eventsource-parser';
+import { SharedEventStream } from '../../shared/realtime/SharedEventStream.js';
+import type { EventStreamOptions } from '../../shared/realtime/readEventStream.js';
+
+/** Web Locks' exclusive mode, in memory: one holder, the rest queued in order; an aborted waiter leaves the queue. */
+function memoryLocks(): LockManager {
+  const queue: { grant: () => void; signal?: AbortSignal }[] = [];
+  let held = false;
+  const next = () => {
+    if (held) return;
+    const waiter = queue.shift();
+    if (waiter) waiter.grant();
+  };
+  const request = (_name: string, options: LockOptions, callback: LockGrantedCallback<unknown>) =>
+    new Promise((resolve, reject) => {
+      const waiter = {
+        signal: options.signal,
+        grant: () => {
+          held = true;
+          Promise.resolve(callback({ name: _name, mode: 'exclusive' } as Lock)).then(resolve, reject).finally(() => {
+            held = false;
+            next();
+          });
+        },
+      };
+      options.signal?.addEventListener('abort', () => {
+        const at = queue.indexOf(waiter);
+        if (at >= 0) {
+          queue.splice(at, 1);
+          reject(new DOMException('aborted', 'AbortError'));
+        }
+      });
+      queue.push(waiter);
+      next();
+    });
+  return { request, query: async () => ({}) } as unknown as LockManager;
+}
+
+type FakeReader = { lastEventId: string | undefined; emit: (event: EventSourceMessage) => void; status: (up: boolean) => void; closed: boolean };
+
+const streams: SharedEventStream[] = [];
+afterEach(() => {
+  for (const stream of streams.splice(0)) stream.stop();
+});
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+describe('one event stream shared by the tabs', () => {
+  it('only the leader reads; every tab gets every event; the next tab takes over from the last event id', async () => {
+    const locks = memoryLocks();
+    const readers: FakeReader[] = [];
+    const received: string[][] = [];
+    const statuses: boolean[][] = [];
+    const tabs = Array.from({ length: 7 }, (_, tab) => {
+      received.push([]);
+      statuses.push([]);
+      const stream = new SharedEventStream({
+        name: 'holdfast-events:test',
+        locks,
+        openChannel: (name) => new BroadcastChannel(name),
+        url: () => '/api/events',
+        headers: () => ({}),
+        onEvent: (event) => received[tab]!.push(event.id ?? ''),
+        onStatus: (up) => statuses[tab]!.push(up),
+        read: (options: EventStreamOptions) => {
+          const reader: FakeReader = {
+            lastEventId: options.lastEventId,
+            emit: (event) => options.onEvent(event),
+            status: (up) => options.onStatus?.(up),
+            closed: false,
+          };
+          readers.push(reader);
+          return () => {
+            reader.closed = true;
+          };
+        },
+      });
+      streams.push(stream);
+      stream.start();
+      return stream;
+    });
+    await settle();
+    expect(readers).toHaveLength(1);
+    expect(tabs.filter((tab) => tab.leading)).toHaveLength(1);
+
+    readers[0]!.status(true);
+    for (let id = 1; id <= 5; id++) readers[0]!.emit({ id: String(id), event: 'change', data: '{}' });
+    await settle();
+    for (const ids of received) expect(ids).toEqual(['1', '2', '3', '4', '5']);
+    for (const seen of statuses) expect(seen.at(-1)).toBe(true);
+
+    // The leader's tab closes: exactly one other takes over, resuming after the last event it was relayed.
+    const leader = tabs.findIndex((tab) => tab.leading);
+    tabs[leader]!.stop();
+    await settle();
+    expect(readers[0]!.closed).toBe(true);
+    expect(readers).toHaveLength(2);
+    expect(readers[1]!.lastEventId).toBe('5');
+    readers[1]!.emit({ id: '6', event: 'change', data: '{}' });
+    await settle();
+    received.forEach((ids, tab) => {
+      if (tab !== leader) expect(ids).toEqual(['1', '2', '3', '4', '5', '6']);
+    });
+  });
+
+  it('a tab that opens late is told whether the stream is connected', async () => {
+    const locks = memoryLocks();
+    let reader: FakeReader | undefined;
+    const open = (onStatus: (up: boolean) => void) => {
+      const stream = new SharedEventStream({
+        name: 'holdfast-events:late',
+        locks,
+        openChannel: (name) => new BroadcastChannel(name),
+        url: () => '/api/events',
+        headers: () => ({}),
+        onEvent: () => {},
+        onStatus,
+        read: (options) => {
+          reader = { lastEventId: undefined, emit: options.onEvent, status: (up) => options.onStatus?.(up), closed: false };
+          return () => {};
+        },
+      });
+      streams.push(stream);
+      stream.start();
+    };
+    open(() => {});
+    await settle();
+    reader!.status(true);
+    const late: boolean[] = [];
+    open((up) => late.push(up));
+    await settle();
+    expect(late).toEqual([true]);
+  });
+
+  it('without Web Locks every tab reads its own stream', async () => {
+    let readers = 0;
+    for (let i = 0; i < 2; i++) {
+      const stream = new SharedEventStream({ name: 'x', url: () => '/', headers: () => ({}), onEvent: () => {}, read: () => (readers++, () => {}) });
+      streams.push(stream);
+      stream.start();
+    }
+    await settle();
+    expect(readers).toBe(2);
+  });
+});
