@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import type { LoadShedderOptions } from './http/LoadShedder.js';
 
 /** The server's settings, from the environment; each has a default that runs the demo. */
 export type ServerConfig = {
@@ -21,6 +22,7 @@ export type ServerConfig = {
     requestTimeoutMs?: number;
     sessionPurgeIntervalMs?: number;
     sessionTtlHours?: number;
+    shedding?: LoadShedderOptions | false;
   };
   serveSourceMaps: boolean;
 };
@@ -45,6 +47,15 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       requestTimeoutMs: positive(env, 'REQUEST_TIMEOUT_MS'),
       sessionPurgeIntervalMs: positive(env, 'SESSION_PURGE_INTERVAL_MS'),
       sessionTtlHours: positive(env, 'SESSION_TTL_HOURS'),
+      // SHEDDING=off answers sheddable requests like any other (the overload benchmark's baseline).
+      shedding:
+        env.SHEDDING === 'off'
+          ? false
+          : {
+              maxEventLoopDelayMs: positive(env, 'SHED_MAX_EVENT_LOOP_DELAY_MS'),
+              maxInFlight: positive(env, 'SHED_MAX_IN_FLIGHT'),
+              maxDatabaseWaiting: positive(env, 'SHED_MAX_DB_WAITING'),
+            },
     },
     serveSourceMaps: env.SERVE_SOURCE_MAPS === 'true',
   };

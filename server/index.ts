@@ -17,3 +17,5 @@ export { sessionOf } from './http/authenticate.js';
 export { parseOr400 } from './http/parse.js';
 export { hashPassword } from './auth/passwords.js';
 export type { Session } from './auth/sessions.js';
+export { sheddable, withStatementTimeout, criticalityOf, type Criticality } from './http/criticality.js';
+export type { LoadShedderOptions, PressureReason } from './http/LoadShedder.js';

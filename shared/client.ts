@@ -21,3 +21,4 @@ export { ServiceWorkerUpdates, type ServiceWorkerUpdatesOptions, type UpdateStat
 export { skipWaitingMessage, isSkipWaitingMessage } from './update/skipWaitingMessage.js';
 export { readEventStream, type EventStreamOptions } from './realtime/readEventStream.js';
 export { SharedEventStream, type SharedEventStreamOptions } from './realtime/SharedEventStream.js';
+export { SheddableCalls, SheddableCallError, type SheddableCallsOptions, type SheddableState } from './policy/SheddableCalls.js';

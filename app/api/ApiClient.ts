@@ -1,4 +1,4 @@
-import { jsonApi, type JsonRequest } from 'holdfast/client';
+import { apiRequestHeaders, jsonApi, SheddableCalls, type JsonRequest } from 'holdfast/client';
 import type { ActionBatchResponse, ActionEnvelope } from 'holdfast/core';
 import type { Agent, CannedReply, Conversation, ConversationState, Message } from '../../shared/workspace/index.js';
 
@@ -8,6 +8,9 @@ export type SyncPage = { conversations: Conversation[]; messages: Message[]; cur
 export type SignedIn = { agent: Agent; tenant: { id: string; name: string } };
 
 export { ApiRequestError, apiRequestHeaders } from 'holdfast/client';
+
+/** Another agent with the same conversation open (presence): `typing` while they type a reply. */
+export type Viewer = { agentId: string; name: string; typing: boolean };
 
 /** The reference server's HTTP API. No credential passes through this class: the browser sends the cookie. */
 export class ApiClient {
@@ -48,5 +51,20 @@ export class ApiClient {
   }
   postActions(actions: ActionEnvelope[]) {
     return this.#request<ActionBatchResponse<ConversationState>>('/api/actions', { method: 'POST', body: JSON.stringify({ actions }) });
+  }
+  /**
+   * The agent's presence heartbeat on an open conversation, answered with who else is there. Sheddable:
+   * run it through SheddableCalls, which gives it a deadline (the signal) and a breaker; any answer but
+   * 2xx rejects, with the server's Retry-After.
+   */
+  async presence(body: { conversationId: string; typing: boolean; leaving: boolean }, signal: AbortSignal): Promise<{ viewers: Viewer[] }> {
+    const response = await fetch('/api/presence', {
+      method: 'POST',
+      headers: { ...apiRequestHeaders, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      signal,
+      credentials: 'same-origin',
+    });
+    return (await (await SheddableCalls.checked(response)).json()) as { viewers: Viewer[] };
   }
 }

@@ -12,6 +12,7 @@ import {
   type SettledActions,
   browserReachabilityPlatform,
   SharedEventStream,
+  SheddableCalls,
 } from 'holdfast/client';
 import {
   compactWorkspaceActions,
@@ -32,7 +33,7 @@ import {
   type WorkspaceActionType,
   type WorkspaceDatabase,
 } from '../../shared/workspace/client.js';
-import { apiRequestHeaders, ApiRequestError, type ApiClient, type SyncPage } from '../api/ApiClient.js';
+import { apiRequestHeaders, ApiRequestError, type ApiClient, type SyncPage, type Viewer } from '../api/ApiClient.js';
 import { outboxScope } from './localData.js';
 import { openWorkspaceDatabaseOnce } from './preopenDatabase.js';
 import { initialState, type WorkspaceState } from './workspaceState.js';
@@ -79,6 +80,7 @@ export class WorkspaceStore {
   #db: Promise<WorkspaceDatabase> | undefined;
   #draftWrites: Promise<void> = Promise.resolve();
   #closeStream: (() => void) | undefined;
+  readonly #sheddable = new SheddableCalls({ onStateChange: (sheddable) => this.#set({ sheddable }) });
   #stopped = false;
   readonly #localRead: Promise<void>;
   readonly #loading = new Map<string, Promise<void>>();
@@ -465,6 +467,15 @@ export class WorkspaceStore {
   /** For monitoring: pending count, oldest pending age, failed count, last replay throughput. */
   outboxHealth() {
     return this.#outbox.health();
+  }
+
+  /**
+   * This agent's presence heartbeat on a conversation: who else has it open, or undefined when the
+   * server sheds or fails it (the breaker then stops asking for a while). Never throws.
+   */
+  beatPresence(conversationId: string, state: { typing: boolean; leaving: boolean }): Promise<{ viewers: Viewer[] } | undefined> {
+    if (this.#stopped) return Promise.resolve(undefined);
+    return this.#sheddable.run((signal) => this.api.presence({ conversationId, ...state }, signal));
   }
 
   #noteFailure(error: unknown) {

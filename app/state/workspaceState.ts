@@ -1,4 +1,4 @@
-import type { OutboxSnapshot, Reachability } from 'holdfast/client';
+import type { OutboxSnapshot, Reachability, SheddableState } from 'holdfast/client';
 import type { Agent, CannedReply, ConversationView, Message, PendingMessage } from '../../shared/workspace/client.js';
 
 /** What the workspace's screens read (WorkspaceStore's snapshot). */
@@ -21,6 +21,8 @@ export type WorkspaceState = {
   databaseBlocked: boolean;
   /** The server's event stream, one per browser: connected (as its leader tab sees it), held by this tab, events seen. */
   stream: EventStreamState;
+  /** The breaker of sheddable calls (presence): open or held while the server sheds or fails them. */
+  sheddable: SheddableState;
 };
 
 export type EventStreamState = { connected: boolean; leading: boolean; lastEventId: string | null; eventsReceived: number };
@@ -33,4 +35,5 @@ export const initialState: WorkspaceState = {
   outbox: { loaded: false, pending: [], failed: [], paused: null, lastPass: null, progress: null },
   databaseBlocked: false,
   stream: { connected: false, leading: false, lastEventId: null, eventsReceived: 0 },
+  sheddable: 'closed',
 };

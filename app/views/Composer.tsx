@@ -15,10 +15,12 @@ type Props = {
   restore?: { text: string; key: number } | null;
   /** The conversation's stored draft, and where to keep what is typed (it survives reloads and updates). */
   draft?: { load: () => Promise<string>; save: (text: string) => void };
+  /** The agent typed (for presence's "is typing…"). */
+  onTyping?: () => void;
 };
 
 /** The reply box: Ctrl/⌘+Enter sends; a canned reply is inserted at the cursor, to be edited before sending. */
-export function Composer({ cannedReplies, composerRef, onSend, restore, draft }: Props) {
+export function Composer({ cannedReplies, composerRef, onSend, restore, draft, onTyping }: Props) {
   const [text, setTextState] = useState('');
   const [sending, setSending] = useState(false);
   // Typed before the stored draft was read: what was typed wins.
@@ -102,7 +104,10 @@ export function Composer({ cannedReplies, composerRef, onSend, restore, draft }:
         rows={3}
         placeholder="Write a reply… (r to focus, Ctrl+Enter to send)"
         value={text}
-        onChange={(event) => setText(event.target.value)}
+        onChange={(event) => {
+          setText(event.target.value);
+          onTyping?.();
+        }}
         onKeyDown={onKeyDown}
       />
       <div className="composer-actions">

@@ -6,6 +6,8 @@ import type { PendingMessage } from '../../shared/workspace/client.js';
 import { useWorkspace, useWorkspaceStore } from '../state/useWorkspace.js';
 import customerAvatarUrl from '../assets/customer-avatar.svg';
 import { Composer } from './Composer.js';
+import { PresenceLine } from './PresenceLine.js';
+import { usePresence } from '../hooks/usePresence.js';
 import { isDemo, resolveMedia } from '../demo/demoMode.js';
 import { formatDateTime } from './formatTime.js';
 
@@ -31,6 +33,7 @@ export function ConversationPane({ id, me, composerRef }: { id: string; me: Agen
   useEffect(() => {
     void store.ensureConversation(id);
   }, [store, id]);
+  const presence = usePresence(id);
 
   if (!conversation) {
     return (
@@ -53,6 +56,7 @@ export function ConversationPane({ id, me, composerRef }: { id: string; me: Agen
               {conversation.subject} · <span className={`status status-${conversation.status}`}>{closed ? 'Closed' : 'Open'}</span>
               {conversation.pendingActions > 0 && <PendingBadge count={conversation.pendingActions} />}
             </p>
+            <PresenceLine viewers={presence.viewers} />
           </div>
         </div>
         <div className="conversation-controls">
@@ -95,6 +99,7 @@ export function ConversationPane({ id, me, composerRef }: { id: string; me: Agen
         composerRef={composerRef}
         restore={restore}
         draft={{ load: () => store.readDraft(id), save: (text) => store.saveDraft(id, text) }}
+        onTyping={presence.typed}
         onSend={async (text) => setUndoable({ id: await store.act('send', id, { text }), text })}
       />
     </main>

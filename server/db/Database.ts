@@ -15,8 +15,16 @@ export interface Executor extends Queryable {
   exec(sql: string): Promise<void>;
 }
 
+/**
+ * The connections behind a Database: how many there are, how many are idle, and how many queries wait for
+ * one (the load shedder's database-pressure signal, and a metric). PGlite is one connection that runs one
+ * query at a time: every query started beyond the running one waits.
+ */
+export type PoolStats = { connections: number; idle: number; waiting: number };
+
 export interface Database extends Executor {
   readonly kind: 'pglite' | 'postgres';
+  pool(): PoolStats;
   /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(work: (tx: Executor) => Promise<T>): Promise<T>;
   close(): Promise<void>;

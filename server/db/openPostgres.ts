@@ -22,6 +22,7 @@ export async function openPostgres({ connectionString, maxConnections = 10 }: Po
   return {
     kind: 'postgres',
     ...asExecutor(pool),
+    pool: () => ({ connections: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     transaction: async (work) => {
       const client = await pool.connect();
       try {

@@ -7,19 +7,30 @@ import type { Database, Executor, Row } from './Database.js';
  * `afterClose`: what to release once it is closed (the server's directory lock).
  */
 export function pgliteDatabase(pg: PGlite, afterClose: () => void = () => {}): Database {
-  const asExecutor = (target: Pick<PGlite, 'query' | 'exec'>): Executor => ({
+  // Work started and not finished (top-level queries and transactions): PGlite runs one at a time.
+  let started = 0;
+  const counted = async <T>(work: () => Promise<T>): Promise<T> => {
+    started++;
+    try {
+      return await work();
+    } finally {
+      started--;
+    }
+  };
+  const asExecutor = (target: Pick<PGlite, 'query' | 'exec'>, count: boolean): Executor => ({
     query: async <T extends Row>(sql: string, params: readonly unknown[] = []) => {
-      const result = await target.query<T>(sql, params as unknown[]);
+      const result = count ? await counted(() => target.query<T>(sql, params as unknown[])) : await target.query<T>(sql, params as unknown[]);
       return { rows: result.rows };
     },
     exec: async (sql) => {
-      await target.exec(sql);
+      await (count ? counted(() => target.exec(sql)) : target.exec(sql));
     },
   });
   return {
     kind: 'pglite',
-    ...asExecutor(pg),
-    transaction: (work) => pg.transaction((tx) => work(asExecutor(tx))),
+    ...asExecutor(pg, true),
+    pool: () => ({ connections: 1, idle: started === 0 ? 1 : 0, waiting: Math.max(0, started - 1) }),
+    transaction: (work) => counted(() => pg.transaction((tx) => work(asExecutor(tx, false)))),
     close: async () => {
       try {
         await pg.close();

@@ -22,6 +22,8 @@ export type ApiErrorCode =
   | 'rate-limited'
   | 'too-many-sign-ins'
   | 'too-many-streams'
+  | 'overloaded'
+  | 'statement-timeout'
   | 'not-ready'
   | 'internal';
 
@@ -43,6 +45,8 @@ const statusOf: Record<ApiErrorCode, number> = {
   'rate-limited': 429,
   'too-many-sign-ins': 429,
   'too-many-streams': 503,
+  overloaded: 429,
+  'statement-timeout': 503,
   'not-ready': 503,
   internal: 500,
 };
@@ -65,6 +69,8 @@ const messages: Record<ApiErrorCode, string> = {
   'rate-limited': 'Too many requests: wait for the time in Retry-After, then try again.',
   'too-many-sign-ins': 'Too many failed sign-ins for this account: wait for the time in Retry-After, then try again.',
   'too-many-streams': 'Too many open event streams: try again after the time in Retry-After.',
+  overloaded: 'The server is busy and this request can wait: try again after the time in Retry-After.',
+  'statement-timeout': 'The database took too long for this request, which can wait: try again later.',
   'not-ready': 'The server cannot reach its database right now.',
   internal: 'The server failed; nothing was changed by the failed part. Try again.',
 };

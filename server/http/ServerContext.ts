@@ -5,6 +5,7 @@ import type { Database } from '../db/Database.js';
 import type { ChangeFeed } from '../events/ChangeFeed.js';
 import type { StreamRegistry } from '../events/StreamRegistry.js';
 import type { ServerMetrics } from './ServerMetrics.js';
+import type { LoadShedder } from './LoadShedder.js';
 
 /** What the routes share: built once at start-up by buildServer. */
 export type ServerContext = {
@@ -14,6 +15,7 @@ export type ServerContext = {
   feed: ChangeFeed;
   streams: StreamRegistry;
   metrics: ServerMetrics;
+  shedder: LoadShedder;
   sessionTtlSeconds: number;
   maxActionsPerBatch: number;
   sseHeartbeatMs: number;

@@ -2,6 +2,9 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ActionResult } from 'holdfast/core';
 import type { StreamRegistry } from '../events/StreamRegistry.js';
+import type { Database } from '../db/Database.js';
+import { criticalityOf } from './criticality.js';
+import type { LoadShedder, ShedRecord } from './LoadShedder.js';
 
 /**
  * The server's Prometheus metrics (prom-client), served at GET /metrics in the text format. A registry of
@@ -14,23 +17,33 @@ import type { StreamRegistry } from '../events/StreamRegistry.js';
  */
 export class ServerMetrics {
   readonly registry = new Registry();
-  readonly #requests: Counter<'route' | 'method' | 'status'>;
-  readonly #duration: Histogram<'route' | 'method'>;
+  readonly #requests: Counter<'route' | 'method' | 'status' | 'criticality'>;
+  readonly #duration: Histogram<'route' | 'method' | 'criticality'>;
+  readonly #shed: Counter<'route' | 'reason'>;
+  readonly #registers: Registry[];
   readonly #actions: Counter<'result'>;
   readonly #safeguardRecoveries: Counter;
 
-  constructor(streams: StreamRegistry) {
+  constructor(streams: StreamRegistry, db: Database) {
     const registers = [this.registry];
-    this.#requests = new Counter({ name: 'holdfast_http_requests_total', help: 'HTTP requests answered, by route template, method and status class.', labelNames: ['route', 'method', 'status'], registers });
+    this.#registers = registers;
+    this.#requests = new Counter({ name: 'holdfast_http_requests_total', help: 'HTTP requests answered, by route template, method, status class and criticality.', labelNames: ['route', 'method', 'status', 'criticality'], registers });
     this.#duration = new Histogram({
       name: 'holdfast_http_request_duration_seconds',
-      help: 'Time to answer, by route template and method (an event stream counts until its headers are sent).',
-      labelNames: ['route', 'method'],
+      help: 'Time to answer, by route template, method and criticality (an event stream counts until its headers are sent).',
+      labelNames: ['route', 'method', 'criticality'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     });
     this.#actions = new Counter({ name: 'holdfast_actions_total', help: 'Actions received, by result: applied, duplicate (refused as already applied), rejected, conflict.', labelNames: ['result'], registers });
     this.#safeguardRecoveries = new Counter({ name: 'holdfast_stream_safeguard_recoveries_total', help: 'Stream slots the safeguard watchdog gave back (counted streams whose connection was gone).', registers });
+    this.#shed = new Counter({ name: 'holdfast_requests_shed_total', help: 'Sheddable requests refused under pressure (429), by route template and the pressure that refused them.', labelNames: ['route', 'reason'], registers });
+    const pool = (name: string, help: string, read: () => number) => new Gauge({ name, help, registers, collect() {
+      this.set(read());
+    } });
+    pool('holdfast_db_pool_connections', 'Database connections open (PGlite: 1).', () => db.pool().connections);
+    pool('holdfast_db_pool_idle', 'Database connections idle.', () => db.pool().idle);
+    pool('holdfast_db_pool_waiting', 'Queries waiting for a database connection.', () => db.pool().waiting);
     new Gauge({ name: 'holdfast_event_streams_open', help: 'Event streams open in this process.', registers, collect() {
       this.set(streams.size);
     } });
@@ -39,12 +52,33 @@ export class ServerMetrics {
     } });
   }
 
+  /** The load shedder's signals: whether the process is under pressure (and why), requests in flight, event-loop delay. */
+  watchLoad(shedder: LoadShedder): void {
+    const registers = this.#registers;
+    new Gauge({ name: 'holdfast_load_pressure', help: '1 while sheddable requests are refused, by reason (event-loop-delay, in-flight, database-wait, forced).', labelNames: ['reason'], registers, collect() {
+      this.reset();
+      const reason = shedder.pressure();
+      if (reason) this.set({ reason }, 1);
+    } });
+    new Gauge({ name: 'holdfast_http_requests_in_flight', help: 'Requests being answered now (event streams aside).', registers, collect() {
+      this.set(shedder.inFlight);
+    } });
+    new Gauge({ name: 'holdfast_event_loop_delay_seconds', help: 'Mean event-loop delay of the last sample (@fastify/under-pressure).', registers, collect() {
+      this.set(shedder.eventLoopDelayMs / 1000);
+    } });
+  }
+
   /** Called once per answered request (Fastify's onResponse). */
   observe(request: FastifyRequest, reply: FastifyReply): void {
     const route = request.routeOptions.url ?? 'unmatched';
     const method = knownMethods.has(request.method) ? request.method : 'OTHER';
-    this.#requests.inc({ route, method, status: `${Math.floor(reply.statusCode / 100)}xx` });
-    this.#duration.observe({ route, method }, reply.elapsedTime / 1000);
+    const criticality = criticalityOf(request);
+    this.#requests.inc({ route, method, status: `${Math.floor(reply.statusCode / 100)}xx`, criticality });
+    this.#duration.observe({ route, method, criticality }, reply.elapsedTime / 1000);
+  }
+
+  countShed(record: ShedRecord): void {
+    this.#shed.inc(record);
   }
 
   countActions(results: readonly ActionResult<unknown>[]): void {

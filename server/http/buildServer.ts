@@ -15,6 +15,7 @@ import type { Database } from '../db/Database.js';
 import { ChangeFeed } from '../events/ChangeFeed.js';
 import { StreamRegistry, type SafeguardIncident } from '../events/StreamRegistry.js';
 import { ServerMetrics } from './ServerMetrics.js';
+import { LoadShedder, type LoadShedderOptions } from './LoadShedder.js';
 import { statusRoutes } from './routes/statusRoutes.js';
 import type { ServerApp } from '../app/ServerApp.js';
 import { ApiError } from './ApiError.js';
@@ -65,6 +66,8 @@ export type ServerOptions = {
   idleTimeoutMs?: number;
   /** Serve the build's source maps (`*.map`); default false: the full source is not published. */
   serveSourceMaps?: boolean;
+  /** When sheddable requests are refused (LoadShedder); `false` turns shedding off (the overload benchmark's baseline). */
+  shedding?: LoadShedderOptions | false;
 };
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
@@ -95,12 +98,17 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     onRecovered: (incident) => reportRecovery(incident),
   });
   const feed = new ChangeFeed({ pollIntervalMs: changePollMs, latestSequences: (tenantIds) => serverApp.changes.latestSequences(db, tenantIds) });
+  const metrics = new ServerMetrics(streams, db);
+  const shedding = options.shedding === false ? { forcePressure: () => false, maxEventLoopDelayMs: Infinity, maxInFlight: Infinity, maxDatabaseWaiting: Infinity } : options.shedding;
+  const shedder = new LoadShedder(db, shedding, (record) => metrics.countShed(record));
+  metrics.watchLoad(shedder);
   const context: ServerContext = {
     db,
     app: serverApp,
     feed,
     streams,
-    metrics: new ServerMetrics(streams),
+    metrics,
+    shedder,
     engine: new ActionEngine({
       db,
       applier: serverApp.applier,
@@ -150,6 +158,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   // an answer that already has a Content-Encoding is left as it is. Brotli at quality 4 rather than zlib's
   // default 11: per request, 11 costs tens of milliseconds of CPU for a few percent fewer bytes. Event
   // streams are hijacked and never buffered by this.
+  // First of all hooks: a shed request costs no authentication and no database work.
+  await shedder.register(app);
   await app.register(fastifyCompress, {
     encodings: ['br', 'gzip'],
     threshold: 1024,
@@ -186,7 +196,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const apiError = error instanceof ApiError ? error : fromFastifyError(error);
-    if (apiError.status >= 500 && apiError.code !== 'too-many-streams') request.log.error({ err: error, url: request.url, method: request.method }, 'request failed');
+    if (apiError.code === 'statement-timeout') reply.header('retry-after', '5');
+    if (apiError.status >= 500 && apiError.code !== 'too-many-streams' && apiError.code !== 'statement-timeout') request.log.error({ err: error, url: request.url, method: request.method }, 'request failed');
     return reply.code(apiError.status).send(apiError.toBody(apiError.status >= 500 ? request.id : undefined));
   });
 

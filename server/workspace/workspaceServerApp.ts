@@ -6,6 +6,7 @@ import { MediaSigner } from './MediaSigner.js';
 import { countChangesAfter, latestSequences, syncSince, type SyncPage } from './readModels.js';
 import { mediaRoutes } from './routes/mediaRoutes.js';
 import { readRoutes } from './routes/readRoutes.js';
+import { presenceRoutes } from './routes/presenceRoutes.js';
 import { conversationNotFound } from './workspaceErrors.js';
 
 /**
@@ -31,7 +32,10 @@ export async function workspaceServerApp(db: Database): Promise<ServerApp> {
     existingTargets: existingConversations,
     missingTargets: (ids) => new ApiError(conversationNotFound, { conversationIds: ids }),
     changes,
-    routes: (api) => readRoutes(api, db, signer),
+    routes: (api) => {
+      readRoutes(api, db, signer);
+      presenceRoutes(api, db);
+    },
     publicRoutes: (api) => mediaRoutes(api, db, signer),
     serverPaths: ['/media/'],
     migrations: workspaceMigrations,

@@ -45,9 +45,9 @@ describe('health you can see: /metrics (Prometheus text format) and /status', ()
     expect(actions.get('{result="applied"}')).toBeGreaterThanOrEqual(2);
     expect(actions.get('{result="duplicate"}')).toBeGreaterThanOrEqual(2);
     const requests = series(text, 'holdfast_http_requests_total');
-    expect(requests.get('{route="/api/actions",method="POST",status="2xx"}')).toBeGreaterThanOrEqual(2);
+    expect(requests.get('{route="/api/actions",method="POST",status="2xx",criticality="critical"}')).toBeGreaterThanOrEqual(2);
     // The template, never the id.
-    expect(requests.get('{route="/api/conversations/:id",method="GET",status="2xx"}')).toBeGreaterThanOrEqual(1);
+    expect(requests.get('{route="/api/conversations/:id",method="GET",status="2xx",criticality="critical"}')).toBeGreaterThanOrEqual(1);
     expect(text).not.toContain(target.id);
     expect(series(text, 'holdfast_event_streams_open').get('')).toBe(0);
     expect(series(text, 'holdfast_event_streams_cap').get('')).toBeGreaterThan(0);

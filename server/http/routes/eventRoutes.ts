@@ -45,7 +45,7 @@ export function eventRoutes(app: FastifyInstance, context: ServerContext) {
   /** The newest change sequence of a tenant: where a live stream has caught up to. */
   const newest = async (tenantId: string): Promise<bigint> => (await changes.latestSequences(db, [tenantId])).get(tenantId) ?? 0n;
 
-  app.get('/api/events', async (request, reply) => {
+  app.get('/api/events', { config: { criticality: 'stream' } }, async (request, reply) => {
     const session = sessionOf(request);
     const query = parseOr400(eventsQuery, request.query);
     const resumeFrom = parseCursor(request.headers['last-event-id']) ?? (query.cursor === undefined ? undefined : BigInt(query.cursor));
