@@ -55,6 +55,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
               maxEventLoopDelayMs: positive(env, 'SHED_MAX_EVENT_LOOP_DELAY_MS'),
               maxInFlight: positive(env, 'SHED_MAX_IN_FLIGHT'),
               maxDatabaseWaiting: positive(env, 'SHED_MAX_DB_WAITING'),
+              maxEventLoopUtilization: positive(env, 'SHED_MAX_EVENT_LOOP_UTILIZATION'),
             },
     },
     serveSourceMaps: env.SERVE_SOURCE_MAPS === 'true',

@@ -3,7 +3,8 @@ import type { ActionEnvelope } from 'holdfast/core';
 import { ActionEngine, ApiError, applyMigrations, maxCounted, MissingTargetsError, parseOr400, pgliteDatabase, syncQuery, type ActorContext, type Database } from 'holdfast/server-core';
 import { conversationApplier, existingConversations } from '../../server/workspace/conversationApplier.js';
 import { countChangesAfter, getConversation, listAgents, listCannedReplies, listConversations, syncSince } from '../../server/workspace/readModels.js';
-import { idParams, listQuery } from '../../server/workspace/routes/readQueries.js';
+import { idParams, listQuery, presenceBody } from '../../server/workspace/routes/readQueries.js';
+import { beatPresence } from '../../server/workspace/presence.js';
 import { isSeeded, seedDemo } from '../../server/workspace/seed/seedDemo.js';
 import { conversationNotFound } from '../../server/workspace/workspaceErrors.js';
 import { createWorkspaceAction, workspaceActions } from '../../shared/workspace/index.js';
@@ -154,6 +155,12 @@ export class DemoBackend {
       const { cursor, limit, count } = parseOr400(syncQuery, query);
       const page = await syncSince(this.db, tenantId, BigInt(cursor), limit, mediaUrls);
       return json(count ? { ...page, remaining: await countChangesAfter(this.db, tenantId, BigInt(cursor), maxCounted) } : page);
+    }
+    if (route === 'POST /api/presence') {
+      const beat = parseOr400(presenceBody, parseBody(body));
+      const viewers = await this.db.transaction((tx) => beatPresence(tx, { tenantId, agentId, conversationId: beat.conversationId }, beat));
+      if (!viewers) throw new ApiError(conversationNotFound);
+      return json({ viewers });
     }
     if (route === 'POST /api/actions') {
       const { actions } = parseOr400(workspaceActions.batchSchema(), parseBody(body));

@@ -7,6 +7,14 @@ import { criticalityOf, type Criticality } from './criticality.js';
 export type LoadShedderOptions = {
   /** Mean event-loop delay over a sample above which the process is under pressure; default 60 ms. */
   maxEventLoopDelayMs?: number;
+  /** Event-loop utilization over a sample (0–1) above which it is under pressure; default 0.9. */
+  maxEventLoopUtilization?: number;
+  /**
+   * Once under pressure, it stays so this long after the last sign of it; default 1 s. Refusing is cheap,
+   * so the very next sample looks healthy: without a hold, shedding would flap on and off every sample
+   * and let a burst of sheddable work through each time.
+   */
+  holdMs?: number;
   /** Requests being answered at once (event streams aside) above which it is under pressure; default 48. */
   maxInFlight?: number;
   /** Queries waiting for a database connection above which it is under pressure; default 4. */
@@ -15,11 +23,13 @@ export type LoadShedderOptions = {
   sampleIntervalMs?: number;
   /** Base of the jittered Retry-After of a shed request (base to 2× base seconds); default 2. */
   retryAfterSeconds?: number;
+  /** false: measure, never refuse (the overload benchmark's baseline). Default true. */
+  enabled?: boolean;
   /** Forced on, for tests and drills: every sheddable request is refused. */
   forcePressure?: () => boolean;
 };
 
-export type PressureReason = 'event-loop-delay' | 'in-flight' | 'database-wait' | 'forced';
+export type PressureReason = 'event-loop-delay' | 'event-loop-utilization' | 'in-flight' | 'database-wait' | 'forced';
 export type ShedRecord = { route: string; reason: PressureReason };
 
 /**
@@ -27,13 +37,17 @@ export type ShedRecord = { route: string; reason: PressureReason };
  * criticality.ts) are refused with 429 and a jittered Retry-After before anything else runs for them (no
  * authentication, no database), and critical ones (actions, sign-in, reads) keep going.
  *
- * What it adds to @fastify/under-pressure, which measures the event loop (its delay, sampled here every
- * 100 ms) but answers every route alike with a 503:
+ * What it adds to @fastify/under-pressure, which measures the event loop (its delay and utilization,
+ * sampled here every 100 ms) but answers every route alike with a 503:
  * - a decision per route, by its criticality: critical requests are never refused for load;
  * - two pressure signals it lacks: requests in flight, and queries waiting for a database connection
  *   (the pool's queue; a slow database shows there long before it shows in the event loop);
  * - no refusal at start-up (under-pressure#212): a sample with no data (NaN, which under-pressure turns
- *   into an infinite delay) is no evidence of load, so it is ignored rather than taken for an overload;
+ *   into an infinite delay) is no evidence of load, and neither are the samples that measure the
+ *   start-up's own work (migrations, the first queries): event-loop signals count from two samples after
+ *   the server is ready;
+ * - a hold (`holdMs`): shedding stays on for a second after the last sign of pressure, so it does not
+ *   flap every sample;
  * - a 429 that says "come back later", not a 503 that a load balancer would read as "this node is down".
  * under-pressure is registered with no thresholds, so it never answers anything itself.
  */
@@ -42,6 +56,9 @@ export class LoadShedder {
   readonly #db: Database;
   #inFlight = 0;
   #app: FastifyInstance | undefined;
+  #held: { reason: PressureReason; until: number } | undefined;
+  /** Event-loop samples before this count for nothing: they measure the start-up's own work, not load. */
+  #loopSignalsFrom = Infinity;
   readonly #onShed: (record: ShedRecord) => void;
 
   constructor(db: Database, options: LoadShedderOptions = {}, onShed: (record: ShedRecord) => void = () => {}) {
@@ -50,11 +67,14 @@ export class LoadShedder {
     // `undefined` keeps a default, whatever the spread of an unset setting left there.
     this.#options = {
       maxEventLoopDelayMs: options.maxEventLoopDelayMs ?? 60,
+      maxEventLoopUtilization: options.maxEventLoopUtilization ?? 0.9,
+      holdMs: options.holdMs ?? 1000,
       maxInFlight: options.maxInFlight ?? 48,
       maxDatabaseWaiting: options.maxDatabaseWaiting ?? 4,
       sampleIntervalMs: options.sampleIntervalMs ?? 100,
       retryAfterSeconds: options.retryAfterSeconds ?? 2,
       forcePressure: options.forcePressure,
+      enabled: options.enabled ?? true,
     };
   }
 
@@ -68,23 +88,46 @@ export class LoadShedder {
     return Number.isFinite(delay) ? delay : 0;
   }
 
-  /** Why the process is under pressure now, or null when it is not. */
-  pressure(): PressureReason | null {
+  /** The event loop's utilization over the last sample (0–1). */
+  get eventLoopUtilization(): number {
+    const utilization = this.#app?.memoryUsage().eventLoopUtilized ?? 0;
+    return Number.isFinite(utilization) ? utilization : 0;
+  }
+
+  /** Why the process is under pressure now (or was, within `holdMs`), or null when it is not. */
+  pressure(now = performance.now()): PressureReason | null {
+    const reason = this.#signal();
+    if (reason) {
+      this.#held = { reason, until: now + this.#options.holdMs };
+      return reason;
+    }
+    if (this.#held && this.#held.until > now) return this.#held.reason;
+    this.#held = undefined;
+    return null;
+  }
+
+  #signal(): PressureReason | null {
     if (this.#options.forcePressure?.()) return 'forced';
     if (this.#db.pool().waiting > this.#options.maxDatabaseWaiting) return 'database-wait';
     if (this.#inFlight > this.#options.maxInFlight) return 'in-flight';
+    if (performance.now() < this.#loopSignalsFrom) return null;
     if (this.eventLoopDelayMs > this.#options.maxEventLoopDelayMs) return 'event-loop-delay';
+    if (this.eventLoopUtilization > this.#options.maxEventLoopUtilization) return 'event-loop-utilization';
     return null;
   }
 
   /** Registers the measurement and the hooks on the root instance, before any route's own hooks. */
   async register(app: FastifyInstance): Promise<void> {
     this.#app = app;
-    await app.register(fastifyUnderPressure, { sampleInterval: this.#options.sampleIntervalMs });
+    // 'interval': utilization over the last sample alone, not since start-up.
+    await app.register(fastifyUnderPressure, { sampleInterval: this.#options.sampleIntervalMs, eventLoopUtilizationMode: 'interval' });
+    app.addHook('onReady', async () => {
+      this.#loopSignalsFrom = performance.now() + 2 * this.#options.sampleIntervalMs;
+    });
     app.addHook('onRequest', async (request, reply) => {
       const criticality: Criticality = criticalityOf(request);
       if (criticality === 'stream') return;
-      const reason = criticality === 'sheddable' ? this.pressure() : null;
+      const reason = criticality === 'sheddable' && this.#options.enabled ? this.pressure() : null;
       if (reason) {
         const base = this.#options.retryAfterSeconds;
         this.#onShed({ route: request.routeOptions.url ?? 'unmatched', reason });

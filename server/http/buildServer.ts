@@ -99,8 +99,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
   const feed = new ChangeFeed({ pollIntervalMs: changePollMs, latestSequences: (tenantIds) => serverApp.changes.latestSequences(db, tenantIds) });
   const metrics = new ServerMetrics(streams, db);
-  const shedding = options.shedding === false ? { forcePressure: () => false, maxEventLoopDelayMs: Infinity, maxInFlight: Infinity, maxDatabaseWaiting: Infinity } : options.shedding;
-  const shedder = new LoadShedder(db, shedding, (record) => metrics.countShed(record));
+  const shedder = new LoadShedder(db, options.shedding === false ? { enabled: false } : options.shedding, (record) => metrics.countShed(record));
   metrics.watchLoad(shedder);
   const context: ServerContext = {
     db,

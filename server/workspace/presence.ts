@@ -23,30 +23,26 @@ export async function beatPresence(
 ): Promise<Viewer[] | null> {
   const { staleAfterSeconds = 20, typingForSeconds = 6 } = options;
   const { tenantId, agentId, conversationId } = at;
-  const exists = await tx.query(`SELECT 1 FROM conversations WHERE tenant_id = $1 AND id = $2`, [tenantId, conversationId]);
-  if (exists.rows.length === 0) return null;
-  if (state.leaving) {
-    await tx.query(`DELETE FROM presence WHERE tenant_id = $1 AND conversation_id = $2 AND agent_id = $3`, [tenantId, conversationId, agentId]);
-  } else {
-    await tx.query(
-      `INSERT INTO presence (tenant_id, conversation_id, agent_id, seen_at, typing_until)
-       VALUES ($1, $2, $3, now(), CASE WHEN $4::boolean THEN now() + make_interval(secs => $5) END)
-       ON CONFLICT (tenant_id, conversation_id, agent_id)
-       DO UPDATE SET seen_at = now(), typing_until = EXCLUDED.typing_until`,
-      [tenantId, conversationId, agentId, state.typing, typingForSeconds],
-    );
-  }
-  // Rows left by agents who closed the tab without a goodbye: a few at a time, so this stays cheap.
-  await tx.query(
-    `DELETE FROM presence WHERE ctid IN (SELECT ctid FROM presence WHERE seen_at < now() - make_interval(secs => $1) LIMIT 50)`,
-    [staleAfterSeconds * 3],
+  // One statement (one round trip): the beat, the clean-up of this conversation's stale rows, and the
+  // others there. The main query does not see the CTEs' writes (one snapshot); it excludes this agent anyway.
+  const result = await tx.query<{ found: boolean; viewers: { agentId: string; name: string; typing: boolean }[] | null }>(
+    `WITH target AS (SELECT id FROM conversations WHERE tenant_id = $1 AND id = $2),
+          beat AS (
+            INSERT INTO presence (tenant_id, conversation_id, agent_id, seen_at, typing_until)
+            SELECT $1, id, $3, now(), CASE WHEN $4::boolean THEN now() + make_interval(secs => $6) END FROM target WHERE NOT $5::boolean
+            ON CONFLICT (tenant_id, conversation_id, agent_id) DO UPDATE SET seen_at = now(), typing_until = EXCLUDED.typing_until
+            RETURNING 1),
+          gone AS (
+            DELETE FROM presence WHERE tenant_id = $1 AND conversation_id = $2
+              AND ((agent_id = $3 AND $5::boolean) OR seen_at < now() - make_interval(secs => $7 * 3))
+            RETURNING 1)
+     SELECT EXISTS (SELECT 1 FROM target) AS found,
+            (SELECT json_agg(json_build_object('agentId', p.agent_id, 'name', a.name, 'typing', coalesce(p.typing_until > now(), false)) ORDER BY a.name)
+               FROM presence p JOIN agents a ON a.id = p.agent_id
+              WHERE p.tenant_id = $1 AND p.conversation_id = $2 AND p.agent_id <> $3 AND p.seen_at > now() - make_interval(secs => $7)) AS viewers`,
+    [tenantId, conversationId, agentId, state.typing, state.leaving, typingForSeconds, staleAfterSeconds],
   );
-  const viewers = await tx.query<{ agent_id: string; name: string; typing: boolean }>(
-    `SELECT p.agent_id, a.name, coalesce(p.typing_until > now(), false) AS typing
-       FROM presence p JOIN agents a ON a.id = p.agent_id
-      WHERE p.tenant_id = $1 AND p.conversation_id = $2 AND p.agent_id <> $3 AND p.seen_at > now() - make_interval(secs => $4)
-      ORDER BY a.name`,
-    [tenantId, conversationId, agentId, staleAfterSeconds],
-  );
-  return viewers.rows.map((row) => ({ agentId: row.agent_id, name: row.name, typing: row.typing }));
+  const row = result.rows[0]!;
+  if (!row.found) return null;
+  return row.viewers ?? [];
 }

@@ -1,14 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
 import { ApiError, parseOr400, sessionOf, sheddable, withStatementTimeout, type Database } from 'holdfast/server';
 import { beatPresence } from '../presence.js';
 import { conversationNotFound } from '../workspaceErrors.js';
+import { presenceBody } from './readQueries.js';
 
-export const presenceBody = z.strictObject({
-  conversationId: z.uuid({ error: 'the conversation id must be a UUID' }),
-  typing: z.boolean().default(false),
-  leaving: z.boolean().default(false),
-});
 
 /**
  * POST /api/presence — "Bob is viewing this conversation", "Bob is typing…": the agent's heartbeat on the

@@ -9,3 +9,10 @@ export const listQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(10_000).default(10_000),
 });
 export const idParams = z.strictObject({ id: z.uuid({ error: 'the conversation id must be a UUID' }) });
+
+/** A presence heartbeat (POST /api/presence): viewing by default, or typing, or leaving. */
+export const presenceBody = z.strictObject({
+  conversationId: z.uuid({ error: 'the conversation id must be a UUID' }),
+  typing: z.boolean().default(false),
+  leaving: z.boolean().default(false),
+});
