@@ -11,6 +11,7 @@ import { FailedActionsPanel } from './FailedActionsPanel.js';
 import { OutboxStatus } from './OutboxStatus.js';
 import { InboxPane } from './InboxPane.js';
 import { InstallAppButton } from './InstallAppButton.js';
+import { StatusPanel } from './StatusPanel.js';
 
 /** The signed-in screen: header, inbox and the open conversation, with the keyboard shortcuts. */
 export function WorkspaceView({ me, tenantName, onSignOut }: { me: Agent; tenantName: string; onSignOut: () => void }) {
@@ -49,6 +50,7 @@ export function WorkspaceView({ me, tenantName, onSignOut }: { me: Agent; tenant
         <ConnectionStatus />
         <OutboxStatus />
         <AssetHostsStatus />
+        <StatusPanel />
         <span className="spacer" />
         <InstallAppButton />
         <span>{me.name}</span>

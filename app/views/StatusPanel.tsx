@@ -1,0 +1,66 @@
+import { useSyncExternalStore } from 'react';
+import type { HostReport } from 'holdfast/client';
+import { cascadeMonitor } from '../state/cascadeHealth.js';
+import { useWorkspace } from '../state/useWorkspace.js';
+
+const reachabilityWords = { online: 'reachable', offline: 'offline (this device has no network)', unreachable: 'unreachable', slow: 'slow' } as const;
+const hostWords: Record<HostReport['condition'], string> = { unknown: 'not used yet', up: 'up', failing: 'failing', down: 'down', probing: 'being probed' };
+const sheddableWords = { closed: 'on', 'half-open': 'on (trying again)', open: 'paused: the server failed them', held: 'paused: the server is busy' } as const;
+
+/**
+ * Everything this tab depends on, in one place: the server, the event stream, each asset host, the
+ * outbox, the last sync, and the optional features (presence) that a busy server switches off. A
+ * disclosure in the header, so it costs no room until an agent asks "is it me or the system?". The
+ * server's own view of itself is at /status, linked here.
+ */
+export function StatusPanel() {
+  const reachability = useWorkspace((state) => state.reachability);
+  const stream = useWorkspace((state) => state.stream);
+  const lastSyncAt = useWorkspace((state) => state.lastSyncAt);
+  const pending = useWorkspace((state) => state.outbox.pending);
+  const failed = useWorkspace((state) => state.outbox.failed.length);
+  const lastPass = useWorkspace((state) => state.outbox.lastPass);
+  const sheddable = useWorkspace((state) => state.sheddable);
+  const hosts = useSyncExternalStore(
+    (onChange) => cascadeMonitor.watch(onChange),
+    () => cascadeMonitor.hosts(),
+  );
+  const oldest = pending.reduce<number | null>((min, entry) => (min === null || entry.queuedAt < min ? entry.queuedAt : min), null);
+  const problem = reachability !== 'online' || !stream.connected || failed > 0 || hosts.some((host) => host.condition === 'down');
+  return (
+    <details className="status-panel small">
+      <summary aria-label={`Status${problem ? ': something needs attention' : ''}`}>Status{problem ? ' ⚠' : ''}</summary>
+      <dl aria-label="System status">
+        <dt>Server</dt>
+        <dd data-testid="status-server">
+          {reachabilityWords[reachability]} · <a href="/status" target="_blank" rel="noreferrer">server status</a>
+        </dd>
+        <dt>Live updates</dt>
+        <dd data-testid="status-stream">
+          {stream.connected ? 'connected' : 'reconnecting'} · {stream.leading ? 'held by this tab' : 'shared by another tab'}
+        </dd>
+        <dt>Last sync</dt>
+        <dd data-testid="status-sync">{lastSyncAt ? new Date(lastSyncAt).toLocaleString() : 'not yet'}</dd>
+        <dt>Outbox</dt>
+        <dd data-testid="status-outbox">
+          {pending.length === 0 ? 'all changes sent' : `${pending.length} pending, oldest ${ageOf(oldest!)}`}
+          {failed > 0 && ` · ${failed} refused`}
+          {pending.length > 0 && lastPass?.status === 'backing-off' && ' · retrying'}
+        </dd>
+        <dt>Asset hosts</dt>
+        <dd data-testid="status-hosts">
+          {hosts.length === 0
+            ? 'this server'
+            : hosts.map((host) => `${host.host === location.origin ? 'origin' : new URL(host.host).host} ${hostWords[host.condition]}`).join(', ')}
+        </dd>
+        <dt>Presence and typing</dt>
+        <dd data-testid="status-presence">{sheddableWords[sheddable]}</dd>
+      </dl>
+    </details>
+  );
+}
+
+function ageOf(at: number): string {
+  const seconds = Math.max(0, Math.round((Date.now() - at) / 1000));
+  return seconds < 60 ? `${seconds} s ago` : `${Math.round(seconds / 60)} min ago`;
+}
