@@ -17,6 +17,7 @@ export type ServerConfig = {
     maxStreamsPerAgent?: number;
     maxStreamsPerProcess?: number;
     streamSessionCheckMs?: number;
+    streamAuditMs?: number;
     loginMaxPerAddressPerMinute?: number;
     loginMaxFailuresPerAccount?: number;
     requestTimeoutMs?: number;
@@ -42,6 +43,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       maxStreamsPerAgent: positive(env, 'MAX_STREAMS_PER_AGENT'),
       maxStreamsPerProcess: positive(env, 'MAX_STREAMS_PER_PROCESS'),
       streamSessionCheckMs: positive(env, 'STREAM_SESSION_CHECK_MS'),
+      streamAuditMs: positive(env, 'STREAM_AUDIT_MS'),
       loginMaxPerAddressPerMinute: positive(env, 'LOGIN_MAX_PER_ADDRESS_PER_MINUTE'),
       loginMaxFailuresPerAccount: positive(env, 'LOGIN_MAX_FAILURES_PER_ACCOUNT'),
       requestTimeoutMs: positive(env, 'REQUEST_TIMEOUT_MS'),

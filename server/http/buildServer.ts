@@ -51,6 +51,8 @@ export type ServerOptions = {
   maxStreamsPerProcess?: number;
   /** How often open streams re-check that their session still exists; default 5 s. */
   streamSessionCheckMs?: number;
+  /** How often the safeguard's watchdog audits the counted streams against their connections; default 10 s. */
+  streamAuditMs?: number;
   /** Most changes one stream sends before it answers `resync`; default 2,000. */
   maxStreamCatchUp?: number;
   /** Base of the jittered Retry-After (base to 2× base seconds) when a stream is refused; default 10. */
@@ -69,6 +71,12 @@ export type ServerOptions = {
   /** When sheddable requests are refused (LoadShedder); `false` turns shedding off (the overload benchmark's baseline). */
   shedding?: LoadShedderOptions | false;
 };
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    holdfast: ServerContext;
+  }
+}
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const {
@@ -94,6 +102,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     maxPerAgent: options.maxStreamsPerAgent,
     maxPerProcess: options.maxStreamsPerProcess,
     sessionCheckMs: options.streamSessionCheckMs,
+    auditMs: options.streamAuditMs,
     liveSessions: (hashes) => liveSessions(db, hashes),
     onRecovered: (incident) => reportRecovery(incident),
   });
@@ -144,6 +153,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     },
     clientErrorHandler: answerClientError,
   });
+  // The server's parts, for operational tooling and drills in the same process (and tests that force the safeguard stuck).
+  app.decorate('holdfast', context);
   reportRecovery = (incident) => {
     context.metrics.countSafeguardRecovery(incident.recovered);
     app.log.warn({ incident }, 'stream safeguard recovered: slots of streams whose connection was gone given back');
