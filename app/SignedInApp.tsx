@@ -7,6 +7,7 @@ import { resumeReplyKey } from './views/Composer.js';
 import { apiRequestHeaders, type ApiClient, type SignedIn } from './api/ApiClient.js';
 import { dismissBootSkeleton } from './bootSkeleton.js';
 import { exposeWorkspace } from './state/exposeForMonitoring.js';
+import { reportTelemetry } from './state/reportTelemetry.js';
 import { forgetReplayCredentials, outboxScope, wipeAgentData, wipeOtherAgentsData } from './state/localData.js';
 import { preopenWorkspaceDatabase } from './state/preopenDatabase.js';
 import { clearSession, loadSession } from './state/session.js';
@@ -71,7 +72,10 @@ export default function SignedInApp({ api, session, freshSignIn, onExpired, onSi
     // browser adds the session cookie to the worker's requests.
     // Not in the demo: its backend lives in the page, where the worker cannot reach it.
     if (!isDemo()) void saveReplayCredentials({ scope: outboxScope(tenantId, agentId), endpoint: '/api/actions', headers: apiRequestHeaders, probeUrl: '/readyz' });
+    // Telemetry goes to the server; the demo has none to tell.
+    const stopTelemetry = isDemo() ? () => {} : reportTelemetry(store);
     return () => {
+      stopTelemetry();
       stopSavingOnUpdate();
       exposeWorkspace(null);
       store.stop();

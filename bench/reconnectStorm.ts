@@ -93,9 +93,15 @@ type Outcome = { peakAfter: number; steady: number; p95ResumeS: number; maxResum
 function simulate(strategy: Strategy, seed: number): Outcome {
   const random = seeded(seed);
   const attempts = new Uint32Array(clients);
+  /** This client's attempt number, counted. */
+  const nextAttempt = (client: number) => {
+    const attempt = attempts[client] ?? 0;
+    attempts[client] = attempt + 1;
+    return attempt;
+  };
   const schedule = new Schedule();
   // t = 0: the server goes down and every stream breaks at once.
-  for (let client = 0; client < clients; client++) schedule.push([delayFor(strategy, attempts[client]++, random), client]);
+  for (let client = 0; client < clients; client++) schedule.push([delayFor(strategy, nextAttempt(client), random), client]);
   const perSecond = new Map<number, number>();
   const admittedPerSecond = new Map<number, number>();
   const resumedAt: number[] = [];
@@ -106,14 +112,14 @@ function simulate(strategy: Strategy, seed: number): Outcome {
     perSecond.set(second, (perSecond.get(second) ?? 0) + 1);
     if (at < outageMs) {
       // Down: connection refused at once; the next try after the backoff.
-      schedule.push([at + delayFor(strategy, attempts[client]++, random), client]);
+      schedule.push([at + delayFor(strategy, nextAttempt(client), random), client]);
       continue;
     }
     const admitted = admittedPerSecond.get(second) ?? 0;
     if (admitted >= cap) {
       refused++;
       const retryAfterMs = (retryAfterSeconds + Math.floor(random() * retryAfterSeconds)) * 1000;
-      schedule.push([at + Math.max(retryAfterMs, delayFor(strategy, attempts[client]++, random)), client]);
+      schedule.push([at + Math.max(retryAfterMs, delayFor(strategy, nextAttempt(client), random)), client]);
       continue;
     }
     admittedPerSecond.set(second, admitted + 1);

@@ -22,3 +22,5 @@ export { skipWaitingMessage, isSkipWaitingMessage } from './update/skipWaitingMe
 export { readEventStream, type EventStreamOptions } from './realtime/readEventStream.js';
 export { SharedEventStream, type SharedEventStreamOptions } from './realtime/SharedEventStream.js';
 export { SheddableCalls, SheddableCallError, type SheddableCallsOptions, type SheddableState } from './policy/SheddableCalls.js';
+export type { TelemetryEvent, TelemetryKind, TelemetryDetail } from './core/telemetry.js';
+export { TelemetryReporter, type TelemetryReporterOptions } from './telemetry/TelemetryReporter.js';

@@ -13,3 +13,5 @@ export {
   maxInt32,
   type TextSchemaOptions,
 } from './core/textSchemas.js';
+export { telemetryKinds, telemetryLimits, type TelemetryEvent, type TelemetryKind, type TelemetryDetail } from './core/telemetry.js';
+export { telemetryBatchSchema } from './core/telemetrySchema.js';

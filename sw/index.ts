@@ -5,3 +5,4 @@ export { cacheMedia, defaultMediaLimits, type MediaCacheOptions } from './cacheM
 export { routeAssetsThroughCascade, type AssetCascadeRouteOptions } from './routeAssetsThroughCascade.js';
 export { replayOutboxOnSync, type OutboxSyncOptions } from './replayOutboxOnSync.js';
 export { wipeOnSignOut, type WipeOptions } from './wipeOnSignOut.js';
+export { collectTelemetry, type TelemetryOptions, type TelemetryCollector } from './collectTelemetry.js';

@@ -9,6 +9,8 @@ export type WipeOptions = {
   isUserDataCache: (cacheName: string) => boolean;
   /** Caches bounded by workbox-expiration, whose records (the cached URLs) are deleted too. */
   expiringCaches?: { cacheName: string; maxEntries?: number; maxAgeSeconds?: number }[];
+  /** Other worker-held data to wipe before answering (e.g. the telemetry queue's `clear`). */
+  alsoWipe?: (() => Promise<void>)[];
 };
 
 /**
@@ -17,13 +19,14 @@ export type WipeOptions = {
  * database, which the page cannot delete while the worker holds it open; a fresh CacheExpiration clears
  * those records whatever this worker's lifetime.
  */
-export function wipeOnSignOut({ message, isUserDataCache, expiringCaches = [] }: WipeOptions): void {
+export function wipeOnSignOut({ message, isUserDataCache, expiringCaches = [], alsoWipe = [] }: WipeOptions): void {
   self.addEventListener('message', (event) => {
     if ((event.data as { type?: string } | null)?.type !== message) return;
     event.waitUntil(
       (async () => {
         for (const { cacheName, ...limits } of expiringCaches) await new CacheExpiration(cacheName, limits).delete();
         for (const name of await caches.keys()) if (isUserDataCache(name)) await caches.delete(name);
+        for (const wipe of alsoWipe) await wipe();
         event.ports[0]?.postMessage('wiped');
       })(),
     );

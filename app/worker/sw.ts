@@ -2,13 +2,13 @@ import type { PrecacheEntry } from 'workbox-precaching';
 import type { ManifestEntry } from 'holdfast/client';
 import { compactWorkspaceActions, workspaceLegacyTargetField } from '../../shared/workspace/client.js';
 import { isAgentDataCache, mediaCacheName, wipeAgentDataMessage } from '../../shared/workspace/cacheNames.js';
-import { cacheMedia, defaultMediaLimits, replayOutboxOnSync, routeAssetsThroughCascade, serveAppShell, wipeOnSignOut } from 'holdfast/sw';
+import { cacheMedia, collectTelemetry, defaultMediaLimits, replayOutboxOnSync, routeAssetsThroughCascade, serveAppShell, wipeOnSignOut } from 'holdfast/sw';
 
 /**
  * The agent workspace's service worker, composed of the framework's parts: the app shell offline (every
  * in-app navigation, deep links included), the build's assets through the CDN cascade, attachments
- * cache-first, the outbox replayed by Background Sync after every tab is closed, and the agent's data
- * wiped at sign-out. API calls are not cached here: the page keeps its data in IndexedDB.
+ * cache-first, the outbox replayed by Background Sync after every tab is closed, client telemetry queued
+ * through offline periods, and the agent's data wiped at sign-out. API calls are not cached here: the page keeps its data in IndexedDB.
  */
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: (PrecacheEntry | string)[] };
 /** Injected by vite.sw.config.ts: the CDN hosts in order (CDN_HOSTS at build time), the build's asset digests, the cool-down. */
@@ -23,4 +23,6 @@ replayOutboxOnSync({ compaction: compactWorkspaceActions, legacyTargetField: wor
 const demoOnly = /^\/assets\/(demoBackendWorker|startDemo|pglite|initdb)-[\w-]+\.(js|wasm|data)$/;
 routeAssetsThroughCascade({ cdnHosts: __HOLDFAST_CDN_HOSTS__, manifest: __HOLDFAST_ASSET_MANIFEST__, coolDownMs: __HOLDFAST_CDN_COOL_DOWN_MS__, installSkip: (path) => demoOnly.test(path) });
 cacheMedia({ pathPrefix: '/media/', cacheName: mediaCacheName });
-wipeOnSignOut({ message: wipeAgentDataMessage, isUserDataCache: isAgentDataCache, expiringCaches: [{ cacheName: mediaCacheName, ...defaultMediaLimits }] });
+// What agents' browsers see (reachability, breakers, failovers, outbox), kept through offline periods.
+const telemetry = collectTelemetry();
+wipeOnSignOut({ message: wipeAgentDataMessage, isUserDataCache: isAgentDataCache, expiringCaches: [{ cacheName: mediaCacheName, ...defaultMediaLimits }], alsoWipe: [telemetry.clear] });

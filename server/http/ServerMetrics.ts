@@ -21,6 +21,7 @@ export class ServerMetrics {
   readonly #duration: Histogram<'route' | 'method' | 'criticality'>;
   readonly #shed: Counter<'route' | 'reason'>;
   readonly #shedDuration: Histogram;
+  readonly #clientEvents: Counter<'kind'>;
   readonly #registers: Registry[];
   readonly #actions: Counter<'result'>;
   readonly #safeguardRecoveries: Counter;
@@ -45,6 +46,7 @@ export class ServerMetrics {
       buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.05, 0.25],
       registers,
     });
+    this.#clientEvents = new Counter({ name: 'holdfast_client_events_total', help: 'Client telemetry events received, by kind (reachability, breaker, failover, outbox).', labelNames: ['kind'], registers });
     const pool = (name: string, help: string, read: () => number) => new Gauge({ name, help, registers, collect() {
       this.set(read());
     } });
@@ -83,6 +85,10 @@ export class ServerMetrics {
     this.#requests.inc({ route, method, status: `${Math.floor(reply.statusCode / 100)}xx`, criticality });
     this.#duration.observe({ route, method, criticality }, reply.elapsedTime / 1000);
     if (criticality === 'sheddable' && reply.statusCode === 429) this.#shedDuration.observe(reply.elapsedTime / 1000);
+  }
+
+  countClientEvent(kind: string): void {
+    this.#clientEvents.inc({ kind });
   }
 
   countShed(record: ShedRecord): void {

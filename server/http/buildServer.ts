@@ -26,6 +26,7 @@ import { cspReportRoutes } from './routes/cspReportRoutes.js';
 import { eventRoutes } from './routes/eventRoutes.js';
 import { healthRoutes } from './routes/healthRoutes.js';
 import { syncRoutes } from './routes/syncRoutes.js';
+import { telemetryRoutes } from './routes/telemetryRoutes.js';
 import { publicSessionRoutes, sessionRoutes } from './routes/sessionRoutes.js';
 import type { ServerContext } from './ServerContext.js';
 
@@ -224,6 +225,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     syncRoutes(api, context);
     actionRoutes(api, context);
     eventRoutes(api, context);
+    telemetryRoutes(api, context);
     serverApp.routes?.(api, context);
   });
 

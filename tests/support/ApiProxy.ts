@@ -10,7 +10,8 @@ import type { Socket } from 'node:net';
  * - `poison`: a batch of actions whose body contains this text is answered 500 — the server bug one
  *   action's data triggers;
  * - `hold(pattern)`: matching /api/ requests wait until the test releases them — an answer that arrives
- *   exactly when the test is ready for it, with no timer.
+ *   exactly when the test is ready for it, with no timer;
+ * - `fail(pattern, status)`: matching /api/ requests are answered `status` (a 503 from a sick server).
  */
 export class ApiProxy {
   apiDelayMs = 0;
@@ -22,6 +23,7 @@ export class ApiProxy {
   readonly #server: Server;
   readonly #sockets = new Set<Socket>();
   readonly #holds = new Set<{ pattern: RegExp; waiting: (() => void)[] }>();
+  readonly #failures = new Set<{ pattern: RegExp; status: number; answered: number }>();
 
   private constructor(readonly target: URL, server: Server) {
     this.#server = server;
@@ -35,6 +37,13 @@ export class ApiProxy {
       socket.on('close', () => proxy.#sockets.delete(socket));
     });
     server.on('request', (incoming, outgoing) => {
+      const failure = [...proxy.#failures].find((candidate) => incoming.url?.startsWith('/api/') && candidate.pattern.test(incoming.url));
+      if (failure) {
+        failure.answered++;
+        incoming.resume();
+        outgoing.writeHead(failure.status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'proxy-failure', message: 'answered by the test proxy' } }));
+        return;
+      }
       const hold = [...proxy.#holds].find((candidate) => incoming.url?.startsWith('/api/') && candidate.pattern.test(incoming.url));
       if (hold) {
         hold.waiting.push(() => proxy.#forward(incoming, outgoing));
@@ -68,6 +77,13 @@ export class ApiProxy {
         for (const forward of hold.waiting.splice(0)) forward();
       },
     };
+  }
+
+  /** Answers the /api/ requests matching `pattern` with `status` (a sick server) until `stop()`. */
+  fail(pattern: RegExp, status: number): { answered: () => number; stop: () => void } {
+    const failure = { pattern, status, answered: 0 };
+    this.#failures.add(failure);
+    return { answered: () => failure.answered, stop: () => this.#failures.delete(failure) };
   }
 
   async stop(): Promise<void> {

@@ -52,12 +52,12 @@ describe('migrations', () => {
       // Today's workspace database: its own migrations only, as every existing deployment has them.
       await migrate(db, [workspaceMigrations[0]!]);
       const before = await coreShape(db);
-      expect(await migrate(db, workspaceMigrations)).toEqual(['core/001_core.sql']);
+      expect(await migrate(db, workspaceMigrations)).toEqual(['core/001_core.sql', 'core/002_client_events.sql']);
       return [before, await coreShape(db)];
     });
     expect(afterCore).toEqual(workspaceOnly);
     const coreOnly = await withFreshDatabase(async (db) => {
-      expect(await migrate(db, [coreMigrations])).toEqual(['core/001_core.sql']);
+      expect(await migrate(db, [coreMigrations])).toEqual(['core/001_core.sql', 'core/002_client_events.sql']);
       return coreShape(db);
     });
     expect(coreOnly).toEqual(workspaceOnly);

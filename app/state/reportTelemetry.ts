@@ -1,0 +1,47 @@
+import { TelemetryReporter, type CascadeNotice } from 'holdfast/client';
+import { cascadeMonitor } from './cascadeHealth.js';
+import type { WorkspaceStore } from './WorkspaceStore.js';
+
+/** At most one outbox report a minute while actions wait: its health, not every pass. */
+const outboxReportMs = 60_000;
+
+/**
+ * The signed-in workspace's client telemetry: reachability changes, breaker changes (the asset hosts' and
+ * sheddable calls'), CDN failovers and, while actions wait, the outbox's health. Sent through the service
+ * worker's Background Sync queue (sw `collectTelemetry`), so what happened offline arrives once the agent
+ * is back. Answers how to stop.
+ */
+export function reportTelemetry(store: WorkspaceStore): () => void {
+  const reporter = new TelemetryReporter({
+    watchHidden: (hidden) => {
+      const onChange = () => document.visibilityState === 'hidden' && hidden();
+      document.addEventListener('visibilitychange', onChange);
+      return () => document.removeEventListener('visibilitychange', onChange);
+    },
+  });
+  let last = store.getSnapshot();
+  let lastOutboxReport = 0;
+  const stopStore = store.subscribe(() => {
+    const now = store.getSnapshot();
+    if (now.reachability !== last.reachability) reporter.report('reachability', { from: last.reachability, to: now.reachability });
+    if (now.sheddable !== last.sheddable) reporter.report('breaker', { feature: 'presence', from: last.sheddable, to: now.sheddable });
+    const pass = now.outbox.lastPass;
+    if (pass !== last.outbox.lastPass && pass?.status === 'backing-off' && Date.now() - lastOutboxReport > outboxReportMs) {
+      lastOutboxReport = Date.now();
+      const oldest = Math.min(...now.outbox.pending.map((entry) => entry.queuedAt));
+      reporter.report('outbox', { status: pass.status, code: pass.code ?? null, pending: now.outbox.pending.length, failed: now.outbox.failed.length, oldestAgeMs: Number.isFinite(oldest) ? Date.now() - oldest : 0 });
+    }
+    last = now;
+  });
+  const stopCascade = cascadeMonitor.subscribe((notice: CascadeNotice) => {
+    if (notice.type === 'breaker') reporter.report('breaker', { host: notice.host, from: notice.from, to: notice.to });
+    else if (notice.type === 'served' && notice.passedOver.length > 0) {
+      reporter.report('failover', { path: notice.path, host: notice.host, failoverMs: Math.round(notice.failoverMs), passedOver: notice.passedOver.length, reason: notice.passedOver[0]!.reason, source: notice.source ?? 'worker' });
+    } else if (notice.type === 'failed') reporter.report('failover', { path: notice.path, failed: true, passedOver: notice.passedOver.length, source: notice.source ?? 'worker' });
+  });
+  return () => {
+    stopStore();
+    stopCascade();
+    reporter.stop();
+  };
+}

@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TestApi } from '../support/testApi.js';
+import { TestBackend } from './backends.js';
+
+const event = (kind = 'reachability', detail: Record<string, unknown> = { from: 'online', to: 'offline' }) => ({ id: crypto.randomUUID(), kind, at: new Date().toISOString(), detail });
+
+describe('client telemetry: POST /api/telemetry', () => {
+  let backend: TestBackend;
+  let alice: TestApi;
+  let carol: TestApi;
+  beforeAll(async () => {
+    backend = await TestBackend.start('pglite');
+    [alice, carol] = await Promise.all([TestApi.signIn(backend.url, 'alice@example.com'), TestApi.signIn(backend.url, 'carol@globex.example')]);
+  }, 180_000);
+  afterAll(() => backend?.stop());
+
+  const post = (api: TestApi, body: unknown) => api.raw('/api/telemetry', { method: 'POST', json: body });
+
+  it('stores a batch once: the same events sent again (a replay) store nothing more', async () => {
+    const events = [event(), event('breaker', { host: 'cdn.example', from: 'closed', to: 'open' }), event('failover', { path: '/assets/x.js', failoverMs: 812, passedOver: 1 }), event('outbox', { pending: 3, oldestAgeMs: 61_000 })];
+    const first = await post(alice, { events });
+    expect(first.status).toBe(200);
+    expect(await first.json()).toEqual({ received: 4, stored: 4 });
+    expect(await (await post(alice, { events })).json()).toEqual({ received: 4, stored: 0 });
+    // Ids are per tenant: another tenant's browser cannot collide with (or learn of) these.
+    expect(await (await post(carol, { events: [events[0]] })).json()).toEqual({ received: 1, stored: 1 });
+    const metrics = await (await fetch(`${backend.url}/metrics`)).text();
+    expect(metrics).toMatch(/^holdfast_client_events_total\{kind="failover"\} [1-9]/m);
+  });
+
+  it('refuses bad batches with a clear 400, and an unauthenticated one with 401, storing nothing', async () => {
+    const bad = [
+      { events: [] },
+      { events: [{ ...event(), id: 'not-a-uuid' }] },
+      { events: [event('keystrokes')] },
+      { events: [{ ...event(), at: 'yesterday' }] },
+      { events: [event('outbox', { nested: { no: true } })] },
+      { events: [event('outbox', Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`k${i}`, i])))] },
+      { events: Array.from({ length: 101 }, () => event()) },
+      { events: [event()], extra: true },
+    ];
+    for (const body of bad) {
+      const response = await post(alice, body);
+      expect(response.status, JSON.stringify(body).slice(0, 80)).toBe(400);
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe('invalid-request');
+    }
+    const good = event();
+    expect((await new TestApi(backend.url).raw('/api/telemetry', { method: 'POST', json: { events: [good] } })).status).toBe(401);
+    // None of it was stored: the good event sent now is new.
+    expect(await (await post(alice, { events: [good] })).json()).toEqual({ received: 1, stored: 1 });
+  });
+});
