@@ -29,6 +29,19 @@ test('seven tabs share one event stream: every tab gets every event, and the sev
   expect((await Promise.all(tabs.map(stream))).filter((state) => state.leading)).toHaveLength(1);
   expect(await openStreams(server.url)).toBe(1);
 
+  // Each tab's status view says the same, from its side: the leader holds the stream, the others share it.
+  for (const tab of [tabs[0]!, tabs[6]!]) {
+    await tab.locator('details.status-panel summary').click();
+    const leading = (await stream(tab)).leading;
+    await expect(tab.getByTestId('status-stream')).toHaveText(`connected · ${leading ? 'held by this tab' : 'shared by another tab'}`);
+    await expect(tab.getByTestId('status-server')).toContainText('reachable');
+    await expect(tab.getByTestId('status-outbox')).toHaveText('all changes sent');
+    await expect(tab.getByTestId('status-sync')).not.toHaveText('not yet');
+    await expect(tab.getByTestId('status-hosts')).toHaveText('origin up');
+    await expect(tab.getByTestId('status-presence')).toHaveText('on');
+    await tab.locator('details.status-panel summary').click();
+  }
+
   // Another agent's changes reach every tab, through the one stream.
   const bob = await TestApi.signIn(server.url, 'bob@example.com');
   const [target] = await alice.conversations('?status=open');
