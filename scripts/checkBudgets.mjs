@@ -11,7 +11,9 @@ const budgets = [
   // 12 → 16 KiB when the worker took on Background Sync replay (the outbox core, ~3.3 KiB gzipped);
   // 16 → 20 KiB for the CDN cascade (its checks and cockatiel's breakers, ~4.4 KiB). Fetched once per
   // release and never on the rendering path, but a budget still: growth is a decision, not an accident.
-  { name: 'service worker (dist/sw.js)', file: join(dist, 'sw.js'), maxGzipBytes: 20 * 1024 },
+  // 20 → 23 KiB for client telemetry through workbox-background-sync's Queue (~2 KiB: the queue's IndexedDB
+  // store and its sync handling; the issue asks for that Queue rather than one of our own).
+  { name: 'service worker (dist/sw.js)', file: join(dist, 'sw.js'), maxGzipBytes: 23 * 1024 },
   // 160 → 76 KiB when the signed-in app (store, outbox, router, views) became a chunk of its own: the
   // entry is React, the sign-in screen and the cascade monitor.
   {

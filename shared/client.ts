@@ -21,6 +21,7 @@ export { ServiceWorkerUpdates, type ServiceWorkerUpdatesOptions, type UpdateStat
 export { skipWaitingMessage, isSkipWaitingMessage } from './update/skipWaitingMessage.js';
 export { readEventStream, type EventStreamOptions } from './realtime/readEventStream.js';
 export { SharedEventStream, type SharedEventStreamOptions } from './realtime/SharedEventStream.js';
-export { SheddableCalls, SheddableCallError, type SheddableCallsOptions, type SheddableState } from './policy/SheddableCalls.js';
+export { SheddableCalls, type SheddableCallsOptions, type SheddableState } from './policy/SheddableCalls.js';
+export { SheddableCallError, checkSheddable } from './policy/sheddableCallError.js';
 export type { TelemetryEvent, TelemetryKind, TelemetryDetail } from './core/telemetry.js';
 export { TelemetryReporter, type TelemetryReporterOptions } from './telemetry/TelemetryReporter.js';

@@ -1,4 +1,4 @@
-import { apiRequestHeaders, jsonApi, SheddableCalls, type JsonRequest } from 'holdfast/client';
+import { apiRequestHeaders, checkSheddable, jsonApi, type JsonRequest } from 'holdfast/client';
 import type { ActionBatchResponse, ActionEnvelope } from 'holdfast/core';
 import type { Agent, CannedReply, Conversation, ConversationState, Message } from '../../shared/workspace/index.js';
 
@@ -65,6 +65,6 @@ export class ApiClient {
       signal,
       credentials: 'same-origin',
     });
-    return (await (await SheddableCalls.checked(response)).json()) as { viewers: Viewer[] };
+    return (await checkSheddable(response).json()) as { viewers: Viewer[] };
   }
 }

@@ -1,5 +1,6 @@
 import { BrokenCircuitError, circuitBreaker, CircuitState, ConsecutiveBreaker, handleAll, type CircuitBreakerPolicy, type IDisposable } from 'cockatiel';
-import { parseRetryAfter } from '../outbox/postActionBatch.js';
+import { SheddableCallError } from './sheddableCallError.js';
+export { SheddableCallError, checkSheddable } from './sheddableCallError.js';
 
 export type SheddableCallsOptions = {
   /** A call not answered within this is abandoned and counts as a failure; default 1.5 s. */
@@ -14,13 +15,6 @@ export type SheddableCallsOptions = {
 };
 
 export type SheddableState = 'closed' | 'open' | 'half-open' | 'held';
-
-/** An answer to give up on: anything but 2xx, with the server's Retry-After when it sent one. */
-export class SheddableCallError extends Error {
-  constructor(readonly status: number, readonly retryAfterMs: number | undefined) {
-    super(`sheddable call answered ${status}`);
-  }
-}
 
 /**
  * The client's side of "sacrifice the few": calls to features an agent can do without (presence, typing,
@@ -78,12 +72,6 @@ export class SheddableCalls {
       }
       return undefined;
     }
-  }
-
-  /** Fetches and checks the answer: 2xx resolves the Response; anything else rejects with SheddableCallError. */
-  static async checked(response: Response): Promise<Response> {
-    if (response.ok) return response;
-    throw new SheddableCallError(response.status, parseRetryAfter(response.headers.get('retry-after'), Date.now()));
   }
 
   #hold(ms: number): void {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { SheddableCalls, SheddableCallError } from '../../shared/policy/SheddableCalls.js';
+import { SheddableCalls } from '../../shared/policy/SheddableCalls.js';
+import { checkSheddable, SheddableCallError } from '../../shared/policy/sheddableCallError.js';
 
 afterEach(() => vi.useRealTimers());
 
@@ -38,7 +39,7 @@ describe('sheddable calls: a short deadline and a breaker, so a sick server cost
     let made = 0;
     await calls.run(async () => {
       made++;
-      return SheddableCalls.checked(new Response('{}', { status: 429, headers: { 'retry-after': '4' } }));
+      return checkSheddable(new Response('{}', { status: 429, headers: { 'retry-after': '4' } }));
     });
     expect(calls.state).toBe('held');
     expect(await calls.run(async () => (made++, 'x'))).toBeUndefined();
