@@ -15,3 +15,4 @@ export {
 } from './core/textSchemas.js';
 export { telemetryKinds, telemetryLimits, type TelemetryEvent, type TelemetryKind, type TelemetryDetail } from './core/telemetry.js';
 export { telemetryBatchSchema } from './core/telemetrySchema.js';
+export { fullJitterDelay, type BackoffOptions } from './policy/backoff.js';

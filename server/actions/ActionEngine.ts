@@ -31,6 +31,11 @@ export type ActionEngineOptions<State> = {
   createsTarget?: (action: ActionEnvelope) => boolean;
   /** Called once per batch that changed anything, after the commit. */
   onChange?: (tenantId: string) => void;
+  /**
+   * PostgreSQL: a batch that changed anything sends `pg_notify(notifyChannel, '<tenant>:<sequence>')` in its
+   * transaction, delivered at commit to every process LISTENing (ChangeFeed). None: no NOTIFY (PGlite).
+   */
+  notifyChannel?: string;
 };
 
 export class MissingTargetsError extends Error {
@@ -91,6 +96,10 @@ export class ActionEngine<State> {
       const byId = new Map(fresh.map((action, index) => [action.id, outcomes[index]!]));
       const undone = fresh.filter((action) => byId.get(action.id)!.status !== 'applied').map((action) => action.id);
       if (undone.length > 0) await tx.query('DELETE FROM applied_actions WHERE tenant_id = $1 AND id = ANY($2::uuid[])', [actor.tenantId, undone]);
+      const changed = outcomes.some((outcome) => outcome.status === 'applied' && !outcome.noop);
+      if (this.#options.notifyChannel && changed) {
+        await tx.query(`SELECT pg_notify($1, $2 || ':' || (SELECT last_value FROM change_seq))`, [this.#options.notifyChannel, actor.tenantId]);
+      }
       const answered = new Set<string>();
       return actions.map((action): ActionResult<State> => {
         const outcome = byId.get(action.id);

@@ -22,9 +22,18 @@ export interface Executor extends Queryable {
  */
 export type PoolStats = { connections: number; idle: number; waiting: number };
 
+/** A LISTEN on its own connection (PostgreSQL): notifications, and each time it is listening again after a drop. */
+export type ListenHandlers = { onNotify: (payload: string) => void; onListening: (reconnected: boolean) => void; onError?: (error: unknown) => void };
+export type DatabaseListener = { readonly listening: boolean; readonly pid: number | null; close(): Promise<void> };
+
 export interface Database extends Executor {
   readonly kind: 'pglite' | 'postgres';
   pool(): PoolStats;
+  /**
+   * LISTEN on `channel` from a connection of its own, reconnecting when it drops. Only where other
+   * processes share the database (PostgreSQL); PGlite has one process, whose changes it knows already.
+   */
+  listen?(channel: string, handlers: ListenHandlers): Promise<DatabaseListener>;
   /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(work: (tx: Executor) => Promise<T>): Promise<T>;
   close(): Promise<void>;

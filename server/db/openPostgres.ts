@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { Database, Executor, Row } from './Database.js';
+import { listenPostgres } from './listenPostgres.js';
 
 export type PostgresOptions = { connectionString: string; maxConnections?: number };
 
@@ -23,6 +24,7 @@ export async function openPostgres({ connectionString, maxConnections = 10 }: Po
     kind: 'postgres',
     ...asExecutor(pool),
     pool: () => ({ connections: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    listen: (channel, handlers) => listenPostgres({ connectionString, channel, ...handlers }),
     transaction: async (work) => {
       const client = await pool.connect();
       try {

@@ -2,6 +2,7 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ActionResult } from 'holdfast/core';
 import type { StreamRegistry } from '../events/StreamRegistry.js';
+import type { ChangeFeed } from '../events/ChangeFeed.js';
 import type { Database } from '../db/Database.js';
 import { criticalityOf } from './criticality.js';
 import type { LoadShedder, ShedRecord } from './LoadShedder.js';
@@ -58,6 +59,17 @@ export class ServerMetrics {
     } });
     new Gauge({ name: 'holdfast_event_streams_cap', help: 'The most event streams this process admits.', registers, collect() {
       this.set(streams.maxPerProcess);
+    } });
+  }
+
+  /** The change feed's LISTEN connection (PostgreSQL): up or not, and how many catch-up reads its reconnects cost. */
+  watchFeed(feed: ChangeFeed): void {
+    const registers = this.#registers;
+    new Gauge({ name: 'holdfast_change_listener_up', help: '1 while the LISTEN connection for other processes\' changes is up (absent without one: PGlite).', registers, collect() {
+      if (feed.listener) this.set(feed.listener.listening ? 1 : 0);
+    } });
+    new Gauge({ name: 'holdfast_change_feed_catch_ups', help: 'Catch-up reads after the LISTEN connection came back (notifications sent while it was down are lost).', registers, collect() {
+      this.set(feed.catchUps);
     } });
   }
 

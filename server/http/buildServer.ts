@@ -79,6 +79,9 @@ declare module 'fastify' {
   }
 }
 
+/** The NOTIFY channel of changes (payload `<tenant>:<sequence>`), shared by every process of a deployment. */
+export const changeChannel = 'holdfast_changes';
+
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const {
     db,
@@ -91,7 +94,6 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     maxBodyBytes = protocolLimits.maxBodyBytes,
     maxActionsPerBatch = protocolLimits.maxActionsPerBatch,
     sseHeartbeatMs = 15_000,
-    changePollMs = 2000,
     requestTimeoutMs = 30_000,
     idleTimeoutMs = 75_000,
     serveSourceMaps = false,
@@ -107,8 +109,17 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     liveSessions: (hashes) => liveSessions(db, hashes),
     onRecovered: (incident) => reportRecovery(incident),
   });
-  const feed = new ChangeFeed({ pollIntervalMs: changePollMs, latestSequences: (tenantIds) => serverApp.changes.latestSequences(db, tenantIds) });
+  // PostgreSQL: other processes' changes arrive by LISTEN/NOTIFY. PGlite: this is the only process.
+  const listen = db.listen?.bind(db);
+  const feed = new ChangeFeed({
+    latestSequences: (tenantIds) => serverApp.changes.latestSequences(db, tenantIds),
+    listen: listen && ((handlers) => listen(changeChannel, handlers)),
+    pollIntervalMs: options.changePollMs ?? (db.kind === 'pglite' ? 0 : 2000),
+    onPollError: (error) => console.warn('change feed: catch-up read or listener failed', error),
+  });
+  await feed.start();
   const metrics = new ServerMetrics(streams, db);
+  metrics.watchFeed(feed);
   const shedder = new LoadShedder(db, options.shedding === false ? { enabled: false } : options.shedding, (record) => metrics.countShed(record));
   metrics.watchLoad(shedder);
   const context: ServerContext = {
@@ -124,6 +135,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       existingTargets: serverApp.existingTargets,
       createsTarget: serverApp.createsTarget,
       onChange: (tenantId) => feed.notify(tenantId),
+      notifyChannel: listen ? changeChannel : undefined,
     }),
     sessionTtlSeconds: Math.round(sessionTtlHours * 3600),
     maxActionsPerBatch,
@@ -194,7 +206,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.addHook('onClose', async () => {
     clearInterval(purgeTimer);
     context.streams.close();
-    feed.close();
+    await feed.close();
   });
   // Paths the server answers itself: never the app shell, and always under the API's strict policy.
   const serverPaths = ['/api/', '/healthz', '/readyz', '/metrics', '/status', ...(serverApp.serverPaths ?? [])];

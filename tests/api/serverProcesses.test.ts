@@ -1,4 +1,6 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readEventStream } from '../../shared/realtime/readEventStream.js';
 import type { ActionResult } from '../../shared/index.js';
 import { createWorkspaceAction } from '../../shared/workspace/index.js';
 import { copyPgliteTemplate } from '../support/pgliteTemplate.js';
@@ -73,3 +75,53 @@ async function readUntil(response: Response, needle: string, timeoutMs: number):
     clearTimeout(deadline);
   }
 }
+
+describe('fan-out by LISTEN/NOTIFY across processes', () => {
+  it('the listener connection killed while changes are written: the stream still gets every change, once', async () => {
+    const databaseUrl = await createPostgresDatabase();
+    const [writerServer, readerServer] = await Promise.all([ServerProcess.start({ databaseUrl }), ServerProcess.start({ databaseUrl })]);
+    const admin = new pg.Client({ connectionString: databaseUrl });
+    await admin.connect();
+    const closeStream: (() => void)[] = [];
+    try {
+      const [writer, reader] = await Promise.all([TestApi.signIn(writerServer.url, 'alice@example.com'), TestApi.signIn(readerServer.url, 'alice@example.com')]);
+      const target = (await writer.conversations('?status=open'))[2]!;
+      const received: string[] = [];
+      let connected = false;
+      closeStream.push(
+        readEventStream({
+          url: (lastEventId) => `${readerServer.url}/api/events${lastEventId ? `?cursor=${lastEventId}` : ''}`,
+          headers: () => ({ authorization: `Bearer ${reader.token}` }),
+          onStatus: (up) => (connected = up),
+          onEvent: (event) => {
+            if (event.event === 'change') received.push(...(JSON.parse(event.data) as { messages: { id: string; body: string }[] }).messages.filter((message) => message.body.startsWith('fan-out ')).map((message) => message.id));
+          },
+        }),
+      );
+      await expect.poll(() => connected, { timeout: 30_000 }).toBe(true);
+      const listeners = async () => (await admin.query(`SELECT pid FROM pg_stat_activity WHERE application_name = 'holdfast-listener' AND datname = current_database()`)).rows.length;
+      expect(await listeners()).toBe(2);
+      for (let index = 0; index < 15; index++) expect((await writer.postActions([createWorkspaceAction('send', target.id, { text: `fan-out ${index}` })])).status).toBe(200);
+      // The listeners die; the last 25 changes are written at once, while they are down (their
+      // reconnect waits a jittered backoff first), and nothing is written after: only the catch-up read
+      // that follows the reconnect can bring them.
+      await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'holdfast-listener' AND datname = current_database()`);
+      const last = Array.from({ length: 25 }, (_, index) => createWorkspaceAction('send', target.id, { text: `fan-out ${15 + index}` }));
+      expect((await writer.postActions(last)).status).toBe(200);
+      const { messages } = await writer.conversation(target.id);
+      const expected = messages.filter((message) => message.body.startsWith('fan-out ')).map((message) => message.id);
+      expect(expected).toHaveLength(40);
+      await expect.poll(() => received.length, { timeout: 30_000 }).toBeGreaterThanOrEqual(40);
+      expect(received).toEqual(expected);
+      // Both listeners are back, and the reader's came back with a catch-up read.
+      await expect.poll(listeners, { timeout: 30_000 }).toBe(2);
+      const metrics = await (await fetch(`${readerServer.url}/metrics`)).text();
+      expect(metrics).toMatch(/^holdfast_change_listener_up 1$/m);
+      expect(Number(/^holdfast_change_feed_catch_ups (\d+)/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(1);
+    } finally {
+      for (const close of closeStream) close();
+      await admin.end();
+      await Promise.all([writerServer.stop(), readerServer.stop()]);
+    }
+  }, 180_000);
+});
