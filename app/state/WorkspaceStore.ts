@@ -79,6 +79,8 @@ export class WorkspaceStore {
   readonly #sync: DeltaSync<SyncPage>;
   #db: Promise<WorkspaceDatabase> | undefined;
   #draftWrites: Promise<void> = Promise.resolve();
+  /** The sync cursor of the state this tab holds (see readCursor); undefined until local data is read. */
+  #cursor: string | undefined;
   #closeStream: (() => void) | undefined;
   readonly #sheddable = new SheddableCalls({ onStateChange: (sheddable) => this.#set({ sheddable }) });
   #stopped = false;
@@ -112,7 +114,10 @@ export class WorkspaceStore {
       // A pull from the very start (a first sync) asks how much there is, for its progress.
       fetchPage: (cursor, signal) => api.sync(cursor, signal, { count: cursor === '0' }),
       applyPage: (page) => this.#applyPage(page),
-      readCursor: async () => (await (await this.#database()).get('meta', 'cursor')) ?? '0',
+      // This tab's own cursor: where the state it holds in memory has got to. The stored one is shared by
+      // every tab: when one tab's pull moves it, another pulling from it would find nothing new and never
+      // show what the first stored. Each tab asks from where it is; the stored cursor only moves forward.
+      readCursor: async () => this.#cursor ?? (await (await this.#database()).get('meta', 'cursor')) ?? '0',
       requestTimeoutMs: this.#options.readTimeoutMs,
       prefetch: this.#options.syncPrefetch,
     });
@@ -203,12 +208,14 @@ export class WorkspaceStore {
     performance.mark('holdfast:store-start');
     const db = await this.#database();
     performance.mark('holdfast:database-open');
-    const [conversations, agents, cannedReplies, lastSyncAt] = await Promise.all([
+    const [conversations, agents, cannedReplies, lastSyncAt, cursor] = await Promise.all([
       db.getAll('conversations'),
       db.getAll('agents'),
       db.getAll('cannedReplies'),
       db.get('meta', 'lastSyncAt'),
+      db.get('meta', 'cursor'),
     ]);
+    this.#cursor ??= cursor;
     performance.mark('holdfast:local-data-read');
     this.#setServer((server) => ({ conversations: mergeConversations(server.conversations, conversations) }), {
       loaded: conversations.length > 0,
@@ -311,13 +318,15 @@ export class WorkspaceStore {
     const db = await this.#database();
     const tx = db.transaction(['conversations', 'threads', 'meta'], 'readwrite');
     const syncedAt = new Date().toISOString();
+    const meta = tx.objectStore('meta');
     const [newer] = await Promise.all([
       putNewerConversations(tx.objectStore('conversations'), page.conversations),
       storeThreadMessages(tx.objectStore('threads'), page.messages),
-      tx.objectStore('meta').put(page.cursor, 'cursor'),
-      tx.objectStore('meta').put(syncedAt, 'lastSyncAt'),
+      meta.get('cursor').then((stored) => (stored !== undefined && BigInt(stored) >= BigInt(page.cursor) ? undefined : meta.put(page.cursor, 'cursor'))),
+      meta.put(syncedAt, 'lastSyncAt'),
     ]);
     await tx.done;
+    this.#cursor = page.cursor;
     this.#setServer((server) => {
       const messages = { ...server.messages };
       for (const message of page.messages) {
