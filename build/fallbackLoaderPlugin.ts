@@ -20,6 +20,7 @@ export type FallbackLoaderOptions = {
   firstByteMs?: number;
   totalMs?: number;
   coolDownMs?: number;
+  hedgeDelayMs?: number;
 };
 
 const sha384 = (bytes: Buffer) => `sha384-${createHash('sha384').update(bytes).digest('base64')}`;
@@ -77,6 +78,8 @@ export function fallbackLoaderPlugin(options: FallbackLoaderOptions): Plugin {
         firstByteMs: options.firstByteMs ?? cascadeDefaults.firstByteMs,
         totalMs: options.totalMs ?? cascadeDefaults.totalMs,
         coolDownMs: options.coolDownMs ?? cascadeDefaults.coolDownMs,
+        hedgeDelayMs: options.hedgeDelayMs ?? cascadeDefaults.hedgeDelayMs,
+        lastChanceMs: cascadeDefaults.lastChanceFirstByteMs,
       };
       const script = `<script>${await bundlePageLoader(config)}</script>`;
       // The removed tags leave blank lines behind.

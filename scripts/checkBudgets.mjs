@@ -35,7 +35,9 @@ const sizes = [
 ];
 
 // The loader for two CDN hosts and an entry of two assets (its config is data; the code is what grows).
-// 1.8 → 2.5 KiB when it took the worker's own cascade pieces instead of its copies of them.
+// 1.8 → 2.5 KiB when it took the worker's own cascade pieces instead of its copies of them. 2.5 → 3.2 KiB
+// for hedged probes and the last chance (tryHosts): a blackholed primary then costs a first visit one
+// hedge delay instead of a 3 s deadline.
 const loader = await bundlePageLoader({
   hosts: ['https://cdn-a.example', 'https://cdn-b.example'],
   assets: [
@@ -46,8 +48,10 @@ const loader = await bundlePageLoader({
   firstByteMs: 3000,
   totalMs: 15000,
   coolDownMs: 10000,
+  hedgeDelayMs: 400,
+  lastChanceMs: 30000,
 });
-budgets.push({ name: 'page loader (inline in index.html with CDN hosts)', source: loader, maxGzipBytes: 2.5 * 1024 });
+budgets.push({ name: 'page loader (inline in index.html with CDN hosts)', source: loader, maxGzipBytes: 3.2 * 1024 });
 
 let failed = false;
 for (const { name, file, source, maxGzipBytes } of budgets) {

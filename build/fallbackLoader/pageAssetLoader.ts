@@ -12,9 +12,12 @@
  * on too. The entry's imports and dynamic imports are relative, so they follow the host that served it.
  * Failure reasons are the worker's (shared/cascade), so one health view reads both.
  * A host that failed is remembered in localStorage for a jittered cool-down, so the next load does not
- * wait on it either. Under a service worker, the tags go in as built: the worker's cascade serves them.
+ * wait on it either. Probes are hedged (a host silent past the hedge delay gets the next host as company;
+ * the first good answer is used), and the cascade never fails closed: when every host failed for want of
+ * patience, each gets one more try with a 30 s deadline. Under a service worker, the tags go in as built:
+ * the worker's cascade serves them.
  */
-import { checkAsset, fetchWithDeadlines, tryHosts, type HostTry } from '../../shared/cascadeCore.js';
+import { checkAsset, fetchWithDeadlines, tryHosts, type Deadlines, type HostTry } from '../../shared/cascadeCore.js';
 
 export type LoaderAsset = { kind: 'script' | 'style' | 'modulepreload'; path: string; integrity: string; contentType: string };
 /** A built JS module: its digest, and the modules it imports statically (paths). */
@@ -23,7 +26,18 @@ export type LoaderModule = { integrity: string; imports: string[] };
  * `hosts`: the CDN hosts in order; the page's origin is added last. `assets`: the entry's tags.
  * `modules`: every JS module of the build, for dynamic imports and the import map's integrity.
  */
-export type LoaderConfig = { hosts: string[]; assets: LoaderAsset[]; modules: Record<string, LoaderModule>; firstByteMs: number; totalMs: number; coolDownMs: number };
+export type LoaderConfig = {
+  hosts: string[];
+  assets: LoaderAsset[];
+  modules: Record<string, LoaderModule>;
+  firstByteMs: number;
+  totalMs: number;
+  coolDownMs: number;
+  /** Hedge: a host not answering within this gets the next as company (first visit: no p95 known yet). */
+  hedgeDelayMs: number;
+  /** The last chance's first-byte deadline (every host failed: try again, patiently). */
+  lastChanceMs: number;
+};
 export type LoaderNotice =
   | { type: 'served'; source: 'page'; path: string; host: string; ms: number; failoverMs: number; passedOver: { host: string; reason: string; ms: number }[] }
   | { type: 'failed'; source: 'page'; path: string; passedOver: { host: string; reason: string; ms: number }[] };
@@ -64,8 +78,8 @@ function markDown(host: string, coolDownMs: number) {
 }
 
 /** Whether `url` answers 200 with a non-empty body of the right type within the deadlines: the worker's checks. */
-async function probe(url: string, asset: LoaderAsset, config: LoaderConfig): Promise<{ reason: string; message: string } | undefined> {
-  const attempt = await fetchWithDeadlines(url, { mode: 'cors', credentials: 'omit' }, config);
+async function probe(url: string, asset: LoaderAsset, deadlines: Deadlines): Promise<{ reason: string; message: string } | undefined> {
+  const attempt = await fetchWithDeadlines(url, { mode: 'cors', credentials: 'omit' }, deadlines);
   if (!attempt.ok) return attempt;
   const verdict = await checkAsset(attempt, { contentType: asset.contentType });
   return verdict.ok ? undefined : verdict;
@@ -101,18 +115,37 @@ function tell(notice: LoaderNotice) {
  */
 async function cascade<T>(asset: LoaderAsset, config: LoaderConfig, use: (host: string) => Promise<T | undefined>): Promise<T | undefined> {
   const down = readDown();
-  const outcome = await tryHosts(config.hosts, async (host, lastResort): Promise<HostTry<T>> => {
-    if (!lastResort && (down[host] ?? 0) > Date.now()) return { ok: false, reason: 'marked-down', message: 'Marked down by an earlier load.', skipped: true };
-    const problem = await probe(host + asset.path, asset, config);
-    if (!problem) {
+  // Probe (hedged: probes may overlap), then use the host, which only the first good probe may do.
+  const attempt = async (host: string, lastResort: boolean, settled: () => boolean, deadlines: Deadlines, markDownOnFailure: boolean): Promise<HostTry<T>> => {
+    const problem = await probe(host + asset.path, asset, deadlines);
+    if (!problem && !settled()) {
       const used = await use(host);
       if (used !== undefined) return { ok: true, value: used };
     }
+    if (!problem && settled()) return { ok: false, reason: 'hedged', message: 'Another host answered first.' };
     const failure = problem ?? digestMismatch;
-    if (!lastResort) markDown(host, config.coolDownMs);
+    if (!lastResort && markDownOnFailure) markDown(host, config.coolDownMs);
     return { ok: false, reason: failure.reason, message: failure.message };
-  });
+  };
+  const outcome = await tryHosts(
+    config.hosts,
+    async (host, lastResort, context): Promise<HostTry<T>> => {
+      if (!lastResort && (down[host] ?? 0) > Date.now()) return { ok: false, reason: 'marked-down', message: 'Marked down by an earlier load.', skipped: true };
+      return attempt(host, lastResort, context.settled, config, true);
+    },
+    {
+      // A first visit knows no host's latency: the configured delay (400 ms by default, past the tail of a
+      // healthy edge). Deriving it from the document's own time to first byte was tried: on loopback that
+      // gave 50 ms, and healthy hosts were hedged (and marked down) whenever a probe took longer.
+      hedgeDelayMs: config.hedgeDelayMs,
+      // Never fail closed: hosts marked down or too slow get one more, patient, try.
+      lastChance: (host, context) => attempt(host, context.lastResort, context.settled, { firstByteMs: config.lastChanceMs, totalMs: 2 * config.lastChanceMs }, false),
+    },
+  );
   const passedOver = outcome.passedOver.map(({ host, reason, ms }) => ({ host, reason, ms }));
+  // A host that another beat by a hedge delay is taken for down, as a failed one is: the next load goes
+  // straight past it for a cool-down rather than paying the hedge again.
+  for (const failure of passedOver) if (failure.reason === 'hedged' && failure.host !== config.hosts.at(-1)) markDown(failure.host, config.coolDownMs);
   if (!outcome.ok) {
     tell({ type: 'failed', source: 'page', path: asset.path, passedOver });
     return undefined;

@@ -24,7 +24,7 @@ export type CascadeListener = (notice: CascadeNotice, hosts: readonly HostReport
 const fromBreaker: Record<HostState, HostCondition> = { closed: 'up', open: 'down', 'half-open': 'probing' };
 
 /** Why a host was skipped without being tried, and what that says about it. */
-const skipped: Record<string, HostCondition> = { 'breaker-open': 'down', 'marked-down': 'down', 'breaker-half-open': 'probing' };
+const skipped: Record<string, HostCondition> = { 'breaker-open': 'down', 'marked-down': 'down', 'breaker-half-open': 'probing', silent: 'failing' };
 
 /**
  * The health of every host of a cascade, as its notices tell it — from the service worker and from the

@@ -15,7 +15,7 @@ import type { Socket } from 'node:net';
  */
 export class ApiProxy {
   apiDelayMs = 0;
-  /** Which API paths the delay applies to; default every one (`/api/…`). */
+  /** Which paths the delay applies to; default every API path (`/api/…`); `/^\/assets\//` makes a slow origin for assets. */
   delayed: RegExp = /^\/api\//;
   poison: string | null = null;
   /** Batches answered 500 for the poison so far. */
@@ -49,7 +49,7 @@ export class ApiProxy {
         hold.waiting.push(() => proxy.#forward(incoming, outgoing));
         return;
       }
-      const delay = incoming.url?.startsWith('/api/') && proxy.delayed.test(incoming.url) ? proxy.apiDelayMs : 0;
+      const delay = proxy.delayed.test(incoming.url ?? '') ? proxy.apiDelayMs : 0;
       const timer = setTimeout(() => (proxy.poison && incoming.method === 'POST' && incoming.url === '/api/actions' ? proxy.#screen(incoming, outgoing) : proxy.#forward(incoming, outgoing)), delay);
       outgoing.on('close', () => clearTimeout(timer));
     });

@@ -13,6 +13,8 @@ export type CdnMode = 'healthy' | 'blackhole' | '503' | 'wrong-bytes' | 'empty' 
  */
 export class CdnHost {
   mode: CdnMode = 'healthy';
+  /** Added before every answer: the network's round trip to this edge (default 0: loopback). */
+  latencyMs = 0;
   readonly requests: string[] = [];
   /** Answers sent compressed (the build's `.br` or `.gz` files). */
   compressedAnswers = 0;
@@ -34,6 +36,14 @@ export class CdnHost {
   }
 
   #answer(request: IncomingMessage, response: ServerResponse) {
+    if (this.latencyMs > 0) {
+      setTimeout(() => this.#answerNow(request, response), this.latencyMs);
+      return;
+    }
+    this.#answerNow(request, response);
+  }
+
+  #answerNow(request: IncomingMessage, response: ServerResponse) {
     const path = (request.url ?? '/').split('?')[0]!;
     this.requests.push(path);
     if (this.mode === 'refused') return request.socket.destroy();

@@ -1,18 +1,20 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AssetCascade, HostHealth, sha256Hex, type CascadeEvent, type HostHealthOptions } from '../../shared/cascade/index.js';
+import { AssetCascade, HostHealth, sha256Hex, type AssetCascadeOptions, type CascadeEvent, type HostHealthOptions } from '../../shared/cascade/index.js';
 
 /**
  * The cascade against real HTTP servers on loopback, one per host, each switchable between behaving and
  * the failures a CDN edge shows: a blackhole (accepts, never answers), 503, wrong bytes, an empty 200, an
  * HTML error page served as the script, a refused connection.
  */
-type Mode = 'healthy' | 'blackhole' | '503' | 'wrong-bytes' | 'empty' | 'html' | 'refused' | 'legacy-javascript-type';
+type Mode = 'healthy' | 'blackhole' | '503' | 'wrong-bytes' | 'empty' | 'html' | 'refused' | 'legacy-javascript-type' | 'slow';
 const script = Buffer.from('console.log("holdfast app chunk");\n');
 const path = '/assets/app-3f9a2c.js';
 
 class TestHost {
   mode: Mode = 'healthy';
+  /** In 'slow' mode: how long before the headers. */
+  slowMs = 500;
   requests = 0;
   abandoned = 0;
   private constructor(readonly server: Server, readonly url: string) {}
@@ -30,6 +32,10 @@ class TestHost {
     if (this.mode === 'blackhole') {
       // The client's abort is what frees this request.
       request.socket.on('close', () => this.abandoned++);
+      return;
+    }
+    if (this.mode === 'slow') {
+      setTimeout(() => response.writeHead(200, { 'content-type': 'text/javascript' }).end(script), this.slowMs);
       return;
     }
     if (this.mode === '503') return response.writeHead(503).end('busy');
@@ -68,10 +74,10 @@ describe('the CDN cascade', () => {
     transitions = [];
   });
 
-  const cascade = (options: Partial<HostHealthOptions> = {}) => {
+  const cascade = (options: Partial<HostHealthOptions> = {}, more: Partial<AssetCascadeOptions> = {}) => {
     const hosts = [fastly.url, azure.url, origin.url];
     const health = new HostHealth({ hosts, coolDown: { initialMs: 60_000, maxMs: 60_000 }, onTransition: (host, from, to) => transitions.push(`${name(host)} ${from}→${to}`), ...options });
-    return { health, cascade: new AssetCascade({ hosts, manifest, health, deadlines: { firstByteMs: 300, totalMs: 2000 }, onEvent: (event) => events.push(event) }) };
+    return { health, cascade: new AssetCascade({ hosts, manifest, health, deadlines: { firstByteMs: 300, totalMs: 2000 }, onEvent: (event) => events.push(event), ...more }) };
   };
   const name = (url: string) => (url === fastly.url ? 'fastly' : url === azure.url ? 'azure' : 'origin');
   const served = () => events.map((event) => (event.type === 'served' ? name(event.host) : 'failed'));
@@ -117,9 +123,43 @@ describe('the CDN cascade', () => {
     expect(served()).toEqual(['origin']);
   });
 
-  it('a dead primary costs its deadline until its breaker opens, then nothing', async () => {
+  it('hedged: a blackholed primary costs one hedge delay, not its deadline; its try runs on, so its breaker still learns', async () => {
     fastly.mode = 'blackhole';
-    const { cascade: assets, health } = cascade();
+    const { cascade: assets } = cascade({ failuresToOpen: 1 }, { deadlines: { firstByteMs: 3000, totalMs: 5000 }, hedgeDelayMs: 100 });
+    const started = performance.now();
+    await assets.fetch(path);
+    const took = performance.now() - started;
+    expect(served()).toEqual(['azure']);
+    const event = events[0] as Extract<CascadeEvent, { type: 'served' }>;
+    expect(event.failoverMs).toBeGreaterThanOrEqual(90);
+    expect(took).toBeLessThan(2000);
+    expect(event.passedOver.map((failure) => [name(failure.host), failure.reason])).toEqual([['fastly', 'hedged']]);
+    // The primary's own try ends at its deadline, in the background: a failure its breaker counts.
+    await expect.poll(() => transitions, { timeout: 10_000 }).toEqual(['fastly closed→open']);
+  });
+
+  it('never fails closed: every host slower than the deadline, the asset still loads (last chance), and the deadlines then follow the network', async () => {
+    for (const host of [fastly, azure, origin]) host.mode = 'slow';
+    const { cascade: assets } = cascade({}, { lastChanceDeadlines: { firstByteMs: 5000, totalMs: 10_000 }, minLatencySamples: 1 });
+    const response = await assets.fetch(path);
+    expect(Buffer.from(await response.arrayBuffer())).toEqual(script);
+    const first = events[0] as Extract<CascadeEvent, { type: 'served' }>;
+    expect(first.passedOver.map((failure) => failure.reason)).toEqual(['first-byte-timeout', 'first-byte-timeout', 'first-byte-timeout']);
+    expect(name(first.host)).toBe('fastly');
+    // Its p95 is now ~500 ms: the deadline is 4× that within [300 ms, 1.2 s], and the next fetch is served at once.
+    expect(assets.deadlinesFor(fastly.url).firstByteMs).toBeGreaterThan(500);
+    await assets.fetch(path);
+    const second = events[1] as Extract<CascadeEvent, { type: 'served' }>;
+    expect(name(second.host)).toBe('fastly');
+    // No deadline missed this time (a hedge at its p95 may have raced it, which is no failure).
+    expect(second.passedOver.filter((failure) => failure.reason !== 'hedged')).toEqual([]);
+  });
+
+  // The breaker alone, one host at a time (hedgeDelayMs: false): with hedging, the tries that meet their
+  // deadline run on in the background, as the hedged test above shows.
+  it('without hedging, a dead primary costs its deadline until its breaker opens, then nothing', async () => {
+    fastly.mode = 'blackhole';
+    const { cascade: assets, health } = cascade({}, { hedgeDelayMs: false });
     const costs: number[] = [];
     for (let request = 0; request < 6; request++) {
       const started = Date.now();
@@ -136,7 +176,7 @@ describe('the CDN cascade', () => {
 
   it('half-open: one probe tests the primary in the background while requests go on to the next host; a recovered primary gets them back', async () => {
     fastly.mode = 'blackhole';
-    const { cascade: assets, health } = cascade({ coolDown: { initialMs: 100, maxMs: 150 } });
+    const { cascade: assets, health } = cascade({ coolDown: { initialMs: 100, maxMs: 150 } }, { hedgeDelayMs: false });
     for (let request = 0; request < 3; request++) await assets.fetch(path);
     expect(health.state(fastly.url)).toBe('open');
     expect(fastly.requests).toBe(3);
@@ -166,7 +206,7 @@ describe('the CDN cascade', () => {
   it('breaker state survives a restart (a new service worker instance) through what it saved', async () => {
     fastly.mode = 'blackhole';
     const saved: Record<string, unknown> = {};
-    const first = cascade({ save: (host, state) => (saved[host] = JSON.parse(JSON.stringify(state))) });
+    const first = cascade({ save: (host, state) => (saved[host] = JSON.parse(JSON.stringify(state))) }, { hedgeDelayMs: false });
     for (let request = 0; request < 3; request++) await first.cascade.fetch(path);
     const restarted = cascade({ saved });
     expect(restarted.health.state(fastly.url)).toBe('open');
