@@ -4,7 +4,7 @@
  *
  * - healthy: the primary answers; the baseline;
  * - ours: `AssetCascade` with `HostHealth` — a breaker per host that opens after 3 failures — and hedged
- *   requests (the product's default: 400 ms before any answer is known, then the hosts' p95);
+ *   requests (the product's default: 300 ms before any answer is known, then the hosts' p95);
  * - ours, without hedging: the same, one host at a time (the cascade before hedging);
  * - naive: the same cascade with a breaker that never opens, so every asset waits out the primary's
  *   deadline before the secondary — what an asset-retry plugin that restarts every asset at the

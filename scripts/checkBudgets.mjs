@@ -48,7 +48,7 @@ const loader = await bundlePageLoader({
   firstByteMs: 3000,
   totalMs: 15000,
   coolDownMs: 10000,
-  hedgeDelayMs: 400,
+  hedgeDelayMs: 300,
   lastChanceMs: 30000,
 });
 budgets.push({ name: 'page loader (inline in index.html with CDN hosts)', source: loader, maxGzipBytes: 3.2 * 1024 });

@@ -7,6 +7,10 @@ export type ServerConfig = {
   host: string;
   /** PostgreSQL server URL; when absent, embedded PGlite in `dataDir`. */
   databaseUrl: string | undefined;
+  /** A streaming standby of DATABASE_URL for delta-sync reads (read-your-writes kept: ReadReplica). */
+  readDatabaseUrl: string | undefined;
+  /** This node's name, sent as `x-holdfast-node` on every answer (which node served, behind a load balancer). */
+  nodeName: string | undefined;
   dataDir: string;
   staticDir: string;
   /** Seed the demo tenants when the database is empty. */
@@ -21,6 +25,7 @@ export type ServerConfig = {
     loginMaxPerAddressPerMinute?: number;
     loginMaxFailuresPerAccount?: number;
     requestTimeoutMs?: number;
+    replicaMaxWaitMs?: number;
     sessionPurgeIntervalMs?: number;
     sessionTtlHours?: number;
     shedding?: LoadShedderOptions | false;
@@ -35,6 +40,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     port,
     host: env.HOST ?? 'localhost',
     databaseUrl: env.DATABASE_URL || undefined,
+    readDatabaseUrl: env.READ_DATABASE_URL || undefined,
+    nodeName: env.NODE_NAME || undefined,
     dataDir: resolve(env.DATA_DIR ?? 'data/pglite'),
     staticDir: resolve(env.STATIC_DIR ?? 'dist'),
     seedWhenEmpty: env.SEED !== 'false',
@@ -47,6 +54,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       loginMaxPerAddressPerMinute: positive(env, 'LOGIN_MAX_PER_ADDRESS_PER_MINUTE'),
       loginMaxFailuresPerAccount: positive(env, 'LOGIN_MAX_FAILURES_PER_ACCOUNT'),
       requestTimeoutMs: positive(env, 'REQUEST_TIMEOUT_MS'),
+      replicaMaxWaitMs: positive(env, 'REPLICA_MAX_WAIT_MS'),
       sessionPurgeIntervalMs: positive(env, 'SESSION_PURGE_INTERVAL_MS'),
       sessionTtlHours: positive(env, 'SESSION_TTL_HOURS'),
       // SHEDDING=off answers sheddable requests like any other (the overload benchmark's baseline).

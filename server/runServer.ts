@@ -2,6 +2,7 @@ import type { ServerApp } from './app/ServerApp.js';
 import { readConfig, type ServerConfig } from './config.js';
 import type { Database } from './db/Database.js';
 import { openDatabase } from './db/openDatabase.js';
+import { openPostgres } from './db/openPostgres.js';
 import { buildServer } from './http/buildServer.js';
 
 export type RunServerOptions = {
@@ -27,8 +28,13 @@ export async function runServer(options: RunServerOptions): Promise<void> {
     console.log('Empty database: seeding the demo data…');
     await seedDatabase(db, options.seed);
   }
+  if (config.readDatabaseUrl && !config.databaseUrl) throw new Error('READ_DATABASE_URL names a standby of DATABASE_URL: set both.');
+  // The standby is read-only and migrated through the primary: opened, never migrated.
+  const readDb = config.readDatabaseUrl ? await openPostgres({ connectionString: config.readDatabaseUrl }) : undefined;
   const app = await buildServer({
     db,
+    readDb,
+    nodeName: config.nodeName,
     app: await options.app(db),
     staticDir: config.staticDir,
     logRequests: config.logRequests,
@@ -42,14 +48,14 @@ export async function runServer(options: RunServerOptions): Promise<void> {
     stopping = true;
     console.log(`${signal}: stopping`);
     await Promise.race([app.close(), new Promise((resolve) => setTimeout(resolve, 2000))]);
-    await db.close();
+    await Promise.all([db.close(), readDb?.close()]);
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 
   await app.listen({ port: config.port, host: config.host });
-  const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${config.dataDir}`;
+  const where = config.databaseUrl ? `PostgreSQL (DATABASE_URL${readDb ? ', reads from READ_DATABASE_URL' : ''})` : `PGlite in ${config.dataDir}`;
   console.log(`Holdfast listening on http://${config.host}:${config.port} — data: ${where}`);
 }
 

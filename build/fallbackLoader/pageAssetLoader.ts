@@ -134,7 +134,7 @@ async function cascade<T>(asset: LoaderAsset, config: LoaderConfig, use: (host: 
       return attempt(host, lastResort, context.settled, config, true);
     },
     {
-      // A first visit knows no host's latency: the configured delay (400 ms by default, past the tail of a
+      // A first visit knows no host's latency: the configured delay (300 ms by default, past the tail of a
       // healthy edge). Deriving it from the document's own time to first byte was tried: on loopback that
       // gave 50 ms, and healthy hosts were hedged (and marked down) whenever a probe took longer.
       hedgeDelayMs: config.hedgeDelayMs,

@@ -2,6 +2,7 @@ import type { ActionEngine } from '../actions/ActionEngine.js';
 import type { ServerApp } from '../app/ServerApp.js';
 import type { AccountLockout } from '../auth/AccountLockout.js';
 import type { Database } from '../db/Database.js';
+import type { ReadReplica } from '../db/ReadReplica.js';
 import type { ChangeFeed } from '../events/ChangeFeed.js';
 import type { StreamRegistry } from '../events/StreamRegistry.js';
 import type { ServerMetrics } from './ServerMetrics.js';
@@ -10,6 +11,8 @@ import type { LoadShedder } from './LoadShedder.js';
 /** What the routes share: built once at start-up by buildServer. */
 export type ServerContext = {
   db: Database;
+  /** Where delta-sync reads go: a standby when it has replayed the reader's last write, else the primary. */
+  reads: ReadReplica;
   app: ServerApp;
   engine: ActionEngine<unknown>;
   feed: ChangeFeed;

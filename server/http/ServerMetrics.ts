@@ -4,6 +4,7 @@ import type { ActionResult } from 'holdfast/core';
 import type { StreamRegistry } from '../events/StreamRegistry.js';
 import type { ChangeFeed } from '../events/ChangeFeed.js';
 import type { Database } from '../db/Database.js';
+import type { ReadReplica, ReadRoute } from '../db/ReadReplica.js';
 import { criticalityOf } from './criticality.js';
 import type { LoadShedder, ShedRecord } from './LoadShedder.js';
 
@@ -26,6 +27,7 @@ export class ServerMetrics {
   readonly #registers: Registry[];
   readonly #actions: Counter<'result'>;
   readonly #safeguardRecoveries: Counter;
+  readonly #syncReads: Counter<'served' | 'reason'>;
 
   constructor(streams: StreamRegistry, db: Database) {
     const registers = [this.registry];
@@ -40,6 +42,7 @@ export class ServerMetrics {
     });
     this.#actions = new Counter({ name: 'holdfast_actions_total', help: 'Actions received, by result: applied, duplicate (refused as already applied), rejected, conflict.', labelNames: ['result'], registers });
     this.#safeguardRecoveries = new Counter({ name: 'holdfast_stream_safeguard_recoveries_total', help: 'Stream slots the safeguard watchdog gave back (counted streams whose connection was gone).', registers });
+    this.#syncReads = new Counter({ name: 'holdfast_sync_reads_total', help: 'Delta-sync reads by where they were served (replica, primary) and why (no-replica, no-write, caught-up, behind, replica-down).', labelNames: ['served', 'reason'], registers });
     this.#shed = new Counter({ name: 'holdfast_requests_shed_total', help: 'Sheddable requests refused under pressure (429), by route template and the pressure that refused them.', labelNames: ['route', 'reason'], registers });
     this.#shedDuration = new Histogram({
       name: 'holdfast_shed_answer_seconds',
@@ -71,6 +74,27 @@ export class ServerMetrics {
     new Gauge({ name: 'holdfast_change_feed_catch_ups', help: 'Catch-up reads after the LISTEN connection came back (notifications sent while it was down are lost).', registers, collect() {
       this.set(feed.catchUps);
     } });
+  }
+
+  /** The read replica's lag (absent without one). */
+  watchReplica(reads: ReadReplica): void {
+    if (!reads.hasReplica) return;
+    const registers = this.#registers;
+    // One read of the standby per scrape, shared by both gauges.
+    let pending: Promise<{ bytes: number; seconds: number } | undefined> | undefined;
+    const lag = () => (pending ??= reads.lag().catch(() => undefined).finally(() => setTimeout(() => (pending = undefined), 100)));
+    new Gauge({ name: 'holdfast_replica_lag_bytes', help: 'WAL the read replica has received or not yet, but not replayed: how far its reads are behind the primary.', registers, async collect() {
+      const value = await lag();
+      if (value) this.set(value.bytes);
+    } });
+    new Gauge({ name: 'holdfast_replica_lag_seconds', help: 'Seconds since the read replica replayed a commit, while it has WAL left to replay (0 when caught up).', registers, async collect() {
+      const value = await lag();
+      if (value) this.set(value.seconds);
+    } });
+  }
+
+  countSyncRead(route: ReadRoute): void {
+    this.#syncReads.inc({ served: route.served, reason: route.reason });
   }
 
   /** The load shedder's signals: whether the process is under pressure (and why), requests in flight, event-loop delay. */

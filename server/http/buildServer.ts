@@ -12,6 +12,7 @@ import { ActionEngine } from '../actions/ActionEngine.js';
 import { AccountLockout } from '../auth/AccountLockout.js';
 import { liveSessions, purgeExpiredSessions } from '../auth/sessions.js';
 import type { Database } from '../db/Database.js';
+import { ReadReplica } from '../db/ReadReplica.js';
 import { ChangeFeed } from '../events/ChangeFeed.js';
 import { StreamRegistry, type SafeguardIncident } from '../events/StreamRegistry.js';
 import { ServerMetrics } from './ServerMetrics.js';
@@ -32,6 +33,12 @@ import type { ServerContext } from './ServerContext.js';
 
 export type ServerOptions = {
   db: Database;
+  /** A streaming standby of `db` for delta-sync reads (ReadReplica keeps read-your-writes). */
+  readDb?: Database;
+  /** How long a sync read waits for the standby to replay the reader's write before going to `db`; default 250 ms. */
+  replicaMaxWaitMs?: number;
+  /** Sent as `x-holdfast-node` on every answer: which node served, behind a load balancer. */
+  nodeName?: string;
   /** The app this server runs: its actions, reads, routes and migrations. */
   app: ServerApp;
   /** The built app (Vite's dist/); served with an SPA fallback when present. */
@@ -120,10 +127,13 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await feed.start();
   const metrics = new ServerMetrics(streams, db);
   metrics.watchFeed(feed);
+  const reads = new ReadReplica({ primary: db, replica: options.readDb, maxWaitMs: options.replicaMaxWaitMs });
+  metrics.watchReplica(reads);
   const shedder = new LoadShedder(db, options.shedding === false ? { enabled: false } : options.shedding, (record) => metrics.countShed(record));
   metrics.watchLoad(shedder);
   const context: ServerContext = {
     db,
+    reads,
     app: serverApp,
     feed,
     streams,
@@ -214,6 +224,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.addHook('onResponse', async (request, reply) => context.metrics.observe(request, reply));
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    if (options.nodeName) reply.header('x-holdfast-node', options.nodeName);
     for (const [name, value] of Object.entries(baseSecurityHeaders)) reply.header(name, value);
     if (!reply.hasHeader('content-security-policy') && isServerPath(request.url)) reply.header('content-security-policy', apiContentSecurityPolicy);
   });

@@ -36,7 +36,7 @@ const attemptFailed = (failure: { reason: string; message: string }) => new Hold
  * whose breaker is open is not tried at all. The request's mode and credentials are kept (CORS for
  * scripts and fonts). The origin is the last resort: tried even when its breaker is open.
  *
- * - Hedged: a host that has not answered within about its p95 (before one is known, 400 ms) gets the
+ * - Hedged: a host that has not answered within about its p95 (before one is known, 300 ms) gets the
  *   next host as company, and the first good answer wins (tryHosts). A blackholed primary costs each
  *   request in flight one hedge delay, not a deadline. The slower try runs on to its own deadline, so its
  *   breaker still learns of the failure.

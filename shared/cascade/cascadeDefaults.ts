@@ -11,10 +11,10 @@ export const cascadeDefaults = {
   maxCoolDownMs: 5 * 60_000,
   /**
    * Hedge after this long without an answer, before a host's p95 is known (then: its p95, within
-   * [minHedgeMs, firstByteMs]). A CDN edge answers an asset in tens of milliseconds; 400 ms is past the
+   * [minHedgeMs, firstByteMs]). A CDN edge answers an asset in tens of milliseconds; 300 ms is past the
    * tail of a healthy one and well short of a deadline.
    */
-  hedgeDelayMs: 400,
+  hedgeDelayMs: 300,
   minHedgeMs: 100,
   /** A host's first-byte deadline is `deadlineP95Multiple` × its p95, within [firstByteMs, 4 × firstByteMs]. */
   deadlineP95Multiple: 4,

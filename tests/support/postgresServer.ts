@@ -1,7 +1,7 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
+import { postgresBinDir, postgresOwnedDir, runAsPostgres } from '../../deploy/cluster/postgresTools.js';
 import { schemaAndSeedKey } from './paths.js';
 import { runTs } from './runNode.js';
 
@@ -13,21 +13,6 @@ import { runTs } from './runNode.js';
 const port = Number(process.env.TEST_PG_PORT ?? 55432);
 const baseDir = '/tmp/holdfast-test-postgres';
 const dataDir = join(baseDir, 'data');
-const isRoot = process.getuid?.() === 0;
-
-export function postgresBinDir(): string | null {
-  const root = '/usr/lib/postgresql';
-  if (!existsSync(root)) return null;
-  const versions = readdirSync(root).filter((version) => existsSync(join(root, version, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a));
-  return versions[0] ? join(root, versions[0], 'bin') : null;
-}
-
-function runAsPostgres(command: string): void {
-  const result = isRoot
-    ? spawnSync('su', ['postgres', '-c', command], { encoding: 'utf8' })
-    : spawnSync('sh', ['-c', command], { encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`${command} failed:\n${result.stdout}\n${result.stderr}`);
-}
 
 export function adminUrl(): string {
   return process.env.TEST_DATABASE_URL ?? `postgres://postgres@127.0.0.1:${port}/postgres`;
@@ -38,8 +23,7 @@ export async function startPostgres(): Promise<() => void> {
   if (process.env.TEST_DATABASE_URL || (await canConnect())) return () => {};
   const bin = postgresBinDir();
   if (!bin) throw new Error('PostgreSQL is not installed. Install it with `apt-get install -y postgresql` (npm test does so when run as root), or set TEST_DATABASE_URL.');
-  mkdirSync(baseDir, { recursive: true });
-  if (isRoot) chownSync(baseDir, Number(execFileSync('id', ['-u', 'postgres']).toString()), Number(execFileSync('id', ['-g', 'postgres']).toString()));
+  postgresOwnedDir(baseDir);
   if (!existsSync(join(dataDir, 'PG_VERSION'))) {
     runAsPostgres(`${bin}/initdb -D ${dataDir} -U postgres -A trust --no-sync >/dev/null`);
   }

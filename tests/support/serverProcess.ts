@@ -1,26 +1,37 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { answersOk, freePort, ManagedProcess } from '../../deploy/cluster/ManagedProcess.js';
 import { distDir, repoRoot } from './paths.js';
 
 export type ServerTarget = { dataDir: string } | { databaseUrl: string };
 
 /** A real server process, as `npm start` runs it, on a free loopback port. */
 export class ServerProcess {
-  #child: ChildProcess | undefined;
-  #output = '';
-  #env: Record<string, string>;
+  readonly #process: ManagedProcess;
   private constructor(readonly target: ServerTarget, readonly port: number, env: Record<string, string>, readonly entry: string) {
-    this.#env = env;
+    this.#process = new ManagedProcess({
+      command: process.execPath,
+      args: ['--import', 'tsx', entry],
+      cwd: repoRoot,
+      env: {
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        STATIC_DIR: distDir,
+        SEED: 'false',
+        DATA_DIR: 'dataDir' in target ? target.dataDir : '',
+        DATABASE_URL: 'databaseUrl' in target ? target.databaseUrl : '',
+        ...env,
+      },
+      ready: () => answersOk(`${this.url}/api/health`),
+    });
   }
 
   get env(): Readonly<Record<string, string>> {
-    return this.#env;
+    return this.#process.env;
   }
 
   /** Stops it and starts it again with more configuration (same port, same data): e.g. a new build to serve (`STATIC_DIR`). */
   async restartWith(env: Record<string, string>): Promise<void> {
     await this.stop();
-    this.#env = { ...this.#env, ...env };
+    Object.assign(this.#process.env, env);
     await this.restart();
   }
 
@@ -35,67 +46,24 @@ export class ServerProcess {
     return `http://127.0.0.1:${this.port}`;
   }
   get output(): string {
-    return this.#output;
+    return this.#process.output;
   }
   get pid(): number | undefined {
-    return this.#child?.pid;
+    return this.#process.pid;
   }
 
   /** Starts the process (again, on the same port and data) and waits until it answers. */
-  async restart(): Promise<void> {
-    const env: Record<string, string> = {
-      ...(process.env as Record<string, string>),
-      PORT: String(this.port),
-      HOST: '127.0.0.1',
-      STATIC_DIR: distDir,
-      SEED: 'false',
-      DATA_DIR: 'dataDir' in this.target ? this.target.dataDir : '',
-      DATABASE_URL: 'databaseUrl' in this.target ? this.target.databaseUrl : '',
-      ...this.#env,
-    };
-    const child = spawn(process.execPath, ['--import', 'tsx', this.entry], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    this.#child = child;
-    child.stdout.on('data', (chunk) => (this.#output += chunk));
-    child.stderr.on('data', (chunk) => (this.#output += chunk));
-    const exited = new Promise<never>((_, reject) =>
-      child.once('exit', (code) => reject(new Error(`server exited with ${code} before answering:\n${this.#output}`))),
-    );
-    exited.catch(() => undefined);
-    const deadline = Date.now() + 120_000;
-    while (Date.now() < deadline) {
-      const healthy = await fetch(`${this.url}/api/health`).then((response) => response.ok, () => false);
-      if (healthy) return;
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 100))]);
-    }
-    throw new Error(`server did not answer within 120 s:\n${this.#output}`);
+  restart(): Promise<void> {
+    return this.#process.start();
   }
 
   /** Stops it the way an operator does (SIGTERM): the database is closed and its lock released. */
-  async stop(): Promise<void> {
-    await this.#signal('SIGTERM');
+  stop(): Promise<void> {
+    return this.#process.stop();
   }
 
   /** Kills it outright (SIGKILL): no clean-up at all, as in a crash. */
-  async kill(): Promise<void> {
-    await this.#signal('SIGKILL');
+  kill(): Promise<void> {
+    return this.#process.kill();
   }
-
-  async #signal(signal: NodeJS.Signals): Promise<void> {
-    const child = this.#child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill(signal);
-    await exited;
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }

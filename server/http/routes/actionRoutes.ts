@@ -3,6 +3,7 @@ import { MissingTargetsError } from '../../actions/ActionEngine.js';
 import { ApiError } from '../ApiError.js';
 import { sessionOf } from '../authenticate.js';
 import { parseOr400 } from '../parse.js';
+import { handOutWritePosition } from '../readPosition.js';
 import type { ServerContext } from '../ServerContext.js';
 
 /**
@@ -12,7 +13,7 @@ import type { ServerContext } from '../ServerContext.js';
  */
 export function actionRoutes(app: FastifyInstance, context: ServerContext) {
   const batchSchema = context.app.actions.batchSchema(context.maxActionsPerBatch);
-  app.post('/api/actions', async (request) => {
+  app.post('/api/actions', async (request, reply) => {
     const session = sessionOf(request);
     const { actions } = parseOr400(batchSchema, request.body);
     try {
@@ -21,6 +22,9 @@ export function actionRoutes(app: FastifyInstance, context: ServerContext) {
         actions,
       );
       context.metrics.countActions(results);
+      // Behind a read replica: the position the writer's next sync reads must see.
+      const position = results.some((result) => result.status === 'applied') ? await context.reads.writePosition() : undefined;
+      if (position) handOutWritePosition(request, reply, position);
       return { results };
     } catch (error) {
       if (error instanceof MissingTargetsError) throw context.app.missingTargets?.(error.ids) ?? new ApiError('target-not-found', { targetIds: error.ids });

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { sessionOf } from '../authenticate.js';
 import { parseOr400 } from '../parse.js';
+import { minPositionOf } from '../readPosition.js';
 import type { ServerContext } from '../ServerContext.js';
 import { maxCounted, syncQuery } from './syncQuery.js';
 
@@ -9,12 +10,19 @@ import { maxCounted, syncQuery } from './syncQuery.js';
  * (the app's ChangeModel). With `count=1` the answer also says how many changes there were after `cursor`
  * (`remaining`, this page included), so a client can show a long first sync's progress; it asks once, on
  * the first page.
+ *
+ * Served by a read replica when there is one and it has replayed the caller's last write (read-your-writes:
+ * readPosition.ts); otherwise by the primary.
  */
 export function syncRoutes(app: FastifyInstance, context: ServerContext) {
   app.get('/api/sync', async (request) => {
     const session = sessionOf(request);
     const { cursor, limit, count } = parseOr400(syncQuery, request.query);
-    const { db, app: serverApp } = context;
+    const { position, unknown } = minPositionOf(request);
+    const route = unknown ? { db: context.db, served: 'primary' as const, reason: 'behind' as const } : await context.reads.route(position);
+    context.metrics.countSyncRead(route);
+    const { db } = route;
+    const serverApp = context.app;
     const [page, remaining] = await Promise.all([
       serverApp.changes.page(db, session.tenantId, BigInt(cursor), limit),
       count ? serverApp.changes.countChangesAfter(db, session.tenantId, BigInt(cursor), maxCounted) : undefined,

@@ -1,0 +1,112 @@
+import { appendFileSync, copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { postgresBinDir, postgresOwnedDir, runAsPostgres } from './postgresTools.js';
+
+const deployDir = join(fileURLToPath(new URL('.', import.meta.url)), '..');
+
+export type PostgresPairOptions = {
+  /** Where both data directories live (created, and given to the postgres user). Kept between runs. */
+  dir: string;
+  primaryPort: number;
+  /** The streaming standby's port; `false`: a primary alone. */
+  standbyPort: number | false;
+  /** `false` turns fsync off: for tests and benchmarks on a throwaway directory, never for data you keep. */
+  durable?: boolean;
+  /** The standby applies each commit this long after the primary (recovery_min_apply_delay): lag on purpose, for tests. */
+  standbyApplyDelayMs?: number;
+};
+
+/**
+ * A PostgreSQL primary and a streaming-replication standby on this machine, from Debian's PostgreSQL:
+ * `initdb` for the primary, `pg_basebackup -R` for the standby (which writes its standby.signal and
+ * primary_conninfo), each with its settings file from deploy/ copied in and included. As root, both run
+ * as the postgres user. Data directories are kept: a second start reuses them.
+ */
+export class PostgresPair {
+  private constructor(
+    readonly options: PostgresPairOptions,
+    readonly bin: string,
+  ) {}
+
+  static async start(options: PostgresPairOptions): Promise<PostgresPair> {
+    const bin = postgresBinDir();
+    if (!bin) throw new Error('PostgreSQL is not installed. Install it with `apt-get install -y postgresql` (Debian), or give the nodes a DATABASE_URL of your own.');
+    const pair = new PostgresPair(options, bin);
+    postgresOwnedDir(options.dir);
+    pair.#initPrimary();
+    pair.#pgCtl(pair.primaryDir, options.primaryPort, 'start');
+    if (options.standbyPort !== false) {
+      pair.#initStandby();
+      pair.#pgCtl(pair.standbyDir, options.standbyPort, 'start');
+    }
+    return pair;
+  }
+
+  get primaryDir(): string {
+    return join(this.options.dir, 'primary');
+  }
+  get standbyDir(): string {
+    return join(this.options.dir, 'standby');
+  }
+
+  /** A connection URL to `database` on the primary. */
+  primaryUrl(database = 'postgres'): string {
+    return `postgres://postgres@127.0.0.1:${this.options.primaryPort}/${database}`;
+  }
+  /** A connection URL to `database` on the standby (read-only). */
+  standbyUrl(database = 'postgres'): string {
+    if (this.options.standbyPort === false) throw new Error('This pair has no standby.');
+    return `postgres://postgres@127.0.0.1:${this.options.standbyPort}/${database}`;
+  }
+
+  /** Creates `database` on the primary unless it exists (the standby gets it through replication). */
+  async createDatabase(database: string): Promise<void> {
+    const client = new pg.Client({ connectionString: this.primaryUrl() });
+    await client.connect();
+    try {
+      const exists = (await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database])).rowCount === 1;
+      if (!exists) await client.query(`CREATE DATABASE ${pg.escapeIdentifier(database)}`);
+    } finally {
+      await client.end();
+    }
+  }
+
+  /** Stops the standby, then the primary (fast shutdown: sessions are ended, nothing committed is lost). */
+  stop(): void {
+    if (this.options.standbyPort !== false) this.#pgCtl(this.standbyDir, this.options.standbyPort, 'stop');
+    this.#pgCtl(this.primaryDir, this.options.primaryPort, 'stop');
+  }
+
+  #initPrimary(): void {
+    if (existsSync(join(this.primaryDir, 'PG_VERSION'))) return;
+    runAsPostgres(`${this.bin}/initdb -D ${this.primaryDir} -U postgres -A trust --no-sync >/dev/null`);
+    this.#include(this.primaryDir, 'postgresql-primary.conf');
+  }
+
+  #initStandby(): void {
+    if (existsSync(join(this.standbyDir, 'PG_VERSION'))) return;
+    runAsPostgres(`${this.bin}/pg_basebackup -h 127.0.0.1 -p ${this.options.primaryPort} -U postgres -D ${this.standbyDir} -R -X stream --no-sync`);
+    this.#include(this.standbyDir, 'postgresql-standby.conf');
+  }
+
+  /** Copies deploy/`file` into the data directory and includes it: the postgres user may not be able to read the checkout. */
+  #include(dataDir: string, file: string): void {
+    const conf = join(dataDir, 'postgresql.conf');
+    if (readFileSync(conf, 'utf8').includes(`include '${file}'`)) return;
+    copyFileSync(join(deployDir, file), join(dataDir, file));
+    appendFileSync(conf, `\ninclude '${file}'\n`);
+  }
+
+  #pgCtl(dataDir: string, port: number, action: 'start' | 'stop'): void {
+    if (action === 'stop') {
+      if (existsSync(join(dataDir, 'postmaster.pid'))) runAsPostgres(`${this.bin}/pg_ctl -D ${dataDir} -m fast -w -t 60 stop >/dev/null`);
+      return;
+    }
+    const settings = [`-p ${port}`, `-k ${this.options.dir}`, '-c listen_addresses=127.0.0.1'];
+    if (this.options.durable === false) settings.push('-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off');
+    if (dataDir === this.standbyDir && this.options.standbyApplyDelayMs) settings.push(`-c recovery_min_apply_delay=${this.options.standbyApplyDelayMs}ms`);
+    runAsPostgres(`${this.bin}/pg_ctl -D ${dataDir} -l ${dataDir}.log -w -t 120 -o "${settings.join(' ')}" start >/dev/null`);
+  }
+}

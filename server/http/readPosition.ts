@@ -1,0 +1,37 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { lsnPattern } from '../db/ReadReplica.js';
+import { ApiError } from './ApiError.js';
+
+/**
+ * Read-your-writes behind a read replica: after a write, the client is handed the primary's WAL position,
+ * and its next reads carry it, so a standby serves them only once it has replayed that far (ReadReplica).
+ *
+ * A browser carries it without a line of client code: an HttpOnly cookie scoped to /api, kept 5 minutes
+ * (far past any lag a standby is worth reading from). Other clients may send the header instead; the
+ * answer to a write carries both.
+ */
+export const writePositionCookie = 'holdfast_written';
+export const writePositionHeader = 'holdfast-write-position';
+export const minPositionHeader = 'holdfast-min-position';
+const cookieMaxAgeSeconds = 300;
+
+export function handOutWritePosition(request: FastifyRequest, reply: FastifyReply, position: string): void {
+  reply.header(writePositionHeader, position);
+  reply.setCookie(writePositionCookie, position, { httpOnly: true, sameSite: 'strict', path: '/api', secure: request.protocol === 'https', maxAge: cookieMaxAgeSeconds });
+}
+
+/**
+ * The position this read must see: the header when sent (malformed: a 400, nothing read), else the cookie.
+ * A malformed cookie is ignored and the read goes to the primary: safe, and a client cannot mend a cookie
+ * it cannot read.
+ */
+export function minPositionOf(request: FastifyRequest): { position: string | undefined; unknown: boolean } {
+  const header = request.headers[minPositionHeader];
+  if (header !== undefined) {
+    if (typeof header !== 'string' || !lsnPattern.test(header)) throw new ApiError('invalid-request', { header: minPositionHeader }, `${minPositionHeader} must be a WAL position such as 16/B374D848.`);
+    return { position: header, unknown: false };
+  }
+  const cookie = request.cookies?.[writePositionCookie];
+  if (cookie === undefined) return { position: undefined, unknown: false };
+  return lsnPattern.test(cookie) ? { position: cookie, unknown: false } : { position: undefined, unknown: true };
+}
