@@ -12,8 +12,9 @@ export const chromiumArgs = [
   '--disable-component-update',
   '--disable-sync',
   '--no-first-run',
-  // CDN hosts for the cascade tests, all on loopback (each CdnHost on its own port); one name that never resolves.
-  '--host-resolver-rules=MAP fastly.test 127.0.0.1, MAP azure.test 127.0.0.1, MAP unresolvable.test ~NOTFOUND',
+  // CDN hosts for the cascade tests and API regions for the failover test, all on loopback (each on its own
+  // port); one name that never resolves.
+  '--host-resolver-rules=MAP fastly.test 127.0.0.1, MAP azure.test 127.0.0.1, MAP *.holdfast.test 127.0.0.1, MAP unresolvable.test ~NOTFOUND',
 ];
 
 export default defineConfig({

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 import { assetManifestPlugin } from './build/assetManifestPlugin.js';
-import { cdnCoolDownMsFromEnv, cdnHostsFromEnv } from './build/cdnHosts.js';
+import { apiOriginsFromEnv, cdnCoolDownMsFromEnv, cdnHostsFromEnv } from './build/cdnHosts.js';
 import { fallbackLoaderPlugin } from './build/fallbackLoaderPlugin.js';
 import { securityManifestPlugin } from './build/securityManifestPlugin.js';
 
@@ -10,6 +10,8 @@ import { securityManifestPlugin } from './build/securityManifestPlugin.js';
 const apiTarget = process.env.API_URL ?? 'http://localhost:8080';
 /** CDN hosts in order of preference, e.g. https://fastly.example,https://azure.example; the origin is always last. */
 const cdnHosts = cdnHostsFromEnv();
+/** The API's regions, preferred first, e.g. https://api-eu.example,https://api-us.example; none: the page's origin. */
+const apiOrigins = apiOriginsFromEnv();
 const appVersion = process.env.HOLDFAST_VERSION ?? (JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 export default defineConfig({
@@ -17,8 +19,8 @@ export default defineConfig({
   publicDir: 'public',
   // The app's status view lists the hosts (app/state/cascadeHealth.ts). The version a page runs, for
   // support and for the update tests: HOLDFAST_VERSION, or package.json's.
-  define: { __HOLDFAST_CDN_HOSTS__: JSON.stringify(cdnHosts), __HOLDFAST_VERSION__: JSON.stringify(appVersion) },
-  plugins: [react(), assetManifestPlugin(), securityManifestPlugin(cdnHosts), fallbackLoaderPlugin({ cdnHosts, coolDownMs: cdnCoolDownMsFromEnv() })],
+  define: { __HOLDFAST_CDN_HOSTS__: JSON.stringify(cdnHosts), __HOLDFAST_API_ORIGINS__: JSON.stringify(apiOrigins), __HOLDFAST_VERSION__: JSON.stringify(appVersion) },
+  plugins: [react(), assetManifestPlugin(), securityManifestPlugin(cdnHosts, apiOrigins), fallbackLoaderPlugin({ cdnHosts, coolDownMs: cdnCoolDownMsFromEnv() })],
   build: {
     outDir: process.env.HOLDFAST_OUT_DIR ?? '../dist',
     emptyOutDir: true,

@@ -5,6 +5,7 @@ import { isDemo } from './demo/demoMode.js';
 import { appUpdates } from './registerServiceWorker.js';
 import { resumeReplyKey } from './views/Composer.js';
 import { apiRequestHeaders, type ApiClient, type SignedIn } from './api/ApiClient.js';
+import { apiOrigins } from './api/apiOrigins.js';
 import { dismissBootSkeleton } from './bootSkeleton.js';
 import { exposeWorkspace } from './state/exposeForMonitoring.js';
 import { reportTelemetry } from './state/reportTelemetry.js';
@@ -51,7 +52,8 @@ export default function SignedInApp({ api, session, freshSignIn, onExpired, onSi
     };
     // `holdfast.syncPrefetch = '0'`: one sync request at a time, for support and for the new-device benchmark's baseline.
     const syncPrefetch = localStorage.getItem('holdfast.syncPrefetch') !== '0';
-    return new WorkspaceStore({ api, tenantId, me: session.agent, initialConversationId, syncPrefetch, onSessionExpired: expire });
+    // Signed in, every request follows the API's region in rotation (apiOrigins); the sign-in screen asks this origin.
+    return new WorkspaceStore({ api: api.through(apiOrigins.fetch), origins: apiOrigins, tenantId, me: session.agent, initialConversationId, syncPrefetch, onSessionExpired: expire });
     // eslint-disable-next-line react-hooks/exhaustive-deps -- one store per signed-in agent, not per session object
   }, [api, tenantId, agentId]);
   // eslint-disable-next-line react-hooks/exhaustive-deps -- once per store

@@ -11,6 +11,10 @@ export type ServerConfig = {
   readDatabaseUrl: string | undefined;
   /** This node's name, sent as `x-holdfast-node` on every answer (which node served, behind a load balancer). */
   nodeName: string | undefined;
+  /** ALLOWED_ORIGINS: the app's origins that may call this API cross-origin (its other regions' pages). */
+  allowedOrigins: string[];
+  /** COOKIE_DOMAIN: the session cookie's domain, common to every region. */
+  cookieDomain: string | undefined;
   dataDir: string;
   staticDir: string;
   /** Seed the demo tenants when the database is empty. */
@@ -42,6 +46,17 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     databaseUrl: env.DATABASE_URL || undefined,
     readDatabaseUrl: env.READ_DATABASE_URL || undefined,
     nodeName: env.NODE_NAME || undefined,
+    allowedOrigins: (env.ALLOWED_ORIGINS ?? '').split(',').map((origin) => origin.trim()).filter(Boolean).map(origin => {
+      let url: URL | undefined;
+      try {
+        url = new URL(origin);
+      } catch {
+        url = undefined;
+      }
+      if (!url || url.origin !== origin) throw new Error(`ALLOWED_ORIGINS: "${origin}" is not an origin such as https://app.example.com (scheme, host and port; no path or trailing slash).`);
+      return origin;
+    }),
+    cookieDomain: env.COOKIE_DOMAIN || undefined,
     dataDir: resolve(env.DATA_DIR ?? 'data/pglite'),
     staticDir: resolve(env.STATIC_DIR ?? 'dist'),
     seedWhenEmpty: env.SEED !== 'false',

@@ -35,6 +35,8 @@ export async function runServer(options: RunServerOptions): Promise<void> {
     db,
     readDb,
     nodeName: config.nodeName,
+    allowedOrigins: config.allowedOrigins,
+    cookieDomain: config.cookieDomain,
     app: await options.app(db),
     staticDir: config.staticDir,
     logRequests: config.logRequests,

@@ -1,4 +1,4 @@
-import { apiRequestHeaders, checkSheddable, jsonApi, type JsonRequest } from 'holdfast/client';
+import { apiRequestHeaders, checkSheddable, jsonApi, type Fetcher, type JsonRequest } from 'holdfast/client';
 import type { ActionBatchResponse, ActionEnvelope } from 'holdfast/core';
 import type { Agent, CannedReply, Conversation, ConversationState, Message } from '../../shared/workspace/index.js';
 
@@ -15,8 +15,19 @@ export type Viewer = { agentId: string; name: string; typing: boolean };
 /** The reference server's HTTP API. No credential passes through this class: the browser sends the cookie. */
 export class ApiClient {
   readonly #request: JsonRequest;
-  constructor(readonly onUnauthorized: () => void = () => {}) {
-    this.#request = jsonApi({ onUnauthorized });
+  readonly #fetch: Fetcher;
+  /** `send`: how requests go out; the signed-in workspace gives its regions' fetch (apiOrigins). */
+  constructor(
+    readonly onUnauthorized: () => void = () => {},
+    send: Fetcher = (input, init) => fetch(input, init),
+  ) {
+    this.#fetch = send;
+    this.#request = jsonApi({ onUnauthorized, fetch: send });
+  }
+
+  /** The same client, its requests sent through `send`. */
+  through(send: Fetcher): ApiClient {
+    return new ApiClient(this.onUnauthorized, send);
   }
 
   /** Signs in; the server sets the session cookie, and the answer holds no token. */
@@ -38,7 +49,7 @@ export class ApiClient {
   }
   /** Any answer, even an error status, means the server is reachable. */
   async probe(signal: AbortSignal): Promise<boolean> {
-    await fetch('/api/health', { signal, cache: 'no-store' });
+    await this.#fetch('/api/health', { signal, cache: 'no-store' });
     return true;
   }
   /** The inbox's newest open conversations: what a new device shows before its first sync is through. */
@@ -58,7 +69,7 @@ export class ApiClient {
    * 2xx rejects, with the server's Retry-After.
    */
   async presence(body: { conversationId: string; typing: boolean; leaving: boolean }, signal: AbortSignal): Promise<{ viewers: Viewer[] }> {
-    const response = await fetch('/api/presence', {
+    const response = await this.#fetch('/api/presence', {
       method: 'POST',
       headers: { ...apiRequestHeaders, 'content-type': 'application/json' },
       body: JSON.stringify(body),

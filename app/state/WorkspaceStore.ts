@@ -13,6 +13,7 @@ import {
   browserReachabilityPlatform,
   SharedEventStream,
   SheddableCalls,
+  type ApiOrigins,
 } from 'holdfast/client';
 import {
   compactWorkspaceActions,
@@ -42,6 +43,8 @@ import { isConversationState, mergeConversations, sortAgents, withServerStates }
 
 export type WorkspaceStoreOptions = {
   api: ApiClient;
+  /** The API's regions: the outbox, the readiness probe and the event stream follow the one in rotation. */
+  origins?: ApiOrigins;
   tenantId: string;
   me: Agent;
   /** The API refused our token (the outbox got a 401): the app asks the agent to sign in again. */
@@ -74,7 +77,7 @@ type ServerState = { conversations: Readonly<Record<string, Conversation>>; mess
  */
 export class WorkspaceStore {
   readonly #view = new ExternalStore<WorkspaceState>(initialState);
-  readonly #options: Required<WorkspaceStoreOptions>;
+  readonly #options: Required<Omit<WorkspaceStoreOptions, 'origins'>> & Pick<WorkspaceStoreOptions, 'origins'>;
   readonly #reachability: ReachabilityMonitor;
   readonly #sync: DeltaSync<SyncPage>;
   #db: Promise<WorkspaceDatabase> | undefined;
@@ -99,9 +102,9 @@ export class WorkspaceStore {
     this.#view.set({ reachability: this.#reachability.state });
     this.#outbox = new OutboxClient({
       scope: outboxScope(options.tenantId, options.me.id),
-      transport: httpBatchTransport({ url: '/api/actions', headers: () => (this.#stopped ? null : apiRequestHeaders) }),
+      transport: httpBatchTransport({ url: '/api/actions', headers: () => (this.#stopped ? null : apiRequestHeaders), fetch: options.origins?.fetch }),
       platform: browserOutboxPlatform(),
-      probe: probeFor('/readyz'),
+      probe: probeFor('/readyz', options.origins?.fetch),
       compaction: compactWorkspaceActions,
       legacyTargetField: workspaceLegacyTargetField,
       onSettled: (settled) => this.#onSettled(settled),
@@ -130,6 +133,11 @@ export class WorkspaceStore {
 
   get undoWindowMs(): number {
     return this.#options.undoWindowMs;
+  }
+
+  /** The API region requests go to now ('': this page's origin). */
+  get apiRegion(): string {
+    return this.#options.origins?.current ?? '';
   }
 
   get api(): ApiClient {
@@ -248,7 +256,7 @@ export class WorkspaceStore {
       name: `holdfast-events:${outboxScope(this.#options.tenantId, this.#options.me.id)}`,
       locks: platform.locks,
       openChannel: platform.openChannel,
-      url: (lastEventId) => `/api/events${lastEventId ? `?cursor=${lastEventId}` : ''}`,
+      url: (lastEventId) => (this.#options.origins?.url ?? ((path: string) => path))(`/api/events${lastEventId ? `?cursor=${lastEventId}` : ''}`),
       headers: () => apiRequestHeaders,
       // A connected stream proves the server is reachable; a broken one is retried by the stream itself.
       onStatus: (connected) => {

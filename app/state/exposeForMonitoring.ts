@@ -10,6 +10,8 @@ export type HoldfastPageHandle = {
   act: WorkspaceStore['act'];
   /** The event stream as this tab sees it: connected, held by this tab (its leader), last event id, events seen. */
   stream: () => EventStreamState;
+  /** The API region requests go to now ('' : this page's origin). */
+  apiRegion: () => string;
   /** The asset hosts' health, and every cascade notice (host served, failover cost, breaker transition) as it comes. */
   cascade: { hosts: () => readonly HostReport[]; subscribe: (listener: CascadeListener) => () => void };
 };
@@ -37,6 +39,7 @@ export function exposeForMonitoring(): void {
     outboxHealth: () => signedIn().outboxHealth(),
     act: (type, conversationId, payload) => signedIn().act(type, conversationId, payload),
     stream: () => signedIn().getSnapshot().stream,
+    apiRegion: () => signedIn().apiRegion,
     cascade: { hosts: () => cascadeMonitor.hosts(), subscribe: (listener) => cascadeMonitor.subscribe(listener) },
   };
 }

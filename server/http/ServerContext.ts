@@ -7,6 +7,7 @@ import type { ChangeFeed } from '../events/ChangeFeed.js';
 import type { StreamRegistry } from '../events/StreamRegistry.js';
 import type { ServerMetrics } from './ServerMetrics.js';
 import type { LoadShedder } from './LoadShedder.js';
+import type { CrossOriginPolicy } from './sessionCookie.js';
 
 /** What the routes share: built once at start-up by buildServer. */
 export type ServerContext = {
@@ -20,6 +21,8 @@ export type ServerContext = {
   metrics: ServerMetrics;
   shedder: LoadShedder;
   sessionTtlSeconds: number;
+  /** The app's other origins allowed to call this API, and the session cookie's domain (regions). */
+  crossOrigin: CrossOriginPolicy;
   maxActionsPerBatch: number;
   sseHeartbeatMs: number;
   events: { maxCatchUp: number; retryAfterSeconds: number };

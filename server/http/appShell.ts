@@ -15,7 +15,7 @@ export function loadAppShell(staticDir: string): AppShell | null {
   const file = join(staticDir, 'index.html');
   if (!existsSync(file)) return null;
   const template = readFileSync(file, 'utf8');
-  const cdnHosts = readCdnHosts(staticDir);
+  const { cdnHosts, apiOrigins } = readSecurityManifest(staticDir);
   const hosts = cdnHosts.join(' ');
   return {
     html: (nonce) => template.replace(/<script\b/g, `<script nonce="${nonce}"`),
@@ -27,7 +27,8 @@ export function loadAppShell(staticDir: string): AppShell | null {
         `font-src 'self' ${hosts}`,
         `img-src 'self' data: blob: ${hosts}`,
         // The page loader probes each CDN host before it inserts an asset from it.
-        `connect-src 'self' ${hosts}`,
+        // …and the API's other regions, which the client fails over to.
+        `connect-src 'self' ${hosts} ${apiOrigins.join(' ')}`,
         `worker-src 'self'`,
         `manifest-src 'self'`,
         `object-src 'none'`,
@@ -43,11 +44,12 @@ export function loadAppShell(staticDir: string): AppShell | null {
 
 export const newNonce = () => randomBytes(16).toString('base64');
 
-function readCdnHosts(staticDir: string): string[] {
+function readSecurityManifest(staticDir: string): { cdnHosts: string[]; apiOrigins: string[] } {
   const file = join(staticDir, 'security.json');
-  if (!existsSync(file)) return [];
-  const { cdnHosts } = JSON.parse(readFileSync(file, 'utf8')) as { cdnHosts?: unknown };
-  return Array.isArray(cdnHosts) ? cdnHosts.filter((host): host is string => typeof host === 'string' && /^https?:\/\/[^\s;']+$/.test(host)) : [];
+  if (!existsSync(file)) return { cdnHosts: [], apiOrigins: [] };
+  const { cdnHosts, apiOrigins } = JSON.parse(readFileSync(file, 'utf8')) as { cdnHosts?: unknown; apiOrigins?: unknown };
+  const origins = (list: unknown) => (Array.isArray(list) ? list.filter((host): host is string => typeof host === 'string' && /^https?:\/\/[^\s;']+$/.test(host)) : []);
+  return { cdnHosts: origins(cdnHosts), apiOrigins: origins(apiOrigins) };
 }
 
 /** Headers every answer carries, HTML or not. */

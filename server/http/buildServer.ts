@@ -4,6 +4,7 @@ import type { Socket } from 'node:net';
 import { constants as zlib } from 'node:zlib';
 import fastifyCompress from '@fastify/compress';
 import fastifyCookie from '@fastify/cookie';
+import fastifyCors from '@fastify/cors';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
@@ -39,6 +40,13 @@ export type ServerOptions = {
   replicaMaxWaitMs?: number;
   /** Sent as `x-holdfast-node` on every answer: which node served, behind a load balancer. */
   nodeName?: string;
+  /**
+   * The app's origins that may call this API cross-origin (CORS with credentials): where the API runs in
+   * several regions, the pages of each. Default none: same-origin only.
+   */
+  allowedOrigins?: readonly string[];
+  /** The session cookie's domain, common to every region (e.g. `holdfast.example`); default: this host only. */
+  cookieDomain?: string;
   /** The app this server runs: its actions, reads, routes and migrations. */
   app: ServerApp;
   /** The built app (Vite's dist/); served with an SPA fallback when present. */
@@ -148,6 +156,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       notifyChannel: listen ? changeChannel : undefined,
     }),
     sessionTtlSeconds: Math.round(sessionTtlHours * 3600),
+    crossOrigin: { allowedOrigins: options.allowedOrigins ?? [], cookieDomain: options.cookieDomain },
     maxActionsPerBatch,
     sseHeartbeatMs,
     events: { maxCatchUp: options.maxStreamCatchUp ?? 2000, retryAfterSeconds: options.streamRetryAfterSeconds ?? 10 },
@@ -199,6 +208,18 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     brotliOptions: { params: { [zlib.BROTLI_PARAM_QUALITY]: 4 } },
   });
   await app.register(fastifyCookie);
+  // The API's regions: the app's pages on another region's origin call this one (ApiOrigins), with the
+  // session cookie. Only the listed origins; never a wildcard with credentials.
+  if (context.crossOrigin.allowedOrigins.length > 0) {
+    await app.register(fastifyCors, {
+      origin: [...context.crossOrigin.allowedOrigins],
+      credentials: true,
+      methods: ['GET', 'HEAD', 'POST'],
+      allowedHeaders: ['content-type', 'x-holdfast-request', 'holdfast-min-position', 'last-event-id'],
+      exposedHeaders: ['retry-after', 'holdfast-write-position', 'x-holdfast-node', 'x-request-id'],
+      maxAge: 600,
+    });
+  }
   await app.register(fastifyRateLimit, {
     global: false,
     errorResponseBuilder: () => new ApiError('rate-limited'),
@@ -243,7 +264,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     serverApp.publicRoutes?.(api, context);
   });
   await app.register(async (api) => {
-    api.addHook('onRequest', authenticate(db));
+    api.addHook('onRequest', authenticate(db, context.crossOrigin));
     sessionRoutes(api, context);
     syncRoutes(api, context);
     actionRoutes(api, context);

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { lsnPattern } from '../db/ReadReplica.js';
 import { ApiError } from './ApiError.js';
+import type { CrossOriginPolicy } from './sessionCookie.js';
 
 /**
  * Read-your-writes behind a read replica: after a write, the client is handed the primary's WAL position,
@@ -15,9 +16,9 @@ export const writePositionHeader = 'holdfast-write-position';
 export const minPositionHeader = 'holdfast-min-position';
 const cookieMaxAgeSeconds = 300;
 
-export function handOutWritePosition(request: FastifyRequest, reply: FastifyReply, position: string): void {
+export function handOutWritePosition(request: FastifyRequest, reply: FastifyReply, position: string, policy: CrossOriginPolicy): void {
   reply.header(writePositionHeader, position);
-  reply.setCookie(writePositionCookie, position, { httpOnly: true, sameSite: 'strict', path: '/api', secure: request.protocol === 'https', maxAge: cookieMaxAgeSeconds });
+  reply.setCookie(writePositionCookie, position, { httpOnly: true, sameSite: 'strict', path: '/api', secure: request.protocol === 'https', maxAge: cookieMaxAgeSeconds, domain: policy.cookieDomain });
 }
 
 /**

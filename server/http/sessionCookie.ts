@@ -15,18 +15,27 @@ export const sessionCookieName = 'holdfast_session';
  */
 export const csrfHeader = 'x-holdfast-request';
 
-export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, token: string, ttlSeconds: number): void {
+/**
+ * An API in several regions (the client's ApiOrigins): the app's pages come from `allowedOrigins` too, and
+ * may call this server cross-origin (CORS, with credentials). The session cookie is then scoped to the
+ * regions' common domain (`cookieDomain`, e.g. `holdfast.example` for app., api-eu. and api-us.), so the
+ * session signed in on one region is good on every one; SameSite=Strict still holds, as they are one site.
+ */
+export type CrossOriginPolicy = { allowedOrigins: readonly string[]; cookieDomain?: string };
+
+export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, token: string, ttlSeconds: number, policy: CrossOriginPolicy): void {
   reply.setCookie(sessionCookieName, token, {
     httpOnly: true,
     sameSite: 'strict',
     path: '/api',
     secure: request.protocol === 'https',
     maxAge: ttlSeconds,
+    domain: policy.cookieDomain,
   });
 }
 
-export function clearSessionCookie(reply: FastifyReply): void {
-  reply.clearCookie(sessionCookieName, { path: '/api', httpOnly: true, sameSite: 'strict' });
+export function clearSessionCookie(reply: FastifyReply, policy: CrossOriginPolicy): void {
+  reply.clearCookie(sessionCookieName, { path: '/api', httpOnly: true, sameSite: 'strict', domain: policy.cookieDomain });
 }
 
 export function sessionCookieToken(request: FastifyRequest): string | null {
@@ -35,11 +44,12 @@ export function sessionCookieToken(request: FastifyRequest): string | null {
 }
 
 /** False for a cookie-authenticated request that could have been forged by another site. */
-export function passesCsrfCheck(request: FastifyRequest): boolean {
+export function passesCsrfCheck(request: FastifyRequest, policy: CrossOriginPolicy): boolean {
   if (request.method === 'GET' || request.method === 'HEAD') return true;
   if (request.headers[csrfHeader] === undefined) return false;
   const origin = request.headers.origin;
   if (origin === undefined) return true;
+  if (policy.allowedOrigins.includes(origin)) return true;
   try {
     return new URL(origin).host === request.headers.host;
   } catch {

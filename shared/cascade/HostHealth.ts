@@ -19,6 +19,11 @@ export type HostHealthOptions = {
   saved?: Readonly<Record<string, unknown>>;
   save?: (host: string, state: unknown) => void;
   onTransition?: (host: string, from: HostState, to: HostState) => void;
+  /**
+   * What the background probe of a half-open host does; default: the request that ended the cool-down.
+   * An API client probes with a cheap `GET /readyz` instead of resending someone's write.
+   */
+  probe?: (host: string) => Promise<unknown>;
 };
 
 /**
@@ -49,8 +54,10 @@ const names: Record<number, HostState> = { [CircuitState.Closed]: 'closed', [Cir
  */
 export class HostHealth {
   readonly #breakers = new Map<string, CircuitBreakerPolicy>();
+  readonly #probe: HostHealthOptions['probe'];
 
   constructor(options: HostHealthOptions) {
+    this.#probe = options.probe;
     const { failuresToOpen = 3, coolDown = { initialMs: cascadeDefaults.coolDownMs, maxMs: cascadeDefaults.maxCoolDownMs } } = options;
     for (const host of options.hosts) {
       const breaker = circuitBreaker(handleAll, {
@@ -80,7 +87,8 @@ export class HostHealth {
     if (breaker.state === CircuitState.HalfOpen) throw hostSkipped(host, 'half-open');
     if (breaker.state === CircuitState.Open) {
       // Past the cool-down, cockatiel turns half-open synchronously inside execute() and runs the probe.
-      breaker.execute(attempt).catch(() => undefined);
+      const probe = this.#probe;
+      breaker.execute(probe ? () => probe(host) : attempt).catch(() => undefined);
       const now = breaker.state as CircuitState;
       throw hostSkipped(host, now === CircuitState.HalfOpen ? 'half-open' : 'open');
     }

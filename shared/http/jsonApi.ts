@@ -1,5 +1,8 @@
 import type { ApiErrorBody } from '../core/protocol.js';
 
+/** How a request goes out: the global fetch, or one that picks where (ApiOrigins' fetch). */
+export type Fetcher = (input: string, init: RequestInit) => Promise<Response>;
+
 /** A failed API call, with the server's error code and message (status 0: no answer at all). */
 export class ApiRequestError extends Error {
   constructor(readonly status: number, readonly code: string, message: string, readonly retryAfter?: string | null) {
@@ -18,6 +21,8 @@ export type JsonApiOptions = {
   onUnauthorized?: () => void;
   /** Prepended to every path; default '' (same origin). */
   baseUrl?: string;
+  /** Default: the global fetch. ApiOrigins' fetch sends each request to the region in rotation. */
+  fetch?: Fetcher;
 };
 
 /** A JSON request: the answer's body, or an ApiRequestError with the server's code and message. */
@@ -28,14 +33,14 @@ export type JsonRequest = <T>(path: string, init?: RequestInit) => Promise<T>;
  * endpoints: JSON bodies, the CSRF header, cookies on same-origin, errors as `{ error: { code, message } }`,
  * and "no answer at all" (network, deadline) told apart from an answer (status 0: `unreachable`/`timeout`).
  */
-export function jsonApi({ onUnauthorized = () => {}, baseUrl = '' }: JsonApiOptions = {}): JsonRequest {
+export function jsonApi({ onUnauthorized = () => {}, baseUrl = '', fetch: send = (input, init) => fetch(input, init) }: JsonApiOptions = {}): JsonRequest {
   return async <T>(path: string, init: RequestInit = {}): Promise<T> => {
     const headers = new Headers(init.headers);
     for (const [name, value] of Object.entries(apiRequestHeaders)) headers.set(name, value);
     if (init.body) headers.set('content-type', 'application/json');
     let response: Response;
     try {
-      response = await fetch(baseUrl + path, { ...init, headers, credentials: 'same-origin' });
+      response = await send(baseUrl + path, { ...init, headers, credentials: 'same-origin' });
     } catch (error) {
       const timedOut = (error as Error).name === 'TimeoutError';
       throw new ApiRequestError(0, timedOut ? 'timeout' : 'unreachable', timedOut ? 'The server did not answer in time.' : 'The server cannot be reached.');

@@ -1,3 +1,4 @@
+import type { Fetcher } from '../http/jsonApi.js';
 import type { ActionBatchResponse, ActionEnvelope, ActionResult, ApiErrorBody } from '../core/protocol.js';
 
 /** What became of one request carrying a batch, as the replayer needs to know it. */
@@ -24,7 +25,8 @@ export type HttpTransportOptions = {
    * bearer token. Null: not signed in, so nothing is sent.
    */
   headers: () => Record<string, string> | null | Promise<Record<string, string> | null>;
-  fetch?: typeof fetch;
+  /** Default: the global fetch. ApiOrigins' fetch sends each batch to the region in rotation. */
+  fetch?: Fetcher;
   now?: () => number;
 };
 

@@ -5,6 +5,7 @@ import { outboxChannelName, outboxLockName } from './outboxNames.js';
 import { OutboxReplayer, type DrainResult } from './OutboxReplayer.js';
 import type { CompactionRule } from './compactPending.js';
 import { httpBatchTransport } from './postActionBatch.js';
+import type { Fetcher } from '../http/jsonApi.js';
 import { readReplayCredentials } from './replayCredentials.js';
 
 export type BackgroundReplayOptions = {
@@ -65,8 +66,8 @@ export async function replayInServiceWorker(options: BackgroundReplayOptions): P
   });
 }
 
-/** A readiness probe: 200 from `url` means the server and its database work. */
-export function probeFor(url: string | undefined): ((signal: AbortSignal) => Promise<boolean>) | undefined {
+/** A readiness probe: 200 from `url` means the server and its database work. `send`: e.g. ApiOrigins' fetch. */
+export function probeFor(url: string | undefined, send: Fetcher = (input, init) => fetch(input, init)): ((signal: AbortSignal) => Promise<boolean>) | undefined {
   if (!url) return undefined;
-  return async (signal) => (await fetch(url, { signal, cache: 'no-store' })).ok;
+  return async (signal) => (await send(url, { signal, cache: 'no-store' })).ok;
 }

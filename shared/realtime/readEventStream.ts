@@ -47,7 +47,9 @@ export function readEventStream(options: EventStreamOptions): () => void {
         const response = await fetch(options.url(lastEventId), {
           headers: { ...options.headers(), accept: 'text/event-stream' },
           signal: controller.signal,
-          credentials: 'same-origin',
+          // 'include': the session cookie goes to another region's origin too (ApiOrigins.url); on this
+          // origin it is the same as 'same-origin'.
+          credentials: 'include',
         });
         if (!response.ok || !response.body) {
           retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), Date.now()) ?? 0;

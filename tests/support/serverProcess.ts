@@ -35,9 +35,9 @@ export class ServerProcess {
     await this.restart();
   }
 
-  /** `entry`: the app's server main, relative to the repository (default: the workspace's). */
-  static async start(target: ServerTarget, env: Record<string, string> = {}, entry = 'server/workspace/main.ts'): Promise<ServerProcess> {
-    const server = new ServerProcess(target, await freePort(), env, entry);
+  /** `entry`: the app's server main, relative to the repository (default: the workspace's). `port`: default a free one. */
+  static async start(target: ServerTarget, env: Record<string, string> = {}, entry = 'server/workspace/main.ts', port?: number): Promise<ServerProcess> {
+    const server = new ServerProcess(target, port ?? (await freePort()), env, entry);
     await server.restart();
     return server;
   }

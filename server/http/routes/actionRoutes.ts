@@ -24,7 +24,7 @@ export function actionRoutes(app: FastifyInstance, context: ServerContext) {
       context.metrics.countActions(results);
       // Behind a read replica: the position the writer's next sync reads must see.
       const position = results.some((result) => result.status === 'applied') ? await context.reads.writePosition() : undefined;
-      if (position) handOutWritePosition(request, reply, position);
+      if (position) handOutWritePosition(request, reply, position, context.crossOrigin);
       return { results };
     } catch (error) {
       if (error instanceof MissingTargetsError) throw context.app.missingTargets?.(error.ids) ?? new ApiError('target-not-found', { targetIds: error.ids });

@@ -94,6 +94,8 @@ export function eventRoutes(app: FastifyInstance, context: ServerContext) {
       stream.end();
     };
     stream.writeHead(200, {
+      // What hooks set before the hijack (CORS for another region's page, the request id, the node).
+      ...(reply.getHeaders() as Record<string, string>),
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',
       connection: 'keep-alive',

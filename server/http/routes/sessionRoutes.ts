@@ -48,7 +48,7 @@ export function publicSessionRoutes(app: FastifyInstance, context: ServerContext
       tenant: { id: session.tenantId, name: session.tenantName },
     };
     if (kind === 'cookie') {
-      setSessionCookie(request, reply, token, context.sessionTtlSeconds);
+      setSessionCookie(request, reply, token, context.sessionTtlSeconds, context.crossOrigin);
       return body;
     }
     return { token, ...body };
@@ -60,7 +60,7 @@ export function sessionRoutes(app: FastifyInstance, context: ServerContext) {
   app.post('/api/logout', async (request, reply) => {
     const session = sessionOf(request);
     await endSession(context, session.tokenHash);
-    clearSessionCookie(reply);
+    clearSessionCookie(reply, context.crossOrigin);
     return reply.code(204).send();
   });
   app.get('/api/me', async (request) => {

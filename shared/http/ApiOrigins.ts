@@ -1,0 +1,145 @@
+import { HostHealth, type HostState } from '../cascade/HostHealth.js';
+import { cascadeDefaults } from '../cascade/cascadeDefaults.js';
+import { tryHosts, type AttemptFailure, type HostTry } from '../cascade/tryHosts.js';
+import { isHoldfastError } from '../core/HoldfastError.js';
+import type { Fetcher } from './jsonApi.js';
+
+export type ApiOriginsOptions = {
+  /**
+   * The API's origins, preferred first (e.g. one per region): `''` is the page's own origin. One origin
+   * (the default) is plain same-origin fetching through the same breaker.
+   */
+  origins?: readonly string[];
+  /** Consecutive failures that take a region out of rotation; default 3 (the CDN cascade's). */
+  failuresToOpen?: number;
+  /** Cool-down before a region out of rotation is probed again; default 5 s, doubling to 60 s, jittered. */
+  coolDown?: { initialMs: number; maxMs: number };
+  /** The probe that brings a region back: GET this path, 2xx; default `/readyz`. */
+  probePath?: string;
+  /**
+   * Hedge idempotent reads (GET): a region silent for this long gets the next one as company, and the first
+   * answer wins; default 300 ms (cascadeDefaults.hedgeDelayMs). `false`: one region at a time.
+   */
+  hedgeDelayMs?: number | false;
+  fetch?: Fetcher;
+  /** The preferred-available region changed: `to` serves from now on (telemetry: a failover, or a return). */
+  onSwitch?: (from: string, to: string) => void;
+  random?: () => number;
+};
+
+/** Statuses that say the region, not the request, is sick: its proxy has no healthy node behind it. */
+const regionDown = new Set([502, 503, 504]);
+
+class RegionFailure extends Error {
+  constructor(readonly response: Response) {
+    super(`answered ${response.status}`);
+  }
+}
+
+/**
+ * API failover across regions in the client: every API request — reads, the outbox's batches, the event
+ * stream's reconnects (through `url`) — goes to the most preferred region that is in rotation, on the
+ * CDN cascade's own loop and breakers (tryHosts, HostHealth: one implementation).
+ *
+ * - A region fails a request by not answering (network error, deadline) or answering 502/503/504. The
+ *   request moves on to the next region at once — safe for writes too: every action has an id the server
+ *   applies at most once — and after `failuresToOpen` in a row the region leaves rotation.
+ * - It swaps once per failure burst: while a region is out, requests skip it at no cost, and nothing but
+ *   its breaker's cool-down brings it back. Then one background `GET /readyz` probes it; a good answer
+ *   returns requests to it (a return to the preferred region), a bad one doubles the cool-down.
+ * - Never fails closed: the last region is tried even when its breaker is open.
+ * - Idempotent reads are hedged (see `hedgeDelayMs`).
+ * - Cross-origin regions are asked with credentials, so the session cookie (scoped to the regions' common
+ *   domain) goes along; each region's server must allow the app's origin (CORS).
+ */
+export class ApiOrigins {
+  readonly origins: readonly string[];
+  readonly #health: HostHealth;
+  readonly #fetch: Fetcher;
+  readonly #options: ApiOriginsOptions;
+  #current: string;
+
+  constructor(options: ApiOriginsOptions = {}) {
+    this.#options = options;
+    this.origins = options.origins && options.origins.length > 0 ? [...options.origins] : [''];
+    this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
+    const probePath = options.probePath ?? '/readyz';
+    this.#health = new HostHealth({
+      hosts: this.origins,
+      failuresToOpen: options.failuresToOpen,
+      coolDown: options.coolDown ?? { initialMs: 5000, maxMs: 60_000 },
+      random: options.random,
+      probe: async (origin) => {
+        const response = await this.#fetch(origin + probePath, { cache: 'no-store', credentials: this.#credentials(origin), signal: AbortSignal.timeout(cascadeDefaults.firstByteMs) });
+        if (!response.ok) throw new Error(`${origin}${probePath} answered ${response.status}`);
+      },
+      onTransition: () => this.#noticeSwitch(),
+    });
+    this.#current = this.origins[0]!;
+  }
+
+  /** The region requests go to now: the most preferred one in rotation (the last one when none is). */
+  get current(): string {
+    return this.origins.find((origin) => this.#health.state(origin) === 'closed') ?? this.origins.at(-1)!;
+  }
+
+  /** Each region's breaker: closed (in rotation), open (out), half-open (its probe is out). */
+  states(): Record<string, HostState> {
+    return Object.fromEntries(this.origins.map((origin) => [origin, this.#health.state(origin)]));
+  }
+
+  /** `path` on the current region: for the event stream, which asks again at each reconnect. (Bound: passed around as a function.) */
+  readonly url = (path: string): string => this.current + path;
+
+  /**
+   * `fetch` for API paths (`/api/…`): the answer of the first region that answered, 502–504 included when
+   * it came from the last one. Rejects as fetch does when no region answered, or when `init.signal` aborts.
+   */
+  readonly fetch = async (path: string, init: RequestInit = {}): Promise<Response> => {
+    const method = (init.method ?? 'GET').toUpperCase();
+    const { hedgeDelayMs = cascadeDefaults.hedgeDelayMs } = this.#options;
+    const hedge = (method === 'GET' || method === 'HEAD') && hedgeDelayMs !== false && this.origins.length > 1 ? hedgeDelayMs : undefined;
+    let lastAnswer: Response | undefined;
+    const outcome = await tryHosts(
+      this.origins,
+      async (origin, lastResort): Promise<HostTry<Response>> => {
+        const attempt = async () => {
+          const response = await this.#fetch(origin + path, { ...init, credentials: this.#credentials(origin) });
+          if (regionDown.has(response.status)) throw new RegionFailure(response);
+          return response;
+        };
+        try {
+          return { ok: true, value: await (lastResort && this.#health.state(origin) !== 'closed' ? attempt() : this.#health.run(origin, attempt)) };
+        } catch (error) {
+          if (init.signal?.aborted) throw error;
+          if (isHoldfastError(error, 'host-skipped')) return { ok: false, reason: `breaker-${error.details.state as HostState}`, message: error.message, skipped: true };
+          if (error instanceof RegionFailure) {
+            if (lastResort) lastAnswer = error.response;
+            else void error.response.body?.cancel();
+            return { ok: false, reason: `status-${error.response.status}`, message: error.message };
+          }
+          return { ok: false, reason: 'network', message: (error as Error).message };
+        }
+      },
+      { hedgeDelayMs: hedge },
+    );
+    this.#noticeSwitch();
+    if (outcome.ok) return outcome.value;
+    if (lastAnswer) return lastAnswer;
+    throw new TypeError(`No API region answered: ${describe(outcome.passedOver)}`);
+  };
+
+  #credentials(origin: string): RequestCredentials {
+    return origin === '' ? 'same-origin' : 'include';
+  }
+
+  #noticeSwitch(): void {
+    const now = this.current;
+    if (now === this.#current) return;
+    const from = this.#current;
+    this.#current = now;
+    this.#options.onSwitch?.(from, now);
+  }
+}
+
+const describe = (failures: readonly AttemptFailure[]) => failures.map((failure) => `${failure.host || 'this origin'} (${failure.reason})`).join(', ');
