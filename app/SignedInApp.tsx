@@ -73,7 +73,7 @@ export default function SignedInApp({ api, session, freshSignIn, onExpired, onSi
     // For the service worker's Background Sync, which replays after every tab is closed. No secret: the
     // browser adds the session cookie to the worker's requests.
     // Not in the demo: its backend lives in the page, where the worker cannot reach it.
-    if (!isDemo()) void saveReplayCredentials({ scope: outboxScope(tenantId, agentId), endpoint: '/api/actions', headers: apiRequestHeaders, probeUrl: '/readyz' });
+    if (!isDemo()) void saveReplayCredentials({ scope: outboxScope(tenantId, agentId), endpoint: '/api/actions', headers: apiRequestHeaders, probeUrl: '/readyz', origins: apiOrigins.origins });
     // Telemetry goes to the server; the demo has none to tell.
     const stopTelemetry = isDemo() ? () => {} : reportTelemetry(store);
     return () => {

@@ -1,4 +1,5 @@
 import { TelemetryReporter, type CascadeNotice } from 'holdfast/client';
+import { apiOrigins } from '../api/apiOrigins.js';
 import { cascadeMonitor } from './cascadeHealth.js';
 import type { WorkspaceStore } from './WorkspaceStore.js';
 
@@ -39,7 +40,10 @@ export function reportTelemetry(store: WorkspaceStore): () => void {
       reporter.report('failover', { path: notice.path, host: notice.host, failoverMs: Math.round(notice.failoverMs), passedOver: notice.passedOver.length, reason: notice.passedOver[0]!.reason, source: notice.source ?? 'worker' });
     } else if (notice.type === 'failed') reporter.report('failover', { path: notice.path, failed: true, passedOver: notice.passedOver.length, source: notice.source ?? 'worker' });
   });
+  // The API's region in rotation changed: a failover to another region, or the return to the preferred one.
+  const stopRegions = apiOrigins.subscribe((from, to) => reporter.report('failover', { api: true, from: from || 'this origin', to: to || 'this origin' }));
   return () => {
+    stopRegions();
     stopStore();
     stopCascade();
     reporter.stop();

@@ -4,7 +4,7 @@ import { fetchWithDeadlines, type Deadlines } from './fetchWithDeadlines.js';
 import { tryHosts, type AttemptFailure, type HostTry } from './tryHosts.js';
 import { clamp, LatencyTracker } from './LatencyTracker.js';
 import { HoldfastError, isHoldfastError } from '../core/HoldfastError.js';
-import type { HostHealth, HostState } from './HostHealth.js';
+import type { HostHealth } from './HostHealth.js';
 
 
 export type CascadeEvent =
@@ -28,6 +28,8 @@ export type AssetCascadeOptions = {
   onEvent?: (event: CascadeEvent) => void;
 };
 
+/** The failure an 'attempt-failed' error carries. */
+const failureOf = (error: HoldfastError) => error.details.failure as { reason: string; message: string };
 const attemptFailed = (failure: { reason: string; message: string }) => new HoldfastError('attempt-failed', { failure, reason: failure.message });
 
 /**
@@ -99,10 +101,9 @@ export class AssetCascade {
           return { ok: false, reason: 'silent', message: `${host} has not answered a request in ${silentMs} ms.`, skipped: true };
         }
         try {
-          return { ok: true, value: await (lastResort && health.state(host) !== 'closed' ? attempt() : health.run(host, attempt)) };
+          return await health.tryHost(host, lastResort, attempt);
         } catch (error) {
-          if (isHoldfastError(error, 'host-skipped')) return { ok: false, reason: `breaker-${error.details.state as HostState}`, message: error.message, skipped: true };
-          if (isHoldfastError(error, 'attempt-failed')) return { ok: false, ...(error.details.failure as Omit<HostTry<never> & { ok: false }, 'ok'>) };
+          if (isHoldfastError(error, 'attempt-failed')) return { ok: false, ...failureOf(error) };
           throw error;
         }
       },
@@ -113,7 +114,7 @@ export class AssetCascade {
           try {
             return { ok: true, value: await this.#attempt(host, path, init, manifest[path], lastChanceDeadlines) };
           } catch (error) {
-            if (isHoldfastError(error, 'attempt-failed')) return { ok: false, ...(error.details.failure as Omit<HostTry<never> & { ok: false }, 'ok'>), reason: `last-chance-${(error.details.failure as { reason: string }).reason}` };
+            if (isHoldfastError(error, 'attempt-failed')) return { ok: false, ...failureOf(error), reason: `last-chance-${failureOf(error).reason}` };
             throw error;
           }
         },

@@ -1,4 +1,5 @@
-import { HoldfastError } from '../core/HoldfastError.js';
+import { HoldfastError, isHoldfastError } from '../core/HoldfastError.js';
+import type { HostTry } from './tryHosts.js';
 import { cascadeDefaults } from './cascadeDefaults.js';
 import { BrokenCircuitError, circuitBreaker, CircuitState, ConsecutiveBreaker, handleAll, type CircuitBreakerPolicy, type IBackoff } from 'cockatiel';
 import { fullJitterDelay } from '../policy/backoff.js';
@@ -96,6 +97,19 @@ export class HostHealth {
       return await breaker.execute(attempt);
     } catch (error) {
       if (error instanceof BrokenCircuitError) throw hostSkipped(host, 'open');
+      throw error;
+    }
+  }
+
+  /**
+   * `run` as the cascade's loop needs it (tryHosts): the last resort is tried whatever its breaker says,
+   * and a host not tried now is a failure that cost nothing (`skipped`). Any other error is thrown.
+   */
+  async tryHost<T>(host: string, lastResort: boolean, attempt: () => Promise<T>): Promise<HostTry<T>> {
+    try {
+      return { ok: true, value: await (lastResort && this.state(host) !== 'closed' ? attempt() : this.run(host, attempt)) };
+    } catch (error) {
+      if (isHoldfastError(error, 'host-skipped')) return { ok: false, reason: `breaker-${error.details.state as HostState}`, message: error.message, skipped: true };
       throw error;
     }
   }

@@ -1,7 +1,6 @@
 import { HostHealth, type HostState } from '../cascade/HostHealth.js';
 import { cascadeDefaults } from '../cascade/cascadeDefaults.js';
 import { tryHosts, type AttemptFailure, type HostTry } from '../cascade/tryHosts.js';
-import { isHoldfastError } from '../core/HoldfastError.js';
 import type { Fetcher } from './jsonApi.js';
 
 export type ApiOriginsOptions = {
@@ -57,6 +56,7 @@ export class ApiOrigins {
   readonly #health: HostHealth;
   readonly #fetch: Fetcher;
   readonly #options: ApiOriginsOptions;
+  readonly #listeners = new Set<(from: string, to: string) => void>();
   #current: string;
 
   constructor(options: ApiOriginsOptions = {}) {
@@ -88,6 +88,12 @@ export class ApiOrigins {
     return Object.fromEntries(this.origins.map((origin) => [origin, this.#health.state(origin)]));
   }
 
+  /** Hears every swap of the region in rotation (a failover, or a return); answers how to stop. */
+  subscribe(listener: (from: string, to: string) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
   /** `path` on the current region: for the event stream, which asks again at each reconnect. (Bound: passed around as a function.) */
   readonly url = (path: string): string => this.current + path;
 
@@ -109,10 +115,9 @@ export class ApiOrigins {
           return response;
         };
         try {
-          return { ok: true, value: await (lastResort && this.#health.state(origin) !== 'closed' ? attempt() : this.#health.run(origin, attempt)) };
+          return await this.#health.tryHost(origin, lastResort, attempt);
         } catch (error) {
           if (init.signal?.aborted) throw error;
-          if (isHoldfastError(error, 'host-skipped')) return { ok: false, reason: `breaker-${error.details.state as HostState}`, message: error.message, skipped: true };
           if (error instanceof RegionFailure) {
             if (lastResort) lastAnswer = error.response;
             else void error.response.body?.cancel();
@@ -139,6 +144,7 @@ export class ApiOrigins {
     const from = this.#current;
     this.#current = now;
     this.#options.onSwitch?.(from, now);
+    for (const listener of this.#listeners) listener(from, now);
   }
 }
 

@@ -14,6 +14,8 @@ export type ReplayCredentials = {
   headers: Record<string, string>;
   /** Readiness URL (200: the server and its database work), for telling a poison action from an outage. */
   probeUrl?: string;
+  /** The API's regions, preferred first (ApiOrigins): the worker's replay follows the healthy one too. */
+  origins?: readonly string[];
 };
 
 interface CredentialsSchema extends DBSchema {

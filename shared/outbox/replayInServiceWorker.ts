@@ -6,6 +6,7 @@ import { OutboxReplayer, type DrainResult } from './OutboxReplayer.js';
 import type { CompactionRule } from './compactPending.js';
 import { httpBatchTransport } from './postActionBatch.js';
 import type { Fetcher } from '../http/jsonApi.js';
+import { ApiOrigins } from '../http/ApiOrigins.js';
 import { readReplayCredentials } from './replayCredentials.js';
 
 export type BackgroundReplayOptions = {
@@ -41,11 +42,13 @@ export async function replayInServiceWorker(options: BackgroundReplayOptions): P
     try {
       const channel = new BroadcastChannel(outboxChannelName(options.scope));
       const outbox = new Outbox({ db, onChange: (change) => channel.postMessage(change) });
+      // Several API regions: the batches and the probe go to the one in rotation, as the page's do.
+      const regions = credentials.origins && credentials.origins.length > 1 ? new ApiOrigins({ origins: credentials.origins }) : undefined;
       const replayer = new OutboxReplayer({
         queue: outbox,
-        transport: httpBatchTransport({ url: credentials.endpoint, headers: async () => (await readReplayCredentials(options.scope))?.headers ?? null }),
+        transport: httpBatchTransport({ url: credentials.endpoint, headers: async () => (await readReplayCredentials(options.scope))?.headers ?? null, fetch: regions?.fetch }),
         compaction: options.compaction,
-        probe: probeFor(credentials.probeUrl),
+        probe: probeFor(credentials.probeUrl, regions?.fetch),
       });
       const giveUpAt = Date.now() + (options.maxEventMs ?? 60_000);
       let result = await replayer.drain();

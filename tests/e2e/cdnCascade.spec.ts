@@ -231,7 +231,7 @@ test('a blackholed primary costs a hedge delay, not its deadline, until its brea
   await context.close();
 });
 
-type LoaderNotice = { type: string; path: string; host?: string; failoverMs?: number; passedOver: { host: string; reason: string; ms: number }[] };
+type LoaderNotice = { type: string; path: string; host?: string; ms?: number; failoverMs?: number; passedOver: { host: string; reason: string; ms: number }[] };
 
 /** What the page's fallback loader reported: which host served each entry asset, and who was passed over. */
 const loaderNotices = (page: Page) => page.evaluate(() => (window as unknown as { holdfastAssetLoader?: { notices: LoaderNotice[] } }).holdfastAssetLoader?.notices ?? []);
@@ -251,6 +251,8 @@ test('first visit without a service worker, primary blackholed: the page loader 
   for (const notice of first) {
     expect(notice.passedOver.map((failure) => failure.reason)).toEqual(['hedged']);
     expect(notice.failoverMs!).toBeLessThan(2000);
+    // The whole asset, the dead primary's cost included, in less than the primary's 3 s deadline.
+    expect(notice.ms!).toBeLessThan(3000);
   }
   // The elements the loader inserted name the secondary and carry the build's digests.
   const tags = await page.evaluate(() => [...document.querySelectorAll<HTMLScriptElement | HTMLLinkElement>('script[src], link[rel=stylesheet]')].map((element) => ({ url: 'src' in element ? element.src : element.href, integrity: element.integrity })));

@@ -37,6 +37,10 @@ describe('API failover across regions', () => {
     expect(origins.current).toBe(b);
     expect(switches).toEqual([`${a} → ${b}`]);
     expect(origins.url('/api/events')).toBe(`${b}/api/events`);
+    const heard: string[] = [];
+    const stop = origins.subscribe((from, to) => heard.push(`${from} → ${to}`));
+    stop();
+    expect(heard).toEqual([]);
   });
 
   it('back to the preferred region after its probe (GET /readyz) succeeds, not before', async () => {
