@@ -1,5 +1,6 @@
 import { useSyncExternalStore } from 'react';
 import type { HostReport } from 'holdfast/client';
+import { apiOrigins } from '../api/apiOrigins.js';
 import { cascadeMonitor } from '../state/cascadeHealth.js';
 import { useWorkspace } from '../state/useWorkspace.js';
 
@@ -25,6 +26,11 @@ export function StatusPanel() {
     (onChange) => cascadeMonitor.watch(onChange),
     () => cascadeMonitor.hosts(),
   );
+  const region = useSyncExternalStore(
+    (onChange) => apiOrigins.subscribe(onChange),
+    () => apiOrigins.current,
+  );
+  const preferred = apiOrigins.origins[0]!;
   const oldest = pending.reduce<number | null>((min, entry) => (min === null || entry.queuedAt < min ? entry.queuedAt : min), null);
   const problem = reachability !== 'online' || !stream.connected || failed > 0 || hosts.some((host) => host.condition === 'down');
   return (
@@ -35,6 +41,15 @@ export function StatusPanel() {
         <dd data-testid="status-server">
           {reachabilityWords[reachability]} · <a href="/status" target="_blank" rel="noreferrer">server status</a>
         </dd>
+        {apiOrigins.origins.length > 1 && (
+          <>
+            <dt>API region</dt>
+            <dd data-testid="status-region">
+              {new URL(region, location.href).host}
+              {region === preferred ? ' (preferred)' : ` (${new URL(preferred, location.href).host} out of rotation)`}
+            </dd>
+          </>
+        )}
         <dt>Live updates</dt>
         <dd data-testid="status-stream">
           {stream.connected ? 'connected' : 'reconnecting'} · {stream.leading ? 'held by this tab' : 'shared by another tab'}

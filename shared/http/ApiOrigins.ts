@@ -35,12 +35,18 @@ class RegionFailure extends Error {
   }
 }
 
+/** The caller gave up on a request its region was busy with: handed out of the breaker, not thrown in it. */
+class CallerGaveUp {
+  constructor(readonly error: unknown) {}
+}
+
 /**
  * API failover across regions in the client: every API request — reads, the outbox's batches, the event
  * stream's reconnects (through `url`) — goes to the most preferred region that is in rotation, on the
  * CDN cascade's own loop and breakers (tryHosts, HostHealth: one implementation).
  *
- * - A region fails a request by not answering (network error, deadline) or answering 502/503/504. The
+ * - A region fails a request by not answering (network error; the caller's deadline while the region
+ *   answered nobody else — a region busy answering others is slow, not dead) or answering 502/503/504. The
  *   request moves on to the next region at once — safe for writes too: every action has an id the server
  *   applies at most once — and after `failuresToOpen` in a row the region leaves rotation.
  * - It swaps once per failure burst: while a region is out, requests skip it at no cost, and nothing but
@@ -57,6 +63,8 @@ export class ApiOrigins {
   readonly #fetch: Fetcher;
   readonly #options: ApiOriginsOptions;
   readonly #listeners = new Set<(from: string, to: string) => void>();
+  /** When each region last answered anything (any status): busy is told from silent by it. */
+  readonly #answeredAt = new Map<string, number>();
   #current: string;
 
   constructor(options: ApiOriginsOptions = {}) {
@@ -102,6 +110,7 @@ export class ApiOrigins {
    * it came from the last one. Rejects as fetch does when no region answered, or when `init.signal` aborts.
    */
   readonly fetch = async (path: string, init: RequestInit = {}): Promise<Response> => {
+    init.signal?.throwIfAborted();
     const method = (init.method ?? 'GET').toUpperCase();
     const { hedgeDelayMs = cascadeDefaults.hedgeDelayMs } = this.#options;
     const hedge = (method === 'GET' || method === 'HEAD') && hedgeDelayMs !== false && this.origins.length > 1 ? hedgeDelayMs : undefined;
@@ -109,13 +118,25 @@ export class ApiOrigins {
     const outcome = await tryHosts(
       this.origins,
       async (origin, lastResort): Promise<HostTry<Response>> => {
-        const attempt = async () => {
-          const response = await this.#fetch(origin + path, { ...init, credentials: this.#credentials(origin) });
-          if (regionDown.has(response.status)) throw new RegionFailure(response);
-          return response;
+        const attempt = async (): Promise<Response | CallerGaveUp> => {
+          const started = Date.now();
+          try {
+            const response = await this.#fetch(origin + path, { ...init, credentials: this.#credentials(origin) });
+            this.#answeredAt.set(origin, Date.now());
+            if (regionDown.has(response.status)) throw new RegionFailure(response);
+            return response;
+          } catch (error) {
+            // The caller's deadline ran out (or it moved on). A region that answered others meanwhile is
+            // slow, not dead: that costs it nothing. A silent one is charged, or a blackholed region (it
+            // accepts and never answers) would never leave rotation.
+            if (init.signal?.aborted && (this.#answeredAt.get(origin) ?? -Infinity) >= started) return new CallerGaveUp(error);
+            throw error;
+          }
         };
         try {
-          return await this.#health.tryHost(origin, lastResort, attempt);
+          const tried = await this.#health.tryHost(origin, lastResort, attempt);
+          if (tried.ok && tried.value instanceof CallerGaveUp) throw tried.value.error;
+          return tried as HostTry<Response>;
         } catch (error) {
           if (init.signal?.aborted) throw error;
           if (error instanceof RegionFailure) {

@@ -73,6 +73,9 @@ test('region A killed in the middle of a replay: the outbox goes on on region B 
   await expectAllSent(page, 120_000);
   expect(await page.evaluate(() => window.holdfast!.apiRegion())).toBe(b);
   expect(await actionsApplied(regionB)).toBeGreaterThan(0);
+  // The agent can see it: the status view names the region in use and the one out of rotation.
+  await page.locator('details.status-panel summary').click();
+  await expect(page.getByTestId('status-region')).toHaveText(`${new URL(b).host} (${new URL(a).host} out of rotation)`);
 
   // Nothing lost, nothing doubled, in the order sent.
   expect(await serverBodies(api, target!.id, prefix)).toEqual(Array.from({ length: 300 }, (_, index) => `${prefix}${String(index).padStart(3, '0')}`));

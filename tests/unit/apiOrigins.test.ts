@@ -96,6 +96,32 @@ describe('API failover across regions', () => {
     expect(byName[b]!.requests).toEqual([]);
   });
 
+  it('slow is not dead: a caller\'s deadline costs a region nothing while it answers others, but a silent region is charged and leaves rotation', async () => {
+    const { byName, fetcher } = regions([a, b]);
+    const origins = new ApiOrigins({ origins: [a, b], fetch: async (input, init) => {
+      const region = byName[new URL(input).origin]!;
+      if (region.delayMs) {
+        // Never answers before the caller's deadline; honours the abort as fetch does.
+        await new Promise((_, reject) => init.signal?.addEventListener('abort', () => reject(new DOMException('timed out', 'TimeoutError'))));
+      }
+      return fetcher(input, init);
+    }, hedgeDelayMs: false, coolDown: { initialMs: 60_000, maxMs: 60_000 } });
+    // Busy: its other requests are answered between the timed-out ones.
+    byName[a]!.delayMs = 1;
+    for (let index = 0; index < 5; index++) {
+      const slow = origins.fetch('/api/sync', { signal: AbortSignal.timeout(30) });
+      byName[a]!.delayMs = 0;
+      await origins.fetch('/api/agents');
+      byName[a]!.delayMs = 1;
+      await expect(slow).rejects.toThrow(/timed out/);
+    }
+    expect(origins.states()[a]).toBe('closed');
+    // Silent: nothing answered while the caller waited.
+    for (let index = 0; index < 3; index++) await expect(origins.fetch('/api/sync', { signal: AbortSignal.timeout(30) })).rejects.toThrow(/timed out/);
+    expect(origins.states()[a]).toBe('open');
+    expect(origins.current).toBe(b);
+  });
+
   it('a request the caller aborts is not retried elsewhere and costs the region nothing', async () => {
     const { byName, fetcher } = regions([a, b]);
     const origins = new ApiOrigins({ origins: [a, b], fetch: async (input, init) => {
