@@ -1,4 +1,4 @@
-// `npm test`: installs what the tests need and is missing (Chromium, PostgreSQL, Prometheus — via apt-get when run
+// `npm test`: installs what the tests need and is missing (Chromium, PostgreSQL, Prometheus, HAProxy — via apt-get when run
 // as root), then runs typecheck, build and size budgets, unit and API tests (Vitest), and end-to-end
 // tests (Playwright). Ends with one line counting every test: "tests: N passed, N failed".
 import { spawnSync } from 'node:child_process';
@@ -25,6 +25,8 @@ if (!existsSync(chromium)) missing.push('chromium');
 if (!process.env.TEST_DATABASE_URL && !hasPostgres()) missing.push('postgresql');
 // Debian's Prometheus scrapes the server's /metrics in the API tests.
 if (!existsSync(process.env.PROMETHEUS_PATH ?? '/usr/bin/prometheus')) missing.push('prometheus');
+// Debian's HAProxy runs in front of the cluster's nodes (npm run cluster, the cluster tests).
+if (!existsSync('/usr/sbin/haproxy')) missing.push('haproxy');
 if (missing.length > 0) {
   if (!isRoot) {
     console.error(`Missing for the tests: ${missing.join(', ')}. Install them (Debian: sudo apt-get install -y ${missing.join(' ')}) and run npm test again.`);
