@@ -20,7 +20,7 @@ export type ReadReplicaOptions = {
 export type ReadRoute = {
   db: Queryable;
   served: 'replica' | 'primary';
-  reason: 'no-replica' | 'no-write' | 'caught-up' | 'behind' | 'replica-down';
+  reason: 'no-replica' | 'no-write' | 'caught-up' | 'behind' | 'replica-down' | 'unreadable-position';
 };
 
 /** A PostgreSQL WAL position as text (`16/B374D848`). */
@@ -58,10 +58,14 @@ export class ReadReplica {
     return rows[0]?.lsn;
   }
 
-  /** Where a read that must see `minPosition` (the reader's last write, if any) goes. */
-  async route(minPosition: string | undefined): Promise<ReadRoute> {
+  /**
+   * Where a read that must see `minPosition` (the reader's last write, if any) goes. `null`: the reader
+   * wrote something, but its position cannot be read; only the primary is sure to have it.
+   */
+  async route(minPosition: string | undefined | null): Promise<ReadRoute> {
     const { replica, primary, maxWaitMs, pollMs } = this.#options;
     if (!replica) return { db: primary, served: 'primary', reason: 'no-replica' };
+    if (minPosition === null) return { db: primary, served: 'primary', reason: 'unreadable-position' };
     if (minPosition === undefined) return { db: replica, served: 'replica', reason: 'no-write' };
     const deadline = Date.now() + maxWaitMs;
     try {

@@ -42,7 +42,7 @@ export class ServerMetrics {
     });
     this.#actions = new Counter({ name: 'holdfast_actions_total', help: 'Actions received, by result: applied, duplicate (refused as already applied), rejected, conflict.', labelNames: ['result'], registers });
     this.#safeguardRecoveries = new Counter({ name: 'holdfast_stream_safeguard_recoveries_total', help: 'Stream slots the safeguard watchdog gave back (counted streams whose connection was gone).', registers });
-    this.#syncReads = new Counter({ name: 'holdfast_sync_reads_total', help: 'Delta-sync reads by where they were served (replica, primary) and why (no-replica, no-write, caught-up, behind, replica-down).', labelNames: ['served', 'reason'], registers });
+    this.#syncReads = new Counter({ name: 'holdfast_sync_reads_total', help: 'Delta-sync reads by where they were served (replica, primary) and why (no-replica, no-write, caught-up, behind, replica-down, unreadable-position).', labelNames: ['served', 'reason'], registers });
     this.#shed = new Counter({ name: 'holdfast_requests_shed_total', help: 'Sheddable requests refused under pressure (429), by route template and the pressure that refused them.', labelNames: ['route', 'reason'], registers });
     this.#shedDuration = new Histogram({
       name: 'holdfast_shed_answer_seconds',

@@ -22,17 +22,17 @@ export function handOutWritePosition(request: FastifyRequest, reply: FastifyRepl
 }
 
 /**
- * The position this read must see: the header when sent (malformed: a 400, nothing read), else the cookie.
- * A malformed cookie is ignored and the read goes to the primary: safe, and a client cannot mend a cookie
- * it cannot read.
+ * The position this read must see: the header when sent (malformed: a 400, nothing read), else the cookie;
+ * undefined when the reader wrote nothing lately. A malformed cookie gives `null` (ReadReplica sends the read
+ * to the primary): safe, and a client cannot mend a cookie it cannot read.
  */
-export function minPositionOf(request: FastifyRequest): { position: string | undefined; unknown: boolean } {
+export function minPositionOf(request: FastifyRequest): string | undefined | null {
   const header = request.headers[minPositionHeader];
   if (header !== undefined) {
     if (typeof header !== 'string' || !lsnPattern.test(header)) throw new ApiError('invalid-request', { header: minPositionHeader }, `${minPositionHeader} must be a WAL position such as 16/B374D848.`);
-    return { position: header, unknown: false };
+    return header;
   }
   const cookie = request.cookies?.[writePositionCookie];
-  if (cookie === undefined) return { position: undefined, unknown: false };
-  return lsnPattern.test(cookie) ? { position: cookie, unknown: false } : { position: undefined, unknown: true };
+  if (cookie === undefined) return undefined;
+  return lsnPattern.test(cookie) ? cookie : null;
 }

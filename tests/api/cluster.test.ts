@@ -101,6 +101,12 @@ describe('HAProxy, three nodes, a primary and a lagging standby', () => {
     const bad = await alice.raw('/api/sync?cursor=0&limit=1', { headers: { 'holdfast-min-position': 'not-a-position' } });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('invalid-request');
+    // A cookie that is not a position (the client cannot mend it): the read is answered, by the primary.
+    const unreadable = async () => (await Promise.all(cluster.nodes.map(async (node) => metricSum(await (await fetch(`${node.url}/metrics`)).text(), 'holdfast_sync_reads_total', { served: 'primary', reason: 'unreadable-position' })))).reduce((sum, count) => sum + count, 0);
+    const before = await unreadable();
+    const garbled = await alice.raw('/api/sync?cursor=0&limit=1', { headers: { cookie: 'holdfast_written=garbage' } });
+    expect(garbled.status).toBe(200);
+    expect(await unreadable()).toBe(before + 1);
   });
 
   it('replica lag is a metric on every node', async () => {

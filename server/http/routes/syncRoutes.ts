@@ -18,8 +18,7 @@ export function syncRoutes(app: FastifyInstance, context: ServerContext) {
   app.get('/api/sync', async (request) => {
     const session = sessionOf(request);
     const { cursor, limit, count } = parseOr400(syncQuery, request.query);
-    const { position, unknown } = minPositionOf(request);
-    const route = unknown ? { db: context.db, served: 'primary' as const, reason: 'behind' as const } : await context.reads.route(position);
+    const route = await context.reads.route(minPositionOf(request));
     context.metrics.countSyncRead(route);
     const { db } = route;
     const serverApp = context.app;
