@@ -1,7 +1,9 @@
 import { lazy, Suspense, useEffect, useMemo, useState, type ComponentType } from 'react';
+import { firstAnswering } from 'holdfast/client';
 import type { SignedInAppProps } from './SignedInApp.js';
 import { dismissBootSkeleton } from './bootSkeleton.js';
 import { ApiClient, ApiRequestError, type SignedIn } from './api/ApiClient.js';
+import { apiOriginList } from './api/apiOriginList.js';
 import { clearSession, isSignOutPending, loadSession, markSignOutPending, saveSession } from './state/session.js';
 import { LoadFailedBoundary } from './views/LoadFailedBoundary.js';
 import { SignInView } from './views/SignInView.js';
@@ -34,7 +36,8 @@ export function App({ signedInApp: Loaded }: { signedInApp?: ComponentType<Signe
     setExpired(true);
     setSession(null);
   };
-  const api = useMemo(() => new ApiClient(expire), []);
+  // Signing in tries the API's regions in order (no breakers: too much code for one request).
+  const api = useMemo(() => new ApiClient(expire, firstAnswering(apiOriginList)), []);
 
   const signIn = (signedIn: SignedIn) => {
     saveSession(signedIn);

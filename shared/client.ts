@@ -17,6 +17,7 @@ export * from './cascade/index.js';
 export { browserReachabilityPlatform } from './connectivity/browserReachabilityPlatform.js';
 export { jsonApi, ApiRequestError, apiRequestHeaders, type Fetcher, type JsonApiOptions, type JsonRequest } from './http/jsonApi.js';
 export { ApiOrigins, type ApiOriginsOptions } from './http/ApiOrigins.js';
+export { firstAnswering } from './http/firstAnswering.js';
 export { wipeLocalData, askServiceWorkerToWipe, type WipeLocalDataOptions } from './store/wipeLocalData.js';
 export { ServiceWorkerUpdates, type ServiceWorkerUpdatesOptions, type UpdateState } from './update/ServiceWorkerUpdates.js';
 export { skipWaitingMessage, isSkipWaitingMessage } from './update/skipWaitingMessage.js';

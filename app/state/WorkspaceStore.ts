@@ -121,7 +121,7 @@ export class WorkspaceStore {
       // every tab: when one tab's pull moves it, another pulling from it would find nothing new and never
       // show what the first stored. Each tab asks from where it is; the stored cursor only moves forward.
       readCursor: async () => this.#cursor ?? (await (await this.#database()).get('meta', 'cursor')) ?? '0',
-      requestTimeoutMs: this.#options.readTimeoutMs,
+      requestTimeoutMs: () => this.#readDeadlineMs(),
       prefetch: this.#options.syncPrefetch,
     });
     // Reading IndexedDB starts with the store, not after React's first paint: the cold-start path. The
@@ -133,6 +133,14 @@ export class WorkspaceStore {
 
   get undoWindowMs(): number {
     return this.#options.undoWindowMs;
+  }
+
+  /**
+   * A read's deadline: `readTimeoutMs` (5 s), stretched up to 4× on a network whose answers are slow
+   * (4× the region's p95): a slow network is not a dead server.
+   */
+  #readDeadlineMs(): number {
+    return this.#options.origins?.deadlineMs(this.#options.readTimeoutMs) ?? this.#options.readTimeoutMs;
   }
 
   /** The API region requests go to now ('': this page's origin). */
@@ -305,7 +313,7 @@ export class WorkspaceStore {
 
   async #refreshDirectory(): Promise<void> {
     try {
-      const signal = AbortSignal.timeout(this.#options.readTimeoutMs);
+      const signal = AbortSignal.timeout(this.#readDeadlineMs());
       const [{ agents }, { cannedReplies }] = await Promise.all([this.api.agents(signal), this.api.cannedReplies(signal)]);
       const db = await this.#database();
       const tx = db.transaction(['agents', 'cannedReplies'], 'readwrite');
@@ -385,7 +393,7 @@ export class WorkspaceStore {
   async #fetchInboxView(): Promise<void> {
     let conversations: Conversation[];
     try {
-      ({ conversations } = await this.#options.api.openConversations(200, AbortSignal.timeout(this.#options.readTimeoutMs)));
+      ({ conversations } = await this.#options.api.openConversations(200, AbortSignal.timeout(this.#readDeadlineMs())));
     } catch (error) {
       this.#noteFailure(error);
       return;
@@ -401,7 +409,7 @@ export class WorkspaceStore {
   async #fetchConversation(id: string): Promise<void> {
     let fetched: { conversation: Conversation; messages: Message[] };
     try {
-      fetched = await this.#options.api.conversation(id, AbortSignal.timeout(this.#options.readTimeoutMs));
+      fetched = await this.#options.api.conversation(id, AbortSignal.timeout(this.#readDeadlineMs()));
     } catch (error) {
       this.#noteFailure(error);
       return;

@@ -2,6 +2,8 @@ import { HostHealth, type HostState } from '../cascade/HostHealth.js';
 import { cascadeDefaults } from '../cascade/cascadeDefaults.js';
 import { tryHosts, type AttemptFailure, type HostTry } from '../cascade/tryHosts.js';
 import type { Fetcher } from './jsonApi.js';
+import { credentialsFor, regionDownStatuses } from './firstAnswering.js';
+import { clamp, LatencyTracker } from '../cascade/LatencyTracker.js';
 
 export type ApiOriginsOptions = {
   /**
@@ -26,8 +28,6 @@ export type ApiOriginsOptions = {
   random?: () => number;
 };
 
-/** Statuses that say the region, not the request, is sick: its proxy has no healthy node behind it. */
-const regionDown = new Set([502, 503, 504]);
 
 class RegionFailure extends Error {
   constructor(readonly response: Response) {
@@ -63,8 +63,8 @@ export class ApiOrigins {
   readonly #fetch: Fetcher;
   readonly #options: ApiOriginsOptions;
   readonly #listeners = new Set<(from: string, to: string) => void>();
-  /** When each region last answered anything (any status): busy is told from silent by it. */
-  readonly #answeredAt = new Map<string, number>();
+  /** Each region's recent time to an answer (any status), and when it last answered: busy is told from silent by it. */
+  readonly #latency = new LatencyTracker();
   #current: string;
 
   constructor(options: ApiOriginsOptions = {}) {
@@ -78,7 +78,7 @@ export class ApiOrigins {
       coolDown: options.coolDown ?? { initialMs: 5000, maxMs: 60_000 },
       random: options.random,
       probe: async (origin) => {
-        const response = await this.#fetch(origin + probePath, { cache: 'no-store', credentials: this.#credentials(origin), signal: AbortSignal.timeout(cascadeDefaults.firstByteMs) });
+        const response = await this.#fetch(origin + probePath, { cache: 'no-store', credentials: credentialsFor(origin), signal: AbortSignal.timeout(this.deadlineMs(cascadeDefaults.firstByteMs)) });
         if (!response.ok) throw new Error(`${origin}${probePath} answered ${response.status}`);
       },
       onTransition: () => this.#noticeSwitch(),
@@ -94,6 +94,16 @@ export class ApiOrigins {
   /** Each region's breaker: closed (in rotation), open (out), half-open (its probe is out). */
   states(): Record<string, HostState> {
     return Object.fromEntries(this.origins.map((origin) => [origin, this.#health.state(origin)]));
+  }
+
+  /**
+   * A deadline for a request to the current region that follows the network: `deadlineP95Multiple` (4) ×
+   * its recent p95, within [`baseMs`, 4 × `baseMs`]; `baseMs` until it has answered a few times. A slow
+   * network is not taken for a dead region (and, with the busy rule above, does not fail a region over).
+   */
+  deadlineMs(baseMs: number): number {
+    const p95 = this.#latency.p95(this.current);
+    return p95 === undefined ? baseMs : clamp(cascadeDefaults.deadlineP95Multiple * p95, baseMs, 4 * baseMs);
   }
 
   /** Hears every swap of the region in rotation (a failover, or a return); answers how to stop. */
@@ -121,15 +131,15 @@ export class ApiOrigins {
         const attempt = async (): Promise<Response | CallerGaveUp> => {
           const started = Date.now();
           try {
-            const response = await this.#fetch(origin + path, { ...init, credentials: this.#credentials(origin) });
-            this.#answeredAt.set(origin, Date.now());
-            if (regionDown.has(response.status)) throw new RegionFailure(response);
+            const response = await this.#fetch(origin + path, { ...init, credentials: credentialsFor(origin) });
+            this.#latency.record(origin, Date.now() - started);
+            if (regionDownStatuses.has(response.status)) throw new RegionFailure(response);
             return response;
           } catch (error) {
             // The caller's deadline ran out (or it moved on). A region that answered others meanwhile is
             // slow, not dead: that costs it nothing. A silent one is charged, or a blackholed region (it
             // accepts and never answers) would never leave rotation.
-            if (init.signal?.aborted && (this.#answeredAt.get(origin) ?? -Infinity) >= started) return new CallerGaveUp(error);
+            if (init.signal?.aborted && this.#latency.answeredSince(origin, started)) return new CallerGaveUp(error);
             throw error;
           }
         };
@@ -154,10 +164,6 @@ export class ApiOrigins {
     if (lastAnswer) return lastAnswer;
     throw new TypeError(`No API region answered: ${describe(outcome.passedOver)}`);
   };
-
-  #credentials(origin: string): RequestCredentials {
-    return origin === '' ? 'same-origin' : 'include';
-  }
 
   #noticeSwitch(): void {
     const now = this.current;

@@ -14,8 +14,8 @@ export type DeltaSyncOptions<Page extends SyncPageLike> = {
   fetchPage: (cursor: string, signal: AbortSignal) => Promise<Page>;
   applyPage: (page: Page) => Promise<void>;
   readCursor: () => Promise<string>;
-  /** Deadline for one page request; default 5 s. */
-  requestTimeoutMs?: number;
+  /** Deadline for one page request; default 5 s. A function is asked at each request (a deadline that follows the network: ApiOrigins.deadlineMs). */
+  requestTimeoutMs?: number | (() => number);
   /** Most pages per pull, so one pull cannot run forever; default 1,000. */
   maxPagesPerPull?: number;
   /**
@@ -83,7 +83,8 @@ export class DeltaSync<Page extends SyncPageLike> {
   /** One page request under its own deadline; abortable when the pull stops before using it. */
   #fetch(cursor: string): { result: Promise<Page>; abort: () => void } {
     const cancel = new AbortController();
-    const signal = AbortSignal.any([cancel.signal, AbortSignal.timeout(this.#options.requestTimeoutMs)]);
+    const { requestTimeoutMs } = this.#options;
+    const signal = AbortSignal.any([cancel.signal, AbortSignal.timeout(typeof requestTimeoutMs === 'function' ? requestTimeoutMs() : requestTimeoutMs)]);
     const result = this.#options.fetchPage(cursor, signal);
     // A prefetched page's failure is reported when the pull reaches it, or never if the pull stopped first.
     result.catch(() => undefined);

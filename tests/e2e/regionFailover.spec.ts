@@ -79,6 +79,15 @@ test('region A killed in the middle of a replay: the outbox goes on on region B 
 
   // Nothing lost, nothing doubled, in the order sent.
   expect(await serverBodies(api, target!.id, prefix)).toEqual(Array.from({ length: 300 }, (_, index) => `${prefix}${String(index).padStart(3, '0')}`));
+  // Signing in while region A is down: the sign-in screen (served by the worker) tries B. The session
+  // cookie B sets is good on both regions.
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('textbox', { name: 'Email' }).fill('alice@example.com');
+  await page.getByRole('textbox', { name: 'Password' }).fill('holdfast');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible({ timeout: firstSyncTimeout });
+  await expect(page.getByTestId('last-sync')).toContainText('Last sync', { timeout: firstSyncTimeout });
+
   // The page still reads (through B) and hears B's event stream: a reply from elsewhere shows up live.
   await api.postActions([createWorkspaceAction('send', target!.id, { text: `${prefix}from elsewhere` })]);
   await page.goto(`/conversations/${target!.id}`);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiOrigins } from '../../shared/http/ApiOrigins.js';
+import { firstAnswering } from '../../shared/http/firstAnswering.js';
 
 /**
  * The client's API regions, on a scripted fetch: which region each request reaches, and when the client
@@ -141,5 +142,35 @@ describe('API failover across regions', () => {
     await origins.fetch('/api/agents');
     expect(seen).toEqual([['/api/agents', 'same-origin']]);
     expect(origins.url('/api/events')).toBe('/api/events');
+  });
+
+  it('deadlines follow the network: 4× the region\'s p95 once it has answered a few times, within [base, 4 × base]', async () => {
+    const { byName, fetcher } = regions([a, b]);
+    const origins = new ApiOrigins({ origins: [a, b], fetch: fetcher, hedgeDelayMs: false });
+    expect(origins.deadlineMs(100)).toBe(100);
+    byName[a]!.delayMs = 40;
+    for (let index = 0; index < 5; index++) await origins.fetch('/api/sync');
+    expect(origins.deadlineMs(100)).toBeGreaterThanOrEqual(160);
+    expect(origins.deadlineMs(100)).toBeLessThanOrEqual(400);
+    expect(origins.deadlineMs(5000)).toBe(5000);
+  });
+});
+
+describe('signing in through the regions (no breakers)', () => {
+  it('tries the regions in order: a dead one or a 502–504 moves on, any other answer is the answer, the last one\'s 503 is returned', async () => {
+    const { byName, fetcher } = regions([a, b]);
+    const send = firstAnswering([a, b], fetcher);
+    byName[a]!.up = false;
+    expect(await body(await send('/api/login', { method: 'POST' }))).toBe(b);
+    byName[a]!.up = true;
+    byName[a]!.status = 503;
+    expect(await body(await send('/api/login', { method: 'POST' }))).toBe(b);
+    byName[a]!.status = 401;
+    expect((await send('/api/login', { method: 'POST' })).status).toBe(401);
+    byName[a]!.status = 503;
+    byName[b]!.status = 503;
+    expect((await send('/api/login', { method: 'POST' })).status).toBe(503);
+    byName[b]!.up = false;
+    await expect(send('/api/login', { method: 'POST' })).rejects.toThrow(/No API region answered/);
   });
 });
