@@ -108,5 +108,6 @@ export function routeAssetsThroughCascade({ cdnHosts, manifest, coolDownMs = cas
 
 /** Every open page hears which host served what and each breaker transition (for its status view and monitoring). */
 async function tell(notice: CascadeNotice): Promise<void> {
-  for (const client of await self.clients.matchAll({ type: 'window' })) client.postMessage({ type: cascadeEventMessage, notice });
+  // Uncontrolled windows too: a first visit's page hears what the worker's install went through.
+  for (const client of await self.clients.matchAll({ type: 'window', includeUncontrolled: true })) client.postMessage({ type: cascadeEventMessage, notice });
 }

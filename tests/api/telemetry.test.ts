@@ -9,7 +9,10 @@ describe('client telemetry: POST /api/telemetry', () => {
   let alice: TestApi;
   let carol: TestApi;
   beforeAll(async () => {
-    backend = await TestBackend.start('pglite');
+    // Telemetry is sheddable: on a starved machine the server, busy right after its start, may rightly refuse
+    // it (429). What is tested here is storage and validation, so shedding is off (tests/api/shedding.test.ts
+    // covers the refusal).
+    backend = await TestBackend.start('pglite', { SHEDDING: 'off' });
     [alice, carol] = await Promise.all([TestApi.signIn(backend.url, 'alice@example.com'), TestApi.signIn(backend.url, 'carol@globex.example')]);
   }, 180_000);
   afterAll(() => backend?.stop());

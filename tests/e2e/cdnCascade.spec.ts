@@ -61,14 +61,21 @@ async function reloadWithoutCachedAssets(page: Page) {
 
 test('a healthy primary serves every asset, compressed, to the page and to the worker installing them: integrity and digests hold on the decoded bytes', async ({ browser }) => {
   const context = await browser.newContext({ baseURL: server.url });
-  await controlledPage(context);
+  await recordWorkerNotices(context);
+  const page = await controlledPage(context);
   const assets = fastly.assetRequests();
   expect(assets.some((path) => path.endsWith('.js'))).toBe(true);
   expect(assets.some((path) => path.endsWith('.css'))).toBe(true);
   // The page (SRI) and the worker (SHA-256 against the build's manifest) accepted compressed answers: nothing
-  // was refused, so nothing went on to the secondary.
+  // was refused. (A request the primary was slow to answer — a starved machine's first ones — may have been
+  // hedged to the secondary: a race lost, not a refusal.)
   expect(fastly.compressedAnswers).toBeGreaterThanOrEqual(2);
-  expect(azure.assetRequests()).toEqual([]);
+  const served = [...(await notices(page)), ...(await loaderNotices(page))];
+  expect(served.filter((notice) => notice.type === 'served').length).toBeGreaterThanOrEqual(2);
+  expect(served.filter((notice) => notice.type === 'failed')).toEqual([]);
+  expect(served.flatMap((notice) => notice.passedOver ?? []).filter((failure) => failure.reason !== 'hedged')).toEqual([]);
+  const hedged = azure.assetRequests();
+  for (const path of hedged) expect(assets).toContain(path);
   await context.close();
 });
 

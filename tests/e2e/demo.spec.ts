@@ -64,6 +64,8 @@ test('the demo on a static host: sign in, reply, close and assign; reload offlin
 
     await conversationRow(page, 0).click();
     const heading = page.getByRole('heading', { level: 1 });
+    // The conversation's own heading, once it has replaced the inbox's (a starved machine renders it late).
+    await expect(heading).not.toHaveText('Inbox', { timeout: 30_000 });
     const customer = (await heading.textContent())!;
     const reply = `From the demo ${Date.now()}`;
     await page.getByRole('textbox', { name: 'Message' }).fill(reply);

@@ -9,7 +9,7 @@ import { ServerProcess } from '../support/serverProcess.js';
 import { metricSum } from '../support/testCluster.js';
 import { TestApi } from '../support/testApi.js';
 import { expect, expectAllSent, firstSyncTimeout, signIn, test } from './fixtures.js';
-import { openConversations, serverBodies } from './outboxSupport.js';
+import { backgroundSyncTrigger, expectedReplies, openConversations, queueReplies, readyPage, serverBodies, syncTags, waitPastUndoWindow } from './outboxSupport.js';
 
 /**
  * API failover across regions: the app built for two API origins (API_ORIGINS), region A (which also
@@ -104,4 +104,36 @@ test('region A killed in the middle of a replay: the outbox goes on on region B 
   await expectAllSent(page, 60_000);
   expect(await actionsApplied(regionA)).toBeGreaterThan(before);
   await context.close();
+});
+
+test('with every tab closed and region A down, the service worker\'s Background Sync replays the outbox through region B', async () => {
+  test.setTimeout(300_000);
+  if (!regionA.pid || !(await fetch(`${regionA.url}/readyz`).then((response) => response.ok, () => false))) await regionA.restart();
+  const context = await browser.newContext({ baseURL: a });
+  const api = await TestApi.signIn(regionB.url, 'alice@example.com');
+  const ids = (await openConversations(api, 2)).map((conversation) => conversation.id);
+  const page = await readyPage(context);
+  await context.setOffline(true);
+  const prefix = `worker-region-${Date.now()} `;
+  await queueReplies(page, ids, 40, prefix);
+  const [tag] = await syncTags(page);
+  await waitPastUndoWindow(page);
+  await page.close();
+  expect(await serverBodies(api, ids[0]!, prefix)).toEqual([]);
+  await regionA.kill();
+  await context.setOffline(false);
+  const fireSync = await backgroundSyncTrigger(context, a, tag!);
+  await expect
+    .poll(
+      async () => {
+        const sent = (await serverBodies(api, ids[0]!, prefix)).length;
+        if (sent < 20) await fireSync();
+        return sent;
+      },
+      { timeout: 60_000, intervals: [2000] },
+    )
+    .toBe(20);
+  for (const [index, id] of ids.entries()) expect(await serverBodies(api, id, prefix)).toEqual(expectedReplies(40, prefix, index, 2));
+  await context.close();
+  await regionA.restart();
 });
