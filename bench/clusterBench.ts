@@ -14,13 +14,13 @@
  *   npm run bench:cluster
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { haproxyConfig } from '../deploy/cluster/Cluster.js';
-import { answersOk, freePort, ManagedProcess } from '../deploy/cluster/ManagedProcess.js';
+import { haproxyProcess, nodeProcess } from '../deploy/cluster/Cluster.js';
+import { freePort, type ManagedProcess } from '../deploy/cluster/ManagedProcess.js';
 import { PostgresPair } from '../deploy/cluster/PostgresPair.js';
 import { runNode } from '../build/runNode.js';
 import { createWorkspaceAction } from '../shared/workspace/index.js';
 import { copyPgliteTemplate } from '../tests/support/pgliteTemplate.js';
-import { distDir, repoRoot } from '../tests/support/paths.js';
+import { distDir } from '../tests/support/paths.js';
 import { ServerProcess } from '../tests/support/serverProcess.js';
 import { SseClient } from '../tests/support/sseClient.js';
 import { TestApi } from '../tests/support/testApi.js';
@@ -41,18 +41,10 @@ try {
   await runNode(['--import', 'tsx', 'server/workspace/seedCli.ts'], { DATABASE_URL: databaseUrl });
   const nodes = await Promise.all(
     Array.from({ length: Math.max(...nodeCounts) }, async (_, index) => {
-      const port = await freePort();
-      const url = `http://127.0.0.1:${port}`;
-      const node = new ManagedProcess({
-        command: process.execPath,
-        args: ['--import', 'tsx', 'server/workspace/main.ts'],
-        cwd: repoRoot,
-        env: { PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: databaseUrl, STATIC_DIR: distDir, SEED: 'false', NODE_NAME: `node${index + 1}`, SHEDDING: 'off' },
-        ready: () => answersOk(`${url}/readyz`),
-      });
-      processes.push(node);
-      await node.start();
-      return url;
+      const node = nodeProcess({ name: `node${index + 1}`, port: await freePort(), databaseUrl, staticDir: distDir, env: { SHEDDING: 'off' } });
+      processes.push(node.process);
+      await node.process.start();
+      return node.url;
     }),
   );
 
@@ -62,13 +54,7 @@ try {
   const targets = [...(await alice.conversations('?status=open')).slice(0, clients / 2).map((c) => ({ api: alice, id: c.id })), ...(await carol.conversations('?status=open')).slice(0, clients / 2).map((c) => ({ api: carol, id: c.id }))];
   const throughput = async (count: number): Promise<number> => {
     const port = await freePort();
-    const haproxy = new ManagedProcess({
-      command: 'haproxy',
-      args: ['-db', '-f', haproxyConfig],
-      cwd: repoRoot,
-      env: { HOLDFAST_BIND: `127.0.0.1:${port}`, ...Object.fromEntries(nodes.slice(0, count).map((url, index) => [`HOLDFAST_NODE${index + 1}`, url.replace('http://', '')])) },
-      ready: () => answersOk(`http://127.0.0.1:${port}/readyz`),
-    });
+    const haproxy = haproxyProcess(`127.0.0.1:${port}`, nodes.slice(0, count).map((url) => url.replace('http://', '')));
     await haproxy.start();
     // Every node in rotation before the clock starts (HAProxy's slow start ramps a new server over 10 s).
     await new Promise((resolve) => setTimeout(resolve, 11_000));

@@ -35,6 +35,43 @@ export type ClusterOptions = {
 
 export type ClusterNode = { name: string; port: number; url: string; process: ManagedProcess };
 
+/** A server node as the cluster runs it (not started): `server/workspace/main.ts` on `port`, ready when /readyz says so. */
+export function nodeProcess(options: { name: string; port: number; databaseUrl: string; readDatabaseUrl?: string; staticDir: string; env?: Record<string, string> }): ClusterNode {
+  const url = `http://127.0.0.1:${options.port}`;
+  const process = new ManagedProcess({
+    command: globalThis.process.execPath,
+    args: ['--import', 'tsx', 'server/workspace/main.ts'],
+    cwd: repoRoot,
+    env: {
+      PORT: String(options.port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: options.databaseUrl,
+      READ_DATABASE_URL: options.readDatabaseUrl ?? '',
+      STATIC_DIR: options.staticDir,
+      SEED: 'false',
+      NODE_NAME: options.name,
+      ...options.env,
+    },
+    ready: () => answersOk(`${url}/readyz`),
+  });
+  return { name: options.name, port: options.port, url, process };
+}
+
+/** HAProxy with deploy/haproxy.cfg in front of `nodes` (host:port each), listening on `bind` (not started). */
+export function haproxyProcess(bind: string, nodes: readonly string[], statsBind?: string): ManagedProcess {
+  return new ManagedProcess({
+    command: 'haproxy',
+    args: ['-db', '-f', haproxyConfig],
+    cwd: repoRoot,
+    env: {
+      HOLDFAST_BIND: bind,
+      ...Object.fromEntries(nodes.map((node, index) => [`HOLDFAST_NODE${index + 1}`, node])),
+      ...(statsBind ? { HOLDFAST_STATS_BIND: statsBind } : {}),
+    },
+    ready: () => answersOk(`http://${bind}/readyz`),
+  });
+}
+
 /**
  * Holdfast on one machine as it runs on several: HAProxy in front (health checks on /readyz, slow start,
  * stream-friendly timeouts: deploy/haproxy.cfg), N stateless server nodes, and a PostgreSQL primary with a
@@ -71,39 +108,17 @@ export class Cluster {
       // nodes racing to do it.
       await runNode(['--import', 'tsx', 'server/workspace/seedCli.ts'], { DATABASE_URL: databaseUrl });
       const ports = options.nodePorts ?? (await Promise.all(Array.from({ length: options.nodes }, () => freePort())));
-      const nodes = ports.slice(0, options.nodes).map((port, index): ClusterNode => {
-        const url = `http://127.0.0.1:${port}`;
-        const process = new ManagedProcess({
-          command: globalThis.process.execPath,
-          args: ['--import', 'tsx', 'server/workspace/main.ts'],
-          cwd: repoRoot,
-          env: {
-            PORT: String(port),
-            HOST: '127.0.0.1',
-            DATABASE_URL: databaseUrl,
-            READ_DATABASE_URL: options.standbyPort === false ? '' : postgres.standbyUrl(database),
-            STATIC_DIR: options.staticDir,
-            SEED: 'false',
-            NODE_NAME: `node${index + 1}`,
-            ...options.nodeEnv,
-          },
-          ready: () => answersOk(`${url}/readyz`),
-        });
-        return { name: `node${index + 1}`, port, url, process };
-      });
+      const readDatabaseUrl = options.standbyPort === false ? undefined : postgres.standbyUrl(database);
+      const nodes = ports
+        .slice(0, options.nodes)
+        .map((port, index) => nodeProcess({ name: `node${index + 1}`, port, databaseUrl, readDatabaseUrl, staticDir: options.staticDir, env: options.nodeEnv }));
       started.push(...nodes.map((node) => node.process));
       await Promise.all(nodes.map((node) => node.process.start()));
-      const haproxy = new ManagedProcess({
-        command: 'haproxy',
-        args: ['-db', '-f', haproxyConfig],
-        cwd: repoRoot,
-        env: {
-          HOLDFAST_BIND: `${options.host}:${options.port}`,
-          ...Object.fromEntries(nodes.map((node, index) => [`HOLDFAST_NODE${index + 1}`, `127.0.0.1:${node.port}`])),
-          ...(options.statsPort ? { HOLDFAST_STATS_BIND: `${options.host}:${options.statsPort}` } : {}),
-        },
-        ready: () => answersOk(`http://${options.host}:${options.port}/readyz`),
-      });
+      const haproxy = haproxyProcess(
+        `${options.host}:${options.port}`,
+        nodes.map((node) => `127.0.0.1:${node.port}`),
+        options.statsPort ? `${options.host}:${options.statsPort}` : undefined,
+      );
       started.push(haproxy);
       await haproxy.start();
       return new Cluster(options, postgres, nodes, haproxy);

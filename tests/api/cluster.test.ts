@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import type { Cluster } from '../../deploy/cluster/Cluster.js';
 import { createWorkspaceAction } from '../../shared/workspace/index.js';
-import { metricSum, startTestCluster, stopTestCluster } from '../support/testCluster.js';
+import { metricSum } from '../support/metricSum.js';
+import { startTestCluster, stopTestCluster } from '../support/testCluster.js';
 import { TestApi } from '../support/testApi.js';
 
 type Result = { id: string; status: string };

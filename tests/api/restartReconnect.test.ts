@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readEventStream } from '../../shared/realtime/readEventStream.js';
 import { createWorkspaceAction } from '../../shared/workspace/index.js';
+import { metricSum } from '../support/metricSum.js';
 import { TestApi } from '../support/testApi.js';
 import { TestBackend } from './backends.js';
 
@@ -32,7 +33,7 @@ describe('a server restart under 200 connected clients', () => {
 
   it('all reconnect within the backoff cap, every change reaches every client exactly once, the cap holds', async () => {
     const [target] = await alice.conversations('?status=open');
-    const openStreams = async () => Number(/^holdfast_event_streams_open (\d+)/m.exec(await (await fetch(`${backend.url}/metrics`)).text())?.[1]);
+    const openStreams = async () => metricSum(await (await fetch(`${backend.url}/metrics`)).text(), 'holdfast_event_streams_open');
     for (let i = 0; i < clients; i++) {
       const client: Client = { connected: false, connects: 0, messageIds: [], close: () => {} };
       client.close = readEventStream({

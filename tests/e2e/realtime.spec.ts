@@ -1,6 +1,7 @@
 import type { Page } from '@playwright/test';
 import type {} from '../../app/state/exposeForMonitoring.js';
 import { createWorkspaceAction } from '../../shared/workspace/index.js';
+import { metricSum } from '../support/metricSum.js';
 import { TestApi } from '../support/testApi.js';
 import { expect, expectAllSent, firstSyncTimeout, inboxRow, signIn, test } from './fixtures.js';
 import { act, outboxStatus } from './outboxSupport.js';
@@ -9,8 +10,7 @@ const stream = (page: Page) => page.evaluate(() => window.holdfast!.stream());
 
 /** Open event streams on the server, from its own /metrics. */
 async function openStreams(baseUrl: string): Promise<number> {
-  const text = await (await fetch(`${baseUrl}/metrics`)).text();
-  return Number(/^holdfast_event_streams_open (\d+)/m.exec(text)?.[1]);
+  return metricSum(await (await fetch(`${baseUrl}/metrics`)).text(), 'holdfast_event_streams_open');
 }
 
 test('seven tabs share one event stream: every tab gets every event, and the seventh still reads and acts', async ({ own }) => {

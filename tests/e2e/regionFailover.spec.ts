@@ -6,7 +6,7 @@ import { createWorkspaceAction } from '../../shared/workspace/index.js';
 import { buildWithCdn } from '../support/buildWithCdn.js';
 import { createPostgresDatabase, startPostgres } from '../support/postgresServer.js';
 import { ServerProcess } from '../support/serverProcess.js';
-import { metricSum } from '../support/testCluster.js';
+import { metricSum } from '../support/metricSum.js';
 import { TestApi } from '../support/testApi.js';
 import { expect, expectAllSent, firstSyncTimeout, signIn, test } from './fixtures.js';
 import { backgroundSyncTrigger, expectedReplies, openConversations, queueReplies, readyPage, serverBodies, syncTags, waitPastUndoWindow } from './outboxSupport.js';
