@@ -2,7 +2,7 @@ import { checkAsset, type ManifestEntry } from './checkAsset.js';
 import { cascadeDefaults } from './cascadeDefaults.js';
 import { fetchWithDeadlines, type Deadlines } from './fetchWithDeadlines.js';
 import { tryHosts, type AttemptFailure, type HostTry } from './tryHosts.js';
-import { clamp, LatencyTracker } from './LatencyTracker.js';
+import { clamp, deadlineFromP95, LatencyTracker } from './LatencyTracker.js';
 import { HoldfastError, isHoldfastError } from '../core/HoldfastError.js';
 import type { HostHealth } from './HostHealth.js';
 
@@ -66,10 +66,8 @@ export class AssetCascade {
    * host not yet heard from is given the same patience.
    */
   deadlinesFor(host: string): Deadlines {
-    const p95 = this.#latency.p95(host) ?? this.#latency.p95();
     const base = this.#deadlines;
-    if (p95 === undefined) return base;
-    const firstByteMs = clamp(cascadeDefaults.deadlineP95Multiple * p95, base.firstByteMs, 4 * base.firstByteMs);
+    const firstByteMs = deadlineFromP95(this.#latency.p95(host) ?? this.#latency.p95(), base.firstByteMs, cascadeDefaults.deadlineP95Multiple);
     return { firstByteMs, totalMs: Math.max(base.totalMs, firstByteMs) };
   }
 

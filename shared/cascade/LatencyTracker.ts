@@ -41,3 +41,10 @@ export class LatencyTracker {
 
 /** `value` within [min, max]. */
 export const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, value));
+
+/**
+ * A deadline that follows the network: `deadlineP95Multiple` × `p95` within [`baseMs`, 4 × `baseMs`];
+ * `baseMs` while no p95 is known. One rule for the asset cascade's first byte and the API's reads.
+ */
+export const deadlineFromP95 = (p95: number | undefined, baseMs: number, multiple: number): number =>
+  p95 === undefined ? baseMs : clamp(multiple * p95, baseMs, 4 * baseMs);

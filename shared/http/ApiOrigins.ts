@@ -1,9 +1,9 @@
 import { HostHealth, type HostState } from '../cascade/HostHealth.js';
 import { cascadeDefaults } from '../cascade/cascadeDefaults.js';
-import { tryHosts, type AttemptFailure, type HostTry } from '../cascade/tryHosts.js';
+import { tryHosts, type HostTry } from '../cascade/tryHosts.js';
 import type { Fetcher } from './jsonApi.js';
-import { credentialsFor, regionDownStatuses } from './firstAnswering.js';
-import { clamp, LatencyTracker } from '../cascade/LatencyTracker.js';
+import { credentialsFor, noRegionAnswered, regionDownStatuses } from './firstAnswering.js';
+import { deadlineFromP95, LatencyTracker } from '../cascade/LatencyTracker.js';
 
 export type ApiOriginsOptions = {
   /**
@@ -102,8 +102,7 @@ export class ApiOrigins {
    * network is not taken for a dead region (and, with the busy rule above, does not fail a region over).
    */
   deadlineMs(baseMs: number): number {
-    const p95 = this.#latency.p95(this.current);
-    return p95 === undefined ? baseMs : clamp(cascadeDefaults.deadlineP95Multiple * p95, baseMs, 4 * baseMs);
+    return deadlineFromP95(this.#latency.p95(this.current), baseMs, cascadeDefaults.deadlineP95Multiple);
   }
 
   /** Hears every swap of the region in rotation (a failover, or a return); answers how to stop. */
@@ -162,7 +161,7 @@ export class ApiOrigins {
     this.#noticeSwitch();
     if (outcome.ok) return outcome.value;
     if (lastAnswer) return lastAnswer;
-    throw new TypeError(`No API region answered: ${describe(outcome.passedOver)}`);
+    throw noRegionAnswered(outcome.passedOver);
   };
 
   #noticeSwitch(): void {
@@ -174,5 +173,3 @@ export class ApiOrigins {
     for (const listener of this.#listeners) listener(from, now);
   }
 }
-
-const describe = (failures: readonly AttemptFailure[]) => failures.map((failure) => `${failure.host || 'this origin'} (${failure.reason})`).join(', ');

@@ -1,4 +1,4 @@
-import { tryHosts } from '../cascade/tryHosts.js';
+import { tryHosts, type AttemptFailure } from '../cascade/tryHosts.js';
 import type { Fetcher } from './jsonApi.js';
 
 /** Statuses that say the region, not the request, is sick: its proxy has no healthy node behind it. */
@@ -30,6 +30,10 @@ export function firstAnswering(origins: readonly string[], send: Fetcher = (inpu
     });
     if (outcome.ok) return outcome.value;
     if (last) return last;
-    throw new TypeError(`No API region answered: ${outcome.passedOver.map((failure) => `${failure.host || 'this origin'} (${failure.reason})`).join(', ')}`);
+    throw noRegionAnswered(outcome.passedOver);
   };
 }
+
+/** What fetch would throw: no region answered at all, with each one's reason. */
+export const noRegionAnswered = (failures: readonly AttemptFailure[]) =>
+  new TypeError(`No API region answered: ${failures.map((failure) => `${failure.host || 'this origin'} (${failure.reason})`).join(', ')}`);
