@@ -14,11 +14,12 @@ const isFree = (port: number) =>
     probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
   });
 
-/** A port whose next three are free too: HAProxy's, and the nodes' (PORT+1…). */
-async function portWithRoom(): Promise<number> {
+/** A port whose next three are free too (HAProxy's, and the nodes': PORT+1…), none of them in `taken`. */
+async function portWithRoom(taken: readonly number[]): Promise<number> {
   for (;;) {
     const port = await freePort();
-    if (port < 65000 && (await Promise.all([1, 2, 3].map((offset) => isFree(port + offset)))).every(Boolean)) return port;
+    const range = [port, port + 1, port + 2, port + 3];
+    if (port < 65000 && range.every((candidate) => !taken.includes(candidate)) && (await Promise.all(range.slice(1).map(isFree))).every(Boolean)) return port;
   }
 }
 
@@ -28,7 +29,9 @@ describe('npm run cluster', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('starts HAProxy, three nodes, a primary and a standby, prints where each is, serves the workspace, and stops everything on SIGTERM', async () => {
-    const [port, pgPort, standbyPort, statsPort] = [await portWithRoom(), await freePort(), await freePort(), await freePort()];
+    // The other ports first, so the nodes' range (PORT+1…) cannot land on one of them.
+    const [pgPort, standbyPort, statsPort] = [await freePort(), await freePort(), await freePort()];
+    const port = await portWithRoom([pgPort, standbyPort, statsPort]);
     const child = spawn(process.execPath, ['--import', 'tsx', 'deploy/runCluster.ts'], {
       cwd: repoRoot,
       env: { ...process.env, PORT: String(port), PG_PORT: String(pgPort), PG_STANDBY_PORT: String(standbyPort), HAPROXY_STATS_PORT: String(statsPort), CLUSTER_DIR: dir },
