@@ -3,6 +3,7 @@
 export { openVersionedDatabase, type Migration, type VersionedDatabaseOptions } from './store/openVersionedDatabase.js';
 export { ExternalStore } from './store/ExternalStore.js';
 export { DeltaSync, type DeltaSyncOptions, type PullResult, type SyncPageLike } from './sync/DeltaSync.js';
+export { minPositionHeader, eventReadPosition } from './sync/readPosition.js';
 export {
   ReachabilityMonitor,
   type Reachability,

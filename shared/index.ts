@@ -16,3 +16,4 @@ export {
 export { telemetryKinds, telemetryLimits, type TelemetryEvent, type TelemetryKind, type TelemetryDetail } from './core/telemetry.js';
 export { telemetryBatchSchema } from './core/telemetrySchema.js';
 export { fullJitterDelay, type BackoffOptions } from './policy/backoff.js';
+export { minPositionHeader, eventReadPosition } from './sync/readPosition.js';

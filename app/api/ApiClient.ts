@@ -1,4 +1,4 @@
-import { apiRequestHeaders, checkSheddable, jsonApi, type Fetcher, type JsonRequest } from 'holdfast/client';
+import { apiRequestHeaders, checkSheddable, jsonApi, minPositionHeader, type Fetcher, type JsonRequest } from 'holdfast/client';
 import type { ActionBatchResponse, ActionEnvelope } from 'holdfast/core';
 import type { Agent, CannedReply, Conversation, ConversationState, Message } from '../../shared/workspace/index.js';
 
@@ -38,8 +38,10 @@ export class ApiClient {
   signOut() {
     return this.#request<void>('/api/logout', { method: 'POST' });
   }
-  sync(cursor: string, signal: AbortSignal, options: { count?: boolean } = {}) {
-    return this.#request<SyncPage>(`/api/sync?cursor=${encodeURIComponent(cursor)}&limit=5000${options.count ? '&count=1' : ''}`, { signal });
+  /** `minPosition`: what the pull must see behind a read replica (an event's position: holdfast/client readPosition). */
+  sync(cursor: string, signal: AbortSignal, options: { count?: boolean; minPosition?: string } = {}) {
+    const headers = options.minPosition ? { [minPositionHeader]: options.minPosition } : undefined;
+    return this.#request<SyncPage>(`/api/sync?cursor=${encodeURIComponent(cursor)}&limit=5000${options.count ? '&count=1' : ''}`, { signal, headers });
   }
   agents(signal?: AbortSignal) {
     return this.#request<{ agents: Agent[] }>('/api/agents', { signal });

@@ -13,6 +13,7 @@ import {
   browserReachabilityPlatform,
   SharedEventStream,
   SheddableCalls,
+  eventReadPosition,
   type ApiOrigins,
 } from 'holdfast/client';
 import {
@@ -85,6 +86,8 @@ export class WorkspaceStore {
   /** The sync cursor of the state this tab holds (see readCursor); undefined until local data is read. */
   #cursor: string | undefined;
   #closeStream: (() => void) | undefined;
+  /** The newest event's position: pulls must see at least that much (a lagging read replica: readPosition). */
+  #readPosition: string | undefined;
   readonly #sheddable = new SheddableCalls({ onStateChange: (sheddable) => this.#set({ sheddable }) });
   #stopped = false;
   readonly #localRead: Promise<void>;
@@ -115,7 +118,7 @@ export class WorkspaceStore {
     this.#outbox.subscribe(() => this.#publish({ outbox: this.#outbox.snapshot }));
     this.#sync = new DeltaSync<SyncPage>({
       // A pull from the very start (a first sync) asks how much there is, for its progress.
-      fetchPage: (cursor, signal) => api.sync(cursor, signal, { count: cursor === '0' }),
+      fetchPage: (cursor, signal) => api.sync(cursor, signal, { count: cursor === '0', minPosition: this.#readPosition }),
       applyPage: (page) => this.#applyPage(page),
       // This tab's own cursor: where the state it holds in memory has got to. The stored one is shared by
       // every tab: when one tab's pull moves it, another pulling from it would find nothing new and never
@@ -210,7 +213,8 @@ export class WorkspaceStore {
       onVersionChange: async () => {
         await this.flushDrafts();
         this.#db = undefined;
-        this.#options.onNewerRelease();
+        // Signed out meanwhile: this store is done, there is nothing to move to a newer release.
+        if (!this.#stopped) this.#options.onNewerRelease();
       },
       // Another tab of an older release holds the database open: say so (the open completes when it lets go).
       onBlocked: () => this.#set({ databaseBlocked: true }),
@@ -277,6 +281,8 @@ export class WorkspaceStore {
       // the changes in between if that pull then failed.
       onEvent: (event) => {
         this.#set((state) => ({ stream: { ...state.stream, lastEventId: event.id ?? state.stream.lastEventId, eventsReceived: state.stream.eventsReceived + 1 } }));
+        // Behind a read replica, the pull this event prompts must see what it announced.
+        this.#readPosition = eventReadPosition(event.data) ?? this.#readPosition;
         // `resync`: the stream was too far behind to replay; the pull catches up page by page.
         if (event.event === 'ready' || event.event === 'change' || event.event === 'resync') void this.syncNow();
       },

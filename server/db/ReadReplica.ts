@@ -26,6 +26,15 @@ export type ReadRoute = {
 /** A PostgreSQL WAL position as text (`16/B374D848`). */
 export const lsnPattern = /^[0-9A-F]{1,8}\/[0-9A-F]{1,8}$/i;
 
+/** The later of two WAL positions (each matching lsnPattern). */
+export function laterPosition(a: string, b: string): string {
+  const value = (lsn: string) => {
+    const [high, low] = lsn.split('/') as [string, string];
+    return (BigInt(`0x${high}`) << 32n) | BigInt(`0x${low}`);
+  };
+  return value(a) >= value(b) ? a : b;
+}
+
 /**
  * Reads that may go to a streaming standby, without ever showing a client older state than its own write
  * (pgdog#823 measured 30 % stale reads behind a replica without this).

@@ -30,6 +30,7 @@ export const formatChangeNotice = (tenantId: string, sequence: bigint | string) 
 export class ChangeFeed {
   readonly #subscribers = new Map<string, Set<() => void>>();
   readonly #seen = new Map<string, bigint>();
+  readonly #generations = new Map<string, number>();
   readonly #options: ChangeFeedOptions;
   readonly #timer: ReturnType<typeof setInterval> | undefined;
   #listener: DatabaseListener | undefined;
@@ -75,11 +76,21 @@ export class ChangeFeed {
       if (listeners.size === 0 && this.#subscribers.get(tenantId) === listeners) {
         this.#subscribers.delete(tenantId);
         this.#seen.delete(tenantId);
+        this.#generations.delete(tenantId);
       }
     };
   }
 
+  /**
+   * How many notices this tenant's subscribers have had: a read begun at generation N may miss a change
+   * announced by notice N + 1 (SharedPageReads).
+   */
+  generation(tenantId: string): number {
+    return this.#generations.get(tenantId) ?? 0;
+  }
+
   notify(tenantId: string): void {
+    this.#generations.set(tenantId, this.generation(tenantId) + 1);
     for (const listener of [...(this.#subscribers.get(tenantId) ?? [])]) listener();
   }
 

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { lsnPattern } from '../db/ReadReplica.js';
+import { minPositionHeader } from 'holdfast/core';
+import { laterPosition, lsnPattern } from '../db/ReadReplica.js';
 import { ApiError } from './ApiError.js';
 import type { CrossOriginPolicy } from './sessionCookie.js';
 
@@ -13,7 +14,7 @@ import type { CrossOriginPolicy } from './sessionCookie.js';
  */
 export const writePositionCookie = 'holdfast_written';
 export const writePositionHeader = 'holdfast-write-position';
-export const minPositionHeader = 'holdfast-min-position';
+export { minPositionHeader };
 const cookieMaxAgeSeconds = 300;
 
 export function handOutWritePosition(request: FastifyRequest, reply: FastifyReply, position: string, policy: CrossOriginPolicy): void {
@@ -22,17 +23,18 @@ export function handOutWritePosition(request: FastifyRequest, reply: FastifyRepl
 }
 
 /**
- * The position this read must see: the header when sent (malformed: a 400, nothing read), else the cookie;
- * undefined when the reader wrote nothing lately. A malformed cookie gives `null` (ReadReplica sends the read
- * to the primary): safe, and a client cannot mend a cookie it cannot read.
+ * The position this read must see: the later of the header (what the client heard of: an event stream's
+ * announcement) and the cookie (what it wrote itself); undefined when it has neither. A malformed header
+ * is a 400, nothing read. A malformed cookie gives `null` (ReadReplica sends the read to the primary):
+ * safe, and a client cannot mend a cookie it cannot read.
  */
 export function minPositionOf(request: FastifyRequest): string | undefined | null {
   const header = request.headers[minPositionHeader];
-  if (header !== undefined) {
-    if (typeof header !== 'string' || !lsnPattern.test(header)) throw new ApiError('invalid-request', { header: minPositionHeader }, `${minPositionHeader} must be a WAL position such as 16/B374D848.`);
-    return header;
+  if (header !== undefined && (typeof header !== 'string' || !lsnPattern.test(header))) {
+    throw new ApiError('invalid-request', { header: minPositionHeader }, `${minPositionHeader} must be a WAL position such as 16/B374D848.`);
   }
   const cookie = request.cookies?.[writePositionCookie];
-  if (cookie === undefined) return undefined;
-  return lsnPattern.test(cookie) ? cookie : null;
+  if (cookie !== undefined && !lsnPattern.test(cookie)) return null;
+  if (header === undefined || cookie === undefined) return header ?? cookie;
+  return laterPosition(header, cookie);
 }

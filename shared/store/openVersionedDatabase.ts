@@ -14,7 +14,7 @@ export type VersionedDatabaseOptions<Schema extends DBSchema> = {
   name: string;
   migrations: readonly Migration<Schema>[];
   /**
-   * Another tab (a newer release) needs a newer version. This connection stays usable while the callback
+   * Another tab (a newer release) needs a newer version. (A deletion is not one: the connection just closes.) This connection stays usable while the callback
    * runs — to store what is not stored yet (drafts) — then closes, so that upgrade is never blocked for
    * long (at most `versionChangeGraceMs`). The caller should then reload onto the newer release: its
    * code cannot open the database any more.
@@ -39,7 +39,13 @@ export async function openVersionedDatabase<Schema extends DBSchema>(options: Ve
     blocked() {
       onBlocked?.();
     },
-    blocking() {
+    blocking(_currentVersion, blockedVersion) {
+      // The database is being deleted (a sign-out wiping it): let go at once. This is no newer release,
+      // and reloading for one would run into the sign-out under way.
+      if (blockedVersion === null) {
+        db.close();
+        return;
+      }
       const grace = new Promise<void>((resolve) => setTimeout(resolve, versionChangeGraceMs));
       void Promise.race([Promise.resolve(onVersionChange?.(db)).catch(() => undefined), grace]).then(() => db.close());
     },

@@ -15,7 +15,8 @@ import { openConversations, readyPage, serverBodies } from './outboxSupport.js';
 let cluster: Cluster;
 test.beforeAll(async () => {
   test.setTimeout(600_000);
-  cluster = await startTestCluster();
+  // A standby that applies every commit 100 ms late: what an agent hears of must reach the screen all the same.
+  cluster = await startTestCluster({ standbyApplyDelayMs: 100 });
 });
 test.afterAll(async () => {
   test.setTimeout(120_000);

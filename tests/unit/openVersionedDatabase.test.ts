@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import type { DBSchema } from 'idb';
+import { deleteDB, type DBSchema } from 'idb';
 import { openVersionedDatabase, type Migration } from '../../shared/client.js';
 
 // fake-indexeddb: IndexedDB's versionchange and blocked events, as specified, in Node. The browser's own
@@ -60,5 +60,20 @@ describe('a versioned database across releases', () => {
     const newer = await opening;
     expect(newer.version).toBe(2);
     newer.close();
+  });
+
+  it('a deletion (sign-out wiping the data) is no newer release: the connection lets go at once, without the release callback', async () => {
+    const name = freshName();
+    const calls: string[] = [];
+    const db = await openVersionedDatabase<Schema>({ name, migrations: v1, versionChangeGraceMs: 10_000, onVersionChange: () => void calls.push('version change') });
+    await db.put('notes', { id: 'private', text: 'an agent note' });
+    const started = Date.now();
+    await deleteDB(name);
+    // Well under the grace time: nothing waited for it.
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(calls).toEqual([]);
+    const reopened = await openVersionedDatabase<Schema>({ name, migrations: v1 });
+    expect(await reopened.get('notes', 'private')).toBeUndefined();
+    reopened.close();
   });
 });

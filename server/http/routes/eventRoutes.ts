@@ -7,6 +7,7 @@ import { ApiError } from '../ApiError.js';
 import { sessionOf } from '../authenticate.js';
 import { parseOr400 } from '../parse.js';
 import type { ServerContext } from '../ServerContext.js';
+import { SharedPageReads } from '../../events/SharedPageReads.js';
 
 const eventsQuery = z.strictObject({ cursor: cursorSchema.optional() });
 const pageSize = 500;
@@ -26,24 +27,30 @@ const pageSize = 500;
  *   whole history.
  * - Writes wait for the socket to drain: a slow reader holds its own stream back, not the server's memory.
  * - Streams whose session ends (sign-out here, or anywhere within seconds) are closed.
- * - Streams of one tenant at the same cursor share one read of each page.
+ * - Streams of one tenant at the same cursor share one read of each page (SharedPageReads).
+ * - Behind a read replica, every event carries `position`: the primary's WAL position after the read.
+ *   The client's pull prompted by the event sends it (`holdfast-min-position`), so a lagging standby
+ *   cannot answer that pull without the change the event announced.
  */
 export function eventRoutes(app: FastifyInstance, context: ServerContext) {
-  const { db, streams, feed, events } = context;
+  const { db, streams, feed, events, reads } = context;
   const { changes } = context.app;
-  const inflight = new Map<string, Promise<ChangePage>>();
-  const readPage = (tenantId: string, cursor: bigint): Promise<ChangePage> => {
-    const key = `${tenantId}:${cursor}`;
-    let page = inflight.get(key);
-    if (!page) {
-      page = changes.page(db, tenantId, cursor, pageSize).finally(() => inflight.delete(key));
-      inflight.set(key, page);
-    }
-    return page;
-  };
+  const shared = new SharedPageReads<{ page: ChangePage; position: string | undefined }>();
+  // The position is taken after the page is read: at or past the commit of every change in it.
+  const readPage = (tenantId: string, cursor: bigint) =>
+    shared.read(`${tenantId}:${cursor}`, feed.generation(tenantId), async () => {
+      const page = await changes.page(db, tenantId, cursor, pageSize);
+      return { page, position: await reads.writePosition() };
+    });
 
-  /** The newest change sequence of a tenant: where a live stream has caught up to. */
-  const newest = async (tenantId: string): Promise<bigint> => (await changes.latestSequences(db, [tenantId])).get(tenantId) ?? 0n;
+  /**
+   * The newest change sequence of a tenant (where a live stream has caught up to), and the primary's WAL
+   * position once it was read: what a pull prompted by this stream must see (readPosition.ts).
+   */
+  const newest = async (tenantId: string): Promise<{ sequence: bigint; position: string | undefined }> => {
+    const sequence = (await changes.latestSequences(db, [tenantId])).get(tenantId) ?? 0n;
+    return { sequence, position: await reads.writePosition() };
+  };
 
   app.get('/api/events', { config: { criticality: 'stream' } }, async (request, reply) => {
     const session = sessionOf(request);
@@ -74,16 +81,16 @@ export function eventRoutes(app: FastifyInstance, context: ServerContext) {
       admission.release();
     };
 
-    let latest: bigint;
+    let latest: { sequence: bigint; position: string | undefined };
     let behind = 0;
     try {
       latest = await newest(session.tenantId);
-      if (resumeFrom !== undefined && resumeFrom < latest) behind = await changes.countChangesAfter(db, session.tenantId, resumeFrom, events.maxCatchUp + 1);
+      if (resumeFrom !== undefined && resumeFrom < latest.sequence) behind = await changes.countChangesAfter(db, session.tenantId, resumeFrom, events.maxCatchUp + 1);
     } catch (error) {
       release();
       throw error;
     }
-    let cursor = resumeFrom ?? latest;
+    let cursor = resumeFrom ?? latest.sequence;
 
     reply.hijack();
     const stream = reply.raw;
@@ -106,13 +113,13 @@ export function eventRoutes(app: FastifyInstance, context: ServerContext) {
       if (stream.write(chunk)) return true;
       return (await Promise.race([once(stream, 'drain').then(() => 'drained' as const), socketClosed])) === 'drained';
     };
-    const resync = async (to: bigint) => {
-      await write(`event: resync\nid: ${to}\ndata: ${JSON.stringify({ cursor: to.toString() })}\n\n`);
+    const resync = async (to: { sequence: bigint; position: string | undefined }) => {
+      await write(`event: resync\nid: ${to.sequence}\ndata: ${JSON.stringify({ cursor: to.sequence.toString(), position: to.position })}\n\n`);
       end();
     };
 
     if (behind > events.maxCatchUp) return resync(latest);
-    await write(`retry: 3000\nevent: ready\nid: ${cursor}\ndata: ${JSON.stringify({ cursor: cursor.toString() })}\n\n`);
+    await write(`retry: 3000\nevent: ready\nid: ${cursor}\ndata: ${JSON.stringify({ cursor: cursor.toString(), position: latest.position })}\n\n`);
 
     let pushing = false;
     let again = false;
@@ -128,13 +135,14 @@ export function eventRoutes(app: FastifyInstance, context: ServerContext) {
           let sent = 0;
           let page;
           do {
-            page = await readPage(session.tenantId, cursor);
+            const read = await readPage(session.tenantId, cursor);
+            page = read.page;
             const items = changes.itemCount(page);
             if (items === 0 || closed) break;
             if (sent + items > events.maxCatchUp) return await resync(await newest(session.tenantId));
             cursor = BigInt(page.cursor);
             sent += items;
-            if (!(await write(`event: change\nid: ${page.cursor}\ndata: ${JSON.stringify(page)}\n\n`))) return;
+            if (!(await write(`event: change\nid: ${page.cursor}\ndata: ${JSON.stringify({ ...page, position: read.position })}\n\n`))) return;
           } while (page.hasMore);
         } while (again && !closed);
       } catch (error) {
