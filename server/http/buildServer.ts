@@ -8,7 +8,7 @@ import fastifyCors from '@fastify/cors';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
-import { protocolLimits } from 'holdfast/core';
+import { minPositionHeader, protocolLimits } from 'holdfast/core';
 import { ActionEngine } from '../actions/ActionEngine.js';
 import { AccountLockout } from '../auth/AccountLockout.js';
 import { liveSessions, purgeExpiredSessions } from '../auth/sessions.js';
@@ -215,7 +215,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       origin: [...context.crossOrigin.allowedOrigins],
       credentials: true,
       methods: ['GET', 'HEAD', 'POST'],
-      allowedHeaders: ['content-type', 'x-holdfast-request', 'holdfast-min-position', 'last-event-id'],
+      allowedHeaders: ['content-type', 'x-holdfast-request', minPositionHeader, 'last-event-id'],
       exposedHeaders: ['retry-after', 'holdfast-write-position', 'x-holdfast-node', 'x-request-id'],
       maxAge: 600,
     });

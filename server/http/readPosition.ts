@@ -14,7 +14,6 @@ import type { CrossOriginPolicy } from './sessionCookie.js';
  */
 export const writePositionCookie = 'holdfast_written';
 export const writePositionHeader = 'holdfast-write-position';
-export { minPositionHeader };
 const cookieMaxAgeSeconds = 300;
 
 export function handOutWritePosition(request: FastifyRequest, reply: FastifyReply, position: string, policy: CrossOriginPolicy): void {

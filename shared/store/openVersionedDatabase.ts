@@ -14,10 +14,10 @@ export type VersionedDatabaseOptions<Schema extends DBSchema> = {
   name: string;
   migrations: readonly Migration<Schema>[];
   /**
-   * Another tab (a newer release) needs a newer version. (A deletion is not one: the connection just closes.) This connection stays usable while the callback
+   * Another tab (a newer release) needs a newer version. This connection stays usable while the callback
    * runs — to store what is not stored yet (drafts) — then closes, so that upgrade is never blocked for
    * long (at most `versionChangeGraceMs`). The caller should then reload onto the newer release: its
-   * code cannot open the database any more.
+   * code cannot open the database any more. A deletion is no newer release: the connection just closes.
    */
   onVersionChange?: (db: IDBPDatabase<Schema>) => Promise<void> | void;
   /** How long onVersionChange may keep the connection open; default 1 s. */

@@ -1,5 +1,5 @@
 /**
- * Reads that never go back behind a read replica (docs/protocol.md, "Read replicas"). The server hands out
+ * Reads that never go back behind a read replica (docs/protocol.md, "Behind a read replica"). The server hands out
  * positions in its write-ahead log: after a write (a cookie the browser carries by itself), and in the data
  * of every event-stream event (`position`). A pull prompted by an event sends that event's position in
  * this header: a standby that has not replayed the announced change yet either catches up first or leaves

@@ -92,17 +92,20 @@ for (const mode of ['503', 'wrong-bytes', 'empty', 'html', 'refused'] as CdnMode
 }
 
 /** The fonts and images the stylesheet names (url()), as the page fetched them: URL and status. */
+/** The fonts and images the stylesheet names. */
+const cssAssetPattern = /\/assets\/.*\.(woff2|svg)$/;
+
 async function cssAssetsLoaded(page: Page) {
   await page.evaluate(() => document.fonts.ready);
-  return page.evaluate(() => ({
+  return page.evaluate((pattern) => ({
     interLoaded: [...document.fonts].some((face) => face.family.replace(/"/g, '') === 'Inter' && face.status === 'loaded'),
     fetched: performance
       .getEntriesByType('resource')
       .map((entry) => entry as PerformanceResourceTiming)
-      .filter((entry) => /\/assets\/.*\.(woff2|svg)$/.test(entry.name))
+      .filter((entry) => new RegExp(pattern).test(entry.name))
       // A CSS image is a no-cors request: its status is hidden (0); its size is not (Timing-Allow-Origin).
       .map((entry) => ({ url: entry.name, status: entry.responseStatus, bytes: entry.encodedBodySize })),
-  }));
+  }), cssAssetPattern.source);
 }
 
 test('fonts and images named in the stylesheet come through the cascade too: with the primary at 503, from the secondary', async ({ browser }) => {
@@ -247,7 +250,7 @@ test('first visit without a service worker, primary blackholed: the page loader 
   const context = await browser.newContext({ baseURL: server.url, serviceWorkers: 'block' });
   const cssImages: { url: string; status: number; bytes: number }[] = [];
   context.on('requestfinished', (request) => {
-    if (!/\/assets\/.*\.(woff2|svg)$/.test(request.url())) return;
+    if (!cssAssetPattern.test(request.url())) return;
     void Promise.all([request.response(), request.sizes()]).then(([response, sizes]) => cssImages.push({ url: request.url(), status: response?.status() ?? 0, bytes: sizes.responseBodySize }));
   });
   fastly.mode = 'blackhole';

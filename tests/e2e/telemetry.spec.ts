@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test';
 import { ApiProxy } from '../support/ApiProxy.js';
+import { metricSum } from '../support/metricSum.js';
 import { reassertOffline } from '../support/reassertOffline.js';
 import { expect, signIn, test } from './fixtures.js';
 import { backgroundSyncTrigger } from './outboxSupport.js';
@@ -25,8 +26,7 @@ function queued(page: Page): Promise<number> {
 }
 
 async function reachabilityEvents(serverUrl: string): Promise<number> {
-  const text = await (await fetch(`${serverUrl}/metrics`)).text();
-  return Number(/^holdfast_client_events_total\{kind="reachability"\} (\d+)/m.exec(text)?.[1] ?? 0);
+  return metricSum(await (await fetch(`${serverUrl}/metrics`)).text(), 'holdfast_client_events_total', { kind: 'reachability' });
 }
 
 test('telemetry seen offline is queued by the worker, kept through 5xx answers, delivered once, and wiped at sign-out', async ({ browser, own }) => {

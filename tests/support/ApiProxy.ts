@@ -24,7 +24,7 @@ export class ApiProxy {
   readonly #sockets = new Set<Socket>();
   readonly #holds = new Set<{ pattern: RegExp; waiting: (() => void)[] }>();
   readonly #failures = new Set<{ pattern: RegExp; status: number; answered: number }>();
-  readonly #forwarding = new Set<string>();
+  readonly #forwarding = new Set<{ path: string }>();
 
   private constructor(readonly target: URL, server: Server) {
     this.#server = server;
@@ -110,13 +110,13 @@ export class ApiProxy {
 
   /** Requests whose path matches `pattern` forwarded to the server and not yet answered in full. */
   inFlight(pattern: RegExp): number {
-    return [...this.#forwarding].filter((path) => pattern.test(path.slice(path.indexOf(' ') + 1))).length;
+    return [...this.#forwarding].filter(({ path }) => pattern.test(path)).length;
   }
 
   #forward(incoming: IncomingMessage, outgoing: ServerResponse, body?: Buffer): void {
-    const key = `${Math.random()} ${incoming.url ?? ''}`;
-    this.#forwarding.add(key);
-    outgoing.on('close', () => this.#forwarding.delete(key));
+    const forwarding = { path: incoming.url ?? '' };
+    this.#forwarding.add(forwarding);
+    outgoing.on('close', () => this.#forwarding.delete(forwarding));
     const upstream = request({ host: this.target.hostname, port: this.target.port, path: incoming.url, method: incoming.method, headers: incoming.headers }, (answer) => {
       outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(outgoing);
