@@ -15,6 +15,10 @@ export type ServerConfig = {
   allowedOrigins: string[];
   /** COOKIE_DOMAIN: the session cookie's domain, common to every region. */
   cookieDomain: string | undefined;
+  /** TRUST_PROXY: the load balancers' addresses or CIDRs, comma-separated; only they may name the client and scheme. */
+  trustProxy: string[];
+  /** COOKIE_SECURE=true: cookies always Secure, with HSTS (TLS ends in front of a proxy this server cannot see). */
+  cookieSecure: boolean;
   dataDir: string;
   staticDir: string;
   /** Seed the demo tenants when the database is empty. */
@@ -27,8 +31,9 @@ export type ServerConfig = {
     streamSessionCheckMs?: number;
     streamAuditMs?: number;
     loginMaxPerAddressPerMinute?: number;
-    loginMaxFailuresPerAccount?: number;
     requestTimeoutMs?: number;
+    sessionIdleMinutes?: number;
+    maxSessionsPerAgent?: number;
     replicaMaxWaitMs?: number;
     sessionPurgeIntervalMs?: number;
     sessionTtlHours?: number;
@@ -57,6 +62,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       return origin;
     }),
     cookieDomain: env.COOKIE_DOMAIN || undefined,
+    trustProxy: (env.TRUST_PROXY ?? '').split(',').map((entry) => entry.trim()).filter(Boolean).map((entry) => {
+      if (!/^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(entry)) throw new Error(`TRUST_PROXY: "${entry}" is not an IP address or CIDR such as 10.0.0.0/8.`);
+      return entry;
+    }),
+    cookieSecure: env.COOKIE_SECURE === 'true',
     dataDir: resolve(env.DATA_DIR ?? 'data/pglite'),
     staticDir: resolve(env.STATIC_DIR ?? 'dist'),
     seedWhenEmpty: env.SEED !== 'false',
@@ -67,8 +77,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       streamSessionCheckMs: positive(env, 'STREAM_SESSION_CHECK_MS'),
       streamAuditMs: positive(env, 'STREAM_AUDIT_MS'),
       loginMaxPerAddressPerMinute: positive(env, 'LOGIN_MAX_PER_ADDRESS_PER_MINUTE'),
-      loginMaxFailuresPerAccount: positive(env, 'LOGIN_MAX_FAILURES_PER_ACCOUNT'),
       requestTimeoutMs: positive(env, 'REQUEST_TIMEOUT_MS'),
+      sessionIdleMinutes: positive(env, 'SESSION_IDLE_MINUTES'),
+      maxSessionsPerAgent: positive(env, 'MAX_SESSIONS_PER_AGENT'),
       replicaMaxWaitMs: positive(env, 'REPLICA_MAX_WAIT_MS'),
       sessionPurgeIntervalMs: positive(env, 'SESSION_PURGE_INTERVAL_MS'),
       sessionTtlHours: positive(env, 'SESSION_TTL_HOURS'),

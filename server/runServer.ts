@@ -37,6 +37,8 @@ export async function runServer(options: RunServerOptions): Promise<void> {
     nodeName: config.nodeName,
     allowedOrigins: config.allowedOrigins,
     cookieDomain: config.cookieDomain,
+    trustProxy: config.trustProxy,
+    cookieSecure: config.cookieSecure,
     app: await options.app(db),
     staticDir: config.staticDir,
     logRequests: config.logRequests,

@@ -13,6 +13,7 @@ export {
   maxInt32,
   type TextSchemaOptions,
 } from './core/textSchemas.js';
+export { normalizeEmail } from './core/normalizeEmail.js';
 export { telemetryKinds, telemetryLimits, type TelemetryEvent, type TelemetryKind, type TelemetryDetail } from './core/telemetry.js';
 export { telemetryBatchSchema } from './core/telemetrySchema.js';
 export { fullJitterDelay, type BackoffOptions } from './policy/backoff.js';

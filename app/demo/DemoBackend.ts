@@ -1,5 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
-import type { ActionEnvelope } from 'holdfast/core';
+import { normalizeEmail, type ActionEnvelope } from 'holdfast/core';
 import { ActionEngine, ApiError, applyMigrations, maxCounted, MissingTargetsError, parseOr400, pgliteDatabase, syncQuery, type ActorContext, type Database } from 'holdfast/server-core';
 import { conversationApplier, existingConversations } from '../../server/workspace/conversationApplier.js';
 import { countChangesAfter, getConversation, listAgents, listCannedReplies, listConversations, syncSince } from '../../server/workspace/readModels.js';
@@ -122,7 +122,7 @@ export class DemoBackend {
     if (route === 'POST /api/login') {
       const { email } = parseBody<{ email?: unknown }>(body);
       if (typeof email !== 'string' || email.trim() === '') throw new ApiError('invalid-request', undefined, 'The request does not match the expected shape: email: email is required.');
-      const { rows } = await this.db.query<AgentRow>(`${agentQuery} WHERE lower(a.email) = lower($1)`, [email.trim()]);
+      const { rows } = await this.db.query<AgentRow>(`${agentQuery} WHERE a.email = $1`, [normalizeEmail(email)]);
       const found = rows[0];
       if (!found) throw new ApiError('invalid-credentials');
       const session = toSession(found);

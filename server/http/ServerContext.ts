@@ -1,6 +1,7 @@
 import type { ActionEngine } from '../actions/ActionEngine.js';
 import type { ServerApp } from '../app/ServerApp.js';
-import type { AccountLockout } from '../auth/AccountLockout.js';
+import type { SessionIdle, SessionLimits } from '../auth/sessions.js';
+import type { SignInThrottle } from '../auth/SignInThrottle.js';
 import type { Database } from '../db/Database.js';
 import type { ReadReplica } from '../db/ReadReplica.js';
 import type { ChangeFeed } from '../events/ChangeFeed.js';
@@ -20,11 +21,12 @@ export type ServerContext = {
   streams: StreamRegistry;
   metrics: ServerMetrics;
   shedder: LoadShedder;
-  sessionTtlSeconds: number;
+  /** Sessions: their lifetime, how long one may go unused, how many one agent may hold. */
+  sessions: SessionLimits & SessionIdle;
   /** The app's other origins allowed to call this API, and the session cookie's domain (regions). */
   crossOrigin: CrossOriginPolicy;
   maxActionsPerBatch: number;
   sseHeartbeatMs: number;
   events: { maxCatchUp: number; retryAfterSeconds: number };
-  login: { maxPerAddressPerMinute: number; lockout: AccountLockout };
+  login: { maxPerAddressPerMinute: number; throttle: SignInThrottle };
 };

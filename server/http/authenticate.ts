@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { Database } from '../db/Database.js';
-import { findSession, type Session } from '../auth/sessions.js';
+import { findSession, type Session, type SessionIdle } from '../auth/sessions.js';
 import { ApiError } from './ApiError.js';
 import { passesCsrfCheck, sessionCookieToken, type CrossOriginPolicy } from './sessionCookie.js';
 
@@ -21,14 +21,14 @@ export function bearerToken(request: FastifyRequest): string | null {
  * Runs before every /api route but sign-in and health: no session, no data. A bearer token (scripts,
  * tests) or the session cookie (the browser; then a change must pass the CSRF check).
  */
-export function authenticate(db: Database, policy: CrossOriginPolicy) {
+export function authenticate(db: Database, policy: CrossOriginPolicy, idle: SessionIdle) {
   return async (request: FastifyRequest) => {
     const header = request.headers.authorization;
     const cookieToken = header ? null : sessionCookieToken(request);
     if (!header && !cookieToken) throw new ApiError('unauthenticated');
     const token = header ? bearerToken(request) : cookieToken;
     if (cookieToken && !passesCsrfCheck(request, policy)) throw new ApiError('cross-site-request');
-    const session = token ? await findSession(db, token) : null;
+    const session = token ? await findSession(db, token, idle) : null;
     if (!token || !session) throw new ApiError('invalid-token');
     request.session = session;
     request.token = token;

@@ -10,8 +10,9 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { minPositionHeader, protocolLimits } from 'holdfast/core';
 import { ActionEngine } from '../actions/ActionEngine.js';
-import { AccountLockout } from '../auth/AccountLockout.js';
-import { liveSessions, purgeExpiredSessions } from '../auth/sessions.js';
+import { purgeKnownDevices } from '../auth/knownDevices.js';
+import { defaultIdleSeconds, liveSessions, purgeExpiredSessions } from '../auth/sessions.js';
+import { SignInThrottle, type SignInThrottleOptions } from '../auth/SignInThrottle.js';
 import type { Database } from '../db/Database.js';
 import { ReadReplica } from '../db/ReadReplica.js';
 import { ChangeFeed } from '../events/ChangeFeed.js';
@@ -30,6 +31,7 @@ import { healthRoutes } from './routes/healthRoutes.js';
 import { syncRoutes } from './routes/syncRoutes.js';
 import { telemetryRoutes } from './routes/telemetryRoutes.js';
 import { publicSessionRoutes, sessionRoutes } from './routes/sessionRoutes.js';
+import { isSecure } from './sessionCookie.js';
 import type { ServerContext } from './ServerContext.js';
 
 export type ServerOptions = {
@@ -47,6 +49,14 @@ export type ServerOptions = {
   allowedOrigins?: readonly string[];
   /** The session cookie's domain, common to every region (e.g. `holdfast.example`); default: this host only. */
   cookieDomain?: string;
+  /**
+   * The load balancers in front of this server (addresses or CIDRs, e.g. `['127.0.0.1', '10.0.0.0/8']`):
+   * from them only, `X-Forwarded-For` names the client (per-address limits) and `X-Forwarded-Proto` the
+   * scheme (Secure cookies, HSTS). Default none: the connection's own address and scheme.
+   */
+  trustProxy?: readonly string[];
+  /** Cookies always `Secure`, and HSTS on every answer, whatever the scheme a request arrived by (TLS ends before any proxy we can see). */
+  cookieSecure?: boolean;
   /** The app this server runs: its actions, reads, routes and migrations. */
   app: ServerApp;
   /** The built app (Vite's dist/); served with an SPA fallback when present. */
@@ -56,6 +66,10 @@ export type ServerOptions = {
   /** Pino's level; default `info`. `silent` turns even failures off (tests that expect them). */
   logLevel?: string;
   sessionTtlHours?: number;
+  /** A session unused this long ends; default a week. */
+  sessionIdleMinutes?: number;
+  /** Most sessions one agent holds; signing in beyond that ends the oldest. Default 30. */
+  maxSessionsPerAgent?: number;
   /** Expired sessions are deleted at start and this often; default hourly. */
   sessionPurgeIntervalMs?: number;
   maxBodyBytes?: number;
@@ -75,9 +89,8 @@ export type ServerOptions = {
   streamRetryAfterSeconds?: number;
   /** Sign-in attempts per address per minute; default 60 (an office floor behind one NAT signs in fine). */
   loginMaxPerAddressPerMinute?: number;
-  /** Failed sign-ins per account before a lockout, and its window; default 10 in 15 minutes. */
-  loginMaxFailuresPerAccount?: number;
-  loginLockoutMs?: number;
+  /** How failed sign-ins slow an account and an (account, address) down (SignInThrottle's defaults). */
+  signInThrottle?: SignInThrottleOptions;
   /** A request's headers and body must arrive within this; default 30 s (slow bodies are cut off). */
   requestTimeoutMs?: number;
   /** A connection with no traffic either way is closed after this; default 75 s (streams send a heartbeat). */
@@ -116,12 +129,17 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   // The safeguard's watchdog reports to the server's log, which exists once the app below is built.
   let reportRecovery = (incident: SafeguardIncident) => console.warn('stream safeguard recovered', incident);
+  const sessions = {
+    ttlSeconds: Math.round(sessionTtlHours * 3600),
+    idleSeconds: options.sessionIdleMinutes === undefined ? defaultIdleSeconds : Math.round(options.sessionIdleMinutes * 60),
+    maxPerAgent: options.maxSessionsPerAgent ?? 30,
+  };
   const streams = new StreamRegistry({
     maxPerAgent: options.maxStreamsPerAgent,
     maxPerProcess: options.maxStreamsPerProcess,
     sessionCheckMs: options.streamSessionCheckMs,
     auditMs: options.streamAuditMs,
-    liveSessions: (hashes) => liveSessions(db, hashes),
+    liveSessions: (hashes) => liveSessions(db, hashes, sessions),
     onRecovered: (incident) => reportRecovery(incident),
   });
   // PostgreSQL: other processes' changes arrive by LISTEN/NOTIFY. PGlite: this is the only process.
@@ -155,14 +173,14 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       onChange: (tenantId) => feed.notify(tenantId),
       notifyChannel: listen ? changeChannel : undefined,
     }),
-    sessionTtlSeconds: Math.round(sessionTtlHours * 3600),
-    crossOrigin: { allowedOrigins: options.allowedOrigins ?? [], cookieDomain: options.cookieDomain },
+    sessions,
+    crossOrigin: { allowedOrigins: options.allowedOrigins ?? [], cookieDomain: options.cookieDomain, forceSecure: options.cookieSecure },
     maxActionsPerBatch,
     sseHeartbeatMs,
     events: { maxCatchUp: options.maxStreamCatchUp ?? 2000, retryAfterSeconds: options.streamRetryAfterSeconds ?? 10 },
     login: {
       maxPerAddressPerMinute: options.loginMaxPerAddressPerMinute ?? 60,
-      lockout: new AccountLockout({ maxFailures: options.loginMaxFailuresPerAccount, windowMs: options.loginLockoutMs }),
+      throttle: new SignInThrottle(db, options.signInThrottle),
     },
   };
 
@@ -170,6 +188,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     logger: { level: logLevel },
     logController: new LogController({ disableRequestLogging: !logRequests }),
     genReqId: () => randomUUID(),
+    // proxy-addr's list: only these peers may say who the client is and which scheme it used.
+    trustProxy: options.trustProxy && options.trustProxy.length > 0 ? [...options.trustProxy] : false,
     bodyLimit: maxBodyBytes,
     // Node's own timers, with a 1 s check instead of its default 30 s: a body trickled byte by byte is cut
     // off near the deadline, not half a minute after it.
@@ -225,9 +245,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     errorResponseBuilder: () => new ApiError('rate-limited'),
   });
 
+  // Housekeeping on every node (each statement is idempotent): expired and idle sessions, old throttle
+  // counts, forgotten devices.
   const purge = () =>
-    purgeExpiredSessions(db).then(
-      (count) => count > 0 && app.log.info({ count }, 'purged expired sessions'),
+    Promise.all([purgeExpiredSessions(db, sessions), SignInThrottle.purge(db), purgeKnownDevices(db)]).then(
+      ([count]) => count > 0 && app.log.info({ count }, 'purged expired sessions'),
       (error: unknown) => app.log.error({ err: error }, 'purging expired sessions failed'),
     );
   const purgeTimer = setInterval(() => void purge(), sessionPurgeIntervalMs);
@@ -247,6 +269,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     reply.header('x-request-id', request.id);
     if (options.nodeName) reply.header('x-holdfast-node', options.nodeName);
     for (const [name, value] of Object.entries(baseSecurityHeaders)) reply.header(name, value);
+    // Only over HTTPS (a browser ignores it over HTTP anyway): two years, the preload list's minimum.
+    if (isSecure(request, context.crossOrigin)) reply.header('strict-transport-security', 'max-age=63072000');
     if (!reply.hasHeader('content-security-policy') && isServerPath(request.url)) reply.header('content-security-policy', apiContentSecurityPolicy);
   });
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -264,7 +288,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     serverApp.publicRoutes?.(api, context);
   });
   await app.register(async (api) => {
-    api.addHook('onRequest', authenticate(db, context.crossOrigin));
+    api.addHook('onRequest', authenticate(db, context.crossOrigin, sessions));
     sessionRoutes(api, context);
     syncRoutes(api, context);
     actionRoutes(api, context);

@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { minPositionHeader } from 'holdfast/core';
 import { laterPosition, lsnPattern } from '../db/ReadReplica.js';
 import { ApiError } from './ApiError.js';
-import type { CrossOriginPolicy } from './sessionCookie.js';
+import { isSecure, type CrossOriginPolicy } from './sessionCookie.js';
 
 /**
  * Read-your-writes behind a read replica: after a write, the client is handed the primary's WAL position,
@@ -18,7 +18,7 @@ const cookieMaxAgeSeconds = 300;
 
 export function handOutWritePosition(request: FastifyRequest, reply: FastifyReply, position: string, policy: CrossOriginPolicy): void {
   reply.header(writePositionHeader, position);
-  reply.setCookie(writePositionCookie, position, { httpOnly: true, sameSite: 'strict', path: '/api', secure: request.protocol === 'https', maxAge: cookieMaxAgeSeconds, domain: policy.cookieDomain });
+  reply.setCookie(writePositionCookie, position, { httpOnly: true, sameSite: 'strict', path: '/api', secure: isSecure(request, policy), maxAge: cookieMaxAgeSeconds, domain: policy.cookieDomain });
 }
 
 /**

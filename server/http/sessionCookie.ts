@@ -21,14 +21,47 @@ export const csrfHeader = 'x-holdfast-request';
  * regions' common domain (`cookieDomain`, e.g. `holdfast.example` for app., api-eu. and api-us.), so the
  * session signed in on one region is good on every one; SameSite=Strict still holds, as they are one site.
  */
-export type CrossOriginPolicy = { allowedOrigins: readonly string[]; cookieDomain?: string };
+export type CrossOriginPolicy = {
+  allowedOrigins: readonly string[];
+  cookieDomain?: string;
+  /** Cookies are `Secure` (and answers carry HSTS) even when the request came in over plain HTTP (COOKIE_SECURE). */
+  forceSecure?: boolean;
+};
+
+/**
+ * Whether this request reached us over HTTPS: directly, or through a proxy this server trusts
+ * (TRUST_PROXY: Fastify then takes `X-Forwarded-Proto` from it, and from nobody else), or by configuration.
+ */
+export function isSecure(request: FastifyRequest, policy: CrossOriginPolicy): boolean {
+  return policy.forceSecure === true || request.protocol === 'https';
+}
+
+/** The browser's device token (knownDevices.ts): sent only to sign-in, kept a year. */
+export const deviceCookieName = 'holdfast_device';
+const deviceCookieMaxAgeSeconds = 365 * 24 * 3600;
+
+export function setDeviceCookie(request: FastifyRequest, reply: FastifyReply, token: string, policy: CrossOriginPolicy): void {
+  reply.setCookie(deviceCookieName, token, {
+    httpOnly: true,
+    sameSite: 'strict',
+    path: '/api/login',
+    secure: isSecure(request, policy),
+    maxAge: deviceCookieMaxAgeSeconds,
+    domain: policy.cookieDomain,
+  });
+}
+
+export function deviceCookieToken(request: FastifyRequest): string | null {
+  const value = request.cookies?.[deviceCookieName];
+  return value && /^[A-Za-z0-9_-]{16,128}$/.test(value) ? value : null;
+}
 
 export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, token: string, ttlSeconds: number, policy: CrossOriginPolicy): void {
   reply.setCookie(sessionCookieName, token, {
     httpOnly: true,
     sameSite: 'strict',
     path: '/api',
-    secure: request.protocol === 'https',
+    secure: isSecure(request, policy),
     maxAge: ttlSeconds,
     domain: policy.cookieDomain,
   });

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { AccountLockout } from '../../server/auth/AccountLockout.js';
 import { StreamRegistry } from '../../server/events/StreamRegistry.js';
 
 describe('the event-stream caps', () => {
@@ -48,34 +47,6 @@ describe('the event-stream caps', () => {
     for (const stream of [...live.values()]) stream.release();
     expect(registry.size).toBe(0);
     registry.close();
-  });
-});
-
-describe('the sign-in lockout', () => {
-  it('locks an account after repeated failures only, for the rest of its window; success clears it', () => {
-    let now = 0;
-    const lockout = new AccountLockout({ maxFailures: 3, windowMs: 60_000, now: () => now });
-    lockout.recordFailure('a');
-    lockout.recordFailure('a');
-    expect(lockout.lockedFor('a')).toBe(0);
-    lockout.recordFailure('a');
-    now = 10_000;
-    expect(lockout.lockedFor('a')).toBe(50_000);
-    expect(lockout.lockedFor('b')).toBe(0);
-    now = 60_000;
-    expect(lockout.lockedFor('a')).toBe(0);
-    lockout.recordFailure('c');
-    lockout.recordSuccess('c');
-    lockout.recordFailure('c');
-    lockout.recordFailure('c');
-    expect(lockout.lockedFor('c')).toBe(0);
-  });
-
-  it('tracks a bounded number of accounts', () => {
-    const lockout = new AccountLockout({ maxFailures: 1, maxTracked: 100 });
-    for (let index = 0; index < 1000; index++) lockout.recordFailure(`user${index}@example.com`);
-    expect(lockout.lockedFor('user0@example.com')).toBe(0);
-    expect(lockout.lockedFor('user999@example.com')).toBeGreaterThan(0);
   });
 });
 

@@ -1,12 +1,13 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { storableText } from 'holdfast/core';
-import { findSession, signIn, signOut } from '../../auth/sessions.js';
+import { knownDeviceOf, rememberDevice } from '../../auth/knownDevices.js';
+import { findAgentByEmail, findSession, openSession, passwordMatches, signOut } from '../../auth/sessions.js';
 import { ApiError } from '../ApiError.js';
-import { sessionOf } from '../authenticate.js';
+import { bearerToken, sessionOf } from '../authenticate.js';
 import { parseOr400 } from '../parse.js';
 import type { ServerContext } from '../ServerContext.js';
-import { clearSessionCookie, sessionCookieToken, setSessionCookie } from '../sessionCookie.js';
+import { clearSessionCookie, deviceCookieToken, sessionCookieToken, setDeviceCookie, setSessionCookie } from '../sessionCookie.js';
 
 const signInBody = z.strictObject({
   email: storableText({ max: 320, name: 'email' }).pipe(z.string().min(1, { error: 'email is required' })),
@@ -19,36 +20,35 @@ const signInBody = z.strictObject({
 });
 
 export function publicSessionRoutes(app: FastifyInstance, context: ServerContext) {
-  // Per address: every attempt counts (a guesser's one source cannot hammer scrypt). Per account:
-  // failures only (AccountLockout). Both answer 429 with Retry-After.
+  // Per address: every attempt counts (a guesser's one source cannot hammer scrypt), in this process.
+  // Per account and per (account, address or device): failures, with a growing delay, in the database
+  // (SignInThrottle). Both answer 429 with Retry-After.
   const perAddress = app.rateLimit({ max: context.login.maxPerAddressPerMinute, timeWindow: 60_000 });
   app.post('/api/login', { preHandler: perAddress }, async (request, reply) => {
     const { email, password, session: kind } = parseOr400(signInBody, request.body);
-    const account = email.toLowerCase();
-    const lockedFor = context.login.lockout.lockedFor(account);
-    if (lockedFor > 0) {
-      reply.header('retry-after', String(Math.ceil(lockedFor / 1000)));
+    const agent = await findAgentByEmail(context.db, email);
+    const knownDevice = agent ? await trustedDeviceOf(context, request, agent.id) : undefined;
+    const reservation = await context.login.throttle.reserve({ account: agent?.id ?? `email:${email}`, address: request.ip, knownDevice });
+    if (!reservation.allowed) {
+      reply.header('retry-after', String(Math.max(1, Math.ceil(reservation.retryAfterMs / 1000))));
       throw new ApiError('too-many-sign-ins');
     }
-    const result = await signIn(context.db, email, password, context.sessionTtlSeconds);
-    if (!result) {
-      context.login.lockout.recordFailure(account);
-      throw new ApiError('invalid-credentials');
-    }
-    context.login.lockout.recordSuccess(account);
-    const { token, session } = result;
+    if (!agent || !(await passwordMatches(agent, password))) throw new ApiError('invalid-credentials');
+    await context.login.throttle.succeeded(reservation);
+    const { token, session } = await openSession(context.db, agent, context.sessions);
     // A cookie this browser still holds from an earlier session is ended, not left valid beside the new one.
     const previous = sessionCookieToken(request);
     if (previous) {
-      const old = await findSession(context.db, previous);
+      const old = await findSession(context.db, previous, context.sessions);
       if (old) await endSession(context, old.tokenHash);
     }
+    if (!knownDevice) setDeviceCookie(request, reply, await rememberDevice(context.db, agent.id), context.crossOrigin);
     const body = {
       agent: { id: session.agentId, name: session.agentName, email: session.agentEmail },
       tenant: { id: session.tenantId, name: session.tenantName },
     };
     if (kind === 'cookie') {
-      setSessionCookie(request, reply, token, context.sessionTtlSeconds, context.crossOrigin);
+      setSessionCookie(request, reply, token, context.sessions.ttlSeconds, context.crossOrigin);
       return body;
     }
     return { token, ...body };
@@ -56,8 +56,20 @@ export function publicSessionRoutes(app: FastifyInstance, context: ServerContext
   app.get('/api/health', async () => ({ ok: true, database: context.db.kind }));
 }
 
+/**
+ * A device strangers cannot slow down: one this agent signed in from before (its device cookie), or one
+ * holding a live session of the agent (a session cookie or bearer token). Answers its id for the throttle.
+ */
+async function trustedDeviceOf(context: ServerContext, request: FastifyRequest, agentId: string): Promise<string | undefined> {
+  const device = await knownDeviceOf(context.db, agentId, deviceCookieToken(request));
+  if (device) return device;
+  const token = bearerToken(request) ?? sessionCookieToken(request);
+  const live = token ? await findSession(context.db, token, context.sessions) : null;
+  return live?.agentId === agentId ? `session:${live.tokenHash}` : undefined;
+}
+
 export function sessionRoutes(app: FastifyInstance, context: ServerContext) {
-  app.post('/api/logout', async (request, reply) => {
+  app.post('/api/logout', async (request, reply: FastifyReply) => {
     const session = sessionOf(request);
     await endSession(context, session.tokenHash);
     clearSessionCookie(reply, context.crossOrigin);

@@ -1,3 +1,4 @@
+import { normalizeEmail } from 'holdfast/core';
 import type { Database, Executor } from 'holdfast/server';
 import { drawDemoImage, type DemoPixels } from './demoImages.js';
 import { agentLines, cannedReplies, customerLines, firstNames, lastNames, subjects } from './demoText.js';
@@ -82,7 +83,7 @@ async function seedTenant(tx: Executor, random: () => number, platform: SeedPlat
   const tenantId = randomUUID();
   await tx.query('INSERT INTO tenants (id, name) VALUES ($1, $2)', [tenantId, plan.name]);
 
-  const agents = plan.agents.map((agent) => ({ id: randomUUID(), ...agent }));
+  const agents = plan.agents.map((agent) => ({ id: randomUUID(), ...agent, email: normalizeEmail(agent.email) }));
   await insertRecords(tx, 'agents', '(id uuid, tenant_id uuid, email text, name text, password_hash text)',
     agents.map((agent) => ({ ...agent, tenant_id: tenantId, password_hash: plan.passwordHash })));
 
