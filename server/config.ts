@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import type { SignInThrottleOptions } from './auth/SignInThrottle.js';
 import type { LoadShedderOptions } from './http/LoadShedder.js';
 
 /** The server's settings, from the environment; each has a default that runs the demo. */
@@ -34,6 +35,7 @@ export type ServerConfig = {
     requestTimeoutMs?: number;
     sessionIdleMinutes?: number;
     maxSessionsPerAgent?: number;
+    signInThrottle?: SignInThrottleOptions;
     replicaMaxWaitMs?: number;
     sessionPurgeIntervalMs?: number;
     sessionTtlHours?: number;
@@ -79,6 +81,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       loginMaxPerAddressPerMinute: positive(env, 'LOGIN_MAX_PER_ADDRESS_PER_MINUTE'),
       requestTimeoutMs: positive(env, 'REQUEST_TIMEOUT_MS'),
       sessionIdleMinutes: positive(env, 'SESSION_IDLE_MINUTES'),
+      // The first delay after the free failures (it doubles from there, up to each rule's cap).
+      signInThrottle: signInThrottleFrom(positive(env, 'SIGN_IN_BASE_DELAY_MS')),
       maxSessionsPerAgent: positive(env, 'MAX_SESSIONS_PER_AGENT'),
       replicaMaxWaitMs: positive(env, 'REPLICA_MAX_WAIT_MS'),
       sessionPurgeIntervalMs: positive(env, 'SESSION_PURGE_INTERVAL_MS'),
@@ -105,4 +109,8 @@ function positive(env: NodeJS.ProcessEnv, name: string): number | undefined {
   const number = Number(value);
   if (!Number.isFinite(number) || number <= 0) throw new Error(`${name} must be a positive number, got "${value}".`);
   return number;
+}
+
+function signInThrottleFrom(baseDelayMs: number | undefined): SignInThrottleOptions | undefined {
+  return baseDelayMs === undefined ? undefined : { account: { baseDelayMs }, pair: { baseDelayMs } };
 }

@@ -50,6 +50,8 @@ export function nodeProcess(options: { name: string; port: number; databaseUrl: 
       STATIC_DIR: options.staticDir,
       SEED: 'false',
       NODE_NAME: options.name,
+      // HAProxy connects from loopback: from it alone, X-Forwarded-For and X-Forwarded-Proto are believed.
+      TRUST_PROXY: '127.0.0.1',
       ...options.env,
     },
     ready: () => answersOk(`${url}/readyz`),
@@ -57,8 +59,11 @@ export function nodeProcess(options: { name: string; port: number; databaseUrl: 
   return { name: options.name, port: options.port, url, process };
 }
 
-/** HAProxy with deploy/haproxy.cfg in front of `nodes` (host:port each), listening on `bind` (not started). */
-export function haproxyProcess(bind: string, nodes: readonly string[], statsBind?: string): ManagedProcess {
+/**
+ * HAProxy with deploy/haproxy.cfg in front of `nodes` (host:port each), listening on `bind` (not started);
+ * `tls`: also HTTPS on `tls.bind` with the PEM file `tls.cert` (certificate and key).
+ */
+export function haproxyProcess(bind: string, nodes: readonly string[], statsBind?: string, tls?: { bind: string; cert: string }): ManagedProcess {
   return new ManagedProcess({
     command: 'haproxy',
     args: ['-db', '-f', haproxyConfig],
@@ -67,6 +72,7 @@ export function haproxyProcess(bind: string, nodes: readonly string[], statsBind
       HOLDFAST_BIND: bind,
       ...Object.fromEntries(nodes.map((node, index) => [`HOLDFAST_NODE${index + 1}`, node])),
       ...(statsBind ? { HOLDFAST_STATS_BIND: statsBind } : {}),
+      ...(tls ? { HOLDFAST_TLS_BIND: tls.bind, HOLDFAST_TLS_CERT: tls.cert } : {}),
     },
     ready: () => answersOk(`http://${bind}/readyz`),
   });

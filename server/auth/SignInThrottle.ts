@@ -69,7 +69,7 @@ export class SignInThrottle {
     return this.#db.transaction(async (tx) => {
       // Rows exist first, so FOR UPDATE locks every key (a missing row cannot be locked).
       await tx.query(
-        `INSERT INTO sign_in_throttle (key, failures, blocked_until) SELECT unnest($1::text[]), 0, '-infinity' ON CONFLICT (key) DO NOTHING`,
+        `INSERT INTO sign_in_throttle (key, failures, blocked_until) SELECT unnest($1::text[]), 0, now() ON CONFLICT (key) DO NOTHING`,
         [keys.map((entry) => entry.key)],
       );
       const { rows } = await tx.query<{ key: string; failures: number; wait_ms: number; idle_ms: number }>(

@@ -16,7 +16,10 @@ export async function signInAsBrowser(baseUrl: string, email = 'alice@example.co
   });
   if (!response.ok) throw new Error(`sign-in as ${email} failed: ${response.status} ${await response.text()}`);
   const signedIn = (await response.json()) as SignedIn;
-  const cookie = /^([^=]+)=([^;]*)/.exec(response.headers.get('set-cookie') ?? '');
+  const cookie = response.headers
+    .getSetCookie()
+    .map((header) => /^([^=]+)=([^;]*)/.exec(header))
+    .find((match) => match?.[1] === 'holdfast_session');
   if (!cookie) throw new Error('sign-in set no session cookie');
   return { ...signedIn, cookie: { name: cookie[1]!, value: cookie[2]! } };
 }

@@ -33,7 +33,8 @@ export function publicSessionRoutes(app: FastifyInstance, context: ServerContext
       reply.header('retry-after', String(Math.max(1, Math.ceil(reservation.retryAfterMs / 1000))));
       throw new ApiError('too-many-sign-ins');
     }
-    if (!agent || !(await passwordMatches(agent, password))) throw new ApiError('invalid-credentials');
+    // An unknown email is checked against a dummy hash: the same scrypt, the same time (passwordMatches).
+    if (!(await passwordMatches(agent, password)) || !agent) throw new ApiError('invalid-credentials');
     await context.login.throttle.succeeded(reservation);
     const { token, session } = await openSession(context.db, agent, context.sessions);
     // A cookie this browser still holds from an earlier session is ended, not left valid beside the new one.
@@ -42,16 +43,13 @@ export function publicSessionRoutes(app: FastifyInstance, context: ServerContext
       const old = await findSession(context.db, previous, context.sessions);
       if (old) await endSession(context, old.tokenHash);
     }
-    if (!knownDevice) setDeviceCookie(request, reply, await rememberDevice(context.db, agent.id), context.crossOrigin);
     const body = {
       agent: { id: session.agentId, name: session.agentName, email: session.agentEmail },
       tenant: { id: session.tenantId, name: session.tenantName },
     };
-    if (kind === 'cookie') {
-      setSessionCookie(request, reply, token, context.sessions.ttlSeconds, context.crossOrigin);
-      return body;
-    }
-    return { token, ...body };
+    if (kind === 'cookie') setSessionCookie(request, reply, token, context.sessions.ttlSeconds, context.crossOrigin);
+    if (!knownDevice) setDeviceCookie(request, reply, await rememberDevice(context.db, agent.id), context.crossOrigin);
+    return kind === 'cookie' ? body : { token, ...body };
   });
   app.get('/api/health', async () => ({ ok: true, database: context.db.kind }));
 }
