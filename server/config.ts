@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { SignInThrottleOptions } from './auth/SignInThrottle.js';
 import type { LoadShedderOptions } from './http/LoadShedder.js';
+import type { TelemetryLimits } from './http/routes/telemetryRoutes.js';
 
 /** The server's settings, from the environment; each has a default that runs the demo. */
 export type ServerConfig = {
@@ -36,6 +37,7 @@ export type ServerConfig = {
     sessionIdleMinutes?: number;
     maxSessionsPerAgent?: number;
     signInThrottle?: SignInThrottleOptions;
+    telemetry?: Partial<TelemetryLimits>;
     replicaMaxWaitMs?: number;
     sessionPurgeIntervalMs?: number;
     sessionTtlHours?: number;
@@ -83,6 +85,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       sessionIdleMinutes: positive(env, 'SESSION_IDLE_MINUTES'),
       // The first delay after the free failures (it doubles from there, up to each rule's cap).
       signInThrottle: signInThrottleFrom(positive(env, 'SIGN_IN_BASE_DELAY_MS')),
+      telemetry: {
+        perSessionPerMinute: positive(env, 'TELEMETRY_PER_SESSION_PER_MINUTE'),
+        tenantDailyQuota: positive(env, 'TELEMETRY_TENANT_DAILY_QUOTA'),
+        retentionDays: positive(env, 'TELEMETRY_RETENTION_DAYS'),
+      },
       maxSessionsPerAgent: positive(env, 'MAX_SESSIONS_PER_AGENT'),
       replicaMaxWaitMs: positive(env, 'REPLICA_MAX_WAIT_MS'),
       sessionPurgeIntervalMs: positive(env, 'SESSION_PURGE_INTERVAL_MS'),

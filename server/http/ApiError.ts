@@ -21,6 +21,8 @@ export type ApiErrorCode =
   | 'request-timeout'
   | 'rate-limited'
   | 'too-many-sign-ins'
+  | 'telemetry-quota-exceeded'
+  | 'too-many-heavy-requests'
   | 'too-many-streams'
   | 'overloaded'
   | 'statement-timeout'
@@ -44,6 +46,8 @@ const statusOf: Record<ApiErrorCode, number> = {
   'request-timeout': 408,
   'rate-limited': 429,
   'too-many-sign-ins': 429,
+  'telemetry-quota-exceeded': 429,
+  'too-many-heavy-requests': 429,
   'too-many-streams': 503,
   overloaded: 429,
   'statement-timeout': 503,
@@ -67,7 +71,9 @@ const messages: Record<ApiErrorCode, string> = {
   'headers-too-large': 'The request headers are too large.',
   'request-timeout': 'The request took too long to arrive.',
   'rate-limited': 'Too many requests: wait for the time in Retry-After, then try again.',
-  'too-many-sign-ins': 'Too many failed sign-ins for this account: wait for the time in Retry-After, then try again.',
+  'too-many-sign-ins': 'Too many failed sign-ins: wait for the time in Retry-After, then try again.',
+  'telemetry-quota-exceeded': 'This tenant has sent its telemetry for today: try again after the time in Retry-After.',
+  'too-many-heavy-requests': 'This session has too many syncs or action batches waiting: wait for the time in Retry-After, then try again.',
   'too-many-streams': 'Too many open event streams: try again after the time in Retry-After.',
   overloaded: 'The server is busy and this request can wait: try again after the time in Retry-After.',
   'statement-timeout': 'The database took too long for this request, which can wait: try again later.',

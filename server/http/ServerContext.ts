@@ -9,6 +9,7 @@ import type { StreamRegistry } from '../events/StreamRegistry.js';
 import type { ServerMetrics } from './ServerMetrics.js';
 import type { LoadShedder } from './LoadShedder.js';
 import type { CrossOriginPolicy } from './sessionCookie.js';
+import type { TelemetryLimits } from './routes/telemetryRoutes.js';
 
 /** What the routes share: built once at start-up by buildServer. */
 export type ServerContext = {
@@ -29,4 +30,5 @@ export type ServerContext = {
   sseHeartbeatMs: number;
   events: { maxCatchUp: number; retryAfterSeconds: number };
   login: { maxPerAddressPerMinute: number; throttle: SignInThrottle };
+  telemetry: TelemetryLimits;
 };

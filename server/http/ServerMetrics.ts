@@ -28,6 +28,9 @@ export class ServerMetrics {
   readonly #actions: Counter<'result'>;
   readonly #safeguardRecoveries: Counter;
   readonly #syncReads: Counter<'served' | 'reason'>;
+  readonly #cspReports: Counter;
+  readonly #healthReads: Counter;
+  readonly #fairShare: Counter<'outcome'>;
 
   constructor(streams: StreamRegistry, db: Database) {
     const registers = [this.registry];
@@ -50,6 +53,9 @@ export class ServerMetrics {
       buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.05, 0.25],
       registers,
     });
+    this.#cspReports = new Counter({ name: 'holdfast_csp_reports_total', help: 'Content-Security-Policy violation reports received (logged or not: the log samples them).', registers });
+    this.#healthReads = new Counter({ name: 'holdfast_health_database_reads_total', help: 'Database reads made for /readyz and /status (cached for a second, whatever the number of requests).', registers });
+    this.#fairShare = new Counter({ name: 'holdfast_fair_share_total', help: 'Heavy requests (sync pages, action batches) by what the fair-share scheduler did: ran at once, waited their turn, or refused (429).', labelNames: ['outcome'], registers });
     this.#clientEvents = new Counter({ name: 'holdfast_client_events_total', help: 'Client telemetry events received, by kind (reachability, breaker, failover, outbox).', labelNames: ['kind'], registers });
     const pool = (name: string, help: string, read: () => number) => new Gauge({ name, help, registers, collect() {
       this.set(read());
@@ -121,6 +127,18 @@ export class ServerMetrics {
     this.#requests.inc({ route, method, status: `${Math.floor(reply.statusCode / 100)}xx`, criticality });
     this.#duration.observe({ route, method, criticality }, reply.elapsedTime / 1000);
     if (criticality === 'sheddable' && reply.statusCode === 429) this.#shedDuration.observe(reply.elapsedTime / 1000);
+  }
+
+  countCspReport(): void {
+    this.#cspReports.inc();
+  }
+
+  countHealthRead(): void {
+    this.#healthReads.inc();
+  }
+
+  countFairShare(outcome: 'immediate' | 'waited' | 'refused'): void {
+    this.#fairShare.inc({ outcome });
   }
 
   countClientEvent(kind: string): void {

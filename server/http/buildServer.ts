@@ -29,9 +29,10 @@ import { cspReportRoutes } from './routes/cspReportRoutes.js';
 import { eventRoutes } from './routes/eventRoutes.js';
 import { healthRoutes } from './routes/healthRoutes.js';
 import { syncRoutes } from './routes/syncRoutes.js';
-import { telemetryRoutes } from './routes/telemetryRoutes.js';
+import { purgeTelemetry, telemetryLimits, telemetryRoutes, type TelemetryLimits } from './routes/telemetryRoutes.js';
 import { publicSessionRoutes, sessionRoutes } from './routes/sessionRoutes.js';
 import { isSecure } from './sessionCookie.js';
+import { errorWithoutData } from './logSerializers.js';
 import type { ServerContext } from './ServerContext.js';
 
 export type ServerOptions = {
@@ -89,6 +90,8 @@ export type ServerOptions = {
   streamRetryAfterSeconds?: number;
   /** Sign-in attempts per address per minute; default 60 (an office floor behind one NAT signs in fine). */
   loginMaxPerAddressPerMinute?: number;
+  /** Telemetry's bounds: batches per session a minute, events per tenant a day, days kept (telemetryLimitDefaults). */
+  telemetry?: Partial<TelemetryLimits>;
   /** How failed sign-ins slow an account and an (account, address) down (SignInThrottle's defaults). */
   signInThrottle?: SignInThrottleOptions;
   /** A request's headers and body must arrive within this; default 30 s (slow bodies are cut off). */
@@ -182,10 +185,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       maxPerAddressPerMinute: options.loginMaxPerAddressPerMinute ?? 60,
       throttle: new SignInThrottle(db, options.signInThrottle),
     },
+    telemetry: telemetryLimits(options.telemetry),
   };
 
   const app = Fastify({
-    logger: { level: logLevel },
+    logger: { level: logLevel, serializers: { err: errorWithoutData } },
     logController: new LogController({ disableRequestLogging: !logRequests }),
     genReqId: () => randomUUID(),
     // proxy-addr's list: only these peers may say who the client is and which scheme it used.
@@ -246,9 +250,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
 
   // Housekeeping on every node (each statement is idempotent): expired and idle sessions, old throttle
-  // counts, forgotten devices.
+  // counts, forgotten devices, telemetry past its retention.
   const purge = () =>
-    Promise.all([purgeExpiredSessions(db, sessions), SignInThrottle.purge(db), purgeKnownDevices(db)]).then(
+    Promise.all([purgeExpiredSessions(db, sessions), SignInThrottle.purge(db), purgeKnownDevices(db), purgeTelemetry(db, context.telemetry.retentionDays)]).then(
       ([count]) => count > 0 && app.log.info({ count }, 'purged expired sessions'),
       (error: unknown) => app.log.error({ err: error }, 'purging expired sessions failed'),
     );
@@ -282,7 +286,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   await app.register(async (api) => {
     publicSessionRoutes(api, context);
-    cspReportRoutes(api);
+    cspReportRoutes(api, context);
     healthRoutes(api, context);
     statusRoutes(api, context);
     serverApp.publicRoutes?.(api, context);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { boundedInstant } from './textSchemas.js';
+import { boundedInstant, storableText } from './textSchemas.js';
 import { telemetryKinds, telemetryLimits } from './telemetry.js';
 
 /** POST /api/telemetry's body, as the server validates it. */
@@ -11,7 +11,11 @@ export const telemetryBatchSchema = z.strictObject({
         kind: z.enum(telemetryKinds),
         at: boundedInstant,
         detail: z
-          .record(z.string().max(64), z.union([z.string().max(telemetryLimits.maxStringLength), z.number(), z.boolean(), z.null()]))
+          // Text PostgreSQL's jsonb can store (no NUL, no lone surrogate): anything else is a 400, never a 500.
+          .record(
+            storableText({ max: 64, trim: false, name: 'a detail’s name' }),
+            z.union([storableText({ max: telemetryLimits.maxStringLength, trim: false, name: 'a detail' }), z.number(), z.boolean(), z.null()]),
+          )
           .refine((detail) => Object.keys(detail).length <= telemetryLimits.maxDetailKeys, { error: `at most ${telemetryLimits.maxDetailKeys} details per event` })
           .default({}),
       }),

@@ -8,9 +8,9 @@ export type RawAnswer = { status: number; headers: Record<string, string | strin
  * addresses of their own on one machine, as a load balancer's per-address rules see them. Certificates
  * are not checked (the tests' proxy has a self-signed one).
  */
-export function requestFrom(url: string, options: { from?: string; method?: string; headers?: Record<string, string>; json?: unknown } = {}): Promise<RawAnswer> {
+export function requestFrom(url: string, options: { from?: string; method?: string; headers?: Record<string, string>; json?: unknown; body?: string } = {}): Promise<RawAnswer> {
   const target = new URL(url);
-  const body = options.json === undefined ? undefined : JSON.stringify(options.json);
+  const body = options.json === undefined ? options.body : JSON.stringify(options.json);
   const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
     const request = send(
@@ -19,7 +19,7 @@ export function requestFrom(url: string, options: { from?: string; method?: stri
         method: options.method ?? (body ? 'POST' : 'GET'),
         localAddress: options.from,
         rejectUnauthorized: false,
-        headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...options.headers },
+        headers: { ...(options.json !== undefined ? { 'content-type': 'application/json' } : {}), ...options.headers },
       },
       (response) => {
         let text = '';
