@@ -42,6 +42,7 @@ export type ServerConfig = {
     sessionPurgeIntervalMs?: number;
     sessionTtlHours?: number;
     shedding?: LoadShedderOptions | false;
+    fairShare?: { maxConcurrent?: number } | false;
   };
   serveSourceMaps: boolean;
 };
@@ -94,6 +95,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       replicaMaxWaitMs: positive(env, 'REPLICA_MAX_WAIT_MS'),
       sessionPurgeIntervalMs: positive(env, 'SESSION_PURGE_INTERVAL_MS'),
       sessionTtlHours: positive(env, 'SESSION_TTL_HOURS'),
+      // FAIR_SHARE=off runs every heavy request at once (the fair-share benchmark's baseline).
+      fairShare: env.FAIR_SHARE === 'off' ? false : { maxConcurrent: positive(env, 'FAIR_SHARE_MAX_CONCURRENT') },
       // SHEDDING=off answers sheddable requests like any other (the overload benchmark's baseline).
       shedding:
         env.SHEDDING === 'off'

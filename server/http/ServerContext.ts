@@ -8,6 +8,7 @@ import type { ChangeFeed } from '../events/ChangeFeed.js';
 import type { StreamRegistry } from '../events/StreamRegistry.js';
 import type { ServerMetrics } from './ServerMetrics.js';
 import type { LoadShedder } from './LoadShedder.js';
+import type { FairShare } from './FairShare.js';
 import type { CrossOriginPolicy } from './sessionCookie.js';
 import type { TelemetryLimits } from './routes/telemetryRoutes.js';
 
@@ -22,6 +23,8 @@ export type ServerContext = {
   streams: StreamRegistry;
   metrics: ServerMetrics;
   shedder: LoadShedder;
+  /** Heavy requests' turns between sessions and tenants. */
+  fairShare: FairShare;
   /** Sessions: their lifetime, how long one may go unused, how many one agent may hold. */
   sessions: SessionLimits & SessionIdle;
   /** The app's other origins allowed to call this API, and the session cookie's domain (regions). */

@@ -33,6 +33,8 @@ import { purgeTelemetry, telemetryLimits, telemetryRoutes, type TelemetryLimits 
 import { publicSessionRoutes, sessionRoutes } from './routes/sessionRoutes.js';
 import { isSecure } from './sessionCookie.js';
 import { errorWithoutData } from './logSerializers.js';
+import { FairShare, type FairShareOptions } from './FairShare.js';
+import { registerFairShare } from './fairShareHooks.js';
 import type { ServerContext } from './ServerContext.js';
 
 export type ServerOptions = {
@@ -100,6 +102,8 @@ export type ServerOptions = {
   idleTimeoutMs?: number;
   /** Serve the build's source maps (`*.map`); default false: the full source is not published. */
   serveSourceMaps?: boolean;
+  /** How heavy requests (sync pages, action batches) take turns between sessions and tenants; `false` turns it off (the fair-share benchmark's baseline). */
+  fairShare?: Omit<FairShareOptions, 'now'> | false;
   /** When sheddable requests are refused (LoadShedder); `false` turns shedding off (the overload benchmark's baseline). */
   shedding?: LoadShedderOptions | false;
 };
@@ -160,6 +164,12 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   metrics.watchReplica(reads);
   const shedder = new LoadShedder(db, options.shedding === false ? { enabled: false } : options.shedding, (record) => metrics.countShed(record));
   metrics.watchLoad(shedder);
+  const fairShare = new FairShare(
+    options.fairShare === false
+      ? { enabled: false, maxConcurrent: 1 }
+      : { ...options.fairShare, maxConcurrent: options.fairShare?.maxConcurrent ?? (db.kind === 'pglite' ? 1 : 4) },
+    (outcome) => metrics.countFairShare(outcome),
+  );
   const context: ServerContext = {
     db,
     reads,
@@ -168,6 +178,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     streams,
     metrics,
     shedder,
+    fairShare,
     engine: new ActionEngine({
       db,
       applier: serverApp.applier,
@@ -293,6 +304,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
   await app.register(async (api) => {
     api.addHook('onRequest', authenticate(db, context.crossOrigin, sessions));
+    registerFairShare(api, context.fairShare);
     sessionRoutes(api, context);
     syncRoutes(api, context);
     actionRoutes(api, context);

@@ -5,6 +5,7 @@ import { sessionOf } from '../authenticate.js';
 import { parseOr400 } from '../parse.js';
 import { handOutWritePosition } from '../readPosition.js';
 import type { ServerContext } from '../ServerContext.js';
+import { heavy } from '../fairShareHooks.js';
 
 /**
  * POST /api/actions — the action protocol (docs/protocol.md). The whole batch is validated before
@@ -13,7 +14,7 @@ import type { ServerContext } from '../ServerContext.js';
  */
 export function actionRoutes(app: FastifyInstance, context: ServerContext) {
   const batchSchema = context.app.actions.batchSchema(context.maxActionsPerBatch);
-  app.post('/api/actions', async (request, reply) => {
+  app.post('/api/actions', { config: heavy }, async (request, reply) => {
     const session = sessionOf(request);
     const { actions } = parseOr400(batchSchema, request.body);
     try {

@@ -3,6 +3,7 @@ import { sessionOf } from '../authenticate.js';
 import { parseOr400 } from '../parse.js';
 import { minPositionOf } from '../readPosition.js';
 import type { ServerContext } from '../ServerContext.js';
+import { heavy } from '../fairShareHooks.js';
 import { maxCounted, syncQuery } from './syncQuery.js';
 
 /**
@@ -15,7 +16,7 @@ import { maxCounted, syncQuery } from './syncQuery.js';
  * readPosition.ts); otherwise by the primary.
  */
 export function syncRoutes(app: FastifyInstance, context: ServerContext) {
-  app.get('/api/sync', async (request) => {
+  app.get('/api/sync', { config: heavy }, async (request) => {
     const session = sessionOf(request);
     const { cursor, limit, count } = parseOr400(syncQuery, request.query);
     const route = await context.reads.route(minPositionOf(request));
@@ -23,7 +24,7 @@ export function syncRoutes(app: FastifyInstance, context: ServerContext) {
     const { db } = route;
     const serverApp = context.app;
     const [page, remaining] = await Promise.all([
-      serverApp.changes.page(db, session.tenantId, BigInt(cursor), limit),
+      serverApp.changes.page(db, session.tenantId, BigInt(cursor), context.fairShare.pageLimit(session.tokenHash, limit)),
       count ? serverApp.changes.countChangesAfter(db, session.tenantId, BigInt(cursor), maxCounted) : undefined,
     ]);
     return remaining === undefined ? page : { ...page, remaining };
