@@ -17,15 +17,21 @@ export type MediaCacheOptions = {
 export const defaultMediaLimits = { maxEntries: 2000, maxAgeSeconds: 60 * 60 * 24 * 30 };
 
 /**
- * Media cache-first: a media URL that never changes (signed, or content-addressed) makes a cached copy
- * always right. Only 200 answers are kept; bounded by count and age.
+ * Media cache-first: media never changes under one path (a content id), so a cached copy is always right.
+ * Cached by path alone: the query is the URL's signature and expiry (server/workspace/MediaSigner.ts),
+ * which change with every fresh URL for the same image, and must not make it a new download or a miss
+ * offline. Only 200 answers are kept; bounded by count and age.
  */
 export function cacheMedia({ pathPrefix, cacheName, maxEntries = defaultMediaLimits.maxEntries, maxAgeSeconds = defaultMediaLimits.maxAgeSeconds }: MediaCacheOptions): void {
   registerRoute(
     ({ url, request }) => url.origin === self.location.origin && url.pathname.startsWith(pathPrefix) && request.method === 'GET',
     new CacheFirst({
       cacheName,
-      plugins: [new CacheableResponsePlugin({ statuses: [200] }), new ExpirationPlugin({ maxEntries, maxAgeSeconds, purgeOnQuotaError: true })],
+      plugins: [
+        { cacheKeyWillBeUsed: async ({ request }) => new URL(request.url).origin + new URL(request.url).pathname },
+        new CacheableResponsePlugin({ statuses: [200] }),
+        new ExpirationPlugin({ maxEntries, maxAgeSeconds, purgeOnQuotaError: true }),
+      ],
     }),
   );
 }

@@ -7,7 +7,10 @@ export type PostgresOptions = { connectionString: string; maxConnections?: numbe
 /** A pool on a PostgreSQL server: the production setting, chosen by DATABASE_URL. */
 export async function openPostgres({ connectionString, maxConnections = 10 }: PostgresOptions): Promise<Database> {
   const pool = new pg.Pool({ connectionString, max: maxConnections });
-  // Fail at start-up, not on the first request, when the server is unreachable or the URL is wrong.
+  // An idle connection the server ends (a restart, a failover, pg_terminate_backend) is an 'error' event
+  // on the pool; unheard, it would end this process. The pool drops that connection and opens another
+  // when next needed; requests meanwhile fail as the database's unavailability, not the server's crash.
+  pool.on('error', (error) => console.warn(`database: an idle connection was closed (${(error as { code?: string }).code ?? error.message}); it will be replaced`));  // Fail at start-up, not on the first request, when the server is unreachable or the URL is wrong.
   const probe = await pool.connect();
   probe.release();
   const asExecutor = (target: pg.Pool | pg.PoolClient): Executor => ({

@@ -27,7 +27,7 @@ import { authenticate } from './authenticate.js';
 import { actionRoutes } from './routes/actionRoutes.js';
 import { cspReportRoutes } from './routes/cspReportRoutes.js';
 import { eventRoutes } from './routes/eventRoutes.js';
-import { healthRoutes } from './routes/healthRoutes.js';
+import { databaseHealth, healthRoutes } from './routes/healthRoutes.js';
 import { syncRoutes } from './routes/syncRoutes.js';
 import { purgeTelemetry, telemetryLimits, telemetryRoutes, type TelemetryLimits } from './routes/telemetryRoutes.js';
 import { publicSessionRoutes, sessionRoutes } from './routes/sessionRoutes.js';
@@ -298,8 +298,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(async (api) => {
     publicSessionRoutes(api, context);
     cspReportRoutes(api, context);
-    healthRoutes(api, context);
-    statusRoutes(api, context);
+    const health = databaseHealth(context);
+    healthRoutes(api, context, health);
+    statusRoutes(api, context, health);
     serverApp.publicRoutes?.(api, context);
   });
   await app.register(async (api) => {

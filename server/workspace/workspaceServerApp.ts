@@ -2,7 +2,8 @@ import { fileURLToPath } from 'node:url';
 import { ApiError, coreMigrations, type ChangeModel, type Database, type MigrationSet, type ServerApp } from 'holdfast/server';
 import { workspaceActions } from '../../shared/workspace/index.js';
 import { conversationApplier, existingConversations } from './conversationApplier.js';
-import { MediaSigner } from './MediaSigner.js';
+import { mediaUrlDefaults, MediaSigner } from './MediaSigner.js';
+import { loadMediaKeys } from './mediaKeys.js';
 import { countChangesAfter, latestSequences, syncSince, type SyncPage } from './readModels.js';
 import { mediaRoutes } from './routes/mediaRoutes.js';
 import { readRoutes } from './routes/readRoutes.js';
@@ -17,8 +18,12 @@ export const workspaceMigrations: readonly MigrationSet[] = [{ directory: fileUR
 
 /** The agent workspace's server side, composed on the framework's server. */
 export async function workspaceServerApp(db: Database): Promise<ServerApp> {
-  const key = await db.query<{ value: string }>(`SELECT value FROM server_settings WHERE key = 'media_signing_key'`);
-  const signer = new MediaSigner(key.rows[0]!.value);
+  const ttl = Number(process.env.MEDIA_URL_TTL_SECONDS ?? mediaUrlDefaults.ttlSeconds);
+  if (!Number.isFinite(ttl) || ttl <= 0) throw new Error(`MEDIA_URL_TTL_SECONDS must be a positive number, got "${process.env.MEDIA_URL_TTL_SECONDS}".`);
+  const signer = new MediaSigner({ keys: await loadMediaKeys(db), ttlSeconds: ttl });
+  // A rotation (npm run rotate-media-key) reaches every node within a minute.
+  const reload = setInterval(() => void loadMediaKeys(db).then((keys) => signer.useKeys(keys), () => undefined), 60_000);
+  reload.unref();
   const changes: ChangeModel<SyncPage> = {
     page: (queryable, tenantId, cursor, limit) => syncSince(queryable, tenantId, cursor, limit, signer),
     itemCount: (page) => page.conversations.length + page.messages.length,

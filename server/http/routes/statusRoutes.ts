@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { appliedMigrationCount, migrationNames } from '../../db/migrate.js';
 import { newNonce } from '../appShell.js';
 import type { ServerContext } from '../ServerContext.js';
+import type { DatabaseHealth } from './healthRoutes.js';
 
 type Check = { name: string; ok: boolean; detail: string };
 
@@ -9,17 +9,20 @@ type Check = { name: string; ok: boolean; detail: string };
  * GET /status — the server's own status page: API, database, event streams, the stream safeguard and its
  * recent incidents, readable at a glance, refreshing itself every 10 s. Plain HTML written here, with no
  * script and no asset from the build, so it still works when the app's bundle is broken or a CDN is down.
+ *
+ * Public, so cheap and discreet: the database state comes from the shared check read at most once a second
+ * (healthRoutes' databaseHealth), each address may load it 60 times a minute, and a database failure shows
+ * as "unreachable", never with the driver's message (it can name hosts, users and databases).
  */
-export function statusRoutes(app: FastifyInstance, context: ServerContext) {
-  const expected = migrationNames(context.app.migrations);
-  app.get('/status', async (_request, reply) => {
+export function statusRoutes(app: FastifyInstance, context: ServerContext, health: () => Promise<DatabaseHealth>) {
+  app.get('/status', { preHandler: app.rateLimit({ max: 60, timeWindow: 60_000 }) }, async (_request, reply) => {
     const checks: Check[] = [{ name: 'API', ok: true, detail: 'answering' }];
-    try {
-      const applied = await appliedMigrationCount(context.db, expected);
-      checks.push({ name: 'Database', ok: applied >= expected.length, detail: `${context.db.kind}, ${applied} of ${expected.length} migrations applied` });
-    } catch (error) {
-      checks.push({ name: 'Database', ok: false, detail: `unreachable (${(error as Error).message})` });
-    }
+    const database = await health();
+    checks.push(
+      database.reachable
+        ? { name: 'Database', ok: database.applied >= database.expected, detail: `${context.db.kind}, ${database.applied} of ${database.expected} migrations applied` }
+        : { name: 'Database', ok: false, detail: 'unreachable' },
+    );
     const { streams } = context;
     checks.push({ name: 'Event streams', ok: streams.size < streams.maxPerProcess, detail: `${streams.size} open of at most ${streams.maxPerProcess}` });
     const incidents = [...streams.incidents].reverse();
