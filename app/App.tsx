@@ -9,6 +9,7 @@ import { LoadFailedBoundary } from './views/LoadFailedBoundary.js';
 import { SignInView } from './views/SignInView.js';
 import { UpdateBanner } from './views/UpdateBanner.js';
 import { DemoBanner } from './views/DemoBanner.js';
+import { DemoRefusedNotice } from './views/DemoRefusedNotice.js';
 
 /**
  * The entry's whole app: the sign-in screen, and the signed-in app as a chunk of its own, loaded after
@@ -60,6 +61,7 @@ export function App({ signedInApp: Loaded }: { signedInApp?: ComponentType<Signe
       <>
         <UpdateBanner />
         <DemoBanner />
+        <DemoRefusedNotice />
         <SignInView
           api={api}
           notice={expired ? 'Your session has ended. Sign in again: anything you did meanwhile is kept and will be sent.' : null}
@@ -73,6 +75,7 @@ export function App({ signedInApp: Loaded }: { signedInApp?: ComponentType<Signe
     <>
       <UpdateBanner />
       <DemoBanner />
+      <DemoRefusedNotice />
       <LoadFailedBoundary>
         {/* The boot skeleton stands in while the chunk loads. */}
         <Suspense fallback={null}>

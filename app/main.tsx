@@ -3,7 +3,7 @@ import { StrictMode, type ComponentType } from 'react';
 import { createRoot, hydrateRoot } from 'react-dom/client';
 import { App, loadSignedInApp } from './App.js';
 import type { SignedInAppProps } from './SignedInApp.js';
-import { enterDemoIfAsked, isDemo } from './demo/demoMode.js';
+import { cancelDemo, enterDemoIfAsked, isDemo } from './demo/demoMode.js';
 import { registerServiceWorker } from './registerServiceWorker.js';
 import { listenToCascade } from './state/cascadeHealth.js';
 import { exposeForMonitoring } from './state/exposeForMonitoring.js';
@@ -50,7 +50,15 @@ function start() {
 // The demo (no server: app/demo) answers the app's requests from a backend in the browser; it is loaded,
 // and installed, before anything asks. A normal start never loads it.
 enterDemoIfAsked();
-if (isDemo()) import('./demo/startDemo.js').then((demo) => demo.startDemo()).then(start, (error: unknown) => {
+if (isDemo()) import('./demo/startDemo.js').then(async (demo) => {
+  try {
+    await demo.startDemo();
+  } catch (error) {
+    // Real work waits in this browser: the real app, with a word on why the demo did not open.
+    if (error instanceof demo.DemoRefused && import.meta.env.VITE_DEMO_ONLY !== '1') cancelDemo(error.unsent);
+    else console.error('The demo could not start.', error);
+  }
+}).then(start, (error: unknown) => {
   console.error('The demo could not start.', error);
   start();
 });

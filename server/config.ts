@@ -23,7 +23,7 @@ export type ServerConfig = {
   cookieSecure: boolean;
   dataDir: string;
   staticDir: string;
-  /** Seed the demo tenants when the database is empty. */
+  /** SEED=demo: seed the demo tenants when the database is empty (npm start sets it). Default: never. */
   seedWhenEmpty: boolean;
   logRequests: boolean;
   /** Limits and timeouts an operator may tune; each unset one keeps buildServer's default. */
@@ -74,7 +74,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     cookieSecure: env.COOKIE_SECURE === 'true',
     dataDir: resolve(env.DATA_DIR ?? 'data/pglite'),
     staticDir: resolve(env.STATIC_DIR ?? 'dist'),
-    seedWhenEmpty: env.SEED !== 'false',
+    seedWhenEmpty: env.SEED === 'demo',
     logRequests: env.LOG_REQUESTS === 'true',
     limits: {
       maxStreamsPerAgent: positive(env, 'MAX_STREAMS_PER_AGENT'),

@@ -10,7 +10,7 @@ export type RunServerOptions = {
   app: (db: Database) => Promise<ServerApp> | ServerApp;
   /** The app's migrations (the same list its ServerApp names). */
   migrations: ServerApp['migrations'];
-  /** Fills an empty database with demo data when SEED is not `false`. */
+  /** Fills an empty database with demo data when SEED=demo (never by default: a production database is not seeded). */
   seed?: { isSeeded: (db: Database) => Promise<boolean>; run: (db: Database) => Promise<void> };
   /** Defaults to the environment (PORT, DATABASE_URL, DATA_DIR, STATIC_DIR, …: server/config.ts). */
   config?: ServerConfig;

@@ -34,6 +34,10 @@ export class ApiClient {
   signIn(email: string, password: string) {
     return this.#request<SignedIn>('/api/login', { method: 'POST', body: JSON.stringify({ email, password, session: 'cookie' }) });
   }
+  /** The demo's accounts, where the server holds them as seeded (none in production): the sign-in screen's hint. */
+  demoAccounts(signal?: AbortSignal) {
+    return this.#request<{ accounts: string[]; password: string | null }>('/api/demo-accounts', { signal });
+  }
   /** Ends the server session and clears its cookie. */
   signOut() {
     return this.#request<void>('/api/logout', { method: 'POST' });

@@ -36,3 +36,16 @@ export const setMediaResolver = (resolve: (url: string) => Promise<string>) => {
   mediaResolver = resolve;
 };
 export const resolveMedia = (url: string): Promise<string> | null => (mediaResolver ? mediaResolver(url) : null);
+
+/** Where a refused demo leaves its reason for the real app to show (DemoRefusedNotice): how many actions wait. */
+export const demoRefusedKey = 'holdfast.demoRefused';
+
+/**
+ * The demo must not start (real work waits: startDemo's DemoRefused): this page runs the real app after
+ * all, and says why once.
+ */
+export function cancelDemo(unsent: number): void {
+  localStorage.removeItem(demoFlagKey);
+  sessionStorage.setItem(demoRefusedKey, String(unsent));
+  demo = false;
+}

@@ -1,6 +1,9 @@
 import type { DemoResponse } from './DemoBackend.js';
 import { DemoBackendClient } from './DemoBackendClient.js';
+import { apiOriginList } from '../api/apiOriginList.js';
+import { demoNamespace } from '../state/localNamespace.js';
 import { demoFlagKey, setMediaResolver } from './demoMode.js';
+import { realUnsentActions } from './realUnsentActions.js';
 
 /** Where the demo keeps its database (PGlite's IndexedDB database is `/pglite/` + this). */
 const demoDatabase = 'holdfast-demo';
@@ -10,15 +13,32 @@ const colleaguesEveryMs = Number(localStorage.getItem('holdfast.demoColleaguesEv
 
 let running: DemoBackendClient | null = null;
 
+/** The demo did not start: real agents' actions in this browser have not reached the server yet. */
+export class DemoRefused extends Error {
+  constructor(readonly unsent: number) {
+    super(`${unsent} action(s) of a real agent in this browser have not reached the server yet.`);
+  }
+}
+
+/** Every origin the app's requests may go to: this page's, and the API's regions (API_ORIGINS). */
+const interceptedOrigins = new Set([window.location.origin, ...apiOriginList]);
+const interceptedPath = (path: string) => path.startsWith('/api/') || path.startsWith('/media/') || path === '/readyz' || path === '/healthz';
+
 /**
  * Starts the demo: the backend's worker (loaded only here: PGlite and the server's code never enter the
  * normal app's bundle), and the page's requests to `/api/…` and `/media/…` answered by it instead of a
  * server. Every part of the app stays as it is — its API client, outbox, sync and event stream all go
  * through `fetch`, which this replaces for those paths only (the service worker, the shell and the assets
  * are untouched, so the demo also works offline once loaded).
+ *
+ * Sealed off from real work: it refuses to start (DemoRefused) while a real agent's actions wait in this
+ * browser; it answers requests for every origin the app may call, so none reaches a real API with the
+ * browser's cookies; and its session, databases and outboxes are named apart (state/localNamespace.ts).
  */
 export async function startDemo(): Promise<void> {
   if (running) return;
+  const unsent = await realUnsentActions();
+  if (unsent > 0) throw new DemoRefused(unsent);
   await finishReset();
   const client = new DemoBackendClient(new Worker(new URL('./demoBackendWorker.ts', import.meta.url), { type: 'module', name: 'holdfast-demo-backend' }));
   running = client;
@@ -28,12 +48,12 @@ export async function startDemo(): Promise<void> {
     // Only the URL is looked at first: a Request made from `input` would take over a request's body, which
     // the network call below could then not send.
     const url = new URL(input instanceof Request ? input.url : String(input), window.location.href);
-    const ours = url.origin === window.location.origin && (url.pathname.startsWith('/api/') || url.pathname.startsWith('/media/') || url.pathname === '/readyz');
+    const ours = interceptedOrigins.has(url.origin) && interceptedPath(url.pathname);
     if (!ours) return network(input, init);
     const request = new Request(input, init);
     await ready;
     if (url.pathname === '/api/events') return eventStream(client, request.signal);
-    if (url.pathname === '/readyz') return Response.json({ ok: true });
+    if (url.pathname === '/readyz' || url.pathname === '/healthz') return Response.json({ ok: true });
     const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : await request.text();
     const answer = await client.request({ method: request.method, path: url.pathname + url.search, token: localStorage.getItem(tokenKey), body });
     if (url.pathname === '/api/login' && answer.status === 200) {
@@ -71,23 +91,28 @@ export function resetDemo(): void {
 
 const resetKey = 'holdfast.demoReset';
 
-/** The visitor's demo data gone: the demo's database (reseeded when it opens), the local store and outbox, the session. */
+/** The demo's session, under its own key (app/state/session.ts): the real agent's is never touched. */
+const demoSessionKey = `holdfast.${demoNamespace}.session`;
+
+/** The visitor's demo data gone: the demo's database (reseeded when it opens), its local stores and outboxes, its session. */
 async function finishReset(): Promise<void> {
   if (sessionStorage.getItem(resetKey) !== '1') return;
   const names = (await indexedDB.databases()).map((database) => database.name ?? '');
-  const ours = names.filter((name) => name === `/pglite/${demoDatabase}` || name.startsWith('holdfast-workspace:') || name.startsWith('holdfast-outbox:'));
+  const ours = names.filter((name) => name === `/pglite/${demoDatabase}` || name.startsWith(`holdfast-workspace-${demoNamespace}:`) || name.startsWith(`holdfast-outbox:${demoNamespace}:`));
   await Promise.all(ours.map((name) => deleteDatabase(name)));
   localStorage.removeItem(tokenKey);
-  localStorage.removeItem('holdfast.session');
+  localStorage.removeItem(demoSessionKey);
   sessionStorage.removeItem(resetKey);
 }
 
-/** Leaves the demo (a normal deployment): back to the real sign-in. The demo's database stays for a later visit. */
+/**
+ * Leaves the demo (a normal deployment): back to the real app, where an agent signed in before is still
+ * signed in. The demo's database stays for a later visit.
+ */
 export function leaveDemo(): void {
   localStorage.removeItem(demoFlagKey);
   localStorage.removeItem(tokenKey);
-  // The demo's agent is nobody on the real server (their local data is wiped at the next real sign-in).
-  localStorage.removeItem('holdfast.session');
+  localStorage.removeItem(demoSessionKey);
   window.location.assign('/');
 }
 

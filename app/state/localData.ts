@@ -1,13 +1,21 @@
 import { deleteDB } from 'idb';
 import { askServiceWorkerToWipe, clearReplayCredentials, deleteOutboxDatabase, outboxDatabaseName, outboxDatabasePrefix } from 'holdfast/client';
 import { deleteWorkspaceDatabase, isAgentDataCache, wipeAgentDataMessage, workspaceDatabaseName, workspaceDatabasePrefix } from '../../shared/workspace/client.js';
+import { demoNamespace, localNamespace } from './localNamespace.js';
 
 /**
  * Privacy on shared workstations: an agent's local data is theirs alone. Sign-out deletes their database
  * and every cache holding agent data (images, API answers); only the public app shell stays.
+ *
+ * The demo (localNamespace) deletes only its own: its databases are named apart, and it has no caches
+ * of its own (its images are in-page blobs), so it leaves the real agent's caches and worker alone.
  */
 export async function wipeAgentData(tenantId: string, agentId: string): Promise<void> {
-  await Promise.all([deleteWorkspaceDatabase(tenantId, agentId), deleteOutboxDatabase(outboxScope(tenantId, agentId)), deleteAgentDataCaches()]);
+  await Promise.all([
+    deleteWorkspaceDatabase(tenantId, agentId, localNamespace()),
+    deleteOutboxDatabase(outboxScope(tenantId, agentId)),
+    localNamespace() ? undefined : deleteAgentDataCaches(),
+  ]);
 }
 
 /** The session was refused: Background Sync must not replay this agent's outbox until they sign in again. */
@@ -15,25 +23,33 @@ export function forgetReplayCredentials(tenantId: string, agentId: string): Prom
   return clearReplayCredentials(outboxScope(tenantId, agentId));
 }
 
-/** The outbox of one agent of one tenant. */
+/** The outbox of one agent of one tenant; the demo's are `demo:<tenant>:<agent>` (tenant ids are UUIDs: no clash). */
 export function outboxScope(tenantId: string, agentId: string): string {
-  return `${tenantId}:${agentId}`;
+  const namespace = localNamespace();
+  return `${namespace ? `${namespace}:` : ''}${tenantId}:${agentId}`;
+}
+
+/** The local databases of this world (real, or the demo's): the demo's outboxes and workspaces are named apart. */
+function isOfThisWorld(name: string): boolean {
+  const namespace = localNamespace();
+  const demoOutbox = `${outboxDatabasePrefix}:${namespace ?? demoNamespace}:`;
+  if (namespace) return name.startsWith(demoOutbox) || name.startsWith(`${workspaceDatabasePrefix}-${namespace}:`);
+  return (name.startsWith(`${outboxDatabasePrefix}:`) && !name.startsWith(demoOutbox)) || name.startsWith(`${workspaceDatabasePrefix}:`);
 }
 
 /**
- * Before an agent's first screen: remove what any *other* agent left behind (a session that expired
- * instead of signing out), so nothing of theirs stays readable in this browser.
+ * Before an agent's first screen: remove what any *other* agent of this world left behind (a session that
+ * expired instead of signing out), so nothing of theirs stays readable in this browser.
  */
 export async function wipeOtherAgentsData(tenantId: string, agentId: string): Promise<void> {
-  const mine = [workspaceDatabaseName(tenantId, agentId), outboxDatabaseName(outboxScope(tenantId, agentId))];
-  const prefixes = [`${workspaceDatabasePrefix}:`, `${outboxDatabasePrefix}:`];
+  const mine = [workspaceDatabaseName(tenantId, agentId, localNamespace()), outboxDatabaseName(outboxScope(tenantId, agentId))];
   const databases = (await indexedDB.databases?.()) ?? [];
   await Promise.all([
     ...databases
       .map((database) => database.name)
-      .filter((name): name is string => !!name && prefixes.some((prefix) => name.startsWith(prefix)) && !mine.includes(name))
+      .filter((name): name is string => !!name && isOfThisWorld(name) && !mine.includes(name))
       .map((name) => deleteDB(name)),
-    deleteAgentDataCaches(),
+    localNamespace() ? undefined : deleteAgentDataCaches(),
   ]);
 }
 

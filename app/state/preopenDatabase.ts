@@ -1,5 +1,6 @@
 import { openWorkspaceDatabase, workspaceDatabaseName, type WorkspaceDatabase, type WorkspaceDatabaseHandlers } from '../../shared/workspace/client.js';
 import type { SignedIn } from '../api/ApiClient.js';
+import { localNamespace } from './localNamespace.js';
 
 /**
  * Cold start: the first IndexedDB open in a page costs 100–200 ms here. Starting it from main.tsx, before
@@ -11,25 +12,25 @@ let early: { name: string; db: Promise<WorkspaceDatabase>; handlers: WorkspaceDa
 export function preopenWorkspaceDatabase(session: SignedIn | null): void {
   if (!session) return;
   const entry = {
-    name: workspaceDatabaseName(session.tenant.id, session.agent.id),
+    name: workspaceDatabaseName(session.tenant.id, session.agent.id, localNamespace()),
     handlers: {} as WorkspaceDatabaseHandlers,
     db: undefined as unknown as Promise<WorkspaceDatabase>,
   };
   entry.db = openWorkspaceDatabase(session.tenant.id, session.agent.id, {
     onVersionChange: () => entry.handlers.onVersionChange?.(),
     onBlocked: () => entry.handlers.onBlocked?.(),
-  });
+  }, localNamespace());
   entry.db.catch(() => undefined);
   early = entry;
 }
 
 /** The pre-opened connection for this agent, once; otherwise a new one. */
 export function openWorkspaceDatabaseOnce(tenantId: string, agentId: string, handlers: WorkspaceDatabaseHandlers): Promise<WorkspaceDatabase> {
-  if (early && early.name === workspaceDatabaseName(tenantId, agentId)) {
+  if (early && early.name === workspaceDatabaseName(tenantId, agentId, localNamespace())) {
     const taken = early;
     early = undefined;
     taken.handlers = handlers;
     return taken.db;
   }
-  return openWorkspaceDatabase(tenantId, agentId, handlers);
+  return openWorkspaceDatabase(tenantId, agentId, handlers, localNamespace());
 }

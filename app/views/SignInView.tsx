@@ -1,4 +1,4 @@
-import { useState, useSyncExternalStore, type FormEvent } from 'react';
+import { useEffect, useState, useSyncExternalStore, type FormEvent } from 'react';
 import { ApiRequestError, type ApiClient, type SignedIn } from '../api/ApiClient.js';
 import { InstallAppButton } from './InstallAppButton.js';
 import { useIsDemo } from './DemoBanner.js';
@@ -16,6 +16,7 @@ export function SignInView({ api, notice, onSignedIn }: { api: ApiClient; notice
   // false in the prerendered markup and during hydration, true once React runs the page.
   const hydrated = useSyncExternalStore(noSubscription, () => true, () => false);
   const demo = useIsDemo();
+  const demoAccounts = useDemoAccounts(api, hydrated && !demo);
 
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -59,7 +60,11 @@ export function SignInView({ api, notice, onSignedIn }: { api: ApiClient; notice
         <button type="submit" disabled={busy || !hydrated}>
           Sign in
         </button>
-        <p className="muted small">Demo: alice@example.com or bob@example.com, password “holdfast”.</p>
+        {demoAccounts && (
+          <p className="muted small">
+            Demo: {demoAccounts.accounts.slice(0, 2).join(' or ')}, password “{demoAccounts.password}”.
+          </p>
+        )}
       </form>
       {demo ? (
         <p className="muted">Demo agents: alice@example.com, bob@example.com, dana@example.com, eli@example.com (any password).</p>
@@ -71,4 +76,22 @@ export function SignInView({ api, notice, onSignedIn }: { api: ApiClient; notice
       <InstallAppButton />
     </main>
   );
+}
+
+/**
+ * The demo's accounts, when this server holds them as seeded (`npm start`): asked once the page runs,
+ * never part of the prerendered markup, so a production deployment shows no credentials at all.
+ */
+function useDemoAccounts(api: ApiClient, ask: boolean): { accounts: string[]; password: string } | null {
+  const [found, setFound] = useState<{ accounts: string[]; password: string } | null>(null);
+  useEffect(() => {
+    if (!ask) return;
+    const controller = new AbortController();
+    api.demoAccounts(controller.signal).then(
+      ({ accounts, password }) => accounts.length > 0 && password && setFound({ accounts, password }),
+      () => undefined,
+    );
+    return () => controller.abort();
+  }, [api, ask]);
+  return found;
 }

@@ -9,7 +9,8 @@ import { ApiError } from './ApiError.js';
  * 1. At most `maxConcurrent` heavy requests run at once in the process, and one per session; the rest wait
  *    in a queue per tenant, served round-robin between tenants, so a busy tenant cannot starve another.
  * 2. A session with `maxQueuedPerSession` requests already waiting is refused (429 with Retry-After):
- *    the app's own clients have one or two heavy requests out at a time; a flood gets told to wait.
+ *    the app's own clients have a few heavy requests out at a time (one pull per open tab, one batch); a
+ *    flood gets told to wait.
  * 3. While other sessions are active (a request within `contendedWindowMs`), a session's heavy work may
  *    take at most `busyShare` of the time: after a request that took t, its next starts no sooner than
  *    t × (1 − busyShare) / busyShare later. Light requests of others (sign-in checks, `/api/me`, a thread)
@@ -23,7 +24,7 @@ export type FairShareOptions = {
   enabled?: boolean;
   /** Heavy requests running at once in this process; default 1 on PGlite (one query at a time), 4 on PostgreSQL. */
   maxConcurrent?: number;
-  /** Heavy requests one session may have waiting beyond the one running; default 4. */
+  /** Heavy requests one session may have waiting beyond the one running; default 16 (every tab of a browser may pull at once). */
   maxQueuedPerSession?: number;
   /** The share of time one session's heavy work may take while others are active; default 0.5. */
   busyShare?: number;
@@ -34,7 +35,7 @@ export type FairShareOptions = {
   now?: () => number;
 };
 
-export const fairShareDefaults = { maxQueuedPerSession: 4, busyShare: 0.5, contendedWindowMs: 1000, contendedPageLimit: 1000 } as const;
+export const fairShareDefaults = { maxQueuedPerSession: 16, busyShare: 0.5, contendedWindowMs: 1000, contendedPageLimit: 1000 } as const;
 
 export type FairShareOutcome = 'immediate' | 'waited' | 'refused';
 type Who = { tenantId: string; tokenHash: string };

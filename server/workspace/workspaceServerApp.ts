@@ -5,6 +5,7 @@ import { conversationApplier, existingConversations } from './conversationApplie
 import { mediaUrlDefaults, MediaSigner } from './MediaSigner.js';
 import { loadMediaKeys } from './mediaKeys.js';
 import { countChangesAfter, latestSequences, syncSince, type SyncPage } from './readModels.js';
+import { demoAccountRoutes } from './routes/demoAccountRoutes.js';
 import { mediaRoutes } from './routes/mediaRoutes.js';
 import { readRoutes } from './routes/readRoutes.js';
 import { presenceRoutes } from './routes/presenceRoutes.js';
@@ -41,7 +42,10 @@ export async function workspaceServerApp(db: Database): Promise<ServerApp> {
       readRoutes(api, db, signer);
       presenceRoutes(api, db);
     },
-    publicRoutes: (api) => mediaRoutes(api, db, signer),
+    publicRoutes: (api) => {
+      mediaRoutes(api, db, signer);
+      demoAccountRoutes(api, db);
+    },
     serverPaths: ['/media/'],
     migrations: workspaceMigrations,
   };

@@ -71,8 +71,12 @@ export const workspaceMigrations: readonly Migration<WorkspaceDatabaseSchema>[] 
 
 export const workspaceDatabasePrefix = 'holdfast-workspace';
 
-export function workspaceDatabaseName(tenantId: string, agentId: string): string {
-  return `${workspaceDatabasePrefix}:${tenantId}:${agentId}`;
+/**
+ * `namespace`: a world of its own beside the real one (the in-browser demo's `demo`), whose databases are
+ * named apart so that nothing done in one can read or delete the other's.
+ */
+export function workspaceDatabaseName(tenantId: string, agentId: string, namespace?: string): string {
+  return `${workspaceDatabasePrefix}${namespace ? `-${namespace}` : ''}:${tenantId}:${agentId}`;
 }
 
 /** What a tab does when another tab's newer release upgrades the database, or when its own open must wait. */
@@ -83,17 +87,17 @@ export type WorkspaceDatabaseHandlers = {
   onBlocked?: () => void;
 };
 
-export function openWorkspaceDatabase(tenantId: string, agentId: string, handlers: WorkspaceDatabaseHandlers = {}): Promise<WorkspaceDatabase> {
+export function openWorkspaceDatabase(tenantId: string, agentId: string, handlers: WorkspaceDatabaseHandlers = {}, namespace?: string): Promise<WorkspaceDatabase> {
   return openVersionedDatabase<WorkspaceDatabaseSchema>({
-    name: workspaceDatabaseName(tenantId, agentId),
+    name: workspaceDatabaseName(tenantId, agentId, namespace),
     migrations: workspaceMigrations,
     onVersionChange: handlers.onVersionChange,
     onBlocked: handlers.onBlocked,
   });
 }
 
-export function deleteWorkspaceDatabase(tenantId: string, agentId: string): Promise<void> {
-  return deleteDB(workspaceDatabaseName(tenantId, agentId));
+export function deleteWorkspaceDatabase(tenantId: string, agentId: string, namespace?: string): Promise<void> {
+  return deleteDB(workspaceDatabaseName(tenantId, agentId, namespace));
 }
 
 /** A conversation's messages, oldest first (none stored: empty). */

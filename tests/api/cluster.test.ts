@@ -59,6 +59,8 @@ describe('HAProxy, three nodes, a primary and a lagging standby', () => {
     const writers = 20;
     await Promise.all(
       conversations.slice(0, writers).map(async (conversation, writer) => {
+        // Each writer a device of its own (a session: the server gives each one heavy request at a time).
+        const alice = await TestApi.signIn(cluster.url, 'alice@example.com');
         // From the newest change on: each read after a write is then one short page.
         let cursor = '0';
         for (let page = await alice.json<SyncPage>('/api/sync?cursor=0&limit=5000'); ; page = await alice.json<SyncPage>(`/api/sync?cursor=${cursor}&limit=5000`)) {

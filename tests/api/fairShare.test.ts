@@ -63,10 +63,11 @@ describe('fair shares: one agent’s heavy requests do not starve another tenant
   });
 
   it('a session with more heavy requests waiting than its share is told to wait (429, Retry-After), and the rest are served', async () => {
-    const answers = await Promise.all(Array.from({ length: 12 }, () => alice.raw('/api/sync?cursor=0&limit=2000')));
+    const answers = await Promise.all(Array.from({ length: 40 }, () => alice.raw('/api/sync?cursor=0&limit=200')));
     const refused = answers.filter((answer) => answer.status === 429);
     expect(refused.length).toBeGreaterThan(0);
-    expect(answers.filter((answer) => answer.status === 200).length).toBeGreaterThanOrEqual(5);
+    // One running and sixteen waiting (every tab of a browser may pull at once) are served.
+    expect(answers.filter((answer) => answer.status === 200).length).toBeGreaterThanOrEqual(17);
     expect(refused[0]!.headers.get('retry-after')).toBe('1');
     expect(((await refused[0]!.json()) as { error: { code: string } }).error.code).toBe('too-many-heavy-requests');
     // Carol's own heavy requests are not refused for Alice's.

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { buildApp } from '../../build/buildApp.js';
 import { serveStatic } from '../../build/staticServer.js';
-import { expect, expectAllSent, scrollMessagesUntil, test as base } from './fixtures.js';
+import { expect, expectAllSent, scrollMessagesUntil, signIn, test as base } from './fixtures.js';
+import { act, openConversations, serverBodies, storedPending } from './outboxSupport.js';
 
 /** `npm run demo`'s bundle (VITE_DEMO_ONLY=1), served by nothing but its plain static file server. */
 const test = base.extend<object, { demoUrl: string }>({
@@ -37,7 +38,7 @@ async function signInToDemo(page: Page, email = 'alice@example.com') {
 /** Every message body in the workspace's IndexedDB (the local copy the app starts from). */
 const storedMessageBodies = (page: Page) =>
   page.evaluate(async () => {
-    const name = (await indexedDB.databases()).map((database) => database.name ?? '').find((candidate) => candidate.startsWith('holdfast-workspace:'));
+    const name = (await indexedDB.databases()).map((database) => database.name ?? '').find((candidate) => candidate.startsWith('holdfast-workspace-demo:'));
     if (!name) return [];
     const db = await new Promise<IDBDatabase>((resolve, reject) => {
       const open = indexedDB.open(name);
@@ -160,4 +161,50 @@ test('"Try the demo" on the normal sign-in page opens the same demo, beside the 
   await page.getByRole('complementary', { name: 'Demo' }).getByRole('button', { name: 'Leave the demo' }).click();
   await expect(page.getByRole('link', { name: 'Try the demo' })).toBeVisible();
   await expect(page.getByRole('complementary', { name: 'Demo' })).toHaveCount(0);
+});
+
+test('a real reply still waiting to be sent: "Try the demo" does not open the demo, says why, and the reply reaches the server', async ({ page, context, api }) => {
+  const alice = await api();
+  const [conversation] = await openConversations(alice, 1);
+  // Alice signed in for real; the server does not get her reply yet (its actions endpoint is cut off).
+  await context.route('**/api/actions', (route) => route.abort('connectionfailed'));
+  await signIn(page);
+  await act(page, 'send', conversation!.id, { text: 'demo-seal: kept while the demo was tried' });
+  await expect.poll(async () => (await storedPending(page)).length).toBe(1);
+
+  await page.goto('/?demo');
+  await expect(page.getByRole('alert', { name: 'Demo not started' })).toContainText('1 action taken in this browser has not reached the server yet');
+  await expect(page.getByRole('complementary', { name: 'Demo' })).toHaveCount(0);
+  // Still Alice's real workspace, her reply still queued.
+  await expect(page.getByRole('banner')).toContainText('Alice Martin');
+  expect(await storedPending(page)).toHaveLength(1);
+
+  await context.unroute('**/api/actions');
+  await page.reload();
+  await expect.poll(() => serverBodies(alice, conversation!.id, 'demo-seal:'), { timeout: 60_000 }).toEqual(['demo-seal: kept while the demo was tried']);
+});
+
+test('the demo beside a real agent with nothing unsent: it reads, deletes and calls nothing real, and leaving it finds her signed in', async ({ page, context }) => {
+  await signIn(page);
+  await expect(page.getByRole('banner')).toContainText('Alice Martin');
+  const realDatabases = async () => (await page.evaluate(async () => (await indexedDB.databases()).map((database) => database.name ?? ''))).filter((name) => /^holdfast-(workspace|outbox):/.test(name)).sort();
+  const before = await realDatabases();
+  expect(before.length).toBeGreaterThanOrEqual(2);
+
+  const realApiCalls: string[] = [];
+  context.on('request', (request) => {
+    const url = new URL(request.url());
+    if (url.pathname.startsWith('/api/') || url.pathname.startsWith('/media/')) realApiCalls.push(`${request.method()} ${url.pathname}`);
+  });
+  await page.goto('/?demo');
+  await signInToDemo(page, 'bob@example.com');
+  await expect(page.getByRole('banner')).toContainText('Bob Chen');
+  await page.getByRole('navigation', { name: 'Inbox' }).getByRole('link').first().click();
+  await expect(page.getByRole('heading', { level: 2 })).toBeVisible();
+  expect(realApiCalls, 'requests the demo let through to the real server').toEqual([]);
+  expect(await realDatabases()).toEqual(before);
+
+  await page.getByRole('complementary', { name: 'Demo' }).getByRole('button', { name: 'Leave the demo' }).click();
+  await expect(page.getByRole('banner')).toContainText('Alice Martin');
+  expect(await realDatabases()).toEqual(before);
 });

@@ -18,7 +18,7 @@ const test = base.extend<object, { tasksServer: ServerProcess }>({
     async ({}, use) => {
       // A fresh database, migrated (core, then the app's) and seeded by the app's own server on first start.
       const dataDir = mkdtempSync(join(tmpdir(), 'holdfast-tasks-e2e-'));
-      const server = await ServerProcess.start({ dataDir }, { SEED: 'true', STATIC_DIR: join(repoRoot, 'examples', 'tasks', 'dist') }, 'examples/tasks/server/main.ts');
+      const server = await ServerProcess.start({ dataDir }, { SEED: 'demo', STATIC_DIR: join(repoRoot, 'examples', 'tasks', 'dist') }, 'examples/tasks/server/main.ts');
       await use(server);
       await server.stop();
     },

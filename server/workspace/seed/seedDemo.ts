@@ -33,6 +33,8 @@ const demoAgents = [
   { email: 'dana@example.com', name: 'Dana Kim' },
   { email: 'eli@example.com', name: 'Eli Sato' },
 ];
+/** The demo's agents of the first tenant, as the sign-in screen may name them (routes/demoAccountRoutes.ts). */
+export const demoAgentEmails = demoAgents.map((agent) => agent.email);
 /** A second tenant, so every test of tenant isolation has someone else's data to fail to reach. */
 const otherTenantAgents = [{ email: 'carol@globex.example', name: 'Carol Diaz' }];
 
