@@ -7,7 +7,8 @@ import { ApiError } from './ApiError.js';
  * time; PostgreSQL has a pool). Three rules:
  *
  * 1. At most `maxConcurrent` heavy requests run at once in the process, and one per session; the rest wait
- *    in a queue per tenant, served round-robin between tenants, so a busy tenant cannot starve another.
+ *    in a queue per tenant, the tenant served least recently going next, so a busy tenant cannot starve
+ *    another.
  * 2. A session with `maxQueuedPerSession` requests already waiting is refused (429 with Retry-After):
  *    the app's own clients have a few heavy requests out at a time (one pull per open tab, one batch); a
  *    flood gets told to wait.
@@ -56,6 +57,9 @@ export class FairShare {
   /** The two sessions seen last, newest first: enough to tell whether anyone but a given session is about. */
   #recent: { tokenHash: string; at: number }[] = [];
   #running = 0;
+  /** When each tenant was last served (a turn number): the least recent goes next. */
+  readonly #lastTurn = new Map<string, number>();
+  #turn = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: FairShareOptions & { maxConcurrent: number }, onOutcome: (outcome: FairShareOutcome) => void = () => {}) {
@@ -150,6 +154,7 @@ export class FairShare {
   /** Sessions with nothing running, nothing waiting and no pause left: their state is the default again. */
   #forgetIdleSessions(): void {
     const now = this.#now();
+    for (const tenantId of this.#lastTurn.keys()) if (!this.#queues.has(tenantId)) this.#lastTurn.delete(tenantId);
     for (const [tokenHash, session] of this.#sessions) if (!session.running && session.waiting === 0 && session.readyAt <= now) this.#sessions.delete(tokenHash);
   }
 
@@ -158,39 +163,38 @@ export class FairShare {
   }
 
   /**
-   * Starts what may start: tenants in turn (the one served last goes to the back), in each the first waiter
-   * whose session is idle and past its pause. Answers whether `newcomer` was started in this call.
+   * Starts what may start: of the tenants with a waiter that may go (its session idle and past its pause),
+   * the one served least recently — round-robin, which a tenant's emptied queue does not reset — and in it
+   * the first such waiter. Answers whether `newcomer` was started in this call.
    */
   #dispatch(newcomer?: Waiter): boolean {
     let startedNewcomer = false;
     const now = this.#now();
     let earliestPause = Number.POSITIVE_INFINITY;
-    let progress = true;
-    while (this.#running < this.#maxConcurrent && progress) {
-      progress = false;
+    while (this.#running < this.#maxConcurrent) {
+      let chosen: { tenantId: string; queue: Waiter[]; index: number; turn: number } | undefined;
       for (const [tenantId, queue] of this.#queues) {
         const index = queue.findIndex((waiter) => {
           const session = this.#session(waiter.who.tokenHash);
           if (session.readyAt > now) earliestPause = Math.min(earliestPause, session.readyAt);
           return !session.running && session.readyAt <= now;
         });
-        if (index === -1) continue;
-        const [waiter] = queue.splice(index, 1);
-        // Round-robin: this tenant goes to the back of the order.
-        this.#queues.delete(tenantId);
-        if (queue.length > 0) this.#queues.set(tenantId, queue);
-        const session = this.#session(waiter!.who.tokenHash);
-        session.waiting--;
-        session.running = true;
-        this.#running++;
-        if (waiter === newcomer) {
-          startedNewcomer = true;
-          this.#onOutcome('immediate');
-        }
-        waiter!.start();
-        progress = true;
-        break;
+        const turn = this.#lastTurn.get(tenantId) ?? -1;
+        if (index !== -1 && (!chosen || turn < chosen.turn)) chosen = { tenantId, queue, index, turn };
       }
+      if (!chosen) break;
+      const [waiter] = chosen.queue.splice(chosen.index, 1);
+      if (chosen.queue.length === 0) this.#queues.delete(chosen.tenantId);
+      this.#lastTurn.set(chosen.tenantId, ++this.#turn);
+      const session = this.#session(waiter!.who.tokenHash);
+      session.waiting--;
+      session.running = true;
+      this.#running++;
+      if (waiter === newcomer) {
+        startedNewcomer = true;
+        this.#onOutcome('immediate');
+      }
+      waiter!.start();
     }
     if (this.#timer === undefined && Number.isFinite(earliestPause) && this.#running < this.#maxConcurrent) {
       this.#timer = setTimeout(() => {
