@@ -1,11 +1,13 @@
 import { parseArgs } from 'node:util';
 import { addAgent, openDatabase, readConfig } from 'holdfast/server';
+import { rotateMediaKey } from './mediaKeys.js';
 import { workspaceMigrations } from './workspaceServerApp.js';
 
 /**
  * The operator's commands on the configured database (DATABASE_URL, or DATA_DIR for PGlite):
  *   npm run migrate                                   apply the migrations, nothing else
  *   AGENT_PASSWORD=… npm run add-agent -- --tenant "Acme Support" --email ann@acme.example --name "Ann Lee"
+ *   npm run rotate-media-key                          a new media signing key (servers take it within a minute)
  * The password comes from the environment, never the command line (which other users of the host can read).
  */
 const [command, ...rest] = process.argv.slice(2);
@@ -19,7 +21,10 @@ try {
     if (!process.env.AGENT_PASSWORD) throw new Error('add-agent reads the password from AGENT_PASSWORD.');
     const { tenantId, agentId } = await addAgent(db, { tenant: values.tenant, email: values.email, name: values.name, password: process.env.AGENT_PASSWORD });
     console.log(`Added agent ${agentId} to tenant ${tenantId}.`);
-  } else throw new Error(`Unknown command "${command ?? ''}": migrate or add-agent.`);
+  } else if (command === 'rotate-media-key') {
+    const [current, previous] = await rotateMediaKey(db);
+    console.log(`Media URLs are signed with key ${current!.id} now; key ${previous?.id ?? '(none)'} still verifies the URLs already handed out.`);
+  } else throw new Error(`Unknown command "${command ?? ''}": migrate, add-agent or rotate-media-key.`);
 } catch (error) {
   console.error((error as Error).message);
   process.exitCode = 1;

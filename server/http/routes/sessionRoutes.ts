@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { storableText } from 'holdfast/core';
+import { normalizeEmail, storableText } from 'holdfast/core';
 import { knownDeviceOf, rememberDevice } from '../../auth/knownDevices.js';
 import { findAgentByEmail, findSession, openSession, passwordMatches, signOut } from '../../auth/sessions.js';
 import { ApiError } from '../ApiError.js';
@@ -28,7 +28,7 @@ export function publicSessionRoutes(app: FastifyInstance, context: ServerContext
     const { email, password, session: kind } = parseOr400(signInBody, request.body);
     const agent = await findAgentByEmail(context.db, email);
     const knownDevice = agent ? await trustedDeviceOf(context, request, agent.id) : undefined;
-    const reservation = await context.login.throttle.reserve({ account: agent?.id ?? `email:${email}`, address: request.ip, knownDevice });
+    const reservation = await context.login.throttle.reserve({ account: agent?.id ?? `email:${normalizeEmail(email)}`, address: request.ip, knownDevice });
     if (!reservation.allowed) {
       reply.header('retry-after', String(Math.max(1, Math.ceil(reservation.retryAfterMs / 1000))));
       throw new ApiError('too-many-sign-ins');
