@@ -1,5 +1,11 @@
-import { outboxDatabasePrefix } from 'holdfast/client';
 import { demoNamespace } from '../state/localNamespace.js';
+
+/**
+ * holdfast/client's `outboxDatabasePrefix`, written out: importing it here would put the outbox's module in
+ * a chunk of its own, shared by this demo code and the workspace, and one more request for every agent
+ * (the page loader then fetched it beside the workspace's chunk). tests/unit checks they agree.
+ */
+export const outboxPrefix = 'holdfast-outbox';
 
 /**
  * Actions of real agents not yet on the server (pending, or waiting for the agent's attention), in every
@@ -9,10 +15,10 @@ import { demoNamespace } from '../state/localNamespace.js';
  * not safe.
  */
 export async function realUnsentActions(): Promise<number> {
-  const demoOutbox = `${outboxDatabasePrefix}:${demoNamespace}:`;
+  const demoOutbox = `${outboxPrefix}:${demoNamespace}:`;
   const names = ((await indexedDB.databases?.()) ?? [])
     .map((database) => database.name ?? '')
-    .filter((name) => name.startsWith(`${outboxDatabasePrefix}:`) && !name.startsWith(demoOutbox));
+    .filter((name) => name.startsWith(`${outboxPrefix}:`) && !name.startsWith(demoOutbox));
   const counts = await Promise.all(names.map(countUnsent));
   return counts.reduce((sum, count) => sum + count, 0);
 }

@@ -41,10 +41,16 @@ test('first visit without a service worker: the page loader passes over the unre
   await page.goto('/');
   await expectRendered(page);
   const notices = await page.evaluate(() => (window as unknown as { holdfastAssetLoader: { notices: Notice[] } }).holdfastAssetLoader.notices);
-  expect(notices.map((notice) => [notice.type, notice.host, notice.passedOver!.map((failure) => failure.reason)])).toEqual([
-    ['served', secondary, ['network']],
-    ['served', secondary, ['network']],
-  ]);
+  // What the agent relies on: both assets came from the secondary, the primary passed over for failing to
+  // connect — not waited for until a deadline. On a slow machine the secondary may answer late enough for a
+  // hedge to fire as well ('hedged'): a race lost, not a failure.
+  expect(notices).toHaveLength(2);
+  for (const notice of notices) {
+    expect([notice.type, notice.host]).toEqual(['served', secondary]);
+    const reasons = notice.passedOver!.map((failure) => failure.reason);
+    expect(reasons).toContain('network');
+    for (const reason of reasons) expect(['network', 'hedged']).toContain(reason);
+  }
   await context.close();
 });
 
