@@ -37,6 +37,7 @@ import {
 } from '../../shared/workspace/client.js';
 import { apiRequestHeaders, ApiRequestError, type ApiClient, type SyncPage, type Viewer } from '../api/ApiClient.js';
 import { outboxScope } from './localData.js';
+import { ThreadCatchUp } from './ThreadCatchUp.js';
 import { openWorkspaceDatabaseOnce } from './preopenDatabase.js';
 import { initialState, type WorkspaceState } from './workspaceState.js';
 export type { WorkspaceState } from './workspaceState.js';
@@ -97,6 +98,8 @@ export class WorkspaceStore {
   #server: ServerState = { conversations: {}, messages: {} };
   /** Pending and confirmed-but-not-yet-synced actions, drawn over the server state (the framework's bookkeeping). */
   readonly #overlay = new PendingOverlay();
+  /** The conversation on screen, fetched again until the device holds it whole. */
+  readonly #catchUp: ThreadCatchUp;
 
   constructor(options: WorkspaceStoreOptions) {
     this.#options = { readTimeoutMs: 5000, initialConversationId: '', syncPrefetch: true, onNewerRelease: () => location.reload(), undoWindowMs: 4000, onSessionExpired: () => {}, ...options };
@@ -116,6 +119,19 @@ export class WorkspaceStore {
       onUnreachable: () => this.#reachability.reportFailure(),
     });
     this.#outbox.subscribe(() => this.#publish({ outbox: this.#outbox.snapshot }));
+    this.#catchUp = new ThreadCatchUp({
+      // Each try's deadline doubles, up to 4× the read deadline: a server answering a long thread in 20 s
+      // must not miss a fixed 5 s deadline every time.
+      fetch: (id, attempt) => this.#fetchConversation(id, Math.min(4, 2 ** attempt) * this.#readDeadlineMs()),
+      held: (id) => {
+        const messages = this.#server.messages[id];
+        return messages ? { held: messages.length, total: this.#server.conversations[id]?.messageCount } : null;
+      },
+      onChange: (openThread) => {
+        const shown = this.getSnapshot().openThread;
+        if (shown?.id !== openThread?.id || shown?.held !== openThread?.held || shown?.total !== openThread?.total || shown?.fetching !== openThread?.fetching) this.#set({ openThread });
+      },
+    });
     this.#sync = new DeltaSync<SyncPage>({
       // A pull from the very start (a first sync) asks how much there is, for its progress.
       fetchPage: (cursor, signal) => api.sync(cursor, signal, { count: cursor === '0', minPosition: this.#readPosition }),
@@ -167,6 +183,8 @@ export class WorkspaceStore {
   #setServer(patch: (server: ServerState) => Partial<ServerState>, extra: Partial<WorkspaceState> = {}) {
     this.#server = { ...this.#server, ...patch(this.#server) };
     this.#publish(extra);
+    // What the device holds changed: the conversation on screen may be found short (or whole).
+    this.#catchUp?.check();
   }
 
   #publish(extra: Partial<WorkspaceState> = {}) {
@@ -255,6 +273,7 @@ export class WorkspaceStore {
       if (reachability === 'online') {
         void this.syncNow();
         this.#outbox.serverReachable();
+        this.#catchUp.reconnected();
       }
     });
     void this.#outbox.start();
@@ -273,7 +292,10 @@ export class WorkspaceStore {
       // A connected stream proves the server is reachable; a broken one is retried by the stream itself.
       onStatus: (connected) => {
         this.#set((state) => ({ stream: { ...state.stream, connected } }));
-        if (connected) this.#reachability.reportSuccess();
+        if (connected) {
+          this.#reachability.reportSuccess();
+          this.#catchUp.reconnected();
+        }
       },
       onLeadership: (leading) => this.#set((state) => ({ stream: { ...state.stream, leading } })),
       // Each event prompts a pull from the stored cursor rather than being applied as it comes: the stream
@@ -285,6 +307,7 @@ export class WorkspaceStore {
         this.#readPosition = eventReadPosition(event.data) ?? this.#readPosition;
         // `resync`: the stream was too far behind to replay; the pull catches up page by page.
         if (event.event === 'ready' || event.event === 'change' || event.event === 'resync') void this.syncNow();
+        if (event.event === 'resync') this.#catchUp.reconnected();
       },
     });
     stream.start();
@@ -294,6 +317,7 @@ export class WorkspaceStore {
 
   stop(): void {
     this.#stopped = true;
+    this.#catchUp.stop();
     this.#view.close();
     void this.#outbox.stop();
     this.#closeStream?.();
@@ -389,10 +413,17 @@ export class WorkspaceStore {
       messages: { ...server.messages, [id]: messages },
       conversations: conversation ? mergeConversations(server.conversations, [conversation]) : server.conversations,
     }));
-    // A new device (or a sync that has not reached it yet): fetch this one conversation at once rather
-    // than wait for the tenant's whole first sync, and keep it, so it is there offline later too. Not
-    // awaited: what IndexedDB holds is shown (and the inbox read) meanwhile.
-    if (!conversation || messages.length < conversation.messageCount) void this.#fetchConversation(id);
+    // A new device (or a sync that has not reached it yet): #setServer above had the catch-up fetch this
+    // conversation, not wait for the tenant's whole first sync, and keep fetching it until it is whole.
+    // Not awaited: what IndexedDB holds is shown (and the inbox read) meanwhile.
+  }
+
+  /**
+   * The conversation on screen (null: none): fetched again, with backoff, while the device holds fewer
+   * of its messages than the server says it has; the state says how much is here (`openThread`).
+   */
+  viewConversation(id: string | null): void {
+    this.#catchUp.follow(id);
   }
 
   /** The newest open conversations, written into IndexedDB (newer than what is there) and shown. The cursor does not move. */
@@ -411,14 +442,17 @@ export class WorkspaceStore {
     this.#setServer((server) => ({ conversations: mergeConversations(server.conversations, newer) }), { loaded: this.getSnapshot().loaded || newer.length > 0 });
   }
 
-  /** One conversation from the server, written into IndexedDB (newer than what is there) and shown. The cursor does not move. */
-  async #fetchConversation(id: string): Promise<void> {
+  /**
+   * One conversation from the server, written into IndexedDB (newer than what is there) and shown. The
+   * cursor does not move. Rejects when it could not (after noting the failure): the catch-up tries again.
+   */
+  async #fetchConversation(id: string, deadlineMs: number): Promise<void> {
     let fetched: { conversation: Conversation; messages: Message[] };
     try {
-      fetched = await this.#options.api.conversation(id, AbortSignal.timeout(this.#readDeadlineMs()));
+      fetched = await this.#options.api.conversation(id, AbortSignal.timeout(deadlineMs));
     } catch (error) {
       this.#noteFailure(error);
-      return;
+      throw error;
     }
     this.#reachability.reportSuccess();
     const db = await this.#database();

@@ -1,3 +1,4 @@
+import type { ThreadState } from './ThreadCatchUp.js';
 import type { OutboxSnapshot, Reachability, SheddableState } from 'holdfast/client';
 import type { Agent, CannedReply, ConversationView, Message, PendingMessage } from '../../shared/workspace/client.js';
 
@@ -23,6 +24,8 @@ export type WorkspaceState = {
   stream: EventStreamState;
   /** The breaker of sheddable calls (presence): open or held while the server sheds or fails them. */
   sheddable: SheddableState;
+  /** The conversation on screen: how many of its messages the device holds of how many (ThreadCatchUp). */
+  openThread: ThreadState | null;
 };
 
 export type EventStreamState = { connected: boolean; leading: boolean; lastEventId: string | null; eventsReceived: number };
@@ -36,4 +39,5 @@ export const initialState: WorkspaceState = {
   databaseBlocked: false,
   stream: { connected: false, leading: false, lastEventId: null, eventsReceived: 0 },
   sheddable: 'closed',
+  openThread: null,
 };

@@ -32,7 +32,10 @@ export function ConversationPane({ id, me, composerRef }: { id: string; me: Agen
 
   useEffect(() => {
     void store.ensureConversation(id);
+    store.viewConversation(id);
+    return () => store.viewConversation(null);
   }, [store, id]);
+  const thread = useWorkspace((state) => (state.openThread?.id === id ? state.openThread : null));
   const presence = usePresence(id);
 
   if (!conversation) {
@@ -77,6 +80,11 @@ export function ConversationPane({ id, me, composerRef }: { id: string; me: Agen
           )}
         </div>
       </header>
+      {thread && !thread.whole && thread.total !== undefined && (
+        <p className="notice notice-info thread-arriving" role="status" aria-label="Thread">
+          {thread.held} of {thread.total} messages here; the rest {thread.fetching ? 'are on their way' : 'will be fetched again shortly'}.
+        </p>
+      )}
       <MessageList key={id} messages={messages ?? noMessages} />
       {undoable && undoStillPossible && (
         <div className="undo-bar" role="status">
