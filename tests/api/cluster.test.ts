@@ -57,10 +57,14 @@ describe('HAProxy, three nodes, a primary and a lagging standby', () => {
     let staleWithoutPosition = 0;
     const pairs = 1000;
     const writers = 20;
+    // Each writer a device of its own (a session: the server gives each one heavy request at a time), signed
+    // in one after another: concurrent sign-ins of one account from one address are counted as guesses
+    // until their passwords are checked (SignInThrottle), as they should be.
+    const devices: TestApi[] = [];
+    for (let writer = 0; writer < writers; writer++) devices.push(await TestApi.signIn(cluster.url, 'alice@example.com'));
     await Promise.all(
       conversations.slice(0, writers).map(async (conversation, writer) => {
-        // Each writer a device of its own (a session: the server gives each one heavy request at a time).
-        const alice = await TestApi.signIn(cluster.url, 'alice@example.com');
+        const alice = devices[writer]!;
         // From the newest change on: each read after a write is then one short page.
         let cursor = '0';
         for (let page = await alice.json<SyncPage>('/api/sync?cursor=0&limit=5000'); ; page = await alice.json<SyncPage>(`/api/sync?cursor=${cursor}&limit=5000`)) {
