@@ -8,6 +8,7 @@ import customerAvatarUrl from '../assets/customer-avatar.svg';
 import { Composer } from './Composer.js';
 import { PresenceLine } from './PresenceLine.js';
 import { usePresence } from '../hooks/usePresence.js';
+import type { ThreadState } from '../state/ThreadCatchUp.js';
 import { isDemo, resolveMedia } from '../demo/demoMode.js';
 import { formatDateTime } from './formatTime.js';
 
@@ -80,12 +81,10 @@ export function ConversationPane({ id, me, composerRef }: { id: string; me: Agen
           )}
         </div>
       </header>
-      {thread && !thread.whole && thread.total !== undefined && (
-        <p className="notice notice-info thread-arriving" role="status" aria-label="Thread">
-          {thread.held} of {thread.total} messages here; the rest {thread.fetching ? 'are on their way' : 'will be fetched again shortly'}.
-        </p>
-      )}
-      <MessageList key={id} messages={messages ?? noMessages} />
+      <ThreadArriving thread={thread} />
+      {/* Keys unique among the siblings (the list and the composer shared one), the status line in a slot of its own:
+          with both as they were, message lists piled up in the page each time the status line came and went. */}
+      <MessageList key={`messages-${id}`} messages={messages ?? noMessages} />
       {undoable && undoStillPossible && (
         <div className="undo-bar" role="status">
           Reply queued.
@@ -102,7 +101,7 @@ export function ConversationPane({ id, me, composerRef }: { id: string; me: Agen
         </div>
       )}
       <Composer
-        key={id}
+        key={`composer-${id}`}
         cannedReplies={cannedReplies}
         composerRef={composerRef}
         restore={restore}
@@ -111,6 +110,16 @@ export function ConversationPane({ id, me, composerRef }: { id: string; me: Agen
         onSend={async (text) => setUndoable({ id: await store.act('send', id, { text }), text })}
       />
     </main>
+  );
+}
+
+/** How much of the thread is here while the rest is fetched (ThreadCatchUp); nothing once it is whole. */
+function ThreadArriving({ thread }: { thread: ThreadState | null }) {
+  if (!thread || thread.whole || thread.total === undefined) return null;
+  return (
+    <p className="notice thread-arriving" role="status" aria-label="Thread">
+      {thread.held} of {thread.total} messages here; the rest {thread.fetching ? 'are on their way' : 'will be fetched again shortly'}.
+    </p>
   );
 }
 
