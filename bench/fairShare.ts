@@ -14,22 +14,13 @@
  *
  *   npm run bench:fair-share
  */
-import { execFileSync } from 'node:child_process';
-import { availableParallelism } from 'node:os';
 import { createWorkspaceAction } from '../shared/workspace/index.js';
 import { copyPgliteTemplate } from '../tests/support/pgliteTemplate.js';
 import { ServerProcess } from '../tests/support/serverProcess.js';
 import { TestApi } from '../tests/support/testApi.js';
+import { pinToCore as pin } from './pinToCore.js';
 import { median, percentile, round } from './stats.js';
 
-function pin(pid: number, core: number): void {
-  if (availableParallelism() < 2) return;
-  try {
-    execFileSync('taskset', ['-a', '-p', '-c', String(core), String(pid)], { stdio: 'ignore' });
-  } catch {
-    // No taskset: both share the cores, and the figures say less.
-  }
-}
 pin(process.pid, 1);
 
 const runs = Number(process.env.RUNS ?? 2);

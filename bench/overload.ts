@@ -14,27 +14,14 @@
  *
  *   npm run bench:overload
  */
-import { execFileSync } from 'node:child_process';
-import { availableParallelism } from 'node:os';
 import { copyPgliteTemplate } from '../tests/support/pgliteTemplate.js';
 import { ServerProcess } from '../tests/support/serverProcess.js';
 import { TestApi } from '../tests/support/testApi.js';
 import { LoadGenerator, type Shot } from '../tests/support/loadGenerator.js';
 import { createWorkspaceAction } from '../shared/workspace/index.js';
+import { pinToCore as pin } from './pinToCore.js';
 import { median, percentile, round } from './stats.js';
 
-/**
- * The server on core 0, this process (the load) on core 1, where there are two: the generator must not take
- * the server's CPU, or "capacity" measures the generator.
- */
-function pin(pid: number, core: number): void {
-  if (availableParallelism() < 2) return;
-  try {
-    execFileSync('taskset', ['-a', '-p', '-c', String(core), String(pid)], { stdio: 'ignore' });
-  } catch {
-    // No taskset: both share the cores, and the figures say less.
-  }
-}
 pin(process.pid, 1);
 
 const runs = Number(process.env.RUNS ?? 2);
