@@ -69,13 +69,13 @@ export class SignInThrottle {
     return this.#db.transaction(async (tx) => {
       // Rows exist first, so FOR UPDATE locks every key (a missing row cannot be locked).
       await tx.query(
-        `INSERT INTO sign_in_throttle (key, failures, blocked_until) SELECT unnest($1::text[]), 0, now() ON CONFLICT (key) DO NOTHING`,
+        `INSERT INTO sign_in_throttle (key, failures, blocked_until) SELECT unnest($1::text[]), 0, to_timestamp(0) ON CONFLICT (key) DO NOTHING`,
         [keys.map((entry) => entry.key)],
       );
       const { rows } = await tx.query<{ key: string; failures: number; wait_ms: number; idle_ms: number }>(
         `SELECT key, failures,
-                greatest(0, extract(epoch FROM blocked_until - now()) * 1000)::float8 AS wait_ms,
-                (extract(epoch FROM now() - updated_at) * 1000)::float8 AS idle_ms
+                greatest(0, extract(epoch FROM blocked_until - clock_timestamp()) * 1000)::float8 AS wait_ms,
+                (extract(epoch FROM clock_timestamp() - updated_at) * 1000)::float8 AS idle_ms
            FROM sign_in_throttle WHERE key = ANY($1::text[]) ORDER BY key FOR UPDATE`,
         [keys.map((entry) => entry.key)],
       );
@@ -114,9 +114,17 @@ export function delayAfter(rule: ThrottleRule, failures: number): number {
   return Math.min(rule.maxDelayMs, rule.baseDelayMs * 2 ** (failures - rule.freeFailures - 1));
 }
 
+/**
+ * The wall clock (clock_timestamp), not the transaction's start (now()): a transaction that waited for
+ * another's row lock must not read that one's "no delay" as a wait (its now() can be the earlier). A free
+ * failure leaves blocked_until as it was.
+ */
 async function setFailures(tx: Executor, key: string, failures: number, delayMs: number): Promise<void> {
   await tx.query(
-    `UPDATE sign_in_throttle SET failures = $2, blocked_until = now() + make_interval(secs => $3), updated_at = now() WHERE key = $1`,
+    `UPDATE sign_in_throttle SET failures = $2,
+       blocked_until = CASE WHEN $3::float8 > 0 THEN clock_timestamp() + make_interval(secs => $3::float8) ELSE blocked_until END,
+       updated_at = clock_timestamp()
+     WHERE key = $1`,
     [key, failures, delayMs / 1000],
   );
 }
