@@ -82,8 +82,9 @@ export class SignInThrottle {
       const waitMs = Math.max(...rows.map((row) => Number(row.wait_ms)));
       if (waitMs > 0) return { allowed: false, retryAfterMs: waitMs };
       for (const entry of keys) {
-        const row = rows.find((candidate) => candidate.key === entry.key)!;
-        const failures = (Number(row.idle_ms) > this.#forgetAfterMs ? 0 : row.failures) + 1;
+        // A row a concurrent success deleted after the insert above is a count of none.
+        const row = rows.find((candidate) => candidate.key === entry.key);
+        const failures = (!row || Number(row.idle_ms) > this.#forgetAfterMs ? 0 : row.failures) + 1;
         await setFailures(tx, entry.key, failures, delayAfter(entry.rule, failures));
       }
       return { allowed: true, keys };
@@ -117,14 +118,15 @@ export function delayAfter(rule: ThrottleRule, failures: number): number {
 /**
  * The wall clock (clock_timestamp), not the transaction's start (now()): a transaction that waited for
  * another's row lock must not read that one's "no delay" as a wait (its now() can be the earlier). A free
- * failure leaves blocked_until as it was.
+ * failure leaves blocked_until as it was. An upsert: a concurrent success may have deleted the row.
  */
 async function setFailures(tx: Executor, key: string, failures: number, delayMs: number): Promise<void> {
   await tx.query(
-    `UPDATE sign_in_throttle SET failures = $2,
-       blocked_until = CASE WHEN $3::float8 > 0 THEN clock_timestamp() + make_interval(secs => $3::float8) ELSE blocked_until END,
-       updated_at = clock_timestamp()
-     WHERE key = $1`,
+    `INSERT INTO sign_in_throttle AS t (key, failures, blocked_until, updated_at)
+     VALUES ($1, $2, CASE WHEN $3::float8 > 0 THEN clock_timestamp() + make_interval(secs => $3::float8) ELSE to_timestamp(0) END, clock_timestamp())
+     ON CONFLICT (key) DO UPDATE SET failures = $2,
+       blocked_until = CASE WHEN $3::float8 > 0 THEN clock_timestamp() + make_interval(secs => $3::float8) ELSE t.blocked_until END,
+       updated_at = clock_timestamp()`,
     [key, failures, delayMs / 1000],
   );
 }
