@@ -4,6 +4,7 @@ export { openVersionedDatabase, type Migration, type VersionedDatabaseOptions } 
 export { ExternalStore } from './store/ExternalStore.js';
 export { DeltaSync, type DeltaSyncOptions, type PullResult, type SyncPageLike } from './sync/DeltaSync.js';
 export { minPositionHeader, eventReadPosition } from './sync/readPosition.js';
+export { pushedPage } from './sync/pushedPage.js';
 export {
   ReachabilityMonitor,
   type Reachability,

@@ -14,6 +14,7 @@ import {
   SharedEventStream,
   SheddableCalls,
   eventReadPosition,
+  pushedPage,
   type ApiOrigins,
 } from 'holdfast/client';
 import {
@@ -298,15 +299,15 @@ export class WorkspaceStore {
         }
       },
       onLeadership: (leading) => this.#set((state) => ({ stream: { ...state.stream, leading } })),
-      // Each event prompts a pull from the stored cursor rather than being applied as it comes: the stream
-      // starts "now", so its pages can run ahead of a catch-up pull, and writing their cursor would skip
-      // the changes in between if that pull then failed.
+      // A `change` carries its page: applied from the event when this tab holds everything before it
+      // (DeltaSync.applyPushed), pulled otherwise. `ready` (the stream starts "now") and `resync` (too far
+      // behind to replay) prompt a pull, which catches up page by page from this tab's cursor.
       onEvent: (event) => {
         this.#set((state) => ({ stream: { ...state.stream, lastEventId: event.id ?? state.stream.lastEventId, eventsReceived: state.stream.eventsReceived + 1 } }));
         // Behind a read replica, the pull this event prompts must see what it announced.
         this.#readPosition = eventReadPosition(event.data) ?? this.#readPosition;
-        // `resync`: the stream was too far behind to replay; the pull catches up page by page.
-        if (event.event === 'ready' || event.event === 'change' || event.event === 'resync') void this.syncNow();
+        if (event.event === 'change') void this.#applyEvent(event.data);
+        if (event.event === 'ready' || event.event === 'resync') void this.syncNow();
         if (event.event === 'resync') this.#catchUp.reconnected();
       },
     });
@@ -323,6 +324,25 @@ export class WorkspaceStore {
     this.#closeStream?.();
     this.#reachability.stop();
     void this.#db?.then((db) => db.close());
+  }
+
+  /**
+   * A `change` event: its page applied as it comes, or a pull when it cannot be (a gap before it, a page
+   * withheld as too large, or one that does not parse). Actions confirmed but still drawn over the state
+   * are landed by a pull after it: the event may have been read before they committed.
+   */
+  async #applyEvent(data: string | undefined): Promise<void> {
+    const pushed = pushedPage<SyncPage>(data, (page) => Array.isArray(page.conversations) && Array.isArray(page.messages));
+    if (!pushed) return this.syncNow();
+    try {
+      if ((await this.#sync.applyPushed(pushed.from, pushed.page)) === 'gap') return this.syncNow();
+      this.#reachability.reportSuccess();
+      performance.mark('holdfast:event-applied', { detail: { cursor: pushed.page.cursor } });
+    } catch (error) {
+      this.#noteFailure(error);
+      return;
+    }
+    if (this.#overlay.holdsConfirmed) await this.syncNow();
   }
 
   /** Pulls every change since the stored cursor. Failures only change the status line. */
@@ -372,7 +392,9 @@ export class WorkspaceStore {
       meta.put(syncedAt, 'lastSyncAt'),
     ]);
     await tx.done;
-    this.#cursor = page.cursor;
+    // Only forward: a pushed page and a pull's page may be stored in either order (both follow a cursor this
+    // tab held, so whichever is further holds everything before it).
+    if (this.#cursor === undefined || BigInt(page.cursor) > BigInt(this.#cursor)) this.#cursor = page.cursor;
     this.#setServer((server) => {
       const messages = { ...server.messages };
       for (const message of page.messages) {

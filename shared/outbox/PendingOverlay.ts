@@ -27,6 +27,11 @@ export class PendingOverlay {
     this.#confirmed.push(...actions.filter((action) => !this.#cancelled.has(action.id)));
   }
 
+  /** Whether any confirmed action is still drawn, waiting for a sync to land it. */
+  get holdsConfirmed(): boolean {
+    return this.#confirmed.length > 0;
+  }
+
   /**
    * Call as a sync starts; call what it returns once that sync has landed: the actions confirmed before the
    * sync started are in the server state it brought, and are drawn no more. Answers whether any went.

@@ -1,9 +1,13 @@
 /**
  * Pulls "what changed since my cursor" from a server, page by page, into a local store. Generic: the app
  * supplies how to fetch a page and how to apply one; applying must store the page's data and its cursor in
- * one local transaction, so a crash between pages resumes where it stopped and never skips a change. Only
- * these contiguous pages may move the stored cursor: a push channel (server-sent events) should prompt a
- * pull, not write a cursor of its own, which may run ahead of a pull still under way.
+ * one local transaction, so a crash between pages resumes where it stopped and never skips a change.
+ *
+ * A push channel (server-sent events) may carry pages too, each with the cursor it follows (`from`):
+ * `applyPushed` applies one as it comes only when the local state already reaches `from`, so the stored
+ * cursor still never passes a change it has not stored; a page further ahead (the stream started "now",
+ * while a catch-up pull is still under way, or an event was missed) is left to a pull. That saves the
+ * round trip a pull costs on every live change.
  *
  * Every request has a deadline (`requestTimeoutMs`): a server that answers in 20 s must not hold the
  * screen, which renders from the local store meanwhile.
@@ -56,6 +60,19 @@ export class DeltaSync<Page extends SyncPageLike> {
         return this.pull();
       });
     return this.#followUp;
+  }
+
+  /**
+   * A page pushed by the server, following cursor `from`. Applied at once when the local cursor is at or
+   * past `from` (applying it again is harmless: `applyPage` keeps the newer of what it holds, and the stored
+   * cursor only moves forward). Resolves `'gap'`, applying nothing, when the local cursor is behind `from`:
+   * the caller pulls. Rejects when applying fails.
+   */
+  async applyPushed(from: string, page: Page): Promise<'applied' | 'gap'> {
+    const cursor = await this.#options.readCursor();
+    if (BigInt(from) > BigInt(cursor)) return 'gap';
+    if (BigInt(page.cursor) > BigInt(cursor)) await this.#options.applyPage(page);
+    return 'applied';
   }
 
   async #pull(): Promise<PullResult> {

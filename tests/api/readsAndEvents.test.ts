@@ -4,6 +4,8 @@ import { TestApi } from '../support/testApi.js';
 import { backendKinds, TestBackend } from './backends.js';
 
 type SyncPage = { conversations: Conversation[]; messages: Message[]; cursor: string; hasMore: boolean };
+/** A `change` event's data: a page and the cursor it follows, or only the cursors when it was too large to carry. */
+type ChangeEvent = SyncPage & { from: string; withheld?: true };
 
 describe.each(backendKinds)('reads, delta sync and events on %s', (kind) => {
   let backend: TestBackend;
@@ -126,6 +128,34 @@ describe.each(backendKinds)('reads, delta sync and events on %s', (kind) => {
     carolStream.close();
   });
 
+  it('change events carry their pages as an unbroken chain, each following the one before; a page too large to carry is announced without rows', async () => {
+    const bob = await TestApi.signIn(backend.url, 'bob@example.com');
+    let cursor = '0';
+    for (let more = true; more; ) ({ cursor, hasMore: more } = await bob.json<SyncPage>(`/api/sync?cursor=${cursor}&limit=5000`));
+    const target = (await alice.conversations('?status=open'))[1]!;
+    // Small changes, one at a time: each arrives carried, and each event's `from` is the previous one's cursor.
+    const live = await openStream(bob, cursor);
+    for (const text of ['first', 'second', 'third']) await alice.postActions([createWorkspaceAction('send', target.id, { text })]);
+    const third = await live.next((data) => data.messages?.some((message) => message.body === 'third') ?? false);
+    const chain = live.received.slice(0, live.received.indexOf(third) + 1);
+    expect(chain[0]!.from).toBe(cursor);
+    for (let index = 1; index < chain.length; index++) expect(chain[index]!.from).toBe(chain[index - 1]!.cursor);
+    expect(chain.flatMap((event) => event.messages.map((message) => message.body))).toEqual(expect.arrayContaining(['first', 'second', 'third']));
+    live.close();
+    // Ten replies of 9,000 characters, read by a stream resuming from before them: one page of about
+    // 90 KB, past what an event carries. It comes as a notice (cursors, no rows); a pull from `from` has it.
+    const big = await alice.postActions(Array.from({ length: 10 }, (_, index) => createWorkspaceAction('send', target.id, { text: `${index} ${'x'.repeat(9000)}` })));
+    expect(big.status).toBe(200);
+    const resumed = await openStream(bob, third.cursor);
+    const notice = await resumed.next((data) => data.withheld === true);
+    expect(notice.from).toBe(third.cursor);
+    expect(notice.messages).toBeUndefined();
+    expect(notice.conversations).toBeUndefined();
+    const pulled = await bob.json<SyncPage>(`/api/sync?cursor=${notice.from}&limit=5000`);
+    expect(pulled.messages.filter((message) => message.body.endsWith('x'.repeat(100)))).toHaveLength(10);
+    resumed.close();
+  });
+
   it('the event stream needs a valid token', async () => {
     expect((await new TestApi(backend.url).raw('/api/events')).status).toBe(401);
   });
@@ -140,12 +170,12 @@ async function findMessageWithImage(api: TestApi): Promise<Message> {
   throw new Error('no message with an image in the demo data');
 }
 
-/** Reads `change` events from GET /api/events. */
-async function openStream(api: TestApi) {
+/** Reads `change` events from GET /api/events (from `cursor` when given). */
+async function openStream(api: TestApi, cursor?: string) {
   const controller = new AbortController();
-  const response = await api.raw('/api/events', { signal: controller.signal });
+  const response = await api.raw(`/api/events${cursor === undefined ? '' : `?cursor=${cursor}`}`, { signal: controller.signal });
   expect(response.status).toBe(200);
-  const received: SyncPage[] = [];
+  const received: ChangeEvent[] = [];
   const waiters: (() => void)[] = [];
   void (async () => {
     const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
@@ -161,7 +191,7 @@ async function openStream(api: TestApi) {
           buffer = buffer.slice(end + 2);
           if (!block.includes('event: change')) continue;
           const data = block.split('\n').find((line) => line.startsWith('data: '))!.slice(6);
-          received.push(JSON.parse(data) as SyncPage);
+          received.push(JSON.parse(data) as ChangeEvent);
           waiters.splice(0).forEach((wake) => wake());
         }
       }
@@ -172,7 +202,7 @@ async function openStream(api: TestApi) {
   return {
     received,
     close: () => controller.abort(),
-    async next(match: (page: SyncPage) => boolean): Promise<SyncPage> {
+    async next(match: (page: ChangeEvent) => boolean): Promise<ChangeEvent> {
       const deadline = Date.now() + 10_000;
       while (Date.now() < deadline) {
         const found = received.find(match);

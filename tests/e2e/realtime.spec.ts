@@ -3,6 +3,7 @@ import type {} from '../../app/state/exposeForMonitoring.js';
 import { createWorkspaceAction } from '../../shared/workspace/index.js';
 import { metricSum } from '../support/metricSum.js';
 import { TestApi } from '../support/testApi.js';
+import { deviceDigest, serverDigest } from './convergence.js';
 import { expect, expectAllSent, firstSyncTimeout, inboxRow, signIn, test } from './fixtures.js';
 import { act, outboxStatus } from './outboxSupport.js';
 
@@ -76,4 +77,33 @@ test('seven tabs share one event stream: every tab gets every event, and the sev
   await bob.postActions([createWorkspaceAction('send', target!.id, { text: 'after the handover' })]);
   for (const tab of rest) await expect(tab.getByRole('list', { name: 'Messages' })).toContainText('after the handover', { timeout: 30_000 });
   await expect.poll(async () => new Set((await Promise.all(rest.map(stream))).map((state) => state.lastEventId)).size, { timeout: 30_000 }).toBe(1);
+});
+
+test("another agent's reply and close reach the screen from the event itself: every sync request refused meanwhile", async ({ own }) => {
+  test.setTimeout(180_000);
+  const { context, server, alice } = own;
+  const page = await context.newPage();
+  await signIn(page);
+  const bob = await TestApi.signIn(server.url, 'bob@example.com');
+  const [target] = await alice.conversations('?status=open');
+  await inboxRow(page, target!).click();
+  // A first reply by whatever path (the first sync may still be catching up: its events are pulled).
+  await bob.postActions([createWorkspaceAction('send', target!.id, { text: 'warm-up' })]);
+  await expect(page.getByRole('list', { name: 'Messages' })).toContainText('warm-up', { timeout: firstSyncTimeout });
+  await expect.poll(async () => (await stream(page)).connected, { timeout: 30_000 }).toBe(true);
+
+  // From here on, no pull can bring anything: what reaches the screen came in the event.
+  let refused = 0;
+  await page.route('**/api/sync?*', (route) => {
+    refused++;
+    return route.abort('connectionrefused');
+  });
+  await bob.postActions([createWorkspaceAction('send', target!.id, { text: 'carried by the event' })]);
+  await expect(page.getByRole('list', { name: 'Messages' })).toContainText('carried by the event', { timeout: 15_000 });
+  await bob.postActions([createWorkspaceAction('close', target!.id, {})]);
+  await expect(page.locator('.conversation-header .status, header .status').first()).toHaveText('Closed', { timeout: 15_000 });
+  // Stored, not only drawn: the device's IndexedDB holds the conversation as the server has it.
+  await expect.poll(async () => (await deviceDigest(page))[target!.id], { timeout: 15_000 }).toEqual((await serverDigest(alice))[target!.id]);
+  // Nothing was asked for: the events were applied as they came, not read as prompts to pull.
+  expect(refused).toBe(0);
 });

@@ -11,11 +11,18 @@ import { SharedPageReads } from '../../events/SharedPageReads.js';
 
 const eventsQuery = z.strictObject({ cursor: cursorSchema.optional() });
 const pageSize = 500;
+/**
+ * A page whose JSON is longer than this (in characters) is announced, not carried (`withheld: true`, no rows): one burst of
+ * long messages must not hold every stream's socket, and the client pulls it through paged /api/sync.
+ */
+const maxCarriedChars = 64 * 1024;
 
 /**
  * GET /api/events — server-sent events. Each `change` event carries a delta-sync page (the app's
- * changed rows and the cursor after them, from its ChangeModel), so a client that applies events stays as
- * current as one that polls /api/sync. The client reads the stream with fetch, because EventSource
+ * changed rows and the cursor after them, from its ChangeModel) and `from`, the cursor it follows: a client
+ * holding everything up to `from` applies the page as it is, with no pull (DeltaSync.applyPushed), and a
+ * client behind it pulls the gap. A page too large to carry is announced without its rows (`withheld`).
+ * The client reads the stream with fetch, because EventSource
  * cannot send the Authorization header; `Last-Event-ID` or `?cursor=` resume after a reconnect.
  *
  * Limits (docs/protocol.md, "Event stream"):
@@ -140,9 +147,12 @@ export function eventRoutes(app: FastifyInstance, context: ServerContext) {
             const items = changes.itemCount(page);
             if (items === 0 || closed) break;
             if (sent + items > events.maxCatchUp) return await resync(await newest(session.tenantId));
+            const from = cursor.toString();
             cursor = BigInt(page.cursor);
             sent += items;
-            if (!(await write(`event: change\nid: ${page.cursor}\ndata: ${JSON.stringify({ ...page, position: read.position })}\n\n`))) return;
+            let data = JSON.stringify({ ...page, from, position: read.position });
+            if (data.length > maxCarriedChars) data = JSON.stringify({ cursor: page.cursor, hasMore: page.hasMore, from, position: read.position, withheld: true });
+            if (!(await write(`event: change\nid: ${page.cursor}\ndata: ${data}\n\n`))) return;
           } while (page.hasMore);
         } while (again && !closed);
       } catch (error) {
