@@ -30,6 +30,7 @@ export type ServerConfig = {
   limits: {
     maxStreamsPerAgent?: number;
     maxStreamsPerProcess?: number;
+    maxEventCarryChars?: number;
     streamSessionCheckMs?: number;
     streamAuditMs?: number;
     loginMaxPerAddressPerMinute?: number;
@@ -79,6 +80,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     limits: {
       maxStreamsPerAgent: positive(env, 'MAX_STREAMS_PER_AGENT'),
       maxStreamsPerProcess: positive(env, 'MAX_STREAMS_PER_PROCESS'),
+      // 0: every change event only announces (the client pulls each): the live benchmark's baseline.
+      maxEventCarryChars: env.EVENT_CARRY_MAX_CHARS === '0' ? 0 : positive(env, 'EVENT_CARRY_MAX_CHARS'),
       streamSessionCheckMs: positive(env, 'STREAM_SESSION_CHECK_MS'),
       streamAuditMs: positive(env, 'STREAM_AUDIT_MS'),
       loginMaxPerAddressPerMinute: positive(env, 'LOGIN_MAX_PER_ADDRESS_PER_MINUTE'),

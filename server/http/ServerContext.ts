@@ -31,7 +31,7 @@ export type ServerContext = {
   crossOrigin: CrossOriginPolicy;
   maxActionsPerBatch: number;
   sseHeartbeatMs: number;
-  events: { maxCatchUp: number; retryAfterSeconds: number };
+  events: { maxCatchUp: number; retryAfterSeconds: number; maxCarryChars: number };
   login: { maxPerAddressPerMinute: number; throttle: SignInThrottle };
   telemetry: TelemetryLimits;
 };

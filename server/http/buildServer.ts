@@ -88,6 +88,8 @@ export type ServerOptions = {
   streamAuditMs?: number;
   /** Most changes one stream sends before it answers `resync`; default 2,000. */
   maxStreamCatchUp?: number;
+  /** Longest change-event data (JSON characters) that carries its page; longer ones only announce it. Default 65,536; 0: none carries. */
+  maxEventCarryChars?: number;
   /** Base of the jittered Retry-After (base to 2× base seconds) when a stream is refused; default 10. */
   streamRetryAfterSeconds?: number;
   /** Sign-in attempts per address per minute; default 60 (an office floor behind one NAT signs in fine). */
@@ -191,7 +193,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     crossOrigin: { allowedOrigins: options.allowedOrigins ?? [], cookieDomain: options.cookieDomain, forceSecure: options.cookieSecure },
     maxActionsPerBatch,
     sseHeartbeatMs,
-    events: { maxCatchUp: options.maxStreamCatchUp ?? 2000, retryAfterSeconds: options.streamRetryAfterSeconds ?? 10 },
+    events: { maxCatchUp: options.maxStreamCatchUp ?? 2000, retryAfterSeconds: options.streamRetryAfterSeconds ?? 10, maxCarryChars: options.maxEventCarryChars ?? 64 * 1024 },
     login: {
       maxPerAddressPerMinute: options.loginMaxPerAddressPerMinute ?? 60,
       throttle: new SignInThrottle(db, options.signInThrottle),

@@ -11,11 +11,6 @@ import { SharedPageReads } from '../../events/SharedPageReads.js';
 
 const eventsQuery = z.strictObject({ cursor: cursorSchema.optional() });
 const pageSize = 500;
-/**
- * A page whose JSON is longer than this (in characters) is announced, not carried (`withheld: true`, no rows): one burst of
- * long messages must not hold every stream's socket, and the client pulls it through paged /api/sync.
- */
-const maxCarriedChars = 64 * 1024;
 
 /**
  * GET /api/events — server-sent events. Each `change` event carries a delta-sync page (the app's
@@ -151,7 +146,9 @@ export function eventRoutes(app: FastifyInstance, context: ServerContext) {
             cursor = BigInt(page.cursor);
             sent += items;
             let data = JSON.stringify({ ...page, from, position: read.position });
-            if (data.length > maxCarriedChars) data = JSON.stringify({ cursor: page.cursor, hasMore: page.hasMore, from, position: read.position, withheld: true });
+            // A page longer than events.maxCarryChars is announced, not carried: one burst of long messages must
+            // not fill every stream's socket, and the client pulls it through paged /api/sync.
+            if (data.length > events.maxCarryChars) data = JSON.stringify({ cursor: page.cursor, hasMore: page.hasMore, from, position: read.position, withheld: true });
             if (!(await write(`event: change\nid: ${page.cursor}\ndata: ${data}\n\n`))) return;
           } while (page.hasMore);
         } while (again && !closed);
