@@ -10,6 +10,7 @@ import { SignInView } from './views/SignInView.js';
 import { UpdateBanner } from './views/UpdateBanner.js';
 import { DemoBanner } from './views/DemoBanner.js';
 import { DemoRefusedNotice } from './views/DemoRefusedNotice.js';
+import { isDemo } from './demo/demoMode.js';
 
 /**
  * The entry's whole app: the sign-in screen, and the signed-in app as a chunk of its own, loaded after
@@ -48,6 +49,18 @@ export function App({ signedInApp: Loaded }: { signedInApp?: ComponentType<Signe
     setExpired(false);
     setSession(signedIn);
   };
+  // The demo opens signed in, as its first agent: one click from "Try the demo" to the inbox. (Signing out
+  // of it shows the form, for another agent; a new visit opens signed in again.)
+  const [openingDemo, setOpeningDemo] = useState(() => !session && isDemo());
+  useEffect(() => {
+    if (!openingDemo) return;
+    api
+      .demoAccounts()
+      .then(({ accounts }) => api.signIn(accounts[0]!, 'demo'))
+      .then(signIn, () => undefined)
+      .finally(() => setOpeningDemo(false));
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once per page
+  }, []);
   // Signed out while the server could not be reached: its session (the cookie) is ended at the next start.
   useEffect(() => {
     if (!loadSession() && isSignOutPending()) void endServerSession(api);
@@ -56,6 +69,15 @@ export function App({ signedInApp: Loaded }: { signedInApp?: ComponentType<Signe
     if (!session) dismissBootSkeleton();
   }, [session]);
 
+  if (!session && openingDemo)
+    return (
+      <>
+        <DemoBanner api={api} session={null} />
+        <p className="muted opening-demo" role="status">
+          Opening the demo…
+        </p>
+      </>
+    );
   if (!session) {
     return (
       <>
@@ -74,7 +96,7 @@ export function App({ signedInApp: Loaded }: { signedInApp?: ComponentType<Signe
   return (
     <>
       <UpdateBanner />
-      <DemoBanner />
+      <DemoBanner api={api} session={session} />
       <DemoRefusedNotice />
       <LoadFailedBoundary>
         {/* The boot skeleton stands in while the chunk loads. */}

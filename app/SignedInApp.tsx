@@ -14,6 +14,7 @@ import { preopenWorkspaceDatabase } from './state/preopenDatabase.js';
 import { clearSession, loadSession } from './state/session.js';
 import { WorkspaceContext } from './state/useWorkspace.js';
 import { WorkspaceStore } from './state/WorkspaceStore.js';
+import { readUndoWindow } from './state/undoWindow.js';
 import { WorkspaceView } from './views/WorkspaceView.js';
 
 // Cold start: the first IndexedDB open costs 100–200 ms; started as this chunk loads (main.tsx asks for it
@@ -53,7 +54,8 @@ export default function SignedInApp({ api, session, freshSignIn, onExpired, onSi
     // `holdfast.syncPrefetch = '0'`: one sync request at a time, for support and for the new-device benchmark's baseline.
     const syncPrefetch = localStorage.getItem('holdfast.syncPrefetch') !== '0';
     // Signed in, every request follows the API's region in rotation (apiOrigins); the sign-in screen asks this origin.
-    return new WorkspaceStore({ api: api.through(apiOrigins.fetch), origins: apiOrigins, tenantId, me: session.agent, initialConversationId, syncPrefetch, onSessionExpired: expire });
+    const undoWindowMs = readUndoWindow(tenantId, agentId);
+    return new WorkspaceStore({ api: api.through(apiOrigins.fetch), origins: apiOrigins, tenantId, me: session.agent, initialConversationId, syncPrefetch, undoWindowMs, onSessionExpired: expire });
     // eslint-disable-next-line react-hooks/exhaustive-deps -- one store per signed-in agent, not per session object
   }, [api, tenantId, agentId]);
   // eslint-disable-next-line react-hooks/exhaustive-deps -- once per store

@@ -33,7 +33,8 @@ function mount(signedInApp?: ComponentType<SignedInAppProps>) {
   );
   // Nobody signed in: index.html already shows the sign-in screen (app/prerender.tsx); React hydrates it.
   // Signed in: the page shows the workspace's skeleton, and React renders the workspace in place of the markup.
-  if (!signedInApp && !loadSession() && container.firstElementChild) hydrateRoot(container, app);
+  // The demo with nobody signed in opens signed in (App): no sign-in screen to hydrate.
+  if (!signedInApp && !loadSession() && !isDemo() && container.firstElementChild) hydrateRoot(container, app);
   else {
     container.replaceChildren();
     createRoot(container).render(app);

@@ -17,12 +17,12 @@
  * (default 60) per round, 150–300 ms apart; "commit" is when her POST's answer arrives (the server answers
  * after its commit). Clocks: `performance.timeOrigin + performance.now()` in Node and in the page, one machine.
  *
- * Then what one node holds: 1,000, 5,000 and 10,000 open streams (raw sockets from this process, one
+ * Then what one node holds: 1,000, 2,000, 5,000 and 10,000 open streams (raw sockets from this process, one
  * PGlite node, caps raised): the server's resident memory per stream, and per reply the fan-out: commit →
  * the event at every reader, p50/p99 over readers and the last reader's time. The readers share the two
  * cores with the server, so the fan-out figures are an upper bound.
  *
- *   npm run bench:live            SAMPLES=60 ROUNDS=1 STREAMS=1000,5000,10000
+ *   npm run bench:live            SAMPLES=60 ROUNDS=1 STREAMS=1000,2000,5000,10000
  */
 import { readFileSync } from 'node:fs';
 import { request as httpRequest, type ClientRequest } from 'node:http';
@@ -42,7 +42,7 @@ import { percentile, round } from './stats.js';
 
 const samples = Number(process.env.SAMPLES ?? 60);
 const rounds = Number(process.env.ROUNDS ?? 1);
-const streamCounts = (process.env.STREAMS ?? '1000,5000,10000').split(',').map(Number);
+const streamCounts = (process.env.STREAMS ?? '1000,2000,5000,10000').split(',').map(Number);
 const topologies = (process.env.TOPOLOGIES ?? 'node,cluster').split(',');
 const readersPerFloor = 38;
 const agents = ['alice@example.com', 'bob@example.com', 'dana@example.com', 'eli@example.com'];

@@ -5,7 +5,7 @@ import { conversationApplier, existingConversations } from '../../server/workspa
 import { countChangesAfter, getConversation, listAgents, listCannedReplies, listConversations, syncSince } from '../../server/workspace/readModels.js';
 import { idParams, listQuery, presenceBody } from '../../server/workspace/routes/readQueries.js';
 import { beatPresence } from '../../server/workspace/presence.js';
-import { isSeeded, seedDemo } from '../../server/workspace/seed/seedDemo.js';
+import { demoAgentEmails, isSeeded, seedDemo } from '../../server/workspace/seed/seedDemo.js';
 import { conversationNotFound } from '../../server/workspace/workspaceErrors.js';
 import { createWorkspaceAction, workspaceActions } from '../../shared/workspace/index.js';
 import { browserSeedPlatform } from './browserSeedPlatform.js';
@@ -119,6 +119,8 @@ export class DemoBackend {
     const route = `${method} ${url.pathname}`;
 
     if (route === 'GET /api/health') return json({ ok: true, database: 'pglite' });
+    // The demo's agents, for the sign-in hint and the one-click start; `password: null`: any password.
+    if (route === 'GET /api/demo-accounts') return json({ accounts: demoAgentEmails, password: null });
     if (route === 'POST /api/login') {
       const { email } = parseBody<{ email?: unknown }>(body);
       if (typeof email !== 'string' || email.trim() === '') throw new ApiError('invalid-request', undefined, 'The request does not match the expected shape: email: email is required.');

@@ -39,6 +39,7 @@ import {
 import { apiRequestHeaders, ApiRequestError, type ApiClient, type SyncPage, type Viewer } from '../api/ApiClient.js';
 import { outboxScope } from './localData.js';
 import { ThreadCatchUp } from './ThreadCatchUp.js';
+import { saveUndoWindow } from './undoWindow.js';
 import { openWorkspaceDatabaseOnce } from './preopenDatabase.js';
 import { initialState, type WorkspaceState } from './workspaceState.js';
 export type { WorkspaceState } from './workspaceState.js';
@@ -52,7 +53,7 @@ export type WorkspaceStoreOptions = {
   me: Agent;
   /** The API refused our token (the outbox got a 401): the app asks the agent to sign in again. */
   onSessionExpired?: () => void;
-  /** How long a reply can still be taken back before it may be sent; default 4 s. */
+  /** How long a reply can still be taken back before it may be sent; default 4 s (the agent changes it: setUndoWindow). */
   undoWindowMs?: number;
   /** Deadline for each read from the server; the screen never waits on it. Default 5 s. */
   readTimeoutMs?: number;
@@ -106,7 +107,7 @@ export class WorkspaceStore {
     this.#options = { readTimeoutMs: 5000, initialConversationId: '', syncPrefetch: true, onNewerRelease: () => location.reload(), undoWindowMs: 4000, onSessionExpired: () => {}, ...options };
     const { api } = options;
     this.#reachability = new ReachabilityMonitor(browserReachabilityPlatform((signal) => api.probe(signal)));
-    this.#view.set({ reachability: this.#reachability.state });
+    this.#view.set({ reachability: this.#reachability.state, undoWindowMs: this.#options.undoWindowMs });
     this.#outbox = new OutboxClient({
       scope: outboxScope(options.tenantId, options.me.id),
       transport: httpBatchTransport({ url: '/api/actions', headers: () => (this.#stopped ? null : apiRequestHeaders), fetch: options.origins?.fetch }),
@@ -152,7 +153,13 @@ export class WorkspaceStore {
   }
 
   get undoWindowMs(): number {
-    return this.#options.undoWindowMs;
+    return this.getSnapshot().undoWindowMs;
+  }
+
+  /** The agent's undo window from now on: replies already held keep theirs. */
+  setUndoWindow(ms: number): void {
+    saveUndoWindow(this.#options.tenantId, this.#options.me.id, ms);
+    this.#set({ undoWindowMs: ms });
   }
 
   /**
@@ -498,7 +505,7 @@ export class WorkspaceStore {
   async act<Type extends WorkspaceActionType>(type: Type, conversationId: string, payload: WorkspaceActionPayloads[Type]): Promise<string> {
     const seen = this.#server.conversations[conversationId];
     const action = createWorkspaceAction(type, conversationId, payload, { baseVersion: seen?.version });
-    await this.#outbox.enqueue(action, type === 'send' ? { holdMs: this.#options.undoWindowMs } : {});
+    await this.#outbox.enqueue(action, type === 'send' && this.undoWindowMs > 0 ? { holdMs: this.undoWindowMs } : {});
     return action.id;
   }
 

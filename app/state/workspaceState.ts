@@ -26,6 +26,8 @@ export type WorkspaceState = {
   sheddable: SheddableState;
   /** The conversation on screen: how many of its messages the device holds of how many (ThreadCatchUp). */
   openThread: ThreadState | null;
+  /** How long a reply is held for Undo (the agent's setting: 0, 4,000 or 10,000 ms). */
+  undoWindowMs: number;
 };
 
 export type EventStreamState = { connected: boolean; leading: boolean; lastEventId: string | null; eventsReceived: number };
@@ -40,4 +42,5 @@ export const initialState: WorkspaceState = {
   stream: { connected: false, leading: false, lastEventId: null, eventsReceived: 0 },
   sheddable: 'closed',
   openThread: null,
+  undoWindowMs: 4000,
 };

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode, type RefObject } from 'react';
 import { isVisiblyEmpty } from 'holdfast/client';
 import type { CannedReply } from '../../shared/workspace/index.js';
 import { CannedRepliesMenu } from './CannedRepliesMenu.js';
@@ -17,10 +17,12 @@ type Props = {
   draft?: { load: () => Promise<string>; save: (text: string) => void };
   /** The agent typed (for presence's "is typing…"). */
   onTyping?: () => void;
+  /** More controls beside Send (the undo window setting). */
+  actions?: ReactNode;
 };
 
 /** The reply box: Ctrl/⌘+Enter sends; a canned reply is inserted at the cursor, to be edited before sending. */
-export function Composer({ cannedReplies, composerRef, onSend, restore, draft, onTyping }: Props) {
+export function Composer({ cannedReplies, composerRef, onSend, restore, draft, onTyping, actions }: Props) {
   const [text, setTextState] = useState('');
   const [sending, setSending] = useState(false);
   // Typed before the stored draft was read: what was typed wins.
@@ -112,6 +114,7 @@ export function Composer({ cannedReplies, composerRef, onSend, restore, draft, o
       />
       <div className="composer-actions">
         <CannedRepliesMenu replies={cannedReplies} onPick={insert} />
+        {actions}
         <button type="submit" disabled={isVisiblyEmpty(text) || sending}>
           Send
         </button>

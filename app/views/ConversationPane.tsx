@@ -5,6 +5,8 @@ import type { Agent, Message } from '../../shared/workspace/index.js';
 import type { PendingMessage } from '../../shared/workspace/client.js';
 import { useWorkspace, useWorkspaceStore } from '../state/useWorkspace.js';
 import customerAvatarUrl from '../assets/customer-avatar.svg';
+import { UndoBar } from './UndoBar.js';
+import { UndoWindowSetting } from './UndoWindowSetting.js';
 import { Composer } from './Composer.js';
 import { PresenceLine } from './PresenceLine.js';
 import { usePresence } from '../hooks/usePresence.js';
@@ -24,12 +26,13 @@ export function ConversationPane({ id, me, composerRef }: { id: string; me: Agen
   const cannedReplies = useWorkspace((state) => state.cannedReplies);
   const [undoable, setUndoable] = useState<{ id: string; text: string } | null>(null);
   const [restore, setRestore] = useState<{ text: string; key: number } | null>(null);
-  const undoStillPossible = useWorkspace((state) => !!undoable && state.outbox.pending.some((entry) => entry.action.id === undoable.id && (entry.holdUntil ?? 0) > Date.now()));
+  // Until when the last reply is held for Undo (null: sent, taken back, or never held: the window is off).
+  const holdUntil = useWorkspace((state) => (undoable ? (state.outbox.pending.find((entry) => entry.action.id === undoable.id)?.holdUntil ?? null) : null));
   useEffect(() => {
-    if (!undoable) return;
-    const timer = setTimeout(() => setUndoable(null), store.undoWindowMs);
+    if (!undoable || holdUntil === null) return;
+    const timer = setTimeout(() => setUndoable(null), Math.max(0, holdUntil - Date.now()));
     return () => clearTimeout(timer);
-  }, [store, undoable]);
+  }, [undoable, holdUntil]);
 
   useEffect(() => {
     void store.ensureConversation(id);
@@ -85,20 +88,15 @@ export function ConversationPane({ id, me, composerRef }: { id: string; me: Agen
       {/* Keys unique among the siblings (the list and the composer shared one), the status line in a slot of its own:
           with both as they were, message lists piled up in the page each time the status line came and went. */}
       <MessageList key={`messages-${id}`} messages={messages ?? noMessages} />
-      {undoable && undoStillPossible && (
-        <div className="undo-bar" role="status">
-          Reply queued.
-          <button
-            type="button"
-            onClick={async () => {
-              const taken = undoable;
-              setUndoable(null);
-              if (await store.undo(taken.id)) setRestore({ text: taken.text, key: Date.now() });
-            }}
-          >
-            Undo
-          </button>
-        </div>
+      {undoable && holdUntil !== null && holdUntil > Date.now() && (
+        <UndoBar
+          holdUntil={holdUntil}
+          onUndo={async () => {
+            const taken = undoable;
+            setUndoable(null);
+            if (await store.undo(taken.id)) setRestore({ text: taken.text, key: Date.now() });
+          }}
+        />
       )}
       <Composer
         key={`composer-${id}`}
@@ -108,6 +106,7 @@ export function ConversationPane({ id, me, composerRef }: { id: string; me: Agen
         draft={{ load: () => store.readDraft(id), save: (text) => store.saveDraft(id, text) }}
         onTyping={presence.typed}
         onSend={async (text) => setUndoable({ id: await store.act('send', id, { text }), text })}
+        actions={<UndoWindowSetting />}
       />
     </main>
   );

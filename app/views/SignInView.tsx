@@ -16,7 +16,7 @@ export function SignInView({ api, notice, onSignedIn }: { api: ApiClient; notice
   // false in the prerendered markup and during hydration, true once React runs the page.
   const hydrated = useSyncExternalStore(noSubscription, () => true, () => false);
   const demo = useIsDemo();
-  const demoAccounts = useDemoAccounts(api, hydrated && !demo);
+  const demoAccounts = useDemoAccounts(api, hydrated);
 
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -62,13 +62,11 @@ export function SignInView({ api, notice, onSignedIn }: { api: ApiClient; notice
         </button>
         {demoAccounts && (
           <p className="muted small">
-            Demo: {demoAccounts.accounts.slice(0, 2).join(' or ')}, password “{demoAccounts.password}”.
+            Demo: {demoAccounts.accounts.join(', ')}, {demoAccounts.password === null ? 'any password' : `password “${demoAccounts.password}”`}.
           </p>
         )}
       </form>
-      {demo ? (
-        <p className="muted">Demo agents: alice@example.com, bob@example.com, dana@example.com, eli@example.com (any password).</p>
-      ) : (
+      {!demo && (
         <p className="muted">
           <a href="/?demo">Try the demo</a>: the whole workspace in your browser, no account needed.
         </p>
@@ -79,16 +77,17 @@ export function SignInView({ api, notice, onSignedIn }: { api: ApiClient; notice
 }
 
 /**
- * The demo's accounts, when this server holds them as seeded (`npm start`): asked once the page runs,
- * never part of the prerendered markup, so a production deployment shows no credentials at all.
+ * The demo's accounts, when this server holds them as seeded (`npm start`), or the in-browser demo's (any
+ * password: `null`): asked once the page runs, never part of the prerendered markup, so a production
+ * deployment shows no credentials at all. One hint, from what the backend accepts.
  */
-function useDemoAccounts(api: ApiClient, ask: boolean): { accounts: string[]; password: string } | null {
-  const [found, setFound] = useState<{ accounts: string[]; password: string } | null>(null);
+function useDemoAccounts(api: ApiClient, ask: boolean): { accounts: string[]; password: string | null } | null {
+  const [found, setFound] = useState<{ accounts: string[]; password: string | null } | null>(null);
   useEffect(() => {
     if (!ask) return;
     const controller = new AbortController();
     api.demoAccounts(controller.signal).then(
-      ({ accounts, password }) => accounts.length > 0 && password && setFound({ accounts, password }),
+      ({ accounts, password }) => accounts.length > 0 && setFound({ accounts, password }),
       () => undefined,
     );
     return () => controller.abort();

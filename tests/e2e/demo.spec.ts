@@ -24,14 +24,21 @@ const test = base.extend<object, { demoUrl: string }>({
   ],
 });
 
-/** Signs in to the demo (any password); its backend starts in the browser on first use. */
+const demoAgentNames: Record<string, string> = { 'alice@example.com': 'Alice Martin', 'bob@example.com': 'Bob Chen', 'dana@example.com': 'Dana Kim', 'eli@example.com': 'Eli Sato' };
+
+/**
+ * Into the demo as `email`: it opens signed in as its first agent, with no form (its backend starts in the
+ * browser on first use); another agent is one pick in the banner's "Act as".
+ */
 async function signInToDemo(page: Page, email = 'alice@example.com') {
   await expect(page.getByRole('complementary', { name: 'Demo' })).toBeVisible();
-  await page.getByRole('textbox', { name: 'Email' }).fill(email);
-  await page.getByRole('textbox', { name: 'Password' }).fill('anything');
-  await page.getByRole('button', { name: 'Sign in' }).click();
   // PGlite's first start, the server's migrations and the seed, in the browser: seconds, more on a slow machine.
   await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible({ timeout: 90_000 });
+  await expect(page.getByRole('banner')).toContainText('Alice Martin');
+  if (email !== 'alice@example.com') {
+    await page.getByRole('complementary', { name: 'Demo' }).getByRole('combobox', { name: 'Act as' }).selectOption(email);
+    await expect(page.getByRole('banner')).toContainText(demoAgentNames[email]!, { timeout: 60_000 });
+  }
   await expect(page.getByRole('navigation', { name: 'Inbox' }).getByRole('link').first()).toBeVisible({ timeout: 90_000 });
 }
 
@@ -152,12 +159,24 @@ test("the demo's images come from its backend: an attachment shows, and again of
   }
 });
 
-test('"Try the demo" on the normal sign-in page opens the same demo, beside the real server, and "Leave the demo" returns', async ({ page }) => {
+test('"Try the demo" on the normal sign-in page opens the inbox in one click, as a demo agent, another one pick away; its sign-in hint says what it accepts; "Leave the demo" returns', async ({ page }) => {
   await page.goto('/');
   await expect(page.getByRole('complementary', { name: 'Demo' })).toHaveCount(0);
+  // The real server's hint: its seeded accounts and their password.
+  await expect(page.locator('.sign-in-card')).toContainText('Demo: alice@example.com, bob@example.com, dana@example.com, eli@example.com, password “holdfast”.');
   await page.getByRole('link', { name: 'Try the demo' }).click();
+  // One click: the inbox, signed in, no form.
   await signInToDemo(page, 'bob@example.com');
   await expect(page.getByRole('banner')).toContainText('Bob Chen');
+  // Signed out of the demo: the form, with one hint that agrees with what the demo accepts (any password).
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  const card = page.locator('.sign-in-card');
+  await expect(card).toContainText('Demo: alice@example.com, bob@example.com, dana@example.com, eli@example.com, any password.');
+  await expect(page.getByText('password “holdfast”')).toHaveCount(0);
+  await page.getByRole('textbox', { name: 'Email' }).fill('dana@example.com');
+  await page.getByRole('textbox', { name: 'Password' }).fill('whatever she likes');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('banner')).toContainText('Dana Kim', { timeout: 60_000 });
   await page.getByRole('complementary', { name: 'Demo' }).getByRole('button', { name: 'Leave the demo' }).click();
   await expect(page.getByRole('link', { name: 'Try the demo' })).toBeVisible();
   await expect(page.getByRole('complementary', { name: 'Demo' })).toHaveCount(0);

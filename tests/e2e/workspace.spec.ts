@@ -83,6 +83,57 @@ test('sending a reply shows it and stores it on the server once', async ({ page,
   expect(messages.filter((message) => message.body === text)).toHaveLength(1);
 });
 
+test('the undo window is the agent\'s choice: 4 s by default with a countdown, 10 s, or off (sent at once); it stays chosen after a reload', async ({ page, api }) => {
+  test.setTimeout(120_000);
+  const alice = await api();
+  const target = await openConversation(alice, 7);
+  await signIn(page);
+  await page.goto(`/conversations/${target.id}`);
+  // When each reply's POST left the page, by its text.
+  const posted = new Map<string, number>();
+  page.on('request', (request) => {
+    if (!request.url().endsWith('/api/actions') || request.method() !== 'POST') return;
+    for (const action of (request.postDataJSON() as { actions: { payload: { text?: string } }[] }).actions) if (action.payload.text) posted.set(action.payload.text, Date.now());
+  });
+  const setting = page.getByRole('combobox', { name: 'Undo window' });
+  const held = page.getByRole('status', { name: 'Reply held' });
+  const send = async (text: string) => {
+    await page.getByRole('textbox', { name: 'Message' }).fill(text);
+    const clicked = Date.now();
+    await page.getByRole('button', { name: 'Send' }).click();
+    return clicked;
+  };
+
+  // The default: 4 s, counted down on screen.
+  await expect(setting).toHaveValue('4000');
+  await send('held for four seconds');
+  await expect(held).toContainText(/Sending in [1-4] s/);
+  await expect(held.getByRole('button', { name: 'Undo' })).toBeVisible();
+  await expectAllSent(page);
+  await expect(held).toHaveCount(0);
+
+  // 10 s: the reply cannot leave before its window ends, however fast the machine.
+  await setting.selectOption({ label: 'Undo for 10 s' });
+  const tenClicked = await send('held for ten seconds');
+  await expect(held).toContainText(/Sending in (10|9|8) s/);
+  await expect.poll(() => posted.has('held for ten seconds'), { timeout: 30_000 }).toBe(true);
+  expect(posted.get('held for ten seconds')! - tenClicked).toBeGreaterThanOrEqual(9_500);
+
+  // Off: no countdown, and the reply leaves at once (well inside what the default window would hold it).
+  await setting.selectOption({ label: 'Send at once' });
+  const offClicked = await send('sent at once');
+  await expect.poll(() => posted.has('sent at once'), { timeout: 30_000 }).toBe(true);
+  expect(posted.get('sent at once')! - offClicked).toBeLessThan(3_500);
+  await expect(held).toHaveCount(0);
+  await expectAllSent(page);
+  const { messages } = await alice.conversation(target.id);
+  expect(messages.map((message) => message.body)).toEqual(expect.arrayContaining(['held for four seconds', 'held for ten seconds', 'sent at once']));
+
+  // The choice is the agent's, kept on this device.
+  await page.reload();
+  await expect(page.getByRole('combobox', { name: 'Undo window' })).toHaveValue('0');
+});
+
 test('closing and reopening a conversation', async ({ page, api }) => {
   const alice = await api();
   const target = await openConversation(alice, 1);
