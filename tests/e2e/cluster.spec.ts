@@ -5,6 +5,7 @@ import { createWorkspaceAction } from '../../shared/workspace/index.js';
 import { metricSum } from '../support/metricSum.js';
 import { startTestCluster, stopTestCluster } from '../support/testCluster.js';
 import { TestApi } from '../support/testApi.js';
+import { expectConverged } from './convergence.js';
 import { expect, expectAllSent, test } from './fixtures.js';
 import { openConversations, readyPage, serverBodies } from './outboxSupport.js';
 
@@ -93,5 +94,7 @@ test('1,000 actions from four agents while one node is SIGKILLed and another res
   const survivor = new TestApi(cluster.nodes[2]!.url, api.token);
   await survivor.postActions([createWorkspaceAction('send', shared.id, { text: `${prefix}after the failures` })]);
   for (const page of pages) await expect(page.getByRole('list', { name: 'Messages' })).toContainText(`${prefix}after the failures`, { timeout: 60_000 });
+  // Every agent's device holds what the database holds, after a node's death and another's restart.
+  for (const page of pages) await expectConverged(page, survivor);
   await Promise.all(contexts.map((context) => context.close()));
 });

@@ -1,9 +1,10 @@
 import type { Page } from '@playwright/test';
-import type { Message } from '../../shared/workspace/index.js';
+import { createWorkspaceAction, type Message } from '../../shared/workspace/index.js';
 import { assetCacheName } from '../../shared/cascade/index.js';
 import { ApiProxy } from '../support/ApiProxy.js';
 import { reassertOffline } from '../support/reassertOffline.js';
 import { TestApi } from '../support/testApi.js';
+import { expectConverged } from './convergence.js';
 import { expect, expectMessages, firstSyncTimeout, scrollMessagesUntil, signIn, submitSignIn, test } from './fixtures.js';
 
 /** Waits until the service worker controls the page, so its fetches (images) go through the worker's caches. */
@@ -150,6 +151,10 @@ test('when every API response takes 20 s, cached data shows at once (1 s here, 3
     // Well under a second on this machine (bench:cold-start measures it); the bound holds on one three times slower.
     expect(shownAtMs).toBeLessThan(3000);
     await expect(slow.getByRole('status', { name: 'Connection' })).toHaveText('Server unreachable', { timeout: 15_000 });
+    // The server answers normally again: within the bound, the device holds what the server holds.
+    await api.postActions([createWorkspaceAction('send', target.id, { text: 'written while the server was slow' })]);
+    proxy.apiDelayMs = 0;
+    await expectConverged(slow, api);
   } finally {
     await context.close();
     await proxy.stop();
@@ -227,6 +232,11 @@ test('a new device: the inbox and the conversation an agent opens are fetched at
     await context.setOffline(true);
     await page.reload();
     await expectMessages(page, messages.length, { timeout: 15_000 });
+    // The fault heals (network back, sync answering): the whole tenant's first sync lands, and the device
+    // then holds exactly what the server holds (a first sync's time on a slow machine is the bound here).
+    proxy.apiDelayMs = 0;
+    await context.setOffline(false);
+    await expectConverged(page, api, firstSyncTimeout);
   } finally {
     await context.close();
     await proxy.stop();

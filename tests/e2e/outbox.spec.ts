@@ -1,4 +1,5 @@
 import { expectAllSent, expect, sessionCookie, signIn, test } from './fixtures.js';
+import { expectConverged } from './convergence.js';
 import { act, backgroundSyncTrigger, expectedReplies, openConversations, outboxStatus, queueReplies, readyPage, serverBodies, storedPending, syncTags, waitPastUndoWindow } from './outboxSupport.js';
 import { execSync } from 'node:child_process';
 import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
@@ -167,6 +168,8 @@ test('the server is SIGKILLed in the middle of a replay and restarted: no action
   for (const [index, id] of ids.entries()) {
     expect(await serverBodies(restarted, id, 'crash ')).toEqual(expectedReplies(1500, 'crash ', index, 3));
   }
+  // The device holds what the server holds: every conversation's version and message ids.
+  await expectConverged(page, restarted);
 });
 
 test('a 401 in the middle of a replay pauses the queue; after signing in again it resumes and nothing is lost', async ({ own }) => {
@@ -252,6 +255,7 @@ test('a flapping network: 50 random on/off flips while 500 actions are issued ov
   const perConversation = await Promise.all(ids.map((id) => serverBodies(alice, id, 'flap ')));
   expect(perConversation.flat()).toHaveLength(500);
   for (const [index, bodies] of perConversation.entries()) expect(bodies).toEqual(expectedReplies(500, 'flap ', index, 5));
+  await expectConverged(page, alice);
 });
 
 test.describe('with a build of its own', () => {

@@ -9,6 +9,7 @@ import { ServerProcess } from '../support/serverProcess.js';
 import { metricSum } from '../support/metricSum.js';
 import { TestApi } from '../support/testApi.js';
 import { expect, expectAllSent, firstSyncTimeout, signIn, test } from './fixtures.js';
+import { expectConverged } from './convergence.js';
 import { backgroundSyncTrigger, expectedReplies, openConversations, queueReplies, readyPage, serverBodies, syncTags, waitPastUndoWindow } from './outboxSupport.js';
 
 /**
@@ -103,6 +104,8 @@ test('region A killed in the middle of a replay: the outbox goes on on region B 
   await page.evaluate(([id, prefix]) => window.holdfast!.act('send', id, { text: `${prefix}back on A` }), [target!.id, prefix] as const);
   await expectAllSent(page, 60_000);
   expect(await actionsApplied(regionA)).toBeGreaterThan(before);
+  // After the region's death and return, the device holds exactly what the server holds.
+  await expectConverged(page, api);
   await context.close();
 });
 
