@@ -31,7 +31,13 @@ export type ThreadCatchUpOptions = {
 /** The open conversation's thread: how much is here, and whether a fetch runs or waits. */
 export type ThreadState = { id: string; held: number; total: number | undefined; whole: boolean; fetching: boolean };
 
-export const threadCatchUpDefaults: BackoffOptions = { initialDelayMs: 1000, maxDelayMs: 30_000 };
+/**
+ * Retries wait at most 2.5 s (full jitter): the thread on screen shows within 5 s of the server answering
+ * normally again, whichever moment that is. Cheap for the server: one fetch at a time per agent, each under
+ * a deadline that grows to 4× the read deadline, so a slow server sees about one per deadline, and an
+ * erroring one one per ~1.5 s from each agent with an incomplete thread open.
+ */
+export const threadCatchUpDefaults: BackoffOptions = { initialDelayMs: 1000, maxDelayMs: 2500 };
 
 export class ThreadCatchUp {
   readonly #options: ThreadCatchUpOptions;

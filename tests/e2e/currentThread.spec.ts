@@ -40,3 +40,41 @@ test('a new device on a slow server: the thread opened shows the newest reply th
     await proxy.stop();
   }
 });
+
+test('a new device whose conversation reads miss their deadline, sync held: the thread shows the reply within 5 s of the server answering normally again', async ({ browser, server, api }) => {
+  test.setTimeout(240_000);
+  const alice = await api('alice@example.com');
+  const target = (await alice.conversations('?status=open'))[4]!;
+  const text = `healed thread ${Date.now()}`;
+  expect((await alice.postActions([createWorkspaceAction('send', target.id, { text })])).status).toBe(200);
+
+  const proxy = await ApiProxy.start(server.url);
+  const context = await browser.newContext({ baseURL: proxy.url });
+  try {
+    // The first sync is held throughout; this conversation's reads get no answer until the server heals.
+    proxy.hold(/^\/api\/sync/);
+    const reads = proxy.hold(new RegExp(`^/api/conversations/${target.id}`));
+    const page = await context.newPage();
+    let attempts = 0;
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname === `/api/conversations/${target.id}`) attempts++;
+    });
+    await submitSignIn(page, 'bob@example.com');
+    const row = inboxRow(page, target);
+    await expect(row).toContainText(text, { timeout: firstSyncTimeout });
+    await row.click();
+    await expect(page.getByRole('status', { name: 'Thread' })).toBeVisible();
+    // Two reads missed their deadlines (5 s, then 10 s): the device is retrying, not waiting on one read.
+    await expect.poll(() => attempts, { timeout: 90_000 }).toBeGreaterThanOrEqual(3);
+    await expect(page.getByRole('list', { name: 'Messages' })).not.toContainText(text);
+
+    // The server answers normally again (and the sync is still held: only the thread's own read can bring it).
+    reads.release();
+    const healed = Date.now();
+    await expect(page.getByRole('list', { name: 'Messages' })).toContainText(text, { timeout: 5_000 });
+    test.info().annotations.push({ type: 'thread current after the heal (ms)', description: String(Date.now() - healed) });
+  } finally {
+    await context.close();
+    await proxy.stop();
+  }
+});
