@@ -18,7 +18,6 @@ export const chromiumArgs = [
 ];
 
 export default defineConfig({
-  testDir: 'tests/e2e',
   globalSetup: './tests/e2e/globalSetup.ts',
   workers: 1,
   fullyParallel: false,
@@ -34,4 +33,11 @@ export default defineConfig({
     viewport: { width: 1280, height: 800 },
     trace: 'retain-on-failure',
   },
+  projects: [
+    // The app's scenarios in depth, in Chromium through Playwright.
+    { name: 'chromium', testDir: 'tests/e2e' },
+    // The offline promise in every engine: Chromium, Firefox ESR and WebKitGTK, each through its own driver
+    // (tests/engines/engines.ts; Playwright drives only its own builds of the other two).
+    { name: 'engines', testDir: 'tests/engines' },
+  ],
 });

@@ -1,4 +1,5 @@
-// `npm test`: installs what the tests need and is missing (Chromium, PostgreSQL, Prometheus, HAProxy — via apt-get when run
+// `npm test`: installs what the tests need and is missing (Chromium, Firefox ESR, WebKitGTK's WebKitWebDriver and Xvfb,
+// PostgreSQL, Prometheus, HAProxy — via apt-get when run
 // as root), then runs typecheck, build and size budgets, unit and API tests (Vitest), and end-to-end
 // tests (Playwright). Ends with one line counting every test: "tests: N passed, N failed".
 import { spawnSync } from 'node:child_process';
@@ -27,6 +28,11 @@ if (!process.env.TEST_DATABASE_URL && !hasPostgres()) missing.push('postgresql')
 if (!existsSync(process.env.PROMETHEUS_PATH ?? '/usr/bin/prometheus')) missing.push('prometheus');
 // Debian's HAProxy runs in front of the cluster's nodes (npm run cluster, the cluster tests).
 if (!existsSync('/usr/sbin/haproxy')) missing.push('haproxy');
+// The other engines an agent may be given (tests/engines): Firefox ESR, and WebKitGTK's driver and MiniBrowser
+// under Xvfb (the MiniBrowser has no headless mode).
+if (!existsSync(process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr')) missing.push('firefox-esr');
+if (!existsSync('/usr/bin/WebKitWebDriver')) missing.push('webkit2gtk-driver');
+if (!existsSync('/usr/bin/Xvfb')) missing.push('xvfb');
 if (missing.length > 0) {
   if (!isRoot) {
     console.error(`Missing for the tests: ${missing.join(', ')}. Install them (Debian: sudo apt-get install -y ${missing.join(' ')}) and run npm test again.`);
@@ -52,7 +58,7 @@ for (const [title, command, args] of steps) {
 }
 
 const vitestOk = run('unit and API tests (Vitest)', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${join(reports, 'vitest.json')}`]);
-const playwrightOk = run('end-to-end tests (Playwright, Chromium)', 'npx', ['playwright', 'test', '--reporter=list,json'], {
+const playwrightOk = run('end-to-end tests (Playwright: Chromium in depth; Chromium, Firefox ESR and WebKitGTK for the offline promise)', 'npx', ['playwright', 'test', '--reporter=list,json'], {
   PLAYWRIGHT_JSON_OUTPUT_NAME: join(reports, 'playwright.json'),
 });
 

@@ -39,6 +39,13 @@ export type OutboxClientPlatform = {
   openChannel?: (name: string) => BroadcastChannel | undefined;
   /** Ask the service worker to replay once the network is back, tab or no tab (Background Sync). */
   requestBackgroundSync?: (tag: string) => Promise<void>;
+  /**
+   * Calls `wake` whenever this context may have been away and should replay at once: the network came
+   * back, the tab regained focus or became visible, or it was restored from the back/forward cache. Where
+   * there is no Background Sync (Firefox, Safari), these and the replay timer are what drain the queue.
+   * Returns what stops it.
+   */
+  onWake?: (wake: () => void) => () => void;
 };
 
 export type OutboxClientOptions = {
@@ -79,6 +86,7 @@ export class OutboxClient {
   #outbox: Promise<Outbox> | undefined;
   #leader: OutboxReplayLeader | undefined;
   #stopped = false;
+  #stopWaking: (() => void) | undefined;
 
   constructor(options: OutboxClientOptions) {
     this.#options = options;
@@ -133,11 +141,13 @@ export class OutboxClient {
       },
     });
     this.#leader.start();
+    this.#stopWaking = platform.onWake?.(() => this.#leader?.kick({ force: true }));
     await this.refresh();
   }
 
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.#stopWaking?.();
     this.#channel?.close();
     await this.#leader?.stop();
   }

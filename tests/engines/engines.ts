@@ -1,0 +1,11 @@
+import type { EngineBrowser, EngineName } from './EngineBrowser.js';
+import { launchChromium } from './chromiumEngine.js';
+import { launchFirefox } from './firefoxEngine.js';
+import { launchWebKit } from './webkitEngine.js';
+
+export const engineNames: readonly EngineName[] = ['chromium', 'firefox', 'webkit'];
+
+/** A fresh browser of the engine: its own profile, no service worker, no storage. */
+export function launchEngine(name: EngineName): Promise<EngineBrowser> {
+  return { chromium: launchChromium, firefox: launchFirefox, webkit: launchWebKit }[name]();
+}
