@@ -3,6 +3,7 @@ import type { HostReport } from 'holdfast/client';
 import { apiOrigins } from '../api/apiOrigins.js';
 import { cascadeMonitor } from '../state/cascadeHealth.js';
 import { useWorkspace } from '../state/useWorkspace.js';
+import { formatBytes, useStorageEstimate, type StorageInfo } from '../hooks/useStorageEstimate.js';
 
 const reachabilityWords = { online: 'reachable', offline: 'offline (this device has no network)', unreachable: 'unreachable', slow: 'slow' } as const;
 const hostWords: Record<HostReport['condition'], string> = { unknown: 'not used yet', up: 'up', failing: 'failing', down: 'down', probing: 'being probed' };
@@ -22,6 +23,7 @@ export function StatusPanel() {
   const failed = useWorkspace((state) => state.outbox.failed.length);
   const lastPass = useWorkspace((state) => state.outbox.lastPass);
   const sheddable = useWorkspace((state) => state.sheddable);
+  const storage = useStorageEstimate();
   const hosts = useSyncExternalStore(
     (onChange) => cascadeMonitor.watch(onChange),
     () => cascadeMonitor.hosts(),
@@ -70,9 +72,21 @@ export function StatusPanel() {
         </dd>
         <dt>Presence and typing</dt>
         <dd data-testid="status-presence">{sheddableWords[sheddable]}</dd>
+        <dt>Storage on this device</dt>
+        <dd data-testid="status-storage">{storageWords(storage)}</dd>
       </dl>
     </details>
   );
+}
+
+/**
+ * The storage mode and usage. A browser without the Storage API (WebKitGTK) says neither: its storage is
+ * best-effort, and this says so rather than showing nothing.
+ */
+function storageWords(storage: StorageInfo | null): string {
+  if (!storage) return typeof navigator.storage?.estimate === 'function' ? 'checking…' : 'best-effort (this browser does not report usage)';
+  const mode = storage.persisted ? 'persistent' : 'best-effort: the browser may evict it';
+  return `${mode} · ${formatBytes(storage.usage)} used${storage.quota > 0 ? ` of ${formatBytes(storage.quota)}` : ''}`;
 }
 
 function ageOf(at: number): string {

@@ -87,6 +87,12 @@ for (const engine of engineNames) {
       expect(conversation).toMatchObject({ status: 'closed', assigneeId: bob.id });
       await workspaceReady(later);
       expect(await pendingIn(later)).toBe(0);
+      // The Status panel says how this device keeps the data, in an engine without the Storage API too.
+      const storage = await waitIn(later, 'the storage line', () => {
+        const text = document.querySelector('[data-testid="status-storage"]')?.textContent ?? '';
+        return text.includes('checking') ? '' : text;
+      });
+      expect(storage).toMatch(engine === 'webkit' ? /^best-effort \(this browser does not report usage\)$/ : /^(persistent|best-effort: the browser may evict it) · [\d.]+ [KM]B used of [\d.]+ [KM]B$/);
     });
   });
 }
