@@ -1,5 +1,8 @@
-/** The engines the end-to-end scenarios run in: Debian's Chromium, Firefox ESR and WebKitGTK. */
-export type EngineName = 'chromium' | 'firefox' | 'webkit';
+/**
+ * The engines the end-to-end scenarios run in: Debian's Chromium, Firefox ESR and WebKitGTK; and Chromium
+ * as a browser without Background Sync would be (`chromium-no-background-sync`), for the tabs-closed path.
+ */
+export type EngineName = 'chromium' | 'chromium-no-background-sync' | 'firefox' | 'webkit';
 
 /** One tab: where it is, and code run in it. Drivers differ (Playwright, WebDriver BiDi, classic WebDriver); scenarios do not. */
 export interface EngineTab {

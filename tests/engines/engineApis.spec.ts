@@ -11,6 +11,8 @@ type Apis = { backgroundSync: boolean; webLocks: boolean; broadcastChannel: bool
 
 const expected: Record<EngineName, Apis> = {
   chromium: { backgroundSync: true, webLocks: true, broadcastChannel: true, storageEstimate: true, storagePersist: true, serviceWorker: true, indexedDb: true },
+  // Background Sync taken away (chromiumEngine.ts): the rest as Chromium.
+  'chromium-no-background-sync': { backgroundSync: false, webLocks: true, broadcastChannel: true, storageEstimate: true, storagePersist: true, serviceWorker: true, indexedDb: true },
   firefox: { backgroundSync: false, webLocks: true, broadcastChannel: true, storageEstimate: true, storagePersist: true, serviceWorker: true, indexedDb: true },
   // WebKitGTK's MiniBrowser as shipped: the Storage API is off (Safari has it), Background Sync absent.
   webkit: { backgroundSync: false, webLocks: true, broadcastChannel: true, storageEstimate: false, storagePersist: false, serviceWorker: true, indexedDb: true },

@@ -3,9 +3,10 @@ import { launchChromium } from './chromiumEngine.js';
 import { launchFirefox } from './firefoxEngine.js';
 import { launchWebKit } from './webkitEngine.js';
 
-export const engineNames: readonly EngineName[] = ['chromium', 'firefox', 'webkit'];
+export const engineNames: readonly EngineName[] = ['chromium', 'chromium-no-background-sync', 'firefox', 'webkit'];
 
 /** A fresh browser of the engine: its own profile, no service worker, no storage. */
 export function launchEngine(name: EngineName): Promise<EngineBrowser> {
-  return { chromium: launchChromium, firefox: launchFirefox, webkit: launchWebKit }[name]();
+  if (name === 'chromium-no-background-sync') return launchChromium({ withoutBackgroundSync: true });
+  return { chromium: () => launchChromium(), firefox: launchFirefox, webkit: launchWebKit }[name]();
 }

@@ -73,7 +73,8 @@ for (const engine of engineNames) {
       await blank.goto('about:blank');
       await cold.close();
       await server.restart();
-      // Any tab opened later delivers it: within 10 s of opening (Chromium's Background Sync may be first).
+      // Any tab opened later delivers it: within 10 s of opening (Chromium's Background Sync may be first;
+      // in the engines without it, and in Chromium with it taken away, the tab is the only way).
       const opened = Date.now();
       const later = await browser.newTab();
       await later.goto(`${server.url}/`);
