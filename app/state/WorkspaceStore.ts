@@ -15,6 +15,7 @@ import {
   SheddableCalls,
   eventReadPosition,
   pushedPage,
+  isHoldfastError,
   type ApiOrigins,
 } from 'holdfast/client';
 import {
@@ -22,6 +23,7 @@ import {
   workspaceLegacyTargetField,
   conversationWithPending,
   createWorkspaceAction,
+  mediaCacheName,
   mergeMessages,
   messagesWithPending,
   readConversationMessages,
@@ -118,6 +120,10 @@ export class WorkspaceStore {
       onSettled: (settled) => this.#onSettled(settled),
       onPaused: () => this.#options.onSessionExpired(),
       onReachable: () => this.#reachability.reportSuccess(),
+      // Storage full as an action is queued: images can be fetched again, the agent's action cannot.
+      makeRoom: async () => {
+        if (typeof caches !== 'undefined') await caches.delete(mediaCacheName);
+      },
       onUnreachable: () => this.#reachability.reportFailure(),
     });
     this.#outbox.subscribe(() => this.#publish({ outbox: this.#outbox.snapshot }));
@@ -505,8 +511,19 @@ export class WorkspaceStore {
   async act<Type extends WorkspaceActionType>(type: Type, conversationId: string, payload: WorkspaceActionPayloads[Type]): Promise<string> {
     const seen = this.#server.conversations[conversationId];
     const action = createWorkspaceAction(type, conversationId, payload, { baseVersion: seen?.version });
-    await this.#outbox.enqueue(action, type === 'send' && this.undoWindowMs > 0 ? { holdMs: this.undoWindowMs } : {});
+    try {
+      await this.#outbox.enqueue(action, type === 'send' && this.undoWindowMs > 0 ? { holdMs: this.undoWindowMs } : {});
+    } catch (error) {
+      // Never swallowed: said on screen, and the caller keeps what the agent wrote (the composer its text).
+      if (isHoldfastError(error, 'storage-full'))
+        this.#set({ refusedAction: { message: `Not saved: this device's storage is full, even after removing cached images. ${type === 'send' ? 'Your reply is still in the box. ' : ''}Free some space on this device (or close other sites' tabs and data), then try again. Nothing queued before was lost.`, at: Date.now() } });
+      throw error;
+    }
     return action.id;
+  }
+
+  dismissRefusedAction(): void {
+    this.#set({ refusedAction: null });
   }
 
   /** The conversation's unsent draft ('' when none). */

@@ -28,6 +28,8 @@ export type WorkspaceState = {
   openThread: ThreadState | null;
   /** How long a reply is held for Undo (the agent's setting: 0, 4,000 or 10,000 ms). */
   undoWindowMs: number;
+  /** An action the device could not save (its storage is full), said until the agent dismisses it. */
+  refusedAction: { message: string; at: number } | null;
 };
 
 export type EventStreamState = { connected: boolean; leading: boolean; lastEventId: string | null; eventsReceived: number };
@@ -43,4 +45,5 @@ export const initialState: WorkspaceState = {
   sheddable: 'closed',
   openThread: null,
   undoWindowMs: 4000,
+  refusedAction: null,
 };

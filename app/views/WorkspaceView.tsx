@@ -3,7 +3,7 @@ import { useNavigate, useParams } from 'react-router';
 import type { Agent } from '../../shared/workspace/index.js';
 import { useShortcuts } from '../hooks/useShortcuts.js';
 import { filterConversations, type InboxFilter } from '../state/filterConversations.js';
-import { useWorkspace } from '../state/useWorkspace.js';
+import { useWorkspace, useWorkspaceStore } from '../state/useWorkspace.js';
 import { AssetHostsStatus } from './AssetHostsStatus.js';
 import { ConnectionStatus } from './ConnectionStatus.js';
 import { ConversationPane } from './ConversationPane.js';
@@ -22,6 +22,8 @@ export function WorkspaceView({ me, tenantName, onSignOut }: { me: Agent; tenant
   const loaded = useWorkspace((state) => state.loaded);
   const unsent = useWorkspace((state) => state.outbox.pending.length + state.outbox.failed.length);
   const databaseBlocked = useWorkspace((state) => state.databaseBlocked);
+  const refusedAction = useWorkspace((state) => state.refusedAction);
+  const store = useWorkspaceStore();
   const [confirmingSignOut, setConfirmingSignOut] = useState(false);
   // `/?view=mine` (the installed app's "Mine" shortcut) opens on that view.
   const [filter, setFilter] = useState<InboxFilter>(() => ({ view: viewFromUrl(), status: 'open', query: '' }));
@@ -69,6 +71,14 @@ export function WorkspaceView({ me, tenantName, onSignOut }: { me: Agent; tenant
           </button>
           <button type="button" onClick={onSignOut}>
             Sign out and delete them
+          </button>
+        </div>
+      )}
+      {refusedAction && (
+        <div role="alert" aria-label="Action not saved" className="notice notice-error">
+          {refusedAction.message}{' '}
+          <button type="button" onClick={() => store.dismissRefusedAction()}>
+            Dismiss
           </button>
         </div>
       )}

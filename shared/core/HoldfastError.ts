@@ -16,7 +16,9 @@ export type HoldfastErrorCode =
   | 'no-host-could-serve'
   | 'unknown-host'
   /** A Background Sync replay got no usable answer: the browser fires the event again later. */
-  | 'replay-will-retry';
+  | 'replay-will-retry'
+  /** The device's storage is full: an action could not be queued (it was not, and nothing else was lost). */
+  | 'storage-full';
 
 const messages: Record<HoldfastErrorCode, string> = {
   'invalid-action': 'The action does not match its schema.',
@@ -28,6 +30,7 @@ const messages: Record<HoldfastErrorCode, string> = {
   'no-host-could-serve': 'No host could serve the asset.',
   'unknown-host': 'The host is not one of the configured hosts.',
   'replay-will-retry': 'The outbox replay got no usable answer; the browser will retry.',
+  'storage-full': "This device's storage is full: the action was not saved.",
 };
 
 export class HoldfastError extends Error {

@@ -1,3 +1,4 @@
+import { HoldfastError } from '../core/HoldfastError.js';
 import type { ActionEnvelope } from '../core/protocol.js';
 import type { CompactionRule } from './compactPending.js';
 import { Outbox, type EnqueueOptions } from './Outbox.js';
@@ -66,6 +67,12 @@ export type OutboxClientOptions = {
   onReachable?: () => void;
   /** A send got no answer at all (network, deadline). */
   onUnreachable?: () => void;
+  /**
+   * The device's storage was full as an action was queued: free what can be fetched again (media caches),
+   * and the write is tried once more. Without it, or when it is still full, `enqueue` rejects with
+   * HoldfastError `storage-full`.
+   */
+  makeRoom?: () => Promise<void>;
 };
 
 const emptySnapshot: OutboxSnapshot = { loaded: false, pending: [], failed: [], paused: null, lastPass: null, progress: null };
@@ -152,9 +159,26 @@ export class OutboxClient {
     await this.#leader?.stop();
   }
 
-  /** Durably queues `action`; resolves once it is in IndexedDB (and so safe to show). */
+  /**
+   * Durably queues `action`; resolves once it is in IndexedDB (and so safe to show). A full device is
+   * never swallowed: room is made (`makeRoom`) and the write tried once more, then it rejects with
+   * HoldfastError `storage-full`, the action not queued and nothing already queued touched.
+   */
   async enqueue(action: ActionEnvelope, options?: EnqueueOptions): Promise<void> {
-    await (await this.#open()).enqueue(action, options);
+    const outbox = await this.#open();
+    try {
+      await outbox.enqueue(action, options);
+    } catch (error) {
+      if (!isQuotaExceeded(error)) throw error;
+      try {
+        await this.#options.makeRoom?.();
+        if (!this.#options.makeRoom) throw error;
+        await outbox.enqueue(action, options);
+      } catch (again) {
+        if (isQuotaExceeded(again)) throw new HoldfastError('storage-full', { actionId: action.id });
+        throw again;
+      }
+    }
     void this.#options.platform.requestBackgroundSync?.(backgroundSyncTag(this.#options.scope)).catch(() => undefined);
   }
 
@@ -252,4 +276,9 @@ export function followOutboxChange(snapshot: OutboxSnapshot, change: OutboxChang
 function withEntry(entries: readonly OutboxEntry[], entry: OutboxEntry): OutboxEntry[] {
   const last = entries.at(-1);
   return !last || last.seq < entry.seq ? [...entries, entry] : [...entries, entry].sort((a, b) => a.seq - b.seq);
+}
+
+/** IndexedDB's "no room": a DOMException named QuotaExceededError, from the request or the transaction. */
+function isQuotaExceeded(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'QuotaExceededError';
 }
