@@ -1,25 +1,37 @@
-import { useEffect, useState } from 'react';
+import { useSyncExternalStore } from 'react';
 
 export type StorageInfo = { usage: number; quota: number; persisted: boolean };
 
-/** Asks once for persistent storage (so the browser does not evict the offline data) and reports usage. */
-export function useStorageEstimate(refreshMs = 30_000): StorageInfo | null {
-  const [info, setInfo] = useState<StorageInfo | null>(null);
-  useEffect(() => {
-    if (!navigator.storage?.estimate) return;
-    let cancelled = false;
-    const update = async () => {
-      const [estimate, persisted] = await Promise.all([navigator.storage.estimate(), navigator.storage.persisted?.() ?? false]);
-      if (!cancelled) setInfo({ usage: estimate.usage ?? 0, quota: estimate.quota ?? 0, persisted });
-    };
-    void navigator.storage.persist?.().finally(update);
-    const timer = window.setInterval(update, refreshMs);
-    return () => {
-      cancelled = true;
-      window.clearInterval(timer);
-    };
-  }, [refreshMs]);
-  return info;
+const refreshMs = 30_000;
+let info: StorageInfo | null = null;
+const listeners = new Set<() => void>();
+let timer: number | undefined;
+
+async function update(): Promise<void> {
+  const [estimate, persisted] = await Promise.all([navigator.storage.estimate(), navigator.storage.persisted?.() ?? false]);
+  info = { usage: estimate.usage ?? 0, quota: estimate.quota ?? 0, persisted };
+  for (const listener of listeners) listener();
+}
+
+/**
+ * One reading for every view that shows storage (the header and the Status panel): persistent storage is
+ * asked for once, when the first view mounts, and usage read every 30 s while any view shows it.
+ */
+function subscribe(listener: () => void): () => void {
+  listeners.add(listener);
+  if (listeners.size === 1 && typeof navigator.storage?.estimate === 'function') {
+    void (navigator.storage.persist?.() ?? Promise.resolve()).finally(update);
+    timer = window.setInterval(() => void update(), refreshMs);
+  }
+  return () => {
+    listeners.delete(listener);
+    if (listeners.size === 0) window.clearInterval(timer);
+  };
+}
+
+/** Asks for persistent storage (so the browser does not evict the offline data) and reports usage; null before the first reading, or without a Storage API. */
+export function useStorageEstimate(): StorageInfo | null {
+  return useSyncExternalStore(subscribe, () => info, () => null);
 }
 
 export function formatBytes(bytes: number): string {

@@ -170,13 +170,13 @@ export class OutboxClient {
       await outbox.enqueue(action, options);
     } catch (error) {
       if (!isQuotaExceeded(error)) throw error;
+      const { makeRoom } = this.#options;
+      if (!makeRoom) throw new HoldfastError('storage-full', { actionId: action.id });
       try {
-        await this.#options.makeRoom?.();
-        if (!this.#options.makeRoom) throw error;
+        await makeRoom();
         await outbox.enqueue(action, options);
       } catch (again) {
-        if (isQuotaExceeded(again)) throw new HoldfastError('storage-full', { actionId: action.id });
-        throw again;
+        throw isQuotaExceeded(again) ? new HoldfastError('storage-full', { actionId: action.id }) : again;
       }
     }
     void this.#options.platform.requestBackgroundSync?.(backgroundSyncTag(this.#options.scope)).catch(() => undefined);
