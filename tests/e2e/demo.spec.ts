@@ -144,7 +144,8 @@ test("the demo's images come from its backend: an attachment shows, and again of
     const imageShown = async () => {
       await page.goto(`/conversations/${target}`);
       await expect(page.getByRole('list', { name: 'Messages' }).locator('li').first()).toBeVisible({ timeout: 60_000 });
-      expect(await scrollMessagesUntil(page, 'img.attachment')).toBe(true);
+      // Polled: the thread may still be arriving when the page first shows it.
+      await expect.poll(() => scrollMessagesUntil(page, 'img.attachment')).toBe(true);
       // Its bytes come from the demo's backend, as an object URL.
       const image = page.locator('img.attachment').first();
       await expect(image).toHaveAttribute('src', /^blob:/, { timeout: 30_000 });

@@ -56,7 +56,8 @@ test('messages show their image attachments', async ({ page, api }) => {
   await signIn(page);
   await page.goto(`/conversations/${withImage}`);
   // The list is virtualized: scroll to the message with the image.
-  expect(await scrollMessagesUntil(page, 'img.attachment')).toBe(true);
+  // Polled: the thread may still be arriving when the page first shows it.
+  await expect.poll(() => scrollMessagesUntil(page, 'img.attachment')).toBe(true);
   const image = page.getByRole('img', { name: /^Attachment screenshot-\d+\.png$/ }).first();
   await image.scrollIntoViewIfNeeded();
   await expect(image).toBeVisible();
