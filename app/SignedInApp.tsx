@@ -1,6 +1,6 @@
 import { useEffect, useMemo } from 'react';
 import { BrowserRouter, matchPath, Navigate, Route, Routes } from 'react-router';
-import { clearReplayCredentials, saveReplayCredentials } from 'holdfast/client';
+import { clearReplayCredentials, releaseInBackForwardCache, saveReplayCredentials } from 'holdfast/client';
 import { isDemo } from './demo/demoMode.js';
 import { appUpdates } from './registerServiceWorker.js';
 import { resumeReplyKey } from './views/Composer.js';
@@ -78,7 +78,9 @@ export default function SignedInApp({ api, session, freshSignIn, onExpired, onSi
     if (!isDemo()) void saveReplayCredentials({ scope: outboxScope(tenantId, agentId), endpoint: '/api/actions', headers: apiRequestHeaders, probeUrl: '/readyz', origins: apiOrigins.origins });
     // Telemetry goes to the server; the demo has none to tell.
     const stopTelemetry = isDemo() ? () => {} : reportTelemetry(store);
+    const stopWatchingCache = releaseInBackForwardCache(() => store.stop());
     return () => {
+      stopWatchingCache();
       stopTelemetry();
       stopSavingOnUpdate();
       exposeWorkspace(null);

@@ -36,6 +36,9 @@ export class OutboxReplayLeader {
   #nextAt: number | undefined;
   #wake: (() => void) | undefined;
   #done: Promise<void> | undefined;
+  /** Resolved by `stop`: the lock is let go of at once, even with a pass still under way. */
+  #release!: () => void;
+  readonly #released = new Promise<void>((resolve) => (this.#release = resolve));
 
   constructor(options: OutboxReplayLeaderOptions) {
     this.#options = options;
@@ -46,8 +49,12 @@ export class OutboxReplayLeader {
     if (this.#started) return;
     this.#started = true;
     const { locks, lockName } = this.#options;
+    // The lock is held until leading ends or `stop` is called, whichever comes first. A page frozen in the
+    // back/forward cache with a pass in flight (its request never answered while frozen) must not hold
+    // every other tab's replay behind it; a pass cut off this way is resent by the next leader, and the
+    // server applies each action id once.
     this.#done = locks
-      ? locks.request(lockName, { signal: this.#abort.signal }, () => this.#lead()).then(() => undefined, () => undefined)
+      ? locks.request(lockName, { signal: this.#abort.signal }, () => Promise.race([this.#lead(), this.#released])).then(() => undefined, () => undefined)
       : this.#lead();
   }
 
@@ -58,10 +65,11 @@ export class OutboxReplayLeader {
     this.#wake?.();
   }
 
-  /** Stops leading (or waiting to); a pass under way finishes first. */
+  /** Stops leading (or waiting to) and lets go of the lock at once; a pass under way finishes on its own. */
   async stop(): Promise<void> {
     this.#stopped = true;
     this.#abort.abort();
+    this.#release();
     this.#wake?.();
     await this.#done;
   }

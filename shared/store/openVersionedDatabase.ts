@@ -1,4 +1,5 @@
-import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
+import { openDB, unwrap, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
+import { trackConnection } from './openConnections.js';
 
 /**
  * One step of an IndexedDB schema: migration N takes the database from version N to N + 1. Migrations are
@@ -50,5 +51,6 @@ export async function openVersionedDatabase<Schema extends DBSchema>(options: Ve
       void Promise.race([Promise.resolve(onVersionChange?.(db)).catch(() => undefined), grace]).then(() => db.close());
     },
   });
+  trackConnection(unwrap(db) as IDBDatabase);
   return db;
 }

@@ -22,8 +22,19 @@ export async function launchFirefox(): Promise<EngineBrowser> {
         goto: async (url) => void (await page.goto(url, { waitUntil: 'load' })),
         evaluate: (fn, arg) => page.evaluate(scriptFor(fn as (arg: never) => unknown, arg)) as Promise<never>,
         // history.back(), not page.goBack(): a page restored from the back/forward cache never resolves
-        // puppeteer's navigation wait (puppeteer#8182). Scenarios wait for what the page shows instead.
-        back: async () => void (await page.evaluate('history.back()')),
+        // puppeteer's navigation wait (puppeteer#8182). So the wait is by hand: until the tab shows another
+        // address, loaded (a goto issued while a traversal was still pending never saw its load).
+        back: async () => {
+          const before = page.url();
+          await page.evaluate('history.back()');
+          const deadline = Date.now() + 30_000;
+          for (;;) {
+            const loaded = await page.evaluate('document.readyState === "complete" && location.href').catch(() => false);
+            if (loaded && loaded !== before) return;
+            if (Date.now() > deadline) throw new Error(`firefox: back from ${before} did not load another page in 30 s`);
+            await new Promise((resolve) => setTimeout(resolve, 50));
+          }
+        },
         close: () => page.close(),
       };
     },

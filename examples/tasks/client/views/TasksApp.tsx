@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { releaseInBackForwardCache } from 'holdfast/client';
 import { loadSignedIn, saveSignedIn } from '../signedIn.js';
 import { TaskStore } from '../TaskStore.js';
 import { tasksApi, type SignedIn } from '../tasksApi.js';
@@ -17,7 +18,9 @@ export function TasksApp() {
     const next = new TaskStore({ api, signedIn });
     setStore(next);
     void next.start();
+    const stopWatchingCache = releaseInBackForwardCache(() => void next.stop());
     return () => {
+      stopWatchingCache();
       void next.stop();
     };
   }, [signedIn]);
