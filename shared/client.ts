@@ -2,6 +2,7 @@
 // Kept apart from index.ts so the server never compiles against browser storage types.
 export { openVersionedDatabase, type Migration, type VersionedDatabaseOptions } from './store/openVersionedDatabase.js';
 export { releaseInBackForwardCache, type BackForwardCachePage } from './store/backForwardCache.js';
+export { LocalDataMarker, type LocalDataLoss, type LocalDataMark, type MarkerStorage } from './store/LocalDataMarker.js';
 export { ExternalStore } from './store/ExternalStore.js';
 export { DeltaSync, type DeltaSyncOptions, type PullResult, type SyncPageLike } from './sync/DeltaSync.js';
 export { minPositionHeader, eventReadPosition } from './sync/readPosition.js';

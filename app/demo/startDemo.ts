@@ -102,6 +102,8 @@ async function finishReset(): Promise<void> {
   await Promise.all(ours.map((name) => deleteDatabase(name)));
   localStorage.removeItem(tokenKey);
   localStorage.removeItem(demoSessionKey);
+  // Its local-data markers (app/state/localData.ts) too: a reset is no eviction to report.
+  for (const key of Object.keys(localStorage)) if (key.startsWith(`holdfast.${demoNamespace}.local-data:`)) localStorage.removeItem(key);
   sessionStorage.removeItem(resetKey);
 }
 

@@ -1,5 +1,6 @@
 import {
   browserOutboxPlatform,
+  LocalDataMarker,
   DeltaSync,
   ExternalStore,
   PendingOverlay,
@@ -39,7 +40,7 @@ import {
   type WorkspaceDatabase,
 } from '../../shared/workspace/client.js';
 import { apiRequestHeaders, ApiRequestError, type ApiClient, type SyncPage, type Viewer } from '../api/ApiClient.js';
-import { outboxScope } from './localData.js';
+import { localDataMarkerKey, outboxScope } from './localData.js';
 import { ThreadCatchUp } from './ThreadCatchUp.js';
 import { saveUndoWindow } from './undoWindow.js';
 import { openWorkspaceDatabaseOnce } from './preopenDatabase.js';
@@ -104,6 +105,11 @@ export class WorkspaceStore {
   readonly #overlay = new PendingOverlay();
   /** The conversation on screen, fetched again until the device holds it whole. */
   readonly #catchUp: ThreadCatchUp;
+  /** Says whether the browser took the device's data away (eviction) since this agent's last visit. */
+  readonly #marker: LocalDataMarker;
+  /** Whether the database held synced data when read (undefined until read); the marker is checked once. */
+  #heldData: boolean | undefined;
+  #markerChecked = false;
 
   constructor(options: WorkspaceStoreOptions) {
     this.#options = { readTimeoutMs: 5000, initialConversationId: '', syncPrefetch: true, onNewerRelease: () => location.reload(), undoWindowMs: 4000, onSessionExpired: () => {}, ...options };
@@ -126,7 +132,12 @@ export class WorkspaceStore {
       },
       onUnreachable: () => this.#reachability.reportFailure(),
     });
-    this.#outbox.subscribe(() => this.#publish({ outbox: this.#outbox.snapshot }));
+    // Read before anything of this page can write it: what the last visit left.
+    this.#marker = new LocalDataMarker(localDataMarkerKey(options.tenantId, options.me.id), localStorage);
+    this.#outbox.subscribe(() => {
+      this.#publish({ outbox: this.#outbox.snapshot });
+      this.#checkLocalData();
+    });
     this.#catchUp = new ThreadCatchUp({
       // Each try's deadline doubles, up to 4× the read deadline: a server answering a long thread in 20 s
       // must not miss a fixed 5 s deadline every time.
@@ -268,6 +279,8 @@ export class WorkspaceStore {
       db.get('meta', 'cursor'),
     ]);
     this.#cursor ??= cursor;
+    this.#heldData = cursor !== undefined;
+    this.#checkLocalData();
     performance.mark('holdfast:local-data-read');
     this.#setServer((server) => ({ conversations: mergeConversations(server.conversations, conversations) }), {
       loaded: conversations.length > 0,
@@ -405,6 +418,8 @@ export class WorkspaceStore {
       meta.put(syncedAt, 'lastSyncAt'),
     ]);
     await tx.done;
+    this.#marker.noteSynced();
+    this.#checkLocalData();
     // Only forward: a pushed page and a pull's page may be stored in either order (both follow a cursor this
     // tab held, so whichever is further holds everything before it).
     if (this.#cursor === undefined || BigInt(page.cursor) > BigInt(this.#cursor)) this.#cursor = page.cursor;
@@ -520,6 +535,27 @@ export class WorkspaceStore {
       throw error;
     }
     return action.id;
+  }
+
+  /**
+   * Once the database is read and the outbox loaded: did the browser delete the device's data while the
+   * session lived on? Then say so (what was lost, unsent work among it); the first sync is already
+   * restoring what the server has. After that, keeps the marker's unsent count current.
+   */
+  #checkLocalData(): void {
+    const outbox = this.#outbox.snapshot;
+    if (this.#heldData === undefined || !outbox.loaded) return;
+    const unsent = outbox.pending.length + outbox.failed.length;
+    if (!this.#markerChecked) {
+      this.#markerChecked = true;
+      const lost = this.#marker.check(this.#heldData, unsent);
+      if (lost) this.#set({ localDataLost: lost });
+    }
+    this.#marker.noteUnsent(unsent);
+  }
+
+  dismissLocalDataLost(): void {
+    this.#set({ localDataLost: null });
   }
 
   dismissRefusedAction(): void {

@@ -11,6 +11,8 @@ import { demoNamespace, localNamespace } from './localNamespace.js';
  * of its own (its images are in-page blobs), so it leaves the real agent's caches and worker alone.
  */
 export async function wipeAgentData(tenantId: string, agentId: string): Promise<void> {
+  // Deleted on purpose: nothing for the eviction check to report at the next sign-in.
+  localStorage.removeItem(localDataMarkerKey(tenantId, agentId));
   await Promise.all([
     deleteWorkspaceDatabase(tenantId, agentId, localNamespace()),
     deleteOutboxDatabase(outboxScope(tenantId, agentId)),
@@ -21,6 +23,12 @@ export async function wipeAgentData(tenantId: string, agentId: string): Promise<
 /** The session was refused: Background Sync must not replay this agent's outbox until they sign in again. */
 export function forgetReplayCredentials(tenantId: string, agentId: string): Promise<void> {
   return clearReplayCredentials(outboxScope(tenantId, agentId));
+}
+
+/** Where the agent's local-data marker (LocalDataMarker) is kept, in localStorage, apart from the data it guards. */
+export function localDataMarkerKey(tenantId: string, agentId: string): string {
+  const namespace = localNamespace();
+  return `holdfast.${namespace ? `${namespace}.` : ''}local-data:${tenantId}:${agentId}`;
 }
 
 /** The outbox of one agent of one tenant; the demo's are `demo:<tenant>:<agent>` (tenant ids are UUIDs: no clash). */
@@ -44,6 +52,10 @@ function isOfThisWorld(name: string): boolean {
 export async function wipeOtherAgentsData(tenantId: string, agentId: string): Promise<void> {
   const mine = [workspaceDatabaseName(tenantId, agentId, localNamespace()), outboxDatabaseName(outboxScope(tenantId, agentId))];
   const databases = (await indexedDB.databases?.()) ?? [];
+  // Their markers go with their data: their next sign-in here is a fresh device, not an eviction.
+  const markerPrefix = localDataMarkerKey('', '').slice(0, -1);
+  const myMarker = localDataMarkerKey(tenantId, agentId);
+  for (const key of Object.keys(localStorage)) if (key.startsWith(markerPrefix) && key !== myMarker) localStorage.removeItem(key);
   await Promise.all([
     ...databases
       .map((database) => database.name)

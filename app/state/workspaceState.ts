@@ -1,5 +1,5 @@
 import type { ThreadState } from './ThreadCatchUp.js';
-import type { OutboxSnapshot, Reachability, SheddableState } from 'holdfast/client';
+import type { LocalDataLoss, OutboxSnapshot, Reachability, SheddableState } from 'holdfast/client';
 import type { Agent, CannedReply, ConversationView, Message, PendingMessage } from '../../shared/workspace/client.js';
 
 /** What the workspace's screens read (WorkspaceStore's snapshot). */
@@ -30,6 +30,8 @@ export type WorkspaceState = {
   undoWindowMs: number;
   /** An action the device could not save (its storage is full), said until the agent dismisses it. */
   refusedAction: { message: string; at: number } | null;
+  /** The browser deleted the device's data while the session lived on (eviction): said until dismissed. */
+  localDataLost: LocalDataLoss | null;
 };
 
 export type EventStreamState = { connected: boolean; leading: boolean; lastEventId: string | null; eventsReceived: number };
@@ -46,4 +48,5 @@ export const initialState: WorkspaceState = {
   openThread: null,
   undoWindowMs: 4000,
   refusedAction: null,
+  localDataLost: null,
 };

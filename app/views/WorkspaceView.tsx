@@ -12,6 +12,7 @@ import { OutboxStatus } from './OutboxStatus.js';
 import { InboxPane } from './InboxPane.js';
 import { InstallAppButton } from './InstallAppButton.js';
 import { StatusPanel } from './StatusPanel.js';
+import { LocalDataLostNotice } from './LocalDataLostNotice.js';
 
 /** The signed-in screen: header, inbox and the open conversation, with the keyboard shortcuts. */
 export function WorkspaceView({ me, tenantName, onSignOut }: { me: Agent; tenantName: string; onSignOut: () => void }) {
@@ -74,6 +75,7 @@ export function WorkspaceView({ me, tenantName, onSignOut }: { me: Agent; tenant
           </button>
         </div>
       )}
+      <LocalDataLostNotice />
       {refusedAction && (
         <div role="alert" aria-label="Action not saved" className="notice notice-error">
           {refusedAction.message}{' '}

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Page } from '@playwright/test';
 import type { Conversation, Message } from '../../shared/workspace/index.js';
 import type { TestApi } from '../support/testApi.js';
+import type { EngineTab } from '../engines/EngineBrowser.js';
 import { expect } from './fixtures.js';
 
 /** Per conversation: its version and a digest of its message ids. What "this device holds the server's state" means. */
@@ -10,8 +11,9 @@ export type StateDigest = Record<string, { version: number; messages: string }>;
 const digest = (ids: readonly string[]) => createHash('sha256').update([...ids].sort().join('\n')).digest('hex').slice(0, 16);
 
 /** What the device's IndexedDB holds: every conversation's version and its thread's message ids (the workspace database). */
-export async function deviceDigest(page: Page): Promise<StateDigest> {
-  const stored = await page.evaluate(async () => {
+export async function deviceDigest(page: Page | EngineTab): Promise<StateDigest> {
+  // A Playwright page or another engine's tab (tests/engines): both run this function in the page.
+  const stored = await (page as EngineTab).evaluate(async () => {
     const name = (await indexedDB.databases()).map((database) => database.name ?? '').find((candidate) => candidate.startsWith('holdfast-workspace:'));
     if (!name) return { conversations: [], threads: [] };
     const db = await new Promise<IDBDatabase>((resolve, reject) => {

@@ -243,6 +243,10 @@ test('keyboard: j/k move through the inbox, r focuses the composer, Ctrl+Enter s
   await expect(page).toHaveURL(new RegExp(`${names[1]}$`));
   await page.keyboard.press('k');
   await expect(page).toHaveURL(new RegExp(`${names[0]}$`));
+  // As an agent would: r once the conversation is on screen (pressed while the previous one's composer is
+  // still drawn, it focuses that one, which the next render replaces).
+  const { conversation: first } = await alice.conversation(names[0]!.split('/').pop()!);
+  await expect(page.getByRole('heading', { level: 1, name: first.customerName })).toBeVisible();
   await page.keyboard.press('r');
   await expect(page.getByRole('textbox', { name: 'Message' })).toBeFocused();
   const text = `Sent from the keyboard ${Date.now()}`;

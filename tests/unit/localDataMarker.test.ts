@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { LocalDataMarker, type MarkerStorage } from '../../shared/client.js';
+
+function memoryStorage(): MarkerStorage & { items: Map<string, string> } {
+  const items = new Map<string, string>();
+  return { items, getItem: (key) => items.get(key) ?? null, setItem: (key, value) => void items.set(key, value), removeItem: (key) => void items.delete(key) };
+}
+
+describe('the local-data marker (eviction said out loud)', () => {
+  it('a device that held synced data, found empty with the marker still there: the loss, with the unsent work that went with it', () => {
+    const storage = memoryStorage();
+    const visit = new LocalDataMarker('m', storage);
+    expect(visit.check(false, 0)).toBeNull(); // a new device: nothing marked, nothing lost
+    visit.noteSynced(new Date('2026-12-01T09:00:00Z'));
+    visit.noteUnsent(3);
+    // The browser deletes the databases; the session and the marker live on.
+    const next = new LocalDataMarker('m', storage);
+    expect(next.check(false, 0)).toEqual({ since: '2026-12-01T09:00:00.000Z', lostUnsent: 3 });
+    // Said once: the marker is cleared, and the fresh sync marks the device anew.
+    expect(storage.items.has('m')).toBe(false);
+    next.noteSynced(new Date('2026-12-03T10:00:00Z'));
+    expect(new LocalDataMarker('m', storage).check(true, 0)).toBeNull();
+  });
+
+  it('only what is no longer in the outbox counts as lost; a device still holding its data reports nothing', () => {
+    const storage = memoryStorage();
+    const visit = new LocalDataMarker('m', storage);
+    visit.noteSynced();
+    visit.noteUnsent(5);
+    expect(new LocalDataMarker('m', storage).check(true, 5)).toBeNull();
+    expect(new LocalDataMarker('m', storage).check(false, 2)).toMatchObject({ lostUnsent: 3 });
+  });
+
+  it('the marker found at start is what counts, whatever this page writes before checking', () => {
+    const storage = memoryStorage();
+    new LocalDataMarker('m', storage).noteSynced();
+    new LocalDataMarker('m', storage).noteUnsent(2);
+    const page = new LocalDataMarker('m', storage);
+    page.noteUnsent(0); // the empty outbox of an evicted device, seen before the database is read
+    expect(page.check(false, 0)).toMatchObject({ lostUnsent: 2 });
+  });
+
+  it('unreadable or refused storage: no false alarm, and nothing thrown', () => {
+    const storage = memoryStorage();
+    storage.items.set('m', '{not json');
+    expect(new LocalDataMarker('m', storage).check(false, 0)).toBeNull();
+    const refusing: MarkerStorage = { getItem: () => null, setItem: () => { throw new Error('QuotaExceededError'); }, removeItem: () => {} };
+    const marker = new LocalDataMarker('m', refusing);
+    expect(() => marker.noteSynced()).not.toThrow();
+    expect(marker.check(false, 0)).toBeNull();
+  });
+});
