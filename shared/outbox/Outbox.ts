@@ -38,7 +38,7 @@ export type OutboxOptions = {
  * no batches, no per-target order and no dead letters.
  */
 export class Outbox {
-  readonly #db: OutboxDatabase;
+  #db: OutboxDatabase;
   readonly #onChange: (change: OutboxChange) => void;
   readonly #now: () => number;
   readonly #durability: IDBTransactionDurability;
@@ -48,6 +48,17 @@ export class Outbox {
     this.#durability = options.durability ?? 'strict';
     this.#onChange = options.onChange ?? (() => {});
     this.#now = options.now ?? Date.now;
+  }
+
+  /**
+   * Goes on with a fresh connection to the same database, closing the one before. After a write refused
+   * for want of room, Firefox refuses the connection's next transaction outright (InvalidStateError: "did
+   * not allow mutations", tests/engines/quotaFull.spec.ts); a new connection is not so marked.
+   */
+  useConnection(db: OutboxDatabase): void {
+    const old = this.#db;
+    this.#db = db;
+    old.close();
   }
 
   /** Appends `action`; resolves when it is durably stored. An id already queued is a no-op. */

@@ -118,6 +118,12 @@ export class OutboxClient {
     return this.#outbox;
   }
 
+  /** A fresh connection for the outbox after a write refused for want of room (see Outbox.useConnection). */
+  async #reconnect(outbox: Outbox): Promise<void> {
+    const { scope, legacyTargetField } = this.#options;
+    outbox.useConnection(await openOutboxDatabase(scope, { onVersionChange: () => (this.#outbox = undefined), legacyTargetField }));
+  }
+
   async start(): Promise<void> {
     const outbox = await this.#open();
     if (this.#stopped) return;
@@ -170,13 +176,16 @@ export class OutboxClient {
       await outbox.enqueue(action, options);
     } catch (error) {
       if (!isQuotaExceeded(error)) throw error;
+      await this.#reconnect(outbox);
       const { makeRoom } = this.#options;
       if (!makeRoom) throw new HoldfastError('storage-full', { actionId: action.id });
       try {
         await makeRoom();
         await outbox.enqueue(action, options);
       } catch (again) {
-        throw isQuotaExceeded(again) ? new HoldfastError('storage-full', { actionId: action.id }) : again;
+        if (!isQuotaExceeded(again)) throw again;
+        await this.#reconnect(outbox);
+        throw new HoldfastError('storage-full', { actionId: action.id });
       }
     }
     void this.#options.platform.requestBackgroundSync?.(backgroundSyncTag(this.#options.scope)).catch(() => undefined);

@@ -19,7 +19,7 @@ export async function waitIn<Result, Arg = undefined>(tab: EngineTab, what: stri
 }
 
 /** Signs in through the form, as an agent would, and waits for the workspace online with its first sync stored. */
-export async function signInThrough(tab: EngineTab, baseUrl: string, email = 'alice@example.com'): Promise<void> {
+export async function signInThrough(tab: EngineTab, baseUrl: string, email = 'alice@example.com', options: { serviceWorker?: boolean } = {}): Promise<void> {
   await tab.goto(`${baseUrl}/`);
   // Enabled once React has hydrated the prerendered form.
   await waitIn(tab, 'the sign-in form', () => document.querySelector<HTMLButtonElement>('form button[type=submit]')?.disabled === false);
@@ -28,20 +28,23 @@ export async function signInThrough(tab: EngineTab, baseUrl: string, email = 'al
     document.querySelector<HTMLInputElement>('input[name=password]')!.value = 'holdfast';
     document.querySelector<HTMLFormElement>('form')!.requestSubmit();
   }, { email });
-  await workspaceReady(tab);
+  await workspaceReady(tab, 120_000, options);
 }
 
-/** The workspace on screen, online, its first sync stored, and the service worker in control of the page. */
-export async function workspaceReady(tab: EngineTab, timeoutMs = 120_000): Promise<void> {
+/**
+ * The workspace on screen, online, its first sync stored, and the service worker in control of the page
+ * (unless `serviceWorker: false`: a device too full to install it).
+ */
+export async function workspaceReady(tab: EngineTab, timeoutMs = 120_000, options: { serviceWorker?: boolean } = {}): Promise<void> {
   await waitIn(
     tab,
     'the workspace online, synced, under its service worker',
-    () =>
+    (needsWorker) =>
       [...document.querySelectorAll('button')].some((button) => button.textContent === 'Sign out') &&
       document.querySelector('[aria-label="Connection"]')?.textContent === 'Online' &&
       (document.querySelector('[data-testid="last-sync"]')?.textContent ?? '').startsWith('Last sync') &&
-      navigator.serviceWorker.controller !== null,
-    undefined,
+      (!needsWorker || navigator.serviceWorker.controller !== null),
+    options.serviceWorker ?? true,
     timeoutMs,
   );
 }

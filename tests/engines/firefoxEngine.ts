@@ -7,12 +7,13 @@ import { scriptFor, type EngineBrowser, type EngineTab } from './EngineBrowser.j
  * one from GitHub at install: no internet here). WebdriverIO and selenium-webdriver both need geckodriver.
  * puppeteer-core is pinned to 24.x: 25 needs Node 22.
  */
-export async function launchFirefox(): Promise<EngineBrowser> {
+export async function launchFirefox(options: { prefs?: Record<string, unknown> } = {}): Promise<EngineBrowser> {
   const browser = await launch({
     browser: 'firefox',
     protocol: 'webDriverBiDi',
     executablePath: process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr',
     headless: true,
+    extraPrefsFirefox: options.prefs,
   });
   return {
     name: 'firefox',
