@@ -3,7 +3,7 @@ import type { ActionEnvelope } from '../core/protocol.js';
 import type { CompactionRule } from './compactPending.js';
 import { Outbox, type EnqueueOptions } from './Outbox.js';
 import type { AppliedAction, OutboxChange } from './outboxChange.js';
-import { openOutboxDatabase } from './outboxDatabase.js';
+import { openOutboxDatabase, type OutboxDatabase } from './outboxDatabase.js';
 import { backgroundSyncTag, outboxChannelName, outboxLockName } from './outboxNames.js';
 import { OutboxReplayer, type DrainResult, type PoisonOptions, type ReplayProgress } from './OutboxReplayer.js';
 import { OutboxReplayLeader } from './OutboxReplayLeader.js';
@@ -111,17 +111,18 @@ export class OutboxClient {
   }
 
   #open(): Promise<Outbox> {
-    const { scope, legacyTargetField } = this.#options;
-    this.#outbox ??= openOutboxDatabase(scope, { onVersionChange: () => (this.#outbox = undefined), legacyTargetField }).then(
-      (db) => new Outbox({ db, onChange: (change) => this.#localChange(change) }),
-    );
+    this.#outbox ??= this.#connect().then((db) => new Outbox({ db, onChange: (change) => this.#localChange(change) }));
     return this.#outbox;
+  }
+
+  #connect(): Promise<OutboxDatabase> {
+    const { scope, legacyTargetField } = this.#options;
+    return openOutboxDatabase(scope, { onVersionChange: () => (this.#outbox = undefined), legacyTargetField });
   }
 
   /** A fresh connection for the outbox after a write refused for want of room (see Outbox.useConnection). */
   async #reconnect(outbox: Outbox): Promise<void> {
-    const { scope, legacyTargetField } = this.#options;
-    outbox.useConnection(await openOutboxDatabase(scope, { onVersionChange: () => (this.#outbox = undefined), legacyTargetField }));
+    outbox.useConnection(await this.#connect());
   }
 
   async start(): Promise<void> {

@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test';
 import { createWorkspaceAction, type Message } from '../../shared/workspace/index.js';
-import { assetCacheName } from '../../shared/cascade/index.js';
 import { ApiProxy } from '../support/ApiProxy.js';
+import { localData, workspaceDatabases } from '../support/localData.js';
 import { reassertOffline } from '../support/reassertOffline.js';
 import { TestApi } from '../support/testApi.js';
 import { expectConverged } from './convergence.js';
@@ -424,38 +424,3 @@ for (const version of [1, 2, 3]) {
 }
 
 
-const workspaceDatabases = (data: { databases: string[] }) => data.databases.filter((name) => name.startsWith('holdfast-workspace:'));
-
-/** Everything of the workspace's that the browser holds: database names with their records, and cached URLs. */
-/** What the browser holds for this origin: databases with their records, and cached URLs outside the public code caches. */
-async function localData(page: Page) {
-  return page.evaluate(async (publicAssetCache) => {
-    const databases: string[] = [];
-    const records: unknown[] = [];
-    for (const { name } of await indexedDB.databases()) {
-      if (!name) continue;
-      databases.push(name);
-      const db = await new Promise<IDBDatabase>((resolve, reject) => {
-        const open = indexedDB.open(name);
-        open.onsuccess = () => resolve(open.result);
-        open.onerror = () => reject(open.error);
-      });
-      for (const store of db.objectStoreNames) {
-        records.push(
-          await new Promise((resolve) => {
-            const request = db.transaction(store).objectStore(store).getAll();
-            request.onsuccess = () => resolve(request.result);
-          }),
-        );
-      }
-      db.close();
-    }
-    const cachedUrls: string[] = [];
-    for (const name of await caches.keys()) {
-      // The app shell and the build's assets: public code, the same for every agent.
-      if (name.startsWith('workbox-precache') || name === publicAssetCache) continue;
-      for (const request of await (await caches.open(name)).keys()) cachedUrls.push(request.url);
-    }
-    return { databases, records, cachedUrls };
-  }, assetCacheName);
-}

@@ -1,28 +1,19 @@
 import { rmSync } from 'node:fs';
-import { test as base, expect } from '@playwright/test';
+import { expect } from '@playwright/test';
 import type {} from '../../app/state/exposeForMonitoring.js';
-import { assetCacheName } from '../../shared/cascade/index.js';
 import { ApiProxy } from '../support/ApiProxy.js';
+import { localData, workspaceDatabases } from '../support/localData.js';
 import { buildWithCdn } from '../support/buildWithCdn.js';
-import { copyPgliteTemplate } from '../support/pgliteTemplate.js';
-import { ServerProcess } from '../support/serverProcess.js';
 import { TestApi } from '../support/testApi.js';
 import type { EngineBrowser, EngineTab } from './EngineBrowser.js';
 import { pendingIn, signInThrough, waitIn, workspaceReady } from './engineSupport.js';
 import { browserEngineNames, launchEngine } from './engines.js';
+import { engineTest } from './engineTest.js';
 
 const newVersionName = 'engines-v2';
 
-/** A server of the test's own; and, once per run, a new release of the app really built (its worker changes). */
-const test = base.extend<{ server: ServerProcess }, { newVersion: string }>({
-  server: [
-    async ({}, use) => {
-      const server = await ServerProcess.start({ dataDir: await copyPgliteTemplate() });
-      await use(server);
-      await server.stop();
-    },
-    { timeout: 180_000 },
-  ],
+/** Once per run, a new release of the app really built (its worker changes). */
+const test = engineTest.extend<object, { newVersion: string }>({
   newVersion: [
     async ({}, use) => {
       const dir = await buildWithCdn([], { HOLDFAST_VERSION: newVersionName });
@@ -135,32 +126,11 @@ for (const engine of browserEngineNames) {
       await signInThrough(tab, server.url);
       await tab.goto(`${server.url}/conversations/${read!.id}`);
       await waitIn(tab, 'the conversation read', () => document.querySelectorAll('ol[aria-label="Messages"] > li').length > 0);
-      const localData = () =>
-        tab.evaluate(async (publicAssetCache) => {
-          const databases: string[] = [];
-          const records: unknown[] = [];
-          for (const { name } of await indexedDB.databases()) {
-            if (!name) continue;
-            databases.push(name);
-            const db = await new Promise<IDBDatabase>((resolve, reject) => {
-              const open = indexedDB.open(name);
-              open.onsuccess = () => resolve(open.result);
-              open.onerror = () => reject(open.error);
-            });
-            for (const store of db.objectStoreNames) {
-              records.push(await new Promise((resolve) => (db.transaction(store).objectStore(store).getAll().onsuccess = (event) => resolve((event.target as IDBRequest).result))));
-            }
-            db.close();
-          }
-          const cachedUrls: string[] = [];
-          for (const name of await caches.keys()) {
-            // The app shell and the build's assets: public code, the same for every agent.
-            if (name.startsWith('workbox-precache') || name === publicAssetCache) continue;
-            for (const request of await (await caches.open(name)).keys()) cachedUrls.push(request.url);
-          }
-          return { workspace: databases.filter((name) => name.startsWith('holdfast-workspace:')), text: JSON.stringify(records) + JSON.stringify(localStorage) + JSON.stringify(sessionStorage), cachedUrls };
-        }, assetCacheName);
-      const signedIn = await localData();
+      const localDataNow = async () => {
+        const data = await localData(tab);
+        return { workspace: workspaceDatabases(data), text: JSON.stringify(data.records) + data.webStorage, cachedUrls: data.cachedUrls };
+      };
+      const signedIn = await localDataNow();
       expect(signedIn.workspace).toHaveLength(1);
       expect(signedIn.text).toContain(read!.id);
 
@@ -168,7 +138,7 @@ for (const engine of browserEngineNames) {
       await waitIn(tab, 'the sign-in form', () => document.querySelector('input[name=password]') !== null);
       await expect
         .poll(async () => {
-          const data = await localData();
+          const data = await localDataNow();
           return { workspace: data.workspace, cachedUrls: data.cachedUrls, conversation: data.text.includes(read!.id), tenant: data.text.includes(tenantId) };
         }, { timeout: 30_000 })
         .toEqual({ workspace: [], cachedUrls: [], conversation: false, tenant: false });

@@ -1,22 +1,11 @@
-import { test as base, expect } from '@playwright/test';
+import { expect } from '@playwright/test';
 import type {} from '../../app/state/exposeForMonitoring.js';
-import { copyPgliteTemplate } from '../support/pgliteTemplate.js';
-import { ServerProcess } from '../support/serverProcess.js';
 import { TestApi } from '../support/testApi.js';
 import type { EngineBrowser } from './EngineBrowser.js';
 import { waitIn, workspaceReady } from './engineSupport.js';
 import { engineNames, launchEngine } from './engines.js';
+import { engineTest as test } from './engineTest.js';
 
-const test = base.extend<{ server: ServerProcess }>({
-  server: [
-    async ({}, use) => {
-      const server = await ServerProcess.start({ dataDir: await copyPgliteTemplate() });
-      await use(server);
-      await server.stop();
-    },
-    { timeout: 180_000 },
-  ],
-});
 
 /**
  * WebKit keeps a page it leaves in its back/forward cache, frozen; one frozen with IndexedDB work open

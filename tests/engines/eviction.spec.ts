@@ -1,23 +1,12 @@
-import { test as base, expect } from '@playwright/test';
+import { expect } from '@playwright/test';
 import type {} from '../../app/state/exposeForMonitoring.js';
 import { deviceDigest, serverDigest } from '../e2e/convergence.js';
-import { copyPgliteTemplate } from '../support/pgliteTemplate.js';
-import { ServerProcess } from '../support/serverProcess.js';
 import { TestApi } from '../support/testApi.js';
 import type { EngineBrowser, EngineTab } from './EngineBrowser.js';
 import { signInThrough, waitIn, workspaceReady } from './engineSupport.js';
 import { browserEngineNames, launchEngine } from './engines.js';
+import { engineTest as test } from './engineTest.js';
 
-const test = base.extend<{ server: ServerProcess }>({
-  server: [
-    async ({}, use) => {
-      const server = await ServerProcess.start({ dataDir: await copyPgliteTemplate() });
-      await use(server);
-      await server.stop();
-    },
-    { timeout: 180_000 },
-  ],
-});
 
 /** What the "Local data deleted" alert says; '' while there is none. */
 const lossNotice = (tab: EngineTab) => tab.evaluate(() => document.querySelector('[role="alert"][aria-label="Local data deleted"]')?.textContent ?? '');

@@ -1,28 +1,16 @@
-import { test as base, expect } from '@playwright/test';
+import { expect } from '@playwright/test';
 import type {} from '../../app/state/exposeForMonitoring.js';
-import { copyPgliteTemplate } from '../support/pgliteTemplate.js';
-import { ServerProcess } from '../support/serverProcess.js';
 import { TestApi } from '../support/testApi.js';
 import type { EngineBrowser } from './EngineBrowser.js';
 import { conversationOnScreen, pendingIn, signInThrough, waitIn, workspaceReady } from './engineSupport.js';
 import { engineNames, launchEngine } from './engines.js';
+import { engineTest as test } from './engineTest.js';
 
 /**
  * The offline promise in every engine an agent may be given: Chromium, Firefox ESR (WebDriver BiDi) and
  * WebKitGTK (WebKitWebDriver, MiniBrowser under Xvfb). "Offline" is the server stopped (SIGKILL), not a
  * browser's offline switch: Firefox's lets worker fetches through, and WebDriver has none.
  */
-/** A real server of the test's own, on a copy of the seeded database; its start is not the test's time. */
-const test = base.extend<{ server: ServerProcess }>({
-  server: [
-    async ({}, use) => {
-      const server = await ServerProcess.start({ dataDir: await copyPgliteTemplate() });
-      await use(server);
-      await server.stop();
-    },
-    { timeout: 180_000 },
-  ],
-});
 
 for (const engine of engineNames) {
   test.describe(engine, () => {
