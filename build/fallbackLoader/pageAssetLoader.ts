@@ -115,14 +115,21 @@ function tell(notice: LoaderNotice) {
  */
 async function cascade<T>(asset: LoaderAsset, config: LoaderConfig, use: (host: string) => Promise<T | undefined>): Promise<T | undefined> {
   const down = readDown();
+  // Whether a host's good probe is being used. Taken before `use` starts, not when it ends: `use` waits (for
+  // the styles, for the element's load), and a hedged probe answering meanwhile would otherwise insert the
+  // same entry from a second host, and the app would run twice (a fresh-clone run saw the origin's copy
+  // inserted beside the secondary's).
+  let inUse = false;
   // Probe (hedged: probes may overlap), then use the host, which only the first good probe may do.
   const attempt = async (host: string, lastResort: boolean, settled: () => boolean, deadlines: Deadlines, markDownOnFailure: boolean): Promise<HostTry<T>> => {
     const problem = await probe(host + asset.path, asset, deadlines);
-    if (!problem && !settled()) {
+    if (!problem && !settled() && !inUse) {
+      inUse = true;
       const used = await use(host);
       if (used !== undefined) return { ok: true, value: used };
+      inUse = false;
     }
-    if (!problem && settled()) return { ok: false, reason: 'hedged', message: 'Another host answered first.' };
+    if (!problem && (settled() || inUse)) return { ok: false, reason: 'hedged', message: 'Another host answered first.' };
     const failure = problem ?? digestMismatch;
     if (!lastResort && markDownOnFailure) markDown(host, config.coolDownMs);
     return { ok: false, reason: failure.reason, message: failure.message };

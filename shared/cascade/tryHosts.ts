@@ -43,7 +43,8 @@ const retriable = (failure: AttemptFailure) => /^(breaker-|marked-down|silent|fi
  * over with its reason and what it cost. What "trying a host" means — a breaker, a probe, inserting an
  * element — is the caller's `attempt`; `lastResort` tells it the host is the last (the origin), which is
  * tried whatever its health says. With `hedgeDelayMs`, tries overlap (see there): an attempt that does
- * something only one host may do (insert an element) checks `settled()` first.
+ * something only one host may do (insert an element) checks `settled()` first, and takes that right for
+ * itself before it awaits anything (the pass settles only when the attempt returns).
  */
 export async function tryHosts<T>(
   hosts: readonly string[],
