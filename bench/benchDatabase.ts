@@ -13,7 +13,7 @@ import { TestApi } from '../tests/support/testApi.js';
 export async function prepareBenchDatabase(conversations: number, messagesPerConversation: number): Promise<string> {
   const template = join(cacheDir, `bench-pglite-${conversations}x${messagesPerConversation}-${schemaAndSeedKey()}`);
   if (!existsSync(join(template, 'READY'))) {
-    await runTs('server/workspace/seedCli.ts', {
+    await runTs('app/server/seedCli.ts', {
       DATA_DIR: template,
       DATABASE_URL: '',
       SEED_CONVERSATIONS: String(conversations),

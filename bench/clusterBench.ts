@@ -18,7 +18,7 @@ import { haproxyProcess, nodeProcess } from '../deploy/cluster/Cluster.js';
 import { freePort, type ManagedProcess } from '../deploy/cluster/ManagedProcess.js';
 import { PostgresPair } from '../deploy/cluster/PostgresPair.js';
 import { runNode } from '../build/runNode.js';
-import { createWorkspaceAction } from '../shared/workspace/index.js';
+import { createWorkspaceAction } from '../app/shared/index.js';
 import { copyPgliteTemplate } from '../tests/support/pgliteTemplate.js';
 import { distDir } from '../tests/support/paths.js';
 import { ServerProcess } from '../tests/support/serverProcess.js';
@@ -38,7 +38,7 @@ const databaseUrl = postgres.primaryUrl('holdfast');
 const processes: ManagedProcess[] = [];
 try {
   await postgres.createDatabase('holdfast');
-  await runNode(['--import', 'tsx', 'server/workspace/seedCli.ts'], { DATABASE_URL: databaseUrl });
+  await runNode(['--import', 'tsx', 'app/server/seedCli.ts'], { DATABASE_URL: databaseUrl });
   const nodes = await Promise.all(
     Array.from({ length: Math.max(...nodeCounts) }, async (_, index) => {
       const node = nodeProcess({ name: `node${index + 1}`, port: await freePort(), databaseUrl, staticDir: distDir, env: { SHEDDING: 'off' } });

@@ -9,7 +9,7 @@
  */
 import { chromium, type BrowserContext } from '@playwright/test';
 import { chromiumArgs } from '../playwright.config.js';
-import { createWorkspaceAction } from '../shared/workspace/index.js';
+import { createWorkspaceAction } from '../app/shared/index.js';
 import { ServerProcess } from '../tests/support/serverProcess.js';
 import { TestApi } from '../tests/support/testApi.js';
 import { prepareBenchDatabase, signInForBench } from './benchDatabase.js';

@@ -13,7 +13,7 @@ import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from '@playwright/test';
-import { buildApp } from '../build/buildApp.js';
+import { buildApp } from '../app/build/buildApp.js';
 import { serveStatic } from '../build/staticServer.js';
 import { chromiumArgs } from '../playwright.config.js';
 import { copyPgliteTemplate } from '../tests/support/pgliteTemplate.js';

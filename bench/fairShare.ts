@@ -14,7 +14,7 @@
  *
  *   npm run bench:fair-share
  */
-import { createWorkspaceAction } from '../shared/workspace/index.js';
+import { createWorkspaceAction } from '../app/shared/index.js';
 import { copyPgliteTemplate } from '../tests/support/pgliteTemplate.js';
 import { ServerProcess } from '../tests/support/serverProcess.js';
 import { TestApi } from '../tests/support/testApi.js';

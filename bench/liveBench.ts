@@ -31,7 +31,7 @@ import { haproxyProcess, nodeProcess } from '../deploy/cluster/Cluster.js';
 import { freePort, type ManagedProcess } from '../deploy/cluster/ManagedProcess.js';
 import { chromiumArgs } from '../playwright.config.js';
 import { readEventStream } from '../shared/realtime/readEventStream.js';
-import { createWorkspaceAction, type Conversation } from '../shared/workspace/index.js';
+import { createWorkspaceAction, type Conversation } from '../app/shared/index.js';
 import { addSessionTo, signInAsBrowser } from '../tests/support/browserSession.js';
 import { copyPgliteTemplate } from '../tests/support/pgliteTemplate.js';
 import { distDir } from '../tests/support/paths.js';

@@ -8,7 +8,7 @@
  */
 import { chromium } from '@playwright/test';
 import { chromiumArgs } from '../playwright.config.js';
-import { createWorkspaceAction } from '../shared/workspace/index.js';
+import { createWorkspaceAction } from '../app/shared/index.js';
 import { addSessionTo } from '../tests/support/browserSession.js';
 import { copyPgliteTemplate, preparePgliteTemplate } from '../tests/support/pgliteTemplate.js';
 import { ServerProcess } from '../tests/support/serverProcess.js';

@@ -12,8 +12,8 @@
  */
 import { ActionEngine, type ActorContext } from '../server/actions/ActionEngine.js';
 import { openPostgres } from '../server/db/openPostgres.js';
-import { workspaceServerApp } from '../server/workspace/workspaceServerApp.js';
-import { createWorkspaceAction } from '../shared/workspace/index.js';
+import { workspaceServerApp } from '../app/server/workspaceServerApp.js';
+import { createWorkspaceAction } from '../app/shared/index.js';
 import { createPostgresDatabase, startPostgres } from '../tests/support/postgresServer.js';
 import { median, percentile, round } from './stats.js';
 

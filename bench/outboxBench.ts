@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import { build } from 'vite';
 import { chromiumArgs } from '../playwright.config.js';
-import { createWorkspaceAction } from '../shared/workspace/index.js';
+import { createWorkspaceAction } from '../app/shared/index.js';
 import { copyPgliteTemplate } from '../tests/support/pgliteTemplate.js';
 import { repoRoot } from '../tests/support/paths.js';
 import { ServerProcess } from '../tests/support/serverProcess.js';

@@ -18,7 +18,7 @@ import { copyPgliteTemplate } from '../tests/support/pgliteTemplate.js';
 import { ServerProcess } from '../tests/support/serverProcess.js';
 import { TestApi } from '../tests/support/testApi.js';
 import { LoadGenerator, type Shot } from '../tests/support/loadGenerator.js';
-import { createWorkspaceAction } from '../shared/workspace/index.js';
+import { createWorkspaceAction } from '../app/shared/index.js';
 import { pinToCore as pin } from './pinToCore.js';
 import { median, percentile, round } from './stats.js';
 

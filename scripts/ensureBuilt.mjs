@@ -18,7 +18,7 @@ function newestSource(dir) {
 }
 
 export function ensureBuilt() {
-  const sourcesTime = Math.max(...['app', 'sw', 'shared'].map((dir) => newestSource(join(root, dir))), statSync(join(root, 'vite.config.ts')).mtimeMs);
+  const sourcesTime = Math.max(...['app', 'sw', 'shared', 'react', 'build'].map((dir) => newestSource(join(root, dir))));
   if (existsSync(built) && statSync(built).mtimeMs >= sourcesTime) return;
   console.log('Building the app…');
   const build = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });

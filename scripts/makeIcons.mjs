@@ -64,7 +64,7 @@ function draw(size, maskable) {
 }
 
 for (const size of [192, 512]) {
-  writeFileSync(new URL(`../app/public/icon-${size}.png`, import.meta.url), draw(size, false));
-  writeFileSync(new URL(`../app/public/icon-maskable-${size}.png`, import.meta.url), draw(size, true));
+  writeFileSync(new URL(`../app/client/public/icon-${size}.png`, import.meta.url), draw(size, false));
+  writeFileSync(new URL(`../app/client/public/icon-maskable-${size}.png`, import.meta.url), draw(size, true));
 }
 console.log('icons written to app/public');

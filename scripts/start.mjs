@@ -6,6 +6,6 @@ import { ensureBuilt } from './ensureBuilt.mjs';
 const root = new URL('..', import.meta.url).pathname;
 ensureBuilt();
 // The demo data in an empty database (a production server seeds nothing: SEED is unset there).
-const server = spawn(process.execPath, ['--import', 'tsx', 'server/workspace/main.ts'], { cwd: root, stdio: 'inherit', env: { SEED: 'demo', ...process.env } });
+const server = spawn(process.execPath, ['--import', 'tsx', 'app/server/main.ts'], { cwd: root, stdio: 'inherit', env: { SEED: 'demo', ...process.env } });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
 server.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -4,6 +4,7 @@
 // (through holdfast/server, which re-exports them).
 export { ActionEngine, MissingTargetsError, type ActorContext, type ActionEngineOptions, type BatchApplier, type HandlerOutcome, type TargetLookup } from './actions/ActionEngine.js';
 export { applyMigrations, type MigrationSource } from './db/applyMigrations.js';
+export { coreMigrationSources } from './db/coreMigrationSources.js';
 export { pgliteDatabase } from './db/pgliteDatabase.js';
 export type { Database, Executor, Queryable, Row } from './db/Database.js';
 export { ApiError, type AppErrorDefinition } from './http/ApiError.js';

@@ -18,7 +18,7 @@ export const defaultMediaLimits = { maxEntries: 2000, maxAgeSeconds: 60 * 60 * 2
 
 /**
  * Media cache-first: media never changes under one path (a content id), so a cached copy is always right.
- * Cached by path alone: the query is the URL's signature and expiry (server/workspace/MediaSigner.ts),
+ * Cached by path alone: the query is the URL's signature and expiry (app/server/MediaSigner.ts),
  * which change with every fresh URL for the same image, and must not make it a new download or a miss
  * offline. Only 200 answers are kept; bounded by count and age.
  */

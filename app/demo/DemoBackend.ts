@@ -1,13 +1,13 @@
 import { PGlite } from '@electric-sql/pglite';
 import { normalizeEmail, type ActionEnvelope } from 'holdfast/core';
 import { ActionEngine, ApiError, applyMigrations, maxCounted, MissingTargetsError, parseOr400, pgliteDatabase, syncQuery, type ActorContext, type Database } from 'holdfast/server-core';
-import { conversationApplier, existingConversations } from '../../server/workspace/conversationApplier.js';
-import { countChangesAfter, getConversation, listAgents, listCannedReplies, listConversations, syncSince } from '../../server/workspace/readModels.js';
-import { idParams, listQuery, presenceBody } from '../../server/workspace/routes/readQueries.js';
-import { beatPresence } from '../../server/workspace/presence.js';
-import { demoAgentEmails, isSeeded, seedDemo } from '../../server/workspace/seed/seedDemo.js';
-import { conversationNotFound } from '../../server/workspace/workspaceErrors.js';
-import { createWorkspaceAction, workspaceActions } from '../../shared/workspace/index.js';
+import { conversationApplier, existingConversations } from '../server/conversationApplier.js';
+import { countChangesAfter, getConversation, listAgents, listCannedReplies, listConversations, syncSince } from '../server/readModels.js';
+import { idParams, listQuery, presenceBody } from '../server/routes/readQueries.js';
+import { beatPresence } from '../server/presence.js';
+import { demoAgentEmails, isSeeded, seedDemo } from '../server/seed/seedDemo.js';
+import { conversationNotFound } from '../server/workspaceErrors.js';
+import { createWorkspaceAction, workspaceActions } from '../shared/index.js';
 import { browserSeedPlatform } from './browserSeedPlatform.js';
 import { demoMigrations } from './demoMigrations.js';
 

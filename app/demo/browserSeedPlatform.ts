@@ -1,4 +1,4 @@
-import type { SeedPlatform } from '../../server/workspace/seed/seedDemo.js';
+import type { SeedPlatform } from '../server/seed/seedDemo.js';
 
 /**
  * The demo seed in the browser: PNGs from an OffscreenCanvas (available in workers), and no password

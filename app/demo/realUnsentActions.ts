@@ -1,4 +1,4 @@
-import { demoNamespace } from '../state/localNamespace.js';
+import { demoNamespace } from '../client/state/localNamespace.js';
 
 /**
  * holdfast/client's `outboxDatabasePrefix`, written out: importing it here would put the outbox's module in

@@ -1,7 +1,7 @@
 import type { DemoResponse } from './DemoBackend.js';
 import { DemoBackendClient } from './DemoBackendClient.js';
-import { apiOriginList } from '../api/apiOriginList.js';
-import { demoNamespace } from '../state/localNamespace.js';
+import { apiOriginList } from '../client/api/apiOriginList.js';
+import { demoNamespace } from '../client/state/localNamespace.js';
 import { demoFlagKey, setMediaResolver } from './demoMode.js';
 import { realUnsentActions } from './realUnsentActions.js';
 
@@ -91,7 +91,7 @@ export function resetDemo(): void {
 
 const resetKey = 'holdfast.demoReset';
 
-/** The demo's session, under its own key (app/state/session.ts): the real agent's is never touched. */
+/** The demo's session, under its own key (app/client/state/session.ts): the real agent's is never touched. */
 const demoSessionKey = `holdfast.${demoNamespace}.session`;
 
 /** The visitor's demo data gone: the demo's database (reseeded when it opens), its local stores and outboxes, its session. */
@@ -102,7 +102,7 @@ async function finishReset(): Promise<void> {
   await Promise.all(ours.map((name) => deleteDatabase(name)));
   localStorage.removeItem(tokenKey);
   localStorage.removeItem(demoSessionKey);
-  // Its local-data markers (app/state/localData.ts) too: a reset is no eviction to report.
+  // Its local-data markers (app/client/state/localData.ts) too: a reset is no eviction to report.
   for (const key of Object.keys(localStorage)) if (key.startsWith(`holdfast.${demoNamespace}.local-data:`)) localStorage.removeItem(key);
   sessionStorage.removeItem(resetKey);
 }

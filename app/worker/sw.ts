@@ -1,7 +1,7 @@
 import type { PrecacheEntry } from 'workbox-precaching';
 import type { ManifestEntry } from 'holdfast/client';
-import { compactWorkspaceActions, workspaceLegacyTargetField } from '../../shared/workspace/client.js';
-import { isAgentDataCache, mediaCacheName, wipeAgentDataMessage } from '../../shared/workspace/cacheNames.js';
+import { compactWorkspaceActions, workspaceLegacyTargetField } from '../shared/client.js';
+import { isAgentDataCache, mediaCacheName, wipeAgentDataMessage } from '../shared/cacheNames.js';
 import { cacheMedia, collectTelemetry, defaultMediaLimits, replayOutboxOnSync, routeAssetsThroughCascade, serveAppShell, wipeOnSignOut } from 'holdfast/sw';
 
 /**
@@ -16,7 +16,7 @@ declare const __HOLDFAST_CDN_HOSTS__: string[];
 declare const __HOLDFAST_ASSET_MANIFEST__: Record<string, ManifestEntry>;
 declare const __HOLDFAST_CDN_COOL_DOWN_MS__: number;
 
-// A new version waits for the agent's "Update" (app/registerServiceWorker.ts), then every tab moves to it.
+// A new version waits for the agent's "Update" (app/client/registerServiceWorker.ts), then every tab moves to it.
 serveAppShell({ manifest: self.__WB_MANIFEST, denylist: [/^\/api\//, /^\/media\//, /^\/(healthz|readyz|metrics|status)$/], takeOverAtOnce: false });
 replayOutboxOnSync({ compaction: compactWorkspaceActions, legacyTargetField: workspaceLegacyTargetField });
 // The demo's backend (PGlite, the server's code) is fetched only by a visitor who opens the demo, then kept.

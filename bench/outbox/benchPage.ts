@@ -1,6 +1,6 @@
 /** The benchmark page: our outbox's enqueue as the app does it, in the page; and a relay to the worker. */
 import { followOutboxChange, openOutboxDatabase, Outbox, type OutboxChange, type OutboxEntry, type OutboxSnapshot } from '../../shared/client.js';
-import { createWorkspaceAction } from '../../shared/workspace/createWorkspaceAction.js';
+import { createWorkspaceAction } from '../../app/shared/createWorkspaceAction.js';
 
 declare global {
   interface Window {

@@ -4,7 +4,7 @@
  */
 import { Queue } from 'workbox-background-sync';
 import { httpBatchTransport, openOutboxDatabase, Outbox, OutboxReplayer, type ReplayQueue } from '../../shared/client.js';
-import { createWorkspaceAction } from '../../shared/workspace/createWorkspaceAction.js';
+import { createWorkspaceAction } from '../../app/shared/createWorkspaceAction.js';
 
 declare const self: ServiceWorkerGlobalScope;
 

@@ -35,12 +35,12 @@ export type ClusterOptions = {
 
 export type ClusterNode = { name: string; port: number; url: string; process: ManagedProcess };
 
-/** A server node as the cluster runs it (not started): `server/workspace/main.ts` on `port`, ready when /readyz says so. */
+/** A server node as the cluster runs it (not started): `app/server/main.ts` on `port`, ready when /readyz says so. */
 export function nodeProcess(options: { name: string; port: number; databaseUrl: string; readDatabaseUrl?: string; staticDir: string; env?: Record<string, string> }): ClusterNode {
   const url = `http://127.0.0.1:${options.port}`;
   const process = new ManagedProcess({
     command: globalThis.process.execPath,
-    args: ['--import', 'tsx', 'server/workspace/main.ts'],
+    args: ['--import', 'tsx', 'app/server/main.ts'],
     cwd: repoRoot,
     env: {
       PORT: String(options.port),
@@ -112,7 +112,7 @@ export class Cluster {
       const databaseUrl = postgres.primaryUrl(database);
       // Migrate, and seed the demo data into an empty database, once before any node starts, rather than N
       // nodes racing to do it.
-      await runNode(['--import', 'tsx', 'server/workspace/seedCli.ts'], { DATABASE_URL: databaseUrl });
+      await runNode(['--import', 'tsx', 'app/server/seedCli.ts'], { DATABASE_URL: databaseUrl });
       const ports = options.nodePorts ?? (await Promise.all(Array.from({ length: options.nodes }, () => freePort())));
       const readDatabaseUrl = options.standbyPort === false ? undefined : postgres.standbyUrl(database);
       const nodes = ports

@@ -1,5 +1,5 @@
 import { defineConfig } from 'vite';
-import { precacheManifestPlugin } from '../../build/precacheManifestPlugin.js';
+import { precacheManifestPlugin } from 'holdfast/build';
 
 /** The task list's worker, built after the page into dist/sw.js; it precaches the whole build. */
 const here = new URL('.', import.meta.url).pathname;

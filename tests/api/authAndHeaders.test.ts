@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgres } from '../../server/db/openPostgres.js';
-import { createWorkspaceAction } from '../../shared/workspace/index.js';
+import { createWorkspaceAction } from '../../app/shared/index.js';
 import { signInAsBrowser } from '../support/browserSession.js';
 import { requestFrom } from '../support/rawHttp.js';
 import { SseClient } from '../support/sseClient.js';

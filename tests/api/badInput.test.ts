@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWorkspaceAction, type Conversation } from '../../shared/workspace/index.js';
+import { createWorkspaceAction, type Conversation } from '../../app/shared/index.js';
 import type { DatabaseSnapshot } from '../support/databaseSnapshot.js';
 import { TestApi } from '../support/testApi.js';
 import { backendKinds, TestBackend } from './backends.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import type { Cluster } from '../../deploy/cluster/Cluster.js';
-import { createWorkspaceAction } from '../../shared/workspace/index.js';
+import { createWorkspaceAction } from '../../app/shared/index.js';
 import { metricSum } from '../support/metricSum.js';
 import { startTestCluster, stopTestCluster } from '../support/testCluster.js';
 import { SseClient } from '../support/sseClient.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWorkspaceAction } from '../../shared/workspace/index.js';
+import { createWorkspaceAction } from '../../app/shared/index.js';
 import { TestApi } from '../support/testApi.js';
 import { TestBackend } from './backends.js';
 

@@ -4,7 +4,7 @@ import { freePort } from '../../deploy/cluster/ManagedProcess.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWorkspaceAction } from '../../shared/workspace/index.js';
+import { createWorkspaceAction } from '../../app/shared/index.js';
 import { TestApi } from '../support/testApi.js';
 import { TestBackend } from './backends.js';
 

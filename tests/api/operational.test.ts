@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../server/db/Database.js';
 import { openPostgres } from '../../server/db/openPostgres.js';
-import { rotateMediaKey } from '../../server/workspace/mediaKeys.js';
-import type { Message } from '../../shared/workspace/index.js';
+import { rotateMediaKey } from '../../app/server/mediaKeys.js';
+import type { Message } from '../../app/shared/index.js';
 import { metricSum } from '../support/metricSum.js';
 import { adminUrl } from '../support/postgresServer.js';
 import { requestFrom } from '../support/rawHttp.js';

@@ -9,7 +9,7 @@ import { TestBackend } from './backends.js';
 const login = (url: string, email: string, password: string) =>
   fetch(`${url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
 const addAgent = (dataDir: string, password: string, ...args: string[]) =>
-  runNode(['--import', 'tsx', 'server/workspace/adminCli.ts', 'add-agent', ...args], { DATA_DIR: dataDir, DATABASE_URL: '', AGENT_PASSWORD: password }).then(
+  runNode(['--import', 'tsx', 'app/server/adminCli.ts', 'add-agent', ...args], { DATA_DIR: dataDir, DATABASE_URL: '', AGENT_PASSWORD: password }).then(
     (output) => ({ ok: true, output }),
     (error: Error) => ({ ok: false, output: error.message }),
   );

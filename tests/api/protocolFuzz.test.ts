@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Conversation } from '../../shared/workspace/index.js';
+import type { Conversation } from '../../app/shared/index.js';
 import { TestApi } from '../support/testApi.js';
 import { backendKinds, TestBackend } from './backends.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWorkspaceAction, type Conversation, type Message } from '../../shared/workspace/index.js';
+import { createWorkspaceAction, type Conversation, type Message } from '../../app/shared/index.js';
 import { TestApi } from '../support/testApi.js';
 import { backendKinds, TestBackend } from './backends.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readEventStream } from '../../shared/realtime/readEventStream.js';
-import { createWorkspaceAction } from '../../shared/workspace/index.js';
+import { createWorkspaceAction } from '../../app/shared/index.js';
 import { metricSum } from '../support/metricSum.js';
 import { TestApi } from '../support/testApi.js';
 import { TestBackend } from './backends.js';

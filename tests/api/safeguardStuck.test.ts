@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../../server/http/buildServer.js';
 import { openPglite } from '../../server/db/openPglite.js';
 import type { Database } from '../../server/db/Database.js';
-import { workspaceServerApp } from '../../server/workspace/workspaceServerApp.js';
+import { workspaceServerApp } from '../../app/server/workspaceServerApp.js';
 import { copyPgliteTemplate } from '../support/pgliteTemplate.js';
 import { SseClient } from '../support/sseClient.js';
 import { TestApi } from '../support/testApi.js';

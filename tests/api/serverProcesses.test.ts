@@ -2,7 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readEventStream } from '../../shared/realtime/readEventStream.js';
 import type { ActionResult } from '../../shared/index.js';
-import { createWorkspaceAction } from '../../shared/workspace/index.js';
+import { createWorkspaceAction } from '../../app/shared/index.js';
 import { copyPgliteTemplate } from '../support/pgliteTemplate.js';
 import { createPostgresDatabase } from '../support/postgresServer.js';
 import { ServerProcess } from '../support/serverProcess.js';

@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test';
-import type {} from '../../app/state/exposeForMonitoring.js';
+import type {} from '../../app/client/state/exposeForMonitoring.js';
 import type { Cluster } from '../../deploy/cluster/Cluster.js';
-import { createWorkspaceAction } from '../../shared/workspace/index.js';
+import { createWorkspaceAction } from '../../app/shared/index.js';
 import { metricSum } from '../support/metricSum.js';
 import { startTestCluster, stopTestCluster } from '../support/testCluster.js';
 import { TestApi } from '../support/testApi.js';

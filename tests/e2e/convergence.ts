@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Page } from '@playwright/test';
-import type { Conversation, Message } from '../../shared/workspace/index.js';
+import type { Conversation, Message } from '../../app/shared/index.js';
 import type { TestApi } from '../support/testApi.js';
 import type { EngineTab } from '../engines/EngineBrowser.js';
 import { expect } from './fixtures.js';

@@ -1,4 +1,4 @@
-import { createWorkspaceAction } from '../../shared/workspace/index.js';
+import { createWorkspaceAction } from '../../app/shared/index.js';
 import { ApiProxy } from '../support/ApiProxy.js';
 import { deviceDigest, divergence, expectConverged, serverDigest } from './convergence.js';
 import { expect, expectMessages, firstSyncTimeout, inboxRow, submitSignIn, test } from './fixtures.js';

@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { buildApp } from '../../build/buildApp.js';
+import { buildApp } from '../../app/build/buildApp.js';
 import { serveStatic } from '../../build/staticServer.js';
 import { expect, expectAllSent, scrollMessagesUntil, signIn, test as base } from './fixtures.js';
 import { act, openConversations, serverBodies, storedPending } from './outboxSupport.js';

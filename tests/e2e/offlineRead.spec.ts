@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { createWorkspaceAction, type Message } from '../../shared/workspace/index.js';
+import { createWorkspaceAction, type Message } from '../../app/shared/index.js';
 import { ApiProxy } from '../support/ApiProxy.js';
 import { localData, workspaceDatabases } from '../support/localData.js';
 import { reassertOffline } from '../support/reassertOffline.js';

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from '@playwright/test';
-import type {} from '../../app/state/exposeForMonitoring.js';
-import type { WorkspaceActionPayloads, WorkspaceActionType } from '../../shared/workspace/index.js';
+import type {} from '../../app/client/state/exposeForMonitoring.js';
+import type { WorkspaceActionPayloads, WorkspaceActionType } from '../../app/shared/index.js';
 import { copyPgliteTemplate } from '../support/pgliteTemplate.js';
 import { ServerProcess } from '../support/serverProcess.js';
 import { TestApi } from '../support/testApi.js';

@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
-import type {} from '../../app/state/exposeForMonitoring.js';
-import { createWorkspaceAction } from '../../shared/workspace/index.js';
+import type {} from '../../app/client/state/exposeForMonitoring.js';
+import { createWorkspaceAction } from '../../app/shared/index.js';
 import { metricSum } from '../support/metricSum.js';
 import { TestApi } from '../support/testApi.js';
 import { deviceDigest, serverDigest } from './convergence.js';

@@ -1,8 +1,8 @@
 import { chromium, type Browser } from '@playwright/test';
-import type {} from '../../app/state/exposeForMonitoring.js';
+import type {} from '../../app/client/state/exposeForMonitoring.js';
 import { freePort } from '../../deploy/cluster/ManagedProcess.js';
 import { chromiumArgs } from '../../playwright.config.js';
-import { createWorkspaceAction } from '../../shared/workspace/index.js';
+import { createWorkspaceAction } from '../../app/shared/index.js';
 import { buildWithCdn } from '../support/buildWithCdn.js';
 import { createPostgresDatabase, startPostgres } from '../support/postgresServer.js';
 import { ServerProcess } from '../support/serverProcess.js';

@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { createWorkspaceAction } from '../../shared/workspace/index.js';
+import { createWorkspaceAction } from '../../app/shared/index.js';
 import { ApiProxy } from '../support/ApiProxy.js';
 import { LoadGenerator } from '../support/loadGenerator.js';
 import { TestApi } from '../support/testApi.js';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { contentTypeMatches } from '../../shared/cascade/index.js';
-import type { Conversation } from '../../shared/workspace/index.js';
+import type { Conversation } from '../../app/shared/index.js';
 import { expect, expectAllSent, expectMessages, expectNoSeriousAxeViolations, inboxRow, scrollMessagesUntil, sessionCookie, signIn, test } from './fixtures.js';
 import type { TestApi } from '../support/testApi.js';
 

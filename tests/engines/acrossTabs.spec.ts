@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { expect } from '@playwright/test';
-import type {} from '../../app/state/exposeForMonitoring.js';
+import type {} from '../../app/client/state/exposeForMonitoring.js';
 import { ApiProxy } from '../support/ApiProxy.js';
 import { localData, workspaceDatabases } from '../support/localData.js';
 import { buildWithCdn } from '../support/buildWithCdn.js';

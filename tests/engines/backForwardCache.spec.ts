@@ -1,5 +1,5 @@
 import { expect } from '@playwright/test';
-import type {} from '../../app/state/exposeForMonitoring.js';
+import type {} from '../../app/client/state/exposeForMonitoring.js';
 import { TestApi } from '../support/testApi.js';
 import type { EngineBrowser } from './EngineBrowser.js';
 import { waitIn, workspaceReady } from './engineSupport.js';

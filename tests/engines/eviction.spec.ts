@@ -1,5 +1,5 @@
 import { expect } from '@playwright/test';
-import type {} from '../../app/state/exposeForMonitoring.js';
+import type {} from '../../app/client/state/exposeForMonitoring.js';
 import { deviceDigest, serverDigest } from '../e2e/convergence.js';
 import { TestApi } from '../support/testApi.js';
 import type { EngineBrowser, EngineTab } from './EngineBrowser.js';

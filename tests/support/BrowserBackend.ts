@@ -80,7 +80,7 @@ export class BrowserBackend {
 /** The harness built once per version of the demo backend's sources (kept in .cache/). */
 async function buildHarness(): Promise<string> {
   const hash = createHash('sha256');
-  for (const dir of ['app/demo', 'tests/support/demoHarness', 'server', 'shared']) hashTree(hash, join(repoRoot, dir));
+  for (const dir of ['app/demo', 'app/server', 'app/shared', 'tests/support/demoHarness', 'server', 'shared']) hashTree(hash, join(repoRoot, dir));
   const outDir = join(cacheDir, `demo-harness-${hash.digest('hex').slice(0, 12)}`);
   if (existsSync(join(outDir, 'BUILT'))) return outDir;
   const vite = join(repoRoot, 'node_modules', 'vite', 'bin', 'vite.js');

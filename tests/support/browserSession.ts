@@ -1,5 +1,5 @@
 import type { BrowserContext } from '@playwright/test';
-import type { SignedIn } from '../../app/api/ApiClient.js';
+import type { SignedIn } from '../../app/client/api/ApiClient.js';
 
 export type BrowserSession = SignedIn & { cookie: { name: string; value: string } };
 

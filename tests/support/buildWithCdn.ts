@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildApp } from '../../build/buildApp.js';
+import { buildApp } from '../../app/build/buildApp.js';
 
 /** The app and its service worker built as for production behind CDN hosts (`CDN_HOSTS`), into a directory of their own. */
 export async function buildWithCdn(hosts: readonly string[], env: Record<string, string> = {}): Promise<string> {

@@ -10,7 +10,7 @@ export const distDir = join(repoRoot, 'dist');
 /** Changes whenever a migration, the seed or the way it is run changes, so prepared databases are rebuilt exactly then. */
 export function schemaAndSeedKey(): string {
   const hash = createHash('sha256');
-  for (const dir of ['server/migrations', 'server/workspace/migrations', 'server/workspace/seed']) {
+  for (const dir of ['server/migrations', 'app/server/migrations', 'app/server/seed']) {
     for (const name of readdirSync(join(repoRoot, dir)).sort()) hash.update(name).update(readFileSync(join(repoRoot, dir, name)));
   }
   // How a seed is run (it ends with ANALYZE).

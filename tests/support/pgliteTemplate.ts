@@ -13,7 +13,7 @@ export async function preparePgliteTemplate(): Promise<string> {
   if (existsSync(join(dir, 'READY'))) return dir;
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(cacheDir, { recursive: true });
-  await runTs('server/workspace/seedCli.ts', { DATA_DIR: dir, DATABASE_URL: '' });
+  await runTs('app/server/seedCli.ts', { DATA_DIR: dir, DATABASE_URL: '' });
   writeFileSync(join(dir, 'READY'), new Date().toISOString());
   return dir;
 }

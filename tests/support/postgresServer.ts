@@ -70,7 +70,7 @@ export async function preparePostgresTemplate(): Promise<string> {
       await client.query(`DROP DATABASE IF EXISTS ${building}`);
       await client.query(`CREATE DATABASE ${building}`);
     });
-    await runTs('server/workspace/seedCli.ts', { DATABASE_URL: urlFor(building) });
+    await runTs('app/server/seedCli.ts', { DATABASE_URL: urlFor(building) });
     await admin((client) => client.query(`ALTER DATABASE ${building} RENAME TO ${name}`));
   }
   return name;

@@ -36,7 +36,7 @@ export class ServerProcess {
   }
 
   /** `entry`: the app's server main, relative to the repository (default: the workspace's). `port`: default a free one. */
-  static async start(target: ServerTarget, env: Record<string, string> = {}, entry = 'server/workspace/main.ts', port?: number): Promise<ServerProcess> {
+  static async start(target: ServerTarget, env: Record<string, string> = {}, entry = 'app/server/main.ts', port?: number): Promise<ServerProcess> {
     const server = new ServerProcess(target, port ?? (await freePort()), env, entry);
     await server.restart();
     return server;

@@ -1,5 +1,5 @@
 import type { ActionEnvelope } from '../../shared/index.js';
-import type { Conversation, Message } from '../../shared/workspace/index.js';
+import type { Conversation, Message } from '../../app/shared/index.js';
 
 /** A thin HTTP client for tests: raw responses, so status codes and error bodies can be asserted. */
 export class TestApi {

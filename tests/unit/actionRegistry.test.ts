@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ActionRegistry, HoldfastError, newActionId } from '../../shared/index.js';
-import { createWorkspaceAction, workspaceActions } from '../../shared/workspace/index.js';
+import { createWorkspaceAction, workspaceActions } from '../../app/shared/index.js';
 
 describe('the action registry', () => {
   const conversationId = '3f1c2a9e-5b7d-4c1e-9a2b-0c4d5e6f7a8b';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compactPending, type OutboxEntry } from '../../shared/client.js';
 import type { ActionEnvelope } from '../../shared/index.js';
-import { compactWorkspaceActions, createWorkspaceAction } from '../../shared/workspace/client.js';
+import { compactWorkspaceActions, createWorkspaceAction } from '../../app/shared/client.js';
 
 const A = '00000000-0000-4000-8000-00000000000a';
 const B = '00000000-0000-4000-8000-00000000000b';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createWorkspaceAction, judgeWorkspaceAction, type ChangeSinceBase, type ConversationState, type WorkspaceAction } from '../../shared/workspace/index.js';
+import { createWorkspaceAction, judgeWorkspaceAction, type ChangeSinceBase, type ConversationState, type WorkspaceAction } from '../../app/shared/index.js';
 
 const id = '3f1c2a9e-5b7d-4c1e-9a2b-0c4d5e6f7a8b';
 const alice = '11111111-1111-4111-8111-111111111111';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Conversation } from '../../shared/workspace/index.js';
-import { filterConversations } from '../../app/state/filterConversations.js';
+import type { Conversation } from '../../app/shared/index.js';
+import { filterConversations } from '../../app/client/state/filterConversations.js';
 
 const me = 'me';
 const conversation = (id: string, patch: Partial<Conversation>): Conversation => ({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { followOutboxChange, type FailedAction, type OutboxEntry, type OutboxSnapshot } from '../../shared/client.js';
-import { createWorkspaceAction } from '../../shared/workspace/client.js';
+import { createWorkspaceAction } from '../../app/shared/client.js';
 
 const target = '00000000-0000-4000-8000-00000000000a';
 const entry = (seq: number): OutboxEntry => ({ seq, action: createWorkspaceAction('send', target, { text: `m${seq}` }), queuedAt: 0, attempts: 0 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mergeMessages, storeThreadMessages, type Message, type MessageThread } from '../../shared/workspace/client.js';
+import { mergeMessages, storeThreadMessages, type Message, type MessageThread } from '../../app/shared/client.js';
 
 const message = (id: string, conversationId: string, minute: number): Message => ({
   id,

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { Database } from '../../server/db/Database.js';
 import { coreMigrations, migrate } from '../../server/db/migrate.js';
 import { openPglite } from '../../server/db/openPglite.js';
-import { workspaceMigrations } from '../../server/workspace/workspaceServerApp.js';
+import { workspaceMigrations } from '../../app/server/workspaceServerApp.js';
 import { copyPgliteTemplate } from '../support/pgliteTemplate.js';
 
 const coreTables = ['tenants', 'agents', 'sessions', 'applied_actions', 'server_settings'];

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { OutboxReplayer, OutboxReplayLeader, parseRetryAfter, type BatchOutcome } from '../../shared/client.js';
 import type { ActionEnvelope } from '../../shared/index.js';
-import { createWorkspaceAction } from '../../shared/workspace/client.js';
+import { createWorkspaceAction } from '../../app/shared/client.js';
 import { MemoryReplayQueue } from './memoryReplayQueue.js';
 
 const A = '00000000-0000-4000-8000-00000000000a';

@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { isHoldfastError, OutboxClient } from '../../shared/client.js';
-import { createWorkspaceAction } from '../../shared/workspace/index.js';
+import { createWorkspaceAction } from '../../app/shared/index.js';
 
 // A full disk cannot be made in Node: IndexedDB's add is made to fail as a browser's does when the origin
 // is out of quota (a DOMException named QuotaExceededError). The browser's own quota is the e2e's part.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { OutboxReplayer, serverCouldNotApplyCode, type BatchOutcome, type DrainResult } from '../../shared/client.js';
 import type { ActionEnvelope } from '../../shared/index.js';
-import { createWorkspaceAction } from '../../shared/workspace/client.js';
+import { createWorkspaceAction } from '../../app/shared/client.js';
 import { MemoryReplayQueue } from './memoryReplayQueue.js';
 
 const targets = ['00000000-0000-4000-8000-00000000000a', '00000000-0000-4000-8000-00000000000b', '00000000-0000-4000-8000-00000000000c'];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { boundedInstant, cursorSchema, hasUnstorableCharacters, isVisiblyEmpty, normalizeText } from '../../shared/index.js';
-import { createWorkspaceAction, sendPayload } from '../../shared/workspace/index.js';
+import { createWorkspaceAction, sendPayload } from '../../app/shared/index.js';
 
 describe('text the database can store', () => {
   it('NUL and lone surrogates are unstorable; a well-formed pair (emoji) is fine', () => {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ThreadCatchUp, type ThreadState } from '../../app/state/ThreadCatchUp.js';
+import { ThreadCatchUp, type ThreadState } from '../../app/client/state/ThreadCatchUp.js';
 
 /** A device holding `held` of a thread the server says has `total`; each fetch answers as `answers` says. */
 function setup(answers: ('fail' | 'whole' | 'stale')[]) {

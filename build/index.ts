@@ -1,0 +1,10 @@
+// holdfast/build: what an app's build uses: the Vite plugins that list, check and precache its assets and
+// load them through the CDN cascade, the build settings read from the environment, and two small tools
+// for build scripts (run Node in the repository, serve a built folder).
+export { assetContentTypes, assetManifestFile, assetManifestPlugin } from './assetManifestPlugin.js';
+export { apiOriginsFromEnv, cdnCoolDownMsFromEnv, cdnHostsFromEnv } from './cdnHosts.js';
+export { fallbackLoaderPlugin } from './fallbackLoaderPlugin.js';
+export { precacheManifestPlugin, type PrecacheManifestOptions } from './precacheManifestPlugin.js';
+export { securityManifestPlugin } from './securityManifestPlugin.js';
+export { runNode } from './runNode.js';
+export { serveStatic } from './staticServer.js';
