@@ -48,7 +48,8 @@ export type ServerConfig = {
   serveSourceMaps: boolean;
 };
 
-export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+/** `defaults.dataDir`: an app's own PGlite directory when DATA_DIR is unset (default `data/pglite`, the workspace's). */
+export function readConfig(env: NodeJS.ProcessEnv = process.env, defaults: { dataDir?: string } = {}): ServerConfig {
   const port = Number(env.PORT ?? 8080);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got "${env.PORT}".`);
   return {
@@ -73,7 +74,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       return entry;
     }),
     cookieSecure: env.COOKIE_SECURE === 'true',
-    dataDir: resolve(env.DATA_DIR ?? 'data/pglite'),
+    dataDir: resolve(env.DATA_DIR ?? defaults.dataDir ?? 'data/pglite'),
     staticDir: resolve(env.STATIC_DIR ?? 'dist'),
     seedWhenEmpty: env.SEED === 'demo',
     logRequests: env.LOG_REQUESTS === 'true',

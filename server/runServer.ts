@@ -12,6 +12,8 @@ export type RunServerOptions = {
   migrations: ServerApp['migrations'];
   /** Fills an empty database with demo data when SEED=demo (never by default: a production database is not seeded). */
   seed?: { isSeeded: (db: Database) => Promise<boolean>; run: (db: Database) => Promise<void> };
+  /** Where embedded PGlite keeps this app's data when DATA_DIR is unset: one directory per app, so two apps never share one. */
+  dataDir?: string;
   /** Defaults to the environment (PORT, DATABASE_URL, DATA_DIR, STATIC_DIR, …: server/config.ts). */
   config?: ServerConfig;
 };
@@ -22,7 +24,7 @@ export type RunServerOptions = {
  * database (so PGlite's directory lock is released even if a stream hangs).
  */
 export async function runServer(options: RunServerOptions): Promise<void> {
-  const config = options.config ?? readConfig();
+  const config = options.config ?? readConfig(process.env, { dataDir: options.dataDir });
   const db = await openDatabase({ ...config, migrations: options.migrations });
   if (options.seed && config.seedWhenEmpty && !(await options.seed.isSeeded(db))) {
     console.log('Empty database: seeding the demo data…');

@@ -31,3 +31,8 @@ export { SheddableCalls, type SheddableCallsOptions, type SheddableState } from 
 export { SheddableCallError, checkSheddable } from './policy/sheddableCallError.js';
 export type { TelemetryEvent, TelemetryKind, TelemetryDetail } from './core/telemetry.js';
 export { TelemetryReporter, type TelemetryReporterOptions } from './telemetry/TelemetryReporter.js';
+// The composition root apps are built on.
+export { createOfflineClient, type OfflineClient, type OfflineClientState, type EventStreamState } from './offline/createOfflineClient.js';
+export { type OfflineClientOptions } from './offline/offlineClientOptions.js';
+export { offlineEndpoints } from './offline/offlineEndpoints.js';
+export { reachabilityVerdict } from './offline/reachabilityVerdict.js';

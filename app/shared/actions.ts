@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ActionRegistry, storableText } from 'holdfast/core';
-import { assignAction, closeAction, reopenAction, sendAction, workspaceActionSpecs } from './definitions/index.js';
+import { sendAction, workspaceActionSpecs } from './definitions/index.js';
 import { workspaceLegacyTargetField } from './legacyTargetField.js';
 
 /**
@@ -12,10 +12,7 @@ export { messageMaxLength, type WorkspaceAction, type WorkspaceActionPayloads, t
 export { createWorkspaceAction } from './createWorkspaceAction.js';
 
 const kit = { z, storableText };
-/** The payload schemas on their own (tests and docs use them). */
+/** A reply's payload schema on its own (its tests use it). */
 export const sendPayload = sendAction.payload(kit);
-export const closePayload = closeAction.payload(kit);
-export const reopenPayload = reopenAction.payload(kit);
-export const assignPayload = assignAction.payload(kit);
 
 export const workspaceActions = new ActionRegistry({ legacyTargetField: workspaceLegacyTargetField }).registerSpecs(workspaceActionSpecs);

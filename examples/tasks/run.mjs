@@ -17,7 +17,7 @@ if (!existsSync(built) || statSync(built).mtimeMs < sources) {
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
-const env = { PORT: '8090', DATA_DIR: join(root, 'data', 'tasks-pglite'), SEED: 'demo', ...process.env, STATIC_DIR: join(here, 'dist') };
+const env = { PORT: '8090', SEED: 'demo', ...process.env, STATIC_DIR: join(here, 'dist') };
 const server = spawn(process.execPath, ['--import', 'tsx', join(here, 'server', 'main.ts')], { cwd: root, stdio: 'inherit', env });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
 server.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -15,8 +15,11 @@ import type { Socket } from 'node:net';
  */
 export class ApiProxy {
   apiDelayMs = 0;
-  /** Which paths the delay applies to; default every API path (`/api/…`); `/^\/assets\//` makes a slow origin for assets. */
-  delayed: RegExp = /^\/api\//;
+  /**
+   * Which paths the delay applies to; default the whole API: every `/api/…` path and the health probe
+   * (`/readyz`). `/^\/assets\//` makes a slow origin for assets.
+   */
+  delayed: RegExp = /^\/(api\/|readyz(\?|$))/;
   poison: string | null = null;
   /** Batches answered 500 for the poison so far. */
   failed = 0;

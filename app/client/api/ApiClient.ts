@@ -1,6 +1,5 @@
-import { apiRequestHeaders, checkSheddable, jsonApi, minPositionHeader, type Fetcher, type JsonRequest } from 'holdfast/client';
-import type { ActionBatchResponse, ActionEnvelope } from 'holdfast/core';
-import type { Agent, CannedReply, Conversation, ConversationState, Message } from '../../shared/index.js';
+import { apiRequestHeaders, checkSheddable, jsonApi, minPositionHeader, offlineEndpoints, type Fetcher, type JsonRequest } from 'holdfast/client';
+import type { Agent, CannedReply, Conversation, Message } from '../../shared/index.js';
 
 /** `remaining`: answered when asked (`count`): the changes after the requested cursor, this page's included. */
 export type SyncPage = { conversations: Conversation[]; messages: Message[]; cursor: string; hasMore: boolean; remaining?: number };
@@ -53,9 +52,9 @@ export class ApiClient {
   cannedReplies(signal?: AbortSignal) {
     return this.#request<{ cannedReplies: CannedReply[] }>('/api/canned-replies', { signal });
   }
-  /** Any answer, even an error status, means the server is reachable. */
+  /** Any answer, even an error status, means the server is reachable: the framework's one probe (/readyz). */
   async probe(signal: AbortSignal): Promise<boolean> {
-    await this.#fetch('/api/health', { signal, cache: 'no-store' });
+    await this.#fetch(offlineEndpoints.health, { signal, cache: 'no-store' });
     return true;
   }
   /** The inbox's newest open conversations: what a new device shows before its first sync is through. */
@@ -65,9 +64,6 @@ export class ApiClient {
   /** One conversation and all its messages: what an agent opens before the first sync has brought it. */
   conversation(id: string, signal?: AbortSignal) {
     return this.#request<{ conversation: Conversation; messages: Message[] }>(`/api/conversations/${encodeURIComponent(id)}`, { signal });
-  }
-  postActions(actions: ActionEnvelope[]) {
-    return this.#request<ActionBatchResponse<ConversationState>>('/api/actions', { method: 'POST', body: JSON.stringify({ actions }) });
   }
   /**
    * The agent's presence heartbeat on an open conversation, answered with who else is there. Sheddable:

@@ -1,22 +1,4 @@
-import {
-  apiRequestHeaders,
-  browserOutboxPlatform,
-  browserReachabilityPlatform,
-  clearReplayCredentials,
-  DeltaSync,
-  ExternalStore,
-  httpBatchTransport,
-  OutboxClient,
-  outboxDatabaseName,
-  PendingOverlay,
-  probeFor,
-  ReachabilityMonitor,
-  saveReplayCredentials,
-  wipeLocalData,
-  type OutboxSnapshot,
-  type Reachability,
-  type SettledActions,
-} from 'holdfast/client';
+import { createOfflineClient, ExternalStore, type OfflineClient, type OfflineClientState, type SettledActions } from 'holdfast/client';
 import { applyTaskAction, newTaskAction, type TaskActionPayloads, type TaskActionType } from '../shared/taskActions.js';
 import { compactTaskActions } from '../shared/taskCompaction.js';
 import type { Member, Task, TaskSyncPage } from '../shared/taskTypes.js';
@@ -31,116 +13,73 @@ export type TasksState = {
   loaded: boolean;
   tasks: readonly TaskView[];
   members: readonly Member[];
-  outbox: OutboxSnapshot;
-  reachability: Reachability;
-  sessionExpired: boolean;
+  /** The framework's side: connection, queue, sync, session. */
+  client: OfflineClientState;
 };
 
-export type TaskStoreOptions = { api: TasksApi; signedIn: SignedIn; pollMs?: number };
+export type TaskStoreOptions = { api: TasksApi; signedIn: SignedIn };
 
 /**
- * The task list's state, on the framework's client runtime: the local copy in IndexedDB (shown first,
- * with no network), delta sync into it, the outbox for every change, and the pending overlay that draws
- * queued actions over the server's tasks with the same `applyTo` the server applies.
+ * The task list's state: its local copy in IndexedDB (shown first, with no network) and its actions. The
+ * framework's client (createOfflineClient) does the rest: the outbox, sync, the event stream, reachability
+ * and the sign-out wipe; this store says how a page is stored and how an action looks on a task.
  */
 export class TaskStore {
   readonly #view: ExternalStore<TasksState>;
-  readonly #options: Required<TaskStoreOptions>;
-  readonly #outbox: OutboxClient;
-  readonly #sync: DeltaSync<TaskSyncPage>;
-  readonly #reachability: ReachabilityMonitor;
-  readonly #overlay = new PendingOverlay();
+  readonly #client: OfflineClient;
   readonly #db: Promise<TaskDatabase>;
-  readonly #scope: string;
+  readonly #signedIn: SignedIn;
+  readonly #api: TasksApi;
   #server = new Map<string, Task>();
-  #poll: ReturnType<typeof setInterval> | undefined;
-  #stopped = false;
 
-  constructor(options: TaskStoreOptions) {
-    this.#options = { pollMs: 5000, ...options };
-    const { api, signedIn } = options;
-    this.#scope = outboxScopeOf(signedIn.tenant.id, signedIn.agent.id);
-    this.#db = openTaskDatabase(signedIn.tenant.id, signedIn.agent.id);
-    this.#reachability = new ReachabilityMonitor(browserReachabilityPlatform((signal) => api.probe(signal)));
-    this.#outbox = new OutboxClient({
-      scope: this.#scope,
-      transport: httpBatchTransport({ url: '/api/actions', headers: () => (this.#stopped ? null : apiRequestHeaders) }),
-      platform: browserOutboxPlatform(),
-      probe: probeFor('/readyz'),
+  constructor({ api, signedIn }: TaskStoreOptions) {
+    this.#signedIn = signedIn;
+    this.#api = api;
+    const { tenant, agent } = signedIn;
+    this.#db = openTaskDatabase(tenant.id, agent.id);
+    this.#client = createOfflineClient<TaskSyncPage>({
+      scope: outboxScopeOf(tenant.id, agent.id),
+      sync: {
+        fetchPage: (cursor, signal) => api.sync(cursor, signal),
+        applyPage: (page) => this.#applyPage(page),
+        readStoredCursor: async () => (await this.#db).get('meta', 'cursor'),
+        isPage: (page) => Array.isArray(page.tasks),
+      },
       compaction: compactTaskActions,
       onSettled: (settled) => void this.#onSettled(settled),
-      onPaused: () => this.#view.set({ sessionExpired: true }),
-      onReachable: () => this.#reachability.reportSuccess(),
-      onUnreachable: () => this.#reachability.reportFailure(),
+      signOut: { endSession: () => api.signOut(), databases: () => [taskDatabaseName(tenant.id, agent.id)], workerMessage: wipeMessage },
     });
-    this.#view = new ExternalStore<TasksState>({
-      loaded: false,
-      tasks: [],
-      members: [],
-      outbox: this.#outbox.snapshot,
-      reachability: this.#reachability.state,
-      sessionExpired: false,
-    });
-    this.#outbox.subscribe(() => this.#publish());
-    this.#sync = new DeltaSync<TaskSyncPage>({
-      fetchPage: (cursor, signal) => api.sync(cursor, signal),
-      applyPage: (page) => this.#applyPage(page),
-      readCursor: async () => (await (await this.#db).get('meta', 'cursor')) ?? '0',
-    });
+    this.#view = new ExternalStore<TasksState>({ loaded: false, tasks: [], members: [], client: this.#client.getSnapshot() });
+    this.#client.subscribe(() => this.#publish());
   }
 
   subscribe = (listener: () => void) => this.#view.subscribe(listener);
   getSnapshot = () => this.#view.getSnapshot();
 
   get me(): Member {
-    return this.#options.signedIn.agent;
+    return this.#signedIn.agent;
   }
 
-  /** Shows the local copy at once, then connects: outbox replay, sync, the team. */
+  /** Shows the local copy at once, then connects. */
   async start(): Promise<void> {
-    const db = await this.#db;
-    const [tasks, members] = await Promise.all([db.getAll('tasks'), db.getAll('members')]);
+    const tx = (await this.#db).transaction(['tasks', 'members', 'meta']);
+    const [tasks, members, cursor] = await Promise.all([tx.objectStore('tasks').getAll(), tx.objectStore('members').getAll(), tx.objectStore('meta').get('cursor')]);
     this.#server = new Map(tasks.map((task) => [task.id, task]));
+    this.#client.readFrom(cursor);
     this.#view.set({ loaded: true, members: sortByName(members) });
     this.#publish();
-    if (this.#stopped) return;
-    // For Background Sync after every tab is closed: where to send, with the CSRF header (no secret).
-    await saveReplayCredentials({ scope: this.#scope, endpoint: '/api/actions', headers: apiRequestHeaders, probeUrl: '/readyz' });
-    this.#reachability.subscribe((reachability) => {
-      this.#view.set({ reachability });
-      if (reachability === 'online') {
-        this.#outbox.serverReachable();
-        void this.syncNow();
-      }
-    });
-    await this.#outbox.start();
-    this.#reachability.start();
-    this.#poll = setInterval(() => {
-      if (this.#reachability.state === 'online') void this.syncNow();
-    }, this.#options.pollMs);
-    void this.syncNow();
+    await this.#client.start();
     void this.#refreshMembers();
   }
 
   async stop(): Promise<void> {
-    this.#stopped = true;
-    clearInterval(this.#poll);
     this.#view.close();
-    this.#reachability.stop();
-    await this.#outbox.stop();
+    await this.#client.stop();
     (await this.#db).close();
   }
 
-  /** Pulls every change since the stored cursor; a failure only marks the server unreachable. */
-  async syncNow(): Promise<void> {
-    const landed = this.#overlay.syncStarting();
-    try {
-      await this.#sync.pull();
-      this.#reachability.reportSuccess();
-      if (landed()) this.#publish();
-    } catch {
-      this.#reachability.reportFailure();
-    }
+  syncNow(): Promise<void> {
+    return this.#client.syncNow();
   }
 
   /** Creates a task, offline or not: its id is chosen here, so later actions can name it at once. */
@@ -159,19 +98,16 @@ export class TaskStore {
     return this.#enqueue('assign', taskId, { assigneeId });
   }
   retry(actionId: string) {
-    return this.#outbox.retry(actionId);
+    return this.#client.retry(actionId);
   }
   discard(actionId: string) {
-    return this.#outbox.discard(actionId);
+    return this.#client.discard(actionId);
   }
 
-  /** Sign-out: the server session ends (when reachable), and this member's local data goes. */
+  /** Sign-out: this member's local data goes at once, and the server session ends when reachable. */
   async signOut(): Promise<void> {
-    await this.#options.api.signOut().catch(() => undefined);
-    await this.stop();
-    const { tenant, agent } = this.#options.signedIn;
-    await clearReplayCredentials(this.#scope);
-    await wipeLocalData({ databases: [taskDatabaseName(tenant.id, agent.id), outboxDatabaseName(this.#scope)], isUserDataCache: () => false, workerMessage: wipeMessage });
+    this.#view.close();
+    await this.#client.signOut();
   }
 
   /**
@@ -179,58 +115,56 @@ export class TaskStore {
    * sends the creation first and never compacts it away.
    */
   async #enqueue<Type extends TaskActionType>(type: Type, taskId: string, payload: TaskActionPayloads[Type]): Promise<void> {
-    const creation = this.#outbox.snapshot.pending.find((entry) => entry.action.type === 'create' && entry.action.targetId === taskId);
-    await this.#outbox.enqueue(newTaskAction(type, taskId, payload), creation ? { dependsOn: [creation.action.id] } : undefined);
+    const creation = this.#client.getSnapshot().outbox.pending.find((entry) => entry.action.type === 'create' && entry.action.targetId === taskId);
+    await this.#client.act(newTaskAction(type, taskId, payload), creation ? { dependsOn: [creation.action.id] } : undefined);
   }
 
-  /** Applied actions stay drawn until a sync brings them; the state the server answered is kept at once. */
-  async #onSettled({ applied, removed }: SettledActions): Promise<void> {
-    const appliedIds = new Set(applied.map((result) => result.action.id));
-    this.#overlay.confirm(removed.filter((action) => appliedIds.has(action.id)));
+  /** The state the server answered is kept at once, and locally, so a reload before the next sync shows it. */
+  async #onSettled({ applied }: SettledActions): Promise<void> {
     const answered = applied.flatMap((result) => (isTask(result.state) ? [result.state] : []));
     const newer = answered.filter((task) => (this.#server.get(task.id)?.version ?? 0) < task.version);
     if (newer.length > 0) {
       for (const task of newer) this.#server.set(task.id, task);
-      // Kept locally too, so a reload before the next sync still shows them (the cursor is not moved).
       const tx = (await this.#db).transaction('tasks', 'readwrite');
       await Promise.all([...newer.map((task) => tx.store.put(task)), tx.done]);
     }
     this.#publish();
-    void this.syncNow();
   }
 
+  /** A page and its cursor in one transaction; the stored cursor only moves forward (tabs share it). */
   async #applyPage(page: TaskSyncPage): Promise<void> {
     const tx = (await this.#db).transaction(['tasks', 'meta'], 'readwrite');
-    await Promise.all([...page.tasks.map((task) => tx.objectStore('tasks').put(task)), tx.objectStore('meta').put(page.cursor, 'cursor'), tx.done]);
-    for (const task of page.tasks) this.#server.set(task.id, task);
+    const meta = tx.objectStore('meta');
+    await Promise.all([
+      ...page.tasks.map((task) => tx.objectStore('tasks').put(task)),
+      meta.get('cursor').then((stored) => (stored !== undefined && BigInt(stored) >= BigInt(page.cursor) ? undefined : meta.put(page.cursor, 'cursor'))),
+      tx.done,
+    ]);
+    for (const task of page.tasks) if ((this.#server.get(task.id)?.version ?? 0) <= task.version) this.#server.set(task.id, task);
     this.#publish();
   }
 
   async #refreshMembers(): Promise<void> {
     try {
-      const { members } = await this.#options.api.members(AbortSignal.timeout(5000));
+      const { members } = await this.#api.members(AbortSignal.timeout(5000));
       const tx = (await this.#db).transaction('members', 'readwrite');
       await Promise.all([tx.store.clear(), ...members.map((member) => tx.store.put(member)), tx.done]);
       this.#view.set({ members: sortByName(members) });
-    } catch {
+    } catch (error) {
       // Offline: the stored team stays.
+      this.#client.noteRead(error);
     }
   }
 
+  /** The server's tasks with the member's queued (and applied, not yet synced) actions drawn over them. */
   #publish(): void {
-    const outbox = this.#outbox.snapshot;
-    const failedIds = new Set(outbox.failed.map((failed) => failed.action.id));
-    const overlays = this.#overlay.byTarget(
-      outbox.pending.map((entry) => entry.action),
-      failedIds,
-    );
     const tasks = new Map<string, TaskView>([...this.#server].map(([id, task]) => [id, { ...task, pending: false }]));
-    for (const [id, { pending, confirmed }] of overlays) {
+    for (const [id, { pending, confirmed }] of this.#client.overlays()) {
       let task: Task | undefined = this.#server.get(id);
       for (const action of [...confirmed, ...pending]) task = applyTaskAction(task, action, this.me.id);
       if (task) tasks.set(id, { ...task, pending: pending.length > 0 });
     }
-    this.#view.set({ outbox, tasks: [...tasks.values()].sort(byOpenThenTitle) });
+    this.#view.set({ client: this.#client.getSnapshot(), tasks: [...tasks.values()].sort(byOpenThenTitle) });
   }
 }
 

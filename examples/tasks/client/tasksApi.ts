@@ -1,5 +1,4 @@
 import { jsonApi } from 'holdfast/client';
-import type { ActionEnvelope } from 'holdfast/envelope';
 import type { Member, TaskSyncPage } from '../shared/taskTypes.js';
 
 export type SignedIn = { agent: Member; tenant: { id: string; name: string } };
@@ -12,12 +11,6 @@ export function tasksApi(onUnauthorized: () => void = () => {}) {
     signOut: () => request<void>('/api/logout', { method: 'POST' }),
     sync: (cursor: string, signal: AbortSignal) => request<TaskSyncPage>(`/api/sync?cursor=${encodeURIComponent(cursor)}&limit=500`, { signal }),
     members: (signal?: AbortSignal) => request<{ members: Member[] }>('/api/members', { signal }),
-    /** Any answer, even an error status, means the server is reachable. */
-    probe: async (signal: AbortSignal) => {
-      await fetch('/healthz', { signal, cache: 'no-store' });
-      return true;
-    },
-    postActions: (actions: ActionEnvelope[]) => request('/api/actions', { method: 'POST', body: JSON.stringify({ actions }) }),
   };
 }
 

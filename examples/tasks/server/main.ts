@@ -3,4 +3,4 @@ import { isSeeded, seedTasks } from './seedTasks.js';
 import { tasksMigrations, tasksServerApp } from './tasksServerApp.js';
 
 /** The task list's server: `npm run example:tasks` builds the page and runs this. */
-await runServer({ app: () => tasksServerApp, migrations: tasksMigrations, seed: { isSeeded, run: seedTasks } });
+await runServer({ dataDir: 'data/tasks-pglite', app: () => tasksServerApp, migrations: tasksMigrations, seed: { isSeeded, run: seedTasks } });

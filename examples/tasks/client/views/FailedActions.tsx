@@ -3,7 +3,7 @@ import type { TaskStore } from '../TaskStore.js';
 
 /** Actions the server refused: kept, with the reason, until the member retries or discards them. */
 export function FailedActions({ store }: { store: TaskStore }) {
-  const failed = useStoreSelector(store, (state) => state.outbox.failed);
+  const failed = useStoreSelector(store, (state) => state.client.outbox.failed);
   if (failed.length === 0) return null;
   return (
     <section aria-label="Needs your attention">

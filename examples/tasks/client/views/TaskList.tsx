@@ -10,9 +10,9 @@ export function TaskList({ store, teamName, onSignOut, onSignInAgain }: Props) {
   const tasks = useStoreSelector(store, (state) => state.tasks);
   const members = useStoreSelector(store, (state) => state.members);
   const loaded = useStoreSelector(store, (state) => state.loaded);
-  const reachability = useStoreSelector(store, (state) => state.reachability);
-  const pending = useStoreSelector(store, (state) => state.outbox.pending.length);
-  const sessionExpired = useStoreSelector(store, (state) => state.sessionExpired);
+  const reachability = useStoreSelector(store, (state) => state.client.reachability);
+  const pending = useStoreSelector(store, (state) => state.client.outbox.pending.length);
+  const sessionExpired = useStoreSelector(store, (state) => state.client.sessionExpired);
   const [title, setTitle] = useState('');
 
   const add = (event: FormEvent) => {

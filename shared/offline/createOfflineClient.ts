@@ -1,0 +1,274 @@
+import { ReachabilityMonitor, type Reachability } from '../connectivity/ReachabilityMonitor.js';
+import type { ActionEnvelope } from '../core/protocol.js';
+import type { Fetcher } from '../http/jsonApi.js';
+import type { EnqueueOptions } from '../outbox/Outbox.js';
+import { OutboxClient, type OutboxSnapshot, type SettledActions } from '../outbox/OutboxClient.js';
+import { PendingOverlay, type TargetOverlay } from '../outbox/PendingOverlay.js';
+import { httpBatchTransport } from '../outbox/postActionBatch.js';
+import { probeFor } from '../outbox/replayInServiceWorker.js';
+import { clearReplayCredentials, saveReplayCredentials } from '../outbox/replayCredentials.js';
+import { outboxDatabaseName } from '../outbox/outboxDatabase.js';
+import { SharedEventStream } from '../realtime/SharedEventStream.js';
+import { ExternalStore } from '../store/ExternalStore.js';
+import { wipeLocalData } from '../store/wipeLocalData.js';
+import { DeltaSync, type SyncPageLike } from '../sync/DeltaSync.js';
+import { pushedPage } from '../sync/pushedPage.js';
+import { eventReadPosition } from '../sync/readPosition.js';
+import { offlineClientDefaults, type OfflineClientOptions } from './offlineClientOptions.js';
+import { reachabilityVerdict } from './reachabilityVerdict.js';
+
+export type { OfflineClientOptions } from './offlineClientOptions.js';
+
+/** The event stream as a status view shows it. */
+export type EventStreamState = { connected: boolean; leading: boolean; lastEventId: string | undefined; eventsReceived: number };
+
+/** Everything the framework knows about this client's connection, queue and sync: one snapshot. */
+export type OfflineClientState = {
+  reachability: Reachability;
+  outbox: OutboxSnapshot;
+  syncing: boolean;
+  /** The server refused the session (401): replay stopped until the user signs in again. */
+  sessionExpired: boolean;
+  stream: EventStreamState;
+};
+
+/** What `createOfflineClient` returns: one object an app's store composes (see docs/build-an-app.md). */
+export type OfflineClient = {
+  subscribe(listener: () => void): () => void;
+  getSnapshot(): OfflineClientState;
+  /** Connects: replay credentials for the worker, the outbox, reachability, the event stream (or polling), a first pull. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Queues an action durably; it is drawn over the server state (`overlays`) until a sync brings its effect. */
+  act(action: ActionEnvelope, options?: EnqueueOptions): Promise<void>;
+  /** Takes a held action back; false when it is already on its way (then it stays drawn). */
+  cancel(actionId: string): Promise<boolean>;
+  retry(actionId: string, replacement?: ActionEnvelope): Promise<void>;
+  discard(actionId: string): Promise<void>;
+  /** Pulls every change since this tab's cursor; failures only change `reachability`. */
+  syncNow(): Promise<void>;
+  /** Per target, the actions to draw over the server's state: pending ones, and applied ones not yet synced. */
+  overlays(): Map<string, TargetOverlay>;
+  /**
+   * The local state this tab read (from IndexedDB, in one transaction with the stored cursor) reaches
+   * `cursor`: its pulls start there. Another tab may move the stored cursor past what this tab holds.
+   */
+  readFrom(cursor: string | undefined): void;
+  /** An app's own read failed or answered: counted by the same rule as the client's (see reachabilityVerdict). */
+  noteRead(outcome: unknown): void;
+  health(): ReturnType<OutboxClient['health']>;
+  /** Ends the session: stops, forgets the replay credentials, wipes the local data, and ends the server's session. */
+  signOut(): Promise<void>;
+};
+
+/**
+ * The framework's client composition root: reachability, the outbox and its leader, delta sync (pulled and
+ * pushed pages), the pending overlay, the event stream, replay credentials and the sign-out wipe, wired
+ * once, the same way for every app. The app brings its scope, its API, its action rules and how a sync
+ * page is stored; its store keeps only its own data and views.
+ */
+export function createOfflineClient<Page extends SyncPageLike>(input: OfflineClientOptions<Page>): OfflineClient {
+  const options = offlineClientDefaults(input);
+  const { scope, network, endpoints, sync } = options;
+  const send: Fetcher | undefined = network.fetch;
+  const url = (path: string) => (network.url ? network.url(path) : path);
+  let stopped = false;
+  /** The cursor of the state this tab holds: where its pulls start (the stored one is every tab's). */
+  let tabCursor: string | undefined;
+  /** The newest event's position: pulls must see at least that much (a lagging read replica). */
+  let readPosition: string | undefined;
+  let poll: ReturnType<typeof setInterval> | undefined;
+  let stream: SharedEventStream | undefined;
+  let unsubscribeReachability: (() => void) | undefined;
+
+  const overlay = new PendingOverlay();
+  const { platform } = options;
+  const reachability = new ReachabilityMonitor(platform.reachability(async (signal) => {
+    // Any answer, even an error status, means the server is reachable.
+    await (send ?? fetch)(url(endpoints.health), { signal, cache: 'no-store' });
+    return true;
+  }));
+  const outbox = new OutboxClient({
+    scope,
+    transport: httpBatchTransport({ url: url(endpoints.actions), headers: () => (stopped ? null : network.headers), fetch: send }),
+    platform: platform.outbox,
+    probe: probeFor(url(endpoints.health), send),
+    compaction: options.compaction,
+    legacyTargetField: options.legacyTargetField,
+    makeRoom: options.makeRoom,
+    onSettled: (settled) => onSettled(settled),
+    onPaused: () => {
+      state.set({ sessionExpired: true });
+      void clearReplayCredentials(scope);
+      options.onSessionExpired();
+    },
+    onReachable: () => reachability.reportSuccess(),
+    onUnreachable: () => reachability.reportFailure(),
+  });
+  const state = new ExternalStore<OfflineClientState>({
+    reachability: reachability.state,
+    outbox: outbox.snapshot,
+    syncing: false,
+    sessionExpired: false,
+    stream: { connected: false, leading: false, lastEventId: undefined, eventsReceived: 0 },
+  });
+  outbox.subscribe(() => state.set({ outbox: outbox.snapshot }));
+
+  const deltaSync = new DeltaSync<Page>({
+    fetchPage: (cursor, signal) => sync.fetchPage(cursor, signal, { first: cursor === '0', minPosition: readPosition }),
+    applyPage: async (page) => {
+      await sync.applyPage(page);
+      // Only forward: a pushed page and a pulled one may be stored in either order.
+      if (tabCursor === undefined || BigInt(page.cursor) > BigInt(tabCursor)) tabCursor = page.cursor;
+    },
+    readCursor: async () => tabCursor ?? (await sync.readStoredCursor()) ?? '0',
+    requestTimeoutMs: network.readTimeoutMs,
+    prefetch: sync.prefetch,
+  });
+
+  const noteRead = (outcome: unknown) => {
+    const verdict = reachabilityVerdict(outcome);
+    if (verdict === 'reachable') reachability.reportSuccess();
+    else if (verdict === 'slow') void reachability.reportSlow();
+    else if (verdict === 'unreachable') reachability.reportFailure();
+  };
+
+  const syncNow = async (): Promise<void> => {
+    // Confirmed actions drawn now are in the server state this pull brings (it starts after them).
+    const landed = overlay.syncStarting();
+    state.set({ syncing: true });
+    try {
+      await deltaSync.pull();
+      reachability.reportSuccess();
+      landed();
+    } catch (error) {
+      noteRead(error);
+    } finally {
+      state.set({ syncing: false });
+    }
+  };
+
+  /** Applied actions stay drawn (confirmed) until a sync started after them lands. */
+  const onSettled = (settled: SettledActions) => {
+    const appliedIds = new Set(settled.applied.map((result) => result.action.id));
+    overlay.confirm(settled.removed.filter((action) => appliedIds.has(action.id)));
+    options.onSettled(settled);
+    // Without a stream, nothing else tells this tab the server's state moved.
+    if (!stream) void syncNow();
+  };
+
+  /** A `change` event's page, applied as it comes when this tab holds everything before it; pulled otherwise. */
+  const applyEvent = async (data: string | undefined): Promise<void> => {
+    const pushed = pushedPage<Page>(data, (page) => sync.isPage(page));
+    if (!pushed) return syncNow();
+    try {
+      if ((await deltaSync.applyPushed(pushed.from, pushed.page)) === 'gap') return syncNow();
+      reachability.reportSuccess();
+    } catch (error) {
+      noteRead(error);
+      return;
+    }
+    if (overlay.holdsConfirmed) await syncNow();
+  };
+
+  const openStream = () => {
+    const setStream = (patch: Partial<EventStreamState>) => state.set((current) => ({ stream: { ...current.stream, ...patch } }));
+    // One server stream for all of this user's tabs: the leader tab holds it and relays to the others.
+    stream = new SharedEventStream({
+      name: `holdfast-events:${scope}`,
+      locks: platform.outbox.locks,
+      openChannel: platform.outbox.openChannel,
+      url: (lastEventId) => url(`${endpoints.events}${lastEventId ? `?cursor=${lastEventId}` : ''}`),
+      headers: () => network.headers,
+      onStatus: (connected) => {
+        setStream({ connected });
+        // A connected stream proves the server is reachable; a broken one is retried by the stream itself.
+        if (connected) {
+          reachability.reportSuccess();
+          options.onReconnected();
+        }
+      },
+      onLeadership: (leading) => setStream({ leading }),
+      onEvent: (event) => {
+        state.set((current) => ({ stream: { ...current.stream, lastEventId: event.id ?? current.stream.lastEventId, eventsReceived: current.stream.eventsReceived + 1 } }));
+        readPosition = eventReadPosition(event.data) ?? readPosition;
+        if (event.event === 'change') void applyEvent(event.data);
+        // `ready` (the stream starts "now") and `resync` (too far behind to replay) prompt a pull.
+        if (event.event === 'ready' || event.event === 'resync') void syncNow();
+        if (event.event === 'resync') options.onReconnected();
+      },
+    });
+    stream.start();
+  };
+
+  const stop = async () => {
+    stopped = true;
+    clearInterval(poll);
+    unsubscribeReachability?.();
+    stream?.stop();
+    reachability.stop();
+    state.close();
+    await outbox.stop();
+  };
+
+  return {
+    subscribe: state.subscribe,
+    getSnapshot: state.getSnapshot,
+    async start() {
+      if (options.backgroundReplay) {
+        // For Background Sync after every tab is closed: where to send, with the CSRF header (no secret).
+        await saveReplayCredentials({ scope, endpoint: endpoints.actions, headers: withoutSecrets(network.headers), probeUrl: endpoints.health, origins: network.origins });
+      }
+      if (stopped) return;
+      unsubscribeReachability = reachability.subscribe((now) => {
+        state.set({ reachability: now });
+        if (now !== 'online') return;
+        void syncNow();
+        outbox.serverReachable();
+        options.onReconnected();
+      });
+      void outbox.start();
+      reachability.start();
+      if (endpoints.events) openStream();
+      else poll = setInterval(() => reachability.state === 'online' && void syncNow(), sync.pollMs);
+      void syncNow();
+    },
+    stop,
+    act: (action, enqueueOptions) => outbox.enqueue(action, enqueueOptions),
+    async cancel(actionId) {
+      overlay.cancel(actionId);
+      const cancelled = await outbox.cancel(actionId);
+      if (!cancelled) overlay.restore(actionId);
+      return cancelled;
+    },
+    retry: (actionId, replacement) => outbox.retry(actionId, replacement),
+    discard: (actionId) => outbox.discard(actionId),
+    syncNow,
+    overlays() {
+      const snapshot = outbox.snapshot;
+      const failedIds = new Set(snapshot.failed.map((failed) => failed.action.id));
+      return overlay.byTarget(snapshot.pending.map((entry) => entry.action), failedIds);
+    },
+    readFrom(cursor) {
+      if (cursor !== undefined && (tabCursor === undefined || BigInt(cursor) > BigInt(tabCursor))) tabCursor = cursor;
+    },
+    noteRead,
+    health: () => outbox.health(),
+    async signOut() {
+      await stop();
+      const { signOut } = options;
+      // The server's session ends beside the wipe, never before it: an offline sign-out wipes at once.
+      await Promise.all([
+        signOut.endSession().catch(() => undefined),
+        clearReplayCredentials(scope).then(() =>
+          wipeLocalData({ databases: [...signOut.databases(), outboxDatabaseName(scope)], isUserDataCache: signOut.isUserDataCache, workerMessage: signOut.workerMessage }),
+        ),
+      ]);
+    },
+  };
+}
+
+/** Headers the worker may keep on disk: never a credential (the worker's replay uses the session cookie). */
+function withoutSecrets(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !/^(authorization|cookie)$/i.test(name)));
+}
