@@ -70,8 +70,10 @@ export type OfflineClient = {
 export function createOfflineClient<Page extends SyncPageLike>(input: OfflineClientOptions<Page>): OfflineClient {
   const options = offlineClientDefaults(input);
   const { scope, network, endpoints, sync } = options;
-  const send: Fetcher | undefined = network.fetch;
-  const url = (path: string) => (network.url ? network.url(path) : path);
+  const url = network.url ?? ((path: string) => path);
+  // Every call but the stream's goes through `send` with a path: a fetch like ApiOrigins' picks the region
+  // itself, so a path made absolute here would be prefixed twice.
+  const send: Fetcher = network.fetch ?? ((path, init) => fetch(url(path), init));
   let stopped = false;
   /** The cursor of the state this tab holds: where its pulls start (the stored one is every tab's). */
   let tabCursor: string | undefined;
@@ -85,14 +87,14 @@ export function createOfflineClient<Page extends SyncPageLike>(input: OfflineCli
   const { platform } = options;
   const reachability = new ReachabilityMonitor(platform.reachability(async (signal) => {
     // Any answer, even an error status, means the server is reachable.
-    await (send ?? fetch)(url(endpoints.health), { signal, cache: 'no-store' });
+    await send(endpoints.health, { signal, cache: 'no-store' });
     return true;
   }));
   const outbox = new OutboxClient({
     scope,
-    transport: httpBatchTransport({ url: url(endpoints.actions), headers: () => (stopped ? null : network.headers), fetch: send }),
+    transport: httpBatchTransport({ url: endpoints.actions, headers: () => (stopped ? null : network.headers), fetch: send }),
     platform: platform.outbox,
-    probe: probeFor(url(endpoints.health), send),
+    probe: probeFor(endpoints.health, send),
     compaction: options.compaction,
     legacyTargetField: options.legacyTargetField,
     makeRoom: options.makeRoom,
@@ -229,9 +231,12 @@ export function createOfflineClient<Page extends SyncPageLike>(input: OfflineCli
       });
       void outbox.start();
       reachability.start();
+      // The stream's first event (`ready`) prompts the first pull; without a stream, the client pulls at once.
       if (endpoints.events) openStream();
-      else poll = setInterval(() => reachability.state === 'online' && void syncNow(), sync.pollMs);
-      void syncNow();
+      else {
+        poll = setInterval(() => reachability.state === 'online' && void syncNow(), sync.pollMs);
+        void syncNow();
+      }
     },
     stop,
     act: (action, enqueueOptions) => outbox.enqueue(action, enqueueOptions),

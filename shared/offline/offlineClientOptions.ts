@@ -16,9 +16,9 @@ export type OfflineClientOptions<Page extends SyncPageLike> = {
    */
   scope: string;
   network?: {
-    /** Default: the global fetch. ApiOrigins' fetch sends each request to the region in rotation. */
+    /** Sends a call, given its path; default: the global fetch of `url(path)`. ApiOrigins' fetch sends each to the region in rotation. */
     fetch?: Fetcher;
-    /** Makes a path absolute (ApiOrigins.url); default: the page's origin. */
+    /** Makes a path a URL (ApiOrigins.url), for the event stream and the default fetch; default: the page's origin. */
     url?: (path: string) => string;
     /** The API's regions, for the worker's replay (ApiOrigins.list). */
     origins?: readonly string[];
