@@ -8,5 +8,7 @@ export type Subscribable<State> = { subscribe(listener: () => void): () => void;
  * `select` must return something already in the snapshot (or a primitive), not a new object each call.
  */
 export function useStoreSelector<State, Selected>(store: Subscribable<State>, select: (state: State) => Selected): Selected {
-  return useSyncExternalStore(store.subscribe, () => select(store.getSnapshot()));
+  const selected = () => select(store.getSnapshot());
+  // The same in prerendered markup (the sign-in page is prerendered at build time): what the store holds then.
+  return useSyncExternalStore(store.subscribe, selected, selected);
 }

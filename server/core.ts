@@ -3,6 +3,7 @@
 // engine, migrations and error answers on PGlite in a worker. The server itself imports them from here too
 // (through holdfast/server, which re-exports them).
 export { ActionEngine, MissingTargetsError, type ActorContext, type ActionEngineOptions, type BatchApplier, type HandlerOutcome, type TargetLookup } from './actions/ActionEngine.js';
+export { tenantMemberIds } from './actions/tenantMemberIds.js';
 export { applyMigrations, type MigrationSource } from './db/applyMigrations.js';
 export { coreMigrationSources } from './db/coreMigrationSources.js';
 export { pgliteDatabase } from './db/pgliteDatabase.js';

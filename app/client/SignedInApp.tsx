@@ -1,15 +1,15 @@
 import { useEffect, useMemo } from 'react';
 import { BrowserRouter, matchPath, Navigate, Route, Routes } from 'react-router';
-import { clearReplayCredentials, releaseInBackForwardCache, saveReplayCredentials } from 'holdfast/client';
+import { releaseInBackForwardCache } from 'holdfast/client';
 import { isDemo } from '../demo/demoMode.js';
 import { appUpdates } from './registerServiceWorker.js';
 import { resumeReplyKey } from './views/Composer.js';
-import { apiRequestHeaders, type ApiClient, type SignedIn } from './api/ApiClient.js';
+import type { ApiClient, SignedIn } from './api/ApiClient.js';
 import { apiOrigins } from './api/apiOrigins.js';
 import { dismissBootSkeleton } from './bootSkeleton.js';
 import { exposeWorkspace } from './state/exposeForMonitoring.js';
 import { reportTelemetry } from './state/reportTelemetry.js';
-import { forgetReplayCredentials, outboxScope, wipeAgentData, wipeOtherAgentsData } from './state/localData.js';
+import { wipeOtherAgentsData } from './state/localData.js';
 import { preopenWorkspaceDatabase } from './state/preopenDatabase.js';
 import { clearSession, loadSession } from './state/session.js';
 import { WorkspaceContext } from './state/useWorkspace.js';
@@ -46,16 +46,16 @@ export default function SignedInApp({ api, session, freshSignIn, onExpired, onSi
   const agentId = session.agent.id;
   const store = useMemo(() => {
     const initialConversationId = matchPath('/conversations/:id', window.location.pathname)?.params.id;
-    // A refused session: Background Sync must not replay this agent's queue until they sign in again.
-    const expire = () => {
-      void forgetReplayCredentials(tenantId, agentId);
-      onExpired();
-    };
     // `holdfast.syncPrefetch = '0'`: one sync request at a time, for support and for the new-device benchmark's baseline.
     const syncPrefetch = localStorage.getItem('holdfast.syncPrefetch') !== '0';
     // Signed in, every request follows the API's region in rotation (apiOrigins); the sign-in screen asks this origin.
     const undoWindowMs = readUndoWindow(tenantId, agentId);
-    return new WorkspaceStore({ api: api.through(apiOrigins.fetch), origins: apiOrigins, tenantId, me: session.agent, initialConversationId, syncPrefetch, undoWindowMs, onSessionExpired: expire });
+    // A refused session: the store's client stops Background Sync replaying this agent's queue until they sign in again.
+    // The worker's replay needs a server it can reach: not the demo's, which lives in the page.
+    return new WorkspaceStore({
+      api: api.through(apiOrigins.fetch), origins: apiOrigins, tenantId, me: session.agent, initialConversationId, syncPrefetch, undoWindowMs,
+      onSessionExpired: onExpired, backgroundReplay: !isDemo(), endSession: endServerSession,
+    });
     // eslint-disable-next-line react-hooks/exhaustive-deps -- one store per signed-in agent, not per session object
   }, [api, tenantId, agentId]);
   // eslint-disable-next-line react-hooks/exhaustive-deps -- once per store
@@ -72,10 +72,6 @@ export default function SignedInApp({ api, session, freshSignIn, onExpired, onSi
       if (document.activeElement?.id === 'composer-text') sessionStorage.setItem(resumeReplyKey, '1');
       await store.flushDrafts();
     });
-    // For the service worker's Background Sync, which replays after every tab is closed. No secret: the
-    // browser adds the session cookie to the worker's requests.
-    // Not in the demo: its backend lives in the page, where the worker cannot reach it.
-    if (!isDemo()) void saveReplayCredentials({ scope: outboxScope(tenantId, agentId), endpoint: '/api/actions', headers: apiRequestHeaders, probeUrl: '/readyz', origins: apiOrigins.origins });
     // Telemetry goes to the server; the demo has none to tell.
     const stopTelemetry = isDemo() ? () => {} : reportTelemetry(store);
     const stopWatchingCache = releaseInBackForwardCache(() => store.stop());
@@ -89,11 +85,10 @@ export default function SignedInApp({ api, session, freshSignIn, onExpired, onSi
   }, [store]);
 
   const signOut = async () => {
-    store.stop();
     clearSession();
-    await clearReplayCredentials(outboxScope(tenantId, agentId));
+    const wiped = store.signOut();
     onSignedOut();
-    await Promise.all([endServerSession(), wipeAgentData(tenantId, agentId)]);
+    await wiped;
   };
 
   const workspace = <WorkspaceView me={session.agent} tenantName={session.tenant.name} onSignOut={() => void signOut()} />;

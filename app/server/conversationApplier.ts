@@ -6,6 +6,8 @@ import {
   type WorkspaceAction,
 } from '../shared/index.js';
 import type { ActorContext, BatchApplier, Executor, HandlerOutcome, TargetLookup } from 'holdfast/server';
+// From the runtime-neutral entry: the in-browser demo runs this applier too.
+import { tenantMemberIds } from 'holdfast/server-core';
 import { toConversationState } from './rows.js';
 
 /**
@@ -34,7 +36,7 @@ export const conversationApplier: BatchApplier<ConversationState> = {
     const actions = envelopes as readonly WorkspaceAction[];
     const working = await readTargets(tx, actions, actor);
     const history = await readHistory(tx, actions, working);
-    const team = actions.some((action) => action.type === 'assign') ? await readTeam(tx, actor) : new Set<string>();
+    const team = actions.some((action) => action.type === 'assign') ? await tenantMemberIds(tx, actor.tenantId) : new Set<string>();
     const messages: WorkspaceAction[] = [];
     const changes: ChangeRow[] = [];
 
@@ -115,10 +117,6 @@ async function readHistory(tx: Executor, actions: readonly WorkspaceAction[], wo
   return history;
 }
 
-async function readTeam(tx: Executor, actor: ActorContext): Promise<Set<string>> {
-  const { rows } = await tx.query<{ id: string }>('SELECT id FROM agents WHERE tenant_id = $1', [actor.tenantId]);
-  return new Set(rows.map((row) => row.id));
-}
 
 // The message takes the action's id, so the author's optimistic copy and the server's are one message.
 // clock_timestamp(), not now(): messages of one batch keep distinct, ordered times.

@@ -1,7 +1,6 @@
 // The workspace's client-side names: its IndexedDB schema and helpers. Server code imports ./index.js only.
 export {
   openWorkspaceDatabase,
-  deleteWorkspaceDatabase,
   readConversationMessages,
   workspaceDatabaseName,
   workspaceDatabasePrefix,

@@ -1,4 +1,4 @@
-import { deleteDB, unwrap, type DBSchema, type IDBPDatabase } from 'idb';
+import { unwrap, type DBSchema, type IDBPDatabase } from 'idb';
 import { openVersionedDatabase, type Migration } from 'holdfast/client';
 import { compareMessages, type MessageThread } from './messageThreads.js';
 import type { Agent, CannedReply, Conversation, Message } from './types.js';
@@ -94,10 +94,6 @@ export function openWorkspaceDatabase(tenantId: string, agentId: string, handler
     onVersionChange: handlers.onVersionChange,
     onBlocked: handlers.onBlocked,
   });
-}
-
-export function deleteWorkspaceDatabase(tenantId: string, agentId: string, namespace?: string): Promise<void> {
-  return deleteDB(workspaceDatabaseName(tenantId, agentId, namespace));
 }
 
 /** A conversation's messages, oldest first (none stored: empty). */

@@ -54,6 +54,12 @@ export class CascadeMonitor {
     return () => this.#listeners.delete(listener);
   }
 
+  /** The reports as a store (subscribe / getSnapshot), the shape every framework observable has: for a view. */
+  readonly hostsStore = {
+    subscribe: (listener: () => void): (() => void) => this.watch(() => listener()),
+    getSnapshot: (): readonly HostReport[] => this.#snapshot,
+  };
+
   /** Called whenever a report changes: for a view. */
   watch(onChange: (hosts: readonly HostReport[]) => void): () => void {
     this.#watchers.add(onChange);

@@ -105,6 +105,12 @@ export class ApiOrigins {
     return deadlineFromP95(this.#latency.p95(this.current), baseMs, cascadeDefaults.deadlineP95Multiple);
   }
 
+  /** The region in rotation as a store (subscribe / getSnapshot), the shape every framework observable has: for a view. */
+  readonly regionStore = {
+    subscribe: (listener: () => void): (() => void) => this.subscribe(() => listener()),
+    getSnapshot: (): string => this.current,
+  };
+
   /** Hears every swap of the region in rotation (a failover, or a return); answers how to stop. */
   subscribe(listener: (from: string, to: string) => void): () => void {
     this.#listeners.add(listener);

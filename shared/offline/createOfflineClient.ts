@@ -1,9 +1,7 @@
-import { ReachabilityMonitor, type Reachability } from '../connectivity/ReachabilityMonitor.js';
-import type { ActionEnvelope } from '../core/protocol.js';
+import { ReachabilityMonitor } from '../connectivity/ReachabilityMonitor.js';
 import type { Fetcher } from '../http/jsonApi.js';
-import type { EnqueueOptions } from '../outbox/Outbox.js';
-import { OutboxClient, type OutboxSnapshot, type SettledActions } from '../outbox/OutboxClient.js';
-import { PendingOverlay, type TargetOverlay } from '../outbox/PendingOverlay.js';
+import { OutboxClient, type SettledActions } from '../outbox/OutboxClient.js';
+import { PendingOverlay } from '../outbox/PendingOverlay.js';
 import { httpBatchTransport } from '../outbox/postActionBatch.js';
 import { probeFor } from '../outbox/replayInServiceWorker.js';
 import { clearReplayCredentials, saveReplayCredentials } from '../outbox/replayCredentials.js';
@@ -15,51 +13,11 @@ import { DeltaSync, type SyncPageLike } from '../sync/DeltaSync.js';
 import { pushedPage } from '../sync/pushedPage.js';
 import { eventReadPosition } from '../sync/readPosition.js';
 import { offlineClientDefaults, type OfflineClientOptions } from './offlineClientOptions.js';
+import type { EventStreamState, OfflineClient, OfflineClientState } from './offlineClient.js';
 import { reachabilityVerdict } from './reachabilityVerdict.js';
 
 export type { OfflineClientOptions } from './offlineClientOptions.js';
-
-/** The event stream as a status view shows it. */
-export type EventStreamState = { connected: boolean; leading: boolean; lastEventId: string | undefined; eventsReceived: number };
-
-/** Everything the framework knows about this client's connection, queue and sync: one snapshot. */
-export type OfflineClientState = {
-  reachability: Reachability;
-  outbox: OutboxSnapshot;
-  syncing: boolean;
-  /** The server refused the session (401): replay stopped until the user signs in again. */
-  sessionExpired: boolean;
-  stream: EventStreamState;
-};
-
-/** What `createOfflineClient` returns: one object an app's store composes (see docs/build-an-app.md). */
-export type OfflineClient = {
-  subscribe(listener: () => void): () => void;
-  getSnapshot(): OfflineClientState;
-  /** Connects: replay credentials for the worker, the outbox, reachability, the event stream (or polling), a first pull. */
-  start(): Promise<void>;
-  stop(): Promise<void>;
-  /** Queues an action durably; it is drawn over the server state (`overlays`) until a sync brings its effect. */
-  act(action: ActionEnvelope, options?: EnqueueOptions): Promise<void>;
-  /** Takes a held action back; false when it is already on its way (then it stays drawn). */
-  cancel(actionId: string): Promise<boolean>;
-  retry(actionId: string, replacement?: ActionEnvelope): Promise<void>;
-  discard(actionId: string): Promise<void>;
-  /** Pulls every change since this tab's cursor; failures only change `reachability`. */
-  syncNow(): Promise<void>;
-  /** Per target, the actions to draw over the server's state: pending ones, and applied ones not yet synced. */
-  overlays(): Map<string, TargetOverlay>;
-  /**
-   * The local state this tab read (from IndexedDB, in one transaction with the stored cursor) reaches
-   * `cursor`: its pulls start there. Another tab may move the stored cursor past what this tab holds.
-   */
-  readFrom(cursor: string | undefined): void;
-  /** An app's own read failed or answered: counted by the same rule as the client's (see reachabilityVerdict). */
-  noteRead(outcome: unknown): void;
-  health(): ReturnType<OutboxClient['health']>;
-  /** Ends the session: stops, forgets the replay credentials, wipes the local data, and ends the server's session. */
-  signOut(): Promise<void>;
-};
+export type { EventStreamState, OfflineClient, OfflineClientState } from './offlineClient.js';
 
 /**
  * The framework's client composition root: reachability, the outbox and its leader, delta sync (pulled and
@@ -112,7 +70,7 @@ export function createOfflineClient<Page extends SyncPageLike>(input: OfflineCli
     outbox: outbox.snapshot,
     syncing: false,
     sessionExpired: false,
-    stream: { connected: false, leading: false, lastEventId: undefined, eventsReceived: 0 },
+    stream: { connected: false, leading: false, lastEventId: null, eventsReceived: 0 },
   });
   outbox.subscribe(() => state.set({ outbox: outbox.snapshot }));
 
@@ -166,6 +124,8 @@ export function createOfflineClient<Page extends SyncPageLike>(input: OfflineCli
     try {
       if ((await deltaSync.applyPushed(pushed.from, pushed.page)) === 'gap') return syncNow();
       reachability.reportSuccess();
+      // For benchmarks and monitoring: when a pushed change was stored (its cursor in the detail).
+      performance.mark('holdfast:event-applied', { detail: { cursor: pushed.page.cursor } });
     } catch (error) {
       noteRead(error);
       return;
@@ -219,7 +179,8 @@ export function createOfflineClient<Page extends SyncPageLike>(input: OfflineCli
     async start() {
       if (options.backgroundReplay) {
         // For Background Sync after every tab is closed: where to send, with the CSRF header (no secret).
-        await saveReplayCredentials({ scope, endpoint: endpoints.actions, headers: withoutSecrets(network.headers), probeUrl: endpoints.health, origins: network.origins });
+        // Not waited for: a cold start's outbox and stream do not queue behind another database's open.
+        void saveReplayCredentials({ scope, endpoint: endpoints.actions, headers: withoutSecrets(network.headers), probeUrl: endpoints.health, origins: network.origins }).catch(() => undefined);
       }
       if (stopped) return;
       unsubscribeReachability = reachability.subscribe((now) => {
@@ -258,6 +219,7 @@ export function createOfflineClient<Page extends SyncPageLike>(input: OfflineCli
       if (cursor !== undefined && (tabCursor === undefined || BigInt(cursor) > BigInt(tabCursor))) tabCursor = cursor;
     },
     noteRead,
+    noteAnswered: () => reachability.reportSuccess(),
     health: () => outbox.health(),
     async signOut() {
       await stop();

@@ -1,5 +1,4 @@
-import type { CascadeListener, HostReport } from 'holdfast/client';
-import type { EventStreamState } from './workspaceState.js';
+import type { CascadeListener, EventStreamState, HostReport } from 'holdfast/client';
 import { cascadeMonitor } from './cascadeHealth.js';
 import type { WorkspaceStore } from './WorkspaceStore.js';
 

@@ -1,29 +1,14 @@
 import { deleteDB } from 'idb';
-import { askServiceWorkerToWipe, clearReplayCredentials, deleteOutboxDatabase, outboxDatabaseName, outboxDatabasePrefix } from 'holdfast/client';
-import { deleteWorkspaceDatabase, isAgentDataCache, wipeAgentDataMessage, workspaceDatabaseName, workspaceDatabasePrefix } from '../../shared/client.js';
+import { askServiceWorkerToWipe, outboxDatabaseName, outboxDatabasePrefix } from 'holdfast/client';
+import { isAgentDataCache, wipeAgentDataMessage, workspaceDatabaseName, workspaceDatabasePrefix } from '../../shared/client.js';
 import { demoNamespace, localNamespace } from './localNamespace.js';
 
 /**
- * Privacy on shared workstations: an agent's local data is theirs alone. Sign-out deletes their database
- * and every cache holding agent data (images, API answers); only the public app shell stays.
- *
- * The demo (localNamespace) deletes only its own: its databases are named apart, and it has no caches
- * of its own (its images are in-page blobs), so it leaves the real agent's caches and worker alone.
+ * Privacy on shared workstations: an agent's local data is theirs alone. Sign-out (WorkspaceStore.signOut,
+ * through the framework's client) deletes their database, their outbox and every cache holding agent data;
+ * what another agent left behind is wiped at the next fresh sign-in (wipeOtherAgentsData). The demo
+ * (localNamespace) touches only its own: its databases are named apart, and it has no caches of its own.
  */
-export async function wipeAgentData(tenantId: string, agentId: string): Promise<void> {
-  // Deleted on purpose: nothing for the eviction check to report at the next sign-in.
-  localStorage.removeItem(localDataMarkerKey(tenantId, agentId));
-  await Promise.all([
-    deleteWorkspaceDatabase(tenantId, agentId, localNamespace()),
-    deleteOutboxDatabase(outboxScope(tenantId, agentId)),
-    localNamespace() ? undefined : deleteAgentDataCaches(),
-  ]);
-}
-
-/** The session was refused: Background Sync must not replay this agent's outbox until they sign in again. */
-export function forgetReplayCredentials(tenantId: string, agentId: string): Promise<void> {
-  return clearReplayCredentials(outboxScope(tenantId, agentId));
-}
 
 /** Where the agent's local-data marker (LocalDataMarker) is kept, in localStorage, apart from the data it guards. */
 export function localDataMarkerKey(tenantId: string, agentId: string): string {

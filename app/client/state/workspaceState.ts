@@ -1,5 +1,5 @@
 import type { ThreadState } from './ThreadCatchUp.js';
-import type { LocalDataLoss, OutboxSnapshot, Reachability, SheddableState } from 'holdfast/client';
+import type { EventStreamState, LocalDataLoss, OutboxSnapshot, Reachability, SheddableState } from 'holdfast/client';
 import type { Agent, CannedReply, ConversationView, Message, PendingMessage } from '../../shared/client.js';
 
 /** What the workspace's screens read (WorkspaceStore's snapshot). */
@@ -34,7 +34,6 @@ export type WorkspaceState = {
   localDataLost: LocalDataLoss | null;
 };
 
-export type EventStreamState = { connected: boolean; leading: boolean; lastEventId: string | null; eventsReceived: number };
 
 
 

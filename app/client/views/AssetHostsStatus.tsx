@@ -1,4 +1,4 @@
-import { useSyncExternalStore } from 'react';
+import { useStoreSelector } from 'holdfast/react';
 import type { HostReport } from 'holdfast/client';
 import { cascadeMonitor } from '../state/cascadeHealth.js';
 
@@ -19,10 +19,7 @@ function detail(report: HostReport): string {
  * `data-*` attributes for monitoring scripts.
  */
 export function AssetHostsStatus() {
-  const hosts = useSyncExternalStore(
-    (onChange) => cascadeMonitor.watch(onChange),
-    () => cascadeMonitor.hosts(),
-  );
+  const hosts = useStoreSelector(cascadeMonitor.hostsStore, (reports) => reports);
   if (hosts.length < 2) return null;
   return (
     <span className="asset-hosts small" role="status" aria-label="Asset hosts">

@@ -1,5 +1,6 @@
-import { useEffect, useState, useSyncExternalStore, type FormEvent } from 'react';
-import { ApiRequestError, type ApiClient, type SignedIn } from '../api/ApiClient.js';
+import { useEffect, useState, useSyncExternalStore } from 'react';
+import { useSignInForm } from 'holdfast/react';
+import type { ApiClient, SignedIn } from '../api/ApiClient.js';
 import { InstallAppButton } from './InstallAppButton.js';
 import { useIsDemo } from './DemoBanner.js';
 
@@ -11,26 +12,11 @@ const noSubscription = () => () => {};
  * kept) and its button is disabled until hydration: a native submit would put the password in the URL.
  */
 export function SignInView({ api, notice, onSignedIn }: { api: ApiClient; notice?: string | null; onSignedIn: (session: SignedIn) => void }) {
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { submit, busy, error } = useSignInForm((email, password) => api.signIn(email, password), onSignedIn);
   // false in the prerendered markup and during hydration, true once React runs the page.
   const hydrated = useSyncExternalStore(noSubscription, () => true, () => false);
   const demo = useIsDemo();
   const demoAccounts = useDemoAccounts(api, hydrated);
-
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    setBusy(true);
-    setError(null);
-    try {
-      onSignedIn(await api.signIn(String(form.get('email') ?? ''), String(form.get('password') ?? '')));
-    } catch (caught) {
-      setError(caught instanceof ApiRequestError ? caught.message : 'The server cannot be reached. Try again in a moment.');
-    } finally {
-      setBusy(false);
-    }
-  };
 
   return (
     <main className="sign-in">

@@ -1,4 +1,4 @@
-import { useSyncExternalStore } from 'react';
+import { useStoreSelector } from 'holdfast/react';
 import type { HostReport } from 'holdfast/client';
 import { apiOrigins } from '../api/apiOrigins.js';
 import { cascadeMonitor } from '../state/cascadeHealth.js';
@@ -24,14 +24,8 @@ export function StatusPanel() {
   const lastPass = useWorkspace((state) => state.outbox.lastPass);
   const sheddable = useWorkspace((state) => state.sheddable);
   const storage = useStorageEstimate();
-  const hosts = useSyncExternalStore(
-    (onChange) => cascadeMonitor.watch(onChange),
-    () => cascadeMonitor.hosts(),
-  );
-  const region = useSyncExternalStore(
-    (onChange) => apiOrigins.subscribe(onChange),
-    () => apiOrigins.current,
-  );
+  const hosts = useStoreSelector(cascadeMonitor.hostsStore, (reports) => reports);
+  const region = useStoreSelector(apiOrigins.regionStore, (current) => current);
   const preferred = apiOrigins.origins[0]!;
   const oldest = pending.reduce<number | null>((min, entry) => (min === null || entry.queuedAt < min ? entry.queuedAt : min), null);
   const problem = reachability !== 'online' || !stream.connected || failed > 0 || hosts.some((host) => host.condition === 'down');

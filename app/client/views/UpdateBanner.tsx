@@ -1,4 +1,4 @@
-import { useSyncExternalStore } from 'react';
+import { useStoreSelector } from 'holdfast/react';
 import { appUpdates } from '../registerServiceWorker.js';
 
 /**
@@ -7,7 +7,7 @@ import { appUpdates } from '../registerServiceWorker.js';
  * working meanwhile.
  */
 export function UpdateBanner() {
-  const { available, applying, failed } = useSyncExternalStore(appUpdates.subscribe, appUpdates.getSnapshot, appUpdates.getSnapshot);
+  const { available, applying, failed } = useStoreSelector(appUpdates, (state) => state);
   if (failed && !available) {
     return (
       <p role="status" className="notice notice-info update-banner">

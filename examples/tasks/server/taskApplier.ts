@@ -1,4 +1,4 @@
-import type { ActorContext, BatchApplier, Executor, HandlerOutcome, Queryable, TargetLookup } from 'holdfast/server';
+import { tenantMemberIds, type ActorContext, type BatchApplier, type Executor, type HandlerOutcome, type Queryable, type TargetLookup } from 'holdfast/server';
 import { applyTaskAction, type TaskAction } from '../shared/taskActions.js';
 import type { Task } from '../shared/taskTypes.js';
 import { taskColumns, toTask } from './taskRows.js';
@@ -20,7 +20,7 @@ export const taskApplier: BatchApplier<Task> = {
     const current = await readTasks(tx, actions, actor);
     const created = new Set<string>();
     const changed = new Set<string>();
-    const team = actions.some((action) => action.type === 'assign') ? await readTeam(tx, actor) : new Set<string>();
+    const team = actions.some((action) => action.type === 'assign') ? await tenantMemberIds(tx, actor.tenantId) : new Set<string>();
 
     const outcomes = actions.map((action): HandlerOutcome<Task> => {
       const task = current.get(action.targetId);
@@ -49,10 +49,6 @@ async function readTasks(tx: Queryable, actions: readonly TaskAction[], actor: A
   return new Map(rows.map((row) => [row.id as string, toTask(row)]));
 }
 
-async function readTeam(tx: Queryable, actor: ActorContext): Promise<Set<string>> {
-  const { rows } = await tx.query<{ id: string }>('SELECT id FROM agents WHERE tenant_id = $1', [actor.tenantId]);
-  return new Set(rows.map((row) => row.id));
-}
 
 async function insertTasks(tx: Executor, tasks: readonly Task[], actor: ActorContext): Promise<void> {
   if (tasks.length === 0) return;

@@ -1,23 +1,8 @@
-import { useState, type FormEvent } from 'react';
-import { ApiRequestError } from 'holdfast/client';
+import { useSignInForm } from 'holdfast/react';
 import type { SignedIn, TasksApi } from '../tasksApi.js';
 
 export function SignInForm({ api, onSignedIn, title = 'Sign in to your team' }: { api: TasksApi; onSignedIn: (signedIn: SignedIn) => void; title?: string }) {
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    setBusy(true);
-    setError(null);
-    try {
-      onSignedIn(await api.signIn(String(form.get('email')), String(form.get('password'))));
-    } catch (caught) {
-      setError(caught instanceof ApiRequestError && caught.status !== 0 ? caught.message : 'The server cannot be reached. Try again in a moment.');
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { submit, busy, error } = useSignInForm((email, password) => api.signIn(email, password), onSignedIn);
   return (
     <form className="sign-in" onSubmit={(event) => void submit(event)}>
       <h1>{title}</h1>
