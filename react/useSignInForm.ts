@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { ApiRequestError } from '../shared/http/jsonApi.js';
+import { isHoldfastError } from '../shared/core/HoldfastError.js';
 
 /** What a sign-in form's submit does, for an app's own form: its fields are named `email` and `password`. */
 export type SignInForm = { submit: (event: FormEvent<HTMLFormElement>) => Promise<void>; busy: boolean; error: string | null };
@@ -20,7 +20,7 @@ export function useSignInForm<Session>(signIn: (email: string, password: string)
     try {
       onSignedIn(await signIn(String(form.get('email') ?? ''), String(form.get('password') ?? '')));
     } catch (caught) {
-      setError(caught instanceof ApiRequestError && caught.status !== 0 ? caught.message : 'The server cannot be reached. Try again in a moment.');
+      setError(isHoldfastError(caught, 'api-refused') ? caught.message : 'The server cannot be reached. Try again in a moment.');
     } finally {
       setBusy(false);
     }

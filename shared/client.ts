@@ -19,7 +19,7 @@ export * from './outbox/index.js';
 export * from './envelope.js';
 export * from './cascade/index.js';
 export { browserReachabilityPlatform } from './connectivity/browserReachabilityPlatform.js';
-export { jsonApi, ApiRequestError, apiRequestHeaders, type Fetcher, type JsonApiOptions, type JsonRequest } from './http/jsonApi.js';
+export { jsonApi, apiRequestError, apiRequestHeaders, type Fetcher, type JsonApiOptions, type JsonRequest } from './http/jsonApi.js';
 export { ApiOrigins, type ApiOriginsOptions } from './http/ApiOrigins.js';
 export { firstAnswering } from './http/firstAnswering.js';
 export { wipeLocalData, askServiceWorkerToWipe, type WipeLocalDataOptions } from './store/wipeLocalData.js';
@@ -28,7 +28,7 @@ export { skipWaitingMessage, isSkipWaitingMessage } from './update/skipWaitingMe
 export { readEventStream, type EventStreamOptions } from './realtime/readEventStream.js';
 export { SharedEventStream, type SharedEventStreamOptions } from './realtime/SharedEventStream.js';
 export { SheddableCalls, type SheddableCallsOptions, type SheddableState } from './policy/SheddableCalls.js';
-export { SheddableCallError, checkSheddable } from './policy/sheddableCallError.js';
+export { sheddableRefused, checkSheddable } from './policy/checkSheddable.js';
 export type { TelemetryEvent, TelemetryKind, TelemetryDetail } from './core/telemetry.js';
 export { TelemetryReporter, type TelemetryReporterOptions } from './telemetry/TelemetryReporter.js';
 // The composition root apps are built on.

@@ -1,8 +1,8 @@
 import { lazy, Suspense, useEffect, useMemo, useState, type ComponentType } from 'react';
-import { firstAnswering } from 'holdfast/client';
+import { firstAnswering, isHoldfastError } from 'holdfast/client';
 import type { SignedInAppProps } from './SignedInApp.js';
 import { dismissBootSkeleton } from './bootSkeleton.js';
-import { ApiClient, ApiRequestError, type SignedIn } from './api/ApiClient.js';
+import { ApiClient, type SignedIn } from './api/ApiClient.js';
 import { apiOriginList } from './api/apiOriginList.js';
 import { clearSession, isSignOutPending, loadSession, markSignOutPending, saveSession } from './state/session.js';
 import { LoadFailedBoundary } from './views/LoadFailedBoundary.js';
@@ -116,6 +116,6 @@ async function endServerSession(api: ApiClient): Promise<void> {
     markSignOutPending(false);
   } catch (error) {
     // Answered (e.g. 401: that session is already over): nothing left to end.
-    if (error instanceof ApiRequestError && error.status !== 0) markSignOutPending(false);
+    if (isHoldfastError(error, 'api-refused')) markSignOutPending(false);
   }
 }

@@ -18,7 +18,15 @@ export type HoldfastErrorCode =
   /** A Background Sync replay got no usable answer: the browser fires the event again later. */
   | 'replay-will-retry'
   /** The device's storage is full: an action could not be queued (it was not, and nothing else was lost). */
-  | 'storage-full';
+  | 'storage-full'
+  /** An API call got no answer at all (network, refused connection, a cut answer). */
+  | 'api-unreachable'
+  /** An API call got no answer within its deadline. */
+  | 'api-timeout'
+  /** The server answered an API call with an error: `details` has its `status`, `serverCode`, `retryAfter`, and its words as the message. */
+  | 'api-refused'
+  /** A sheddable call was answered anything but 2xx: `details` has the `status` and `retryAfterMs`. */
+  | 'sheddable-refused';
 
 const messages: Record<HoldfastErrorCode, string> = {
   'invalid-action': 'The action does not match its schema.',
@@ -31,15 +39,20 @@ const messages: Record<HoldfastErrorCode, string> = {
   'unknown-host': 'The host is not one of the configured hosts.',
   'replay-will-retry': 'The outbox replay got no usable answer; the browser will retry.',
   'storage-full': "This device's storage is full: the action was not saved.",
+  'api-unreachable': 'The server cannot be reached.',
+  'api-timeout': 'The server did not answer in time.',
+  'api-refused': 'The server refused the request.',
+  'sheddable-refused': 'The server shed or refused the call.',
 };
 
 export class HoldfastError extends Error {
   readonly code: HoldfastErrorCode;
   readonly details: Record<string, unknown>;
 
+  /** `details.message`: the whole message instead of the code's (the server's own words, for `api-refused`). */
   constructor(code: HoldfastErrorCode, details: Record<string, unknown> = {}) {
     const detail = typeof details.reason === 'string' ? ` ${details.reason}` : '';
-    super(`${messages[code]}${detail}`);
+    super(typeof details.message === 'string' ? details.message : `${messages[code]}${detail}`);
     this.name = 'HoldfastError';
     this.code = code;
     this.details = details;

@@ -1,13 +1,16 @@
+import { HoldfastError } from '../core/HoldfastError.js';
 import type { ApiErrorBody } from '../core/protocol.js';
 
 /** How a request goes out: the global fetch, or one that picks where (ApiOrigins' fetch). */
 export type Fetcher = (input: string, init: RequestInit) => Promise<Response>;
 
-/** A failed API call, with the server's error code and message (status 0: no answer at all). */
-export class ApiRequestError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly retryAfter?: string | null) {
-    super(message);
-  }
+/**
+ * A failed API call, as a HoldfastError: `api-unreachable` (no answer), `api-timeout` (none in time), or
+ * `api-refused` (the server's error: its `status`, `serverCode` and words). Tells them apart for reachability.
+ */
+export function apiRequestError(status: number, serverCode: string, message: string, retryAfter?: string | null): HoldfastError {
+  if (status === 0) return new HoldfastError(serverCode === 'timeout' ? 'api-timeout' : 'api-unreachable', { status, message });
+  return new HoldfastError('api-refused', { status, serverCode, message, retryAfter: retryAfter ?? undefined });
 }
 
 /**
@@ -25,7 +28,7 @@ export type JsonApiOptions = {
   fetch?: Fetcher;
 };
 
-/** A JSON request: the answer's body, or an ApiRequestError with the server's code and message. */
+/** A JSON request: the answer's body, or an apiRequestError (a HoldfastError) with the server's code and message. */
 export type JsonRequest = <T>(path: string, init?: RequestInit) => Promise<T>;
 
 /**
@@ -43,15 +46,15 @@ export function jsonApi({ onUnauthorized = () => {}, baseUrl = '', fetch: send =
       response = await send(baseUrl + path, { ...init, headers, credentials: 'same-origin' });
     } catch (error) {
       const timedOut = (error as Error).name === 'TimeoutError';
-      throw new ApiRequestError(0, timedOut ? 'timeout' : 'unreachable', timedOut ? 'The server did not answer in time.' : 'The server cannot be reached.');
+      throw apiRequestError(0, timedOut ? 'timeout' : 'unreachable', timedOut ? 'The server did not answer in time.' : 'The server cannot be reached.');
     }
     if (response.status === 204) return undefined as T;
     const body = (await response.json().catch(() => null)) as T | ApiErrorBody | null;
-    if (response.ok && body === null) throw new ApiRequestError(0, 'unreachable', 'The answer was cut off.');
+    if (response.ok && body === null) throw apiRequestError(0, 'unreachable', 'The answer was cut off.');
     if (!response.ok) {
       const error = (body as ApiErrorBody | null)?.error;
       if (response.status === 401 && path !== '/api/login' && path !== '/api/logout') onUnauthorized();
-      throw new ApiRequestError(response.status, error?.code ?? 'http-error', error?.message ?? `The server answered ${response.status}.`, response.headers.get('retry-after'));
+      throw apiRequestError(response.status, error?.code ?? 'http-error', error?.message ?? `The server answered ${response.status}.`, response.headers.get('retry-after'));
     }
     return body as T;
   };

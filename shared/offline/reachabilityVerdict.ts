@@ -1,4 +1,4 @@
-import { ApiRequestError } from '../http/jsonApi.js';
+import { isHoldfastError } from '../core/HoldfastError.js';
 
 /**
  * What one read's outcome says about the server, one rule for every app: an answer, even an error status,
@@ -6,7 +6,7 @@ import { ApiRequestError } from '../http/jsonApi.js';
  * all means unreachable. Anything else (a bug, an IndexedDB error while storing the answer) says nothing.
  */
 export function reachabilityVerdict(outcome: unknown): 'reachable' | 'slow' | 'unreachable' | 'unknown' {
-  if (!(outcome instanceof ApiRequestError)) return 'unknown';
-  if (outcome.code === 'timeout') return 'slow';
-  return outcome.status === 0 ? 'unreachable' : 'reachable';
+  if (isHoldfastError(outcome, 'api-timeout')) return 'slow';
+  if (isHoldfastError(outcome, 'api-unreachable')) return 'unreachable';
+  return isHoldfastError(outcome, 'api-refused') ? 'reachable' : 'unknown';
 }

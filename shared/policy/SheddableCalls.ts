@@ -1,6 +1,6 @@
 import { BrokenCircuitError, circuitBreaker, CircuitState, ConsecutiveBreaker, handleAll, type CircuitBreakerPolicy, type IDisposable } from 'cockatiel';
-import { SheddableCallError } from './sheddableCallError.js';
-export { SheddableCallError, checkSheddable } from './sheddableCallError.js';
+import { isHoldfastError } from '../core/HoldfastError.js';
+export { sheddableRefused, checkSheddable } from './checkSheddable.js';
 
 export type SheddableCallsOptions = {
   /** A call not answered within this is abandoned and counts as a failure; default 1.5 s. */
@@ -61,12 +61,12 @@ export class SheddableCalls {
           const deadline = new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true }));
           return await Promise.race([call(signal), deadline]);
         } catch (error) {
-          if (error instanceof SheddableCallError && error.retryAfterMs !== undefined) this.#hold(error.retryAfterMs);
+          if (isHoldfastError(error, 'sheddable-refused') && typeof error.details.retryAfterMs === 'number') this.#hold(error.details.retryAfterMs);
           throw error;
         }
       });
     } catch (error) {
-      if (!(error instanceof BrokenCircuitError) && !(error instanceof SheddableCallError) && !(error instanceof DOMException) && !(error instanceof TypeError)) {
+      if (!(error instanceof BrokenCircuitError) && !isHoldfastError(error, 'sheddable-refused') && !(error instanceof DOMException) && !(error instanceof TypeError)) {
         // A bug in the caller, not a sick server: still nothing for the agent to see, but not silent.
         console.warn('sheddable call failed', error);
       }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SheddableCalls } from '../../shared/policy/SheddableCalls.js';
-import { checkSheddable, SheddableCallError } from '../../shared/policy/sheddableCallError.js';
+import { checkSheddable, sheddableRefused } from '../../shared/policy/checkSheddable.js';
 
 afterEach(() => vi.useRealTimers());
 
@@ -21,7 +21,7 @@ describe('sheddable calls: a short deadline and a breaker, so a sick server cost
     let made = 0;
     const failing = async () => {
       made++;
-      throw new SheddableCallError(500, undefined);
+      throw sheddableRefused(500, undefined);
     };
     for (let i = 0; i < 3; i++) expect(await calls.run(failing)).toBeUndefined();
     expect(calls.state).toBe('open');

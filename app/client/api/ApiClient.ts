@@ -6,7 +6,7 @@ export type SyncPage = { conversations: Conversation[]; messages: Message[]; cur
 
 export type SignedIn = { agent: Agent; tenant: { id: string; name: string } };
 
-export { ApiRequestError, apiRequestHeaders } from 'holdfast/client';
+export { apiRequestHeaders } from 'holdfast/client';
 
 /** Another agent with the same conversation open (presence): `typing` while they type a reply. */
 export type Viewer = { agentId: string; name: string; typing: boolean };

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDB } from 'idb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiRequestError, createOfflineClient, jsonApi, type OfflineClient, type ReachabilityPlatform } from '../../../shared/client.js';
+import { apiRequestError, createOfflineClient, jsonApi, type OfflineClient, type ReachabilityPlatform } from '../../../shared/client.js';
 import { newTaskAction } from '../../../examples/tasks/shared/taskActions.js';
 import type { Task, TaskSyncPage } from '../../../examples/tasks/shared/taskTypes.js';
 import { ServerProcess } from '../../support/serverProcess.js';
@@ -120,7 +120,7 @@ describe('createOfflineClient', () => {
     const ann = await member('ann@tasks.example', { events: false });
     await ann.client.start();
     await until(() => ann.client.getSnapshot().reachability === 'online' && !ann.client.getSnapshot().syncing, 'online');
-    ann.failSyncWith(new ApiRequestError(500, 'internal', 'The server failed.'));
+    ann.failSyncWith(apiRequestError(500, 'internal', 'The server failed.'));
     await ann.client.syncNow();
     expect(ann.client.getSnapshot().reachability).toBe('online');
     ann.failSyncWith(new TypeError('a bug in the app'));
@@ -129,7 +129,7 @@ describe('createOfflineClient', () => {
     // No answer: unreachable at once (a probe then finds this server up again, with backoff).
     const seen: string[] = [];
     ann.client.subscribe(() => seen.push(ann.client.getSnapshot().reachability));
-    ann.failSyncWith(new ApiRequestError(0, 'unreachable', 'No answer.'));
+    ann.failSyncWith(apiRequestError(0, 'unreachable', 'No answer.'));
     await ann.client.syncNow();
     expect(seen).toContain('unreachable');
     await ann.stop();
@@ -141,7 +141,7 @@ describe('createOfflineClient', () => {
       events: false,
       endSession: async () => {
         endSessionCalled = true;
-        throw new ApiRequestError(0, 'unreachable', 'No answer.');
+        throw apiRequestError(0, 'unreachable', 'No answer.');
       },
     });
     await ann.client.start();
