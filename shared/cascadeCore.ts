@@ -5,3 +5,4 @@ export { cascadeDefaults } from './cascade/cascadeDefaults.js';
 export { checkAsset, contentTypeMatches, type AssetExpectation, type ManifestEntry, type Verdict } from './cascade/checkAsset.js';
 export { fetchWithDeadlines, type Attempt, type Deadlines } from './cascade/fetchWithDeadlines.js';
 export { tryHosts, type AttemptFailure, type HostTry, type HostsOutcome } from './cascade/tryHosts.js';
+export { isRetriable, type AnswerReason, type FailureReason, type SkipReason } from './cascade/failureReason.js';

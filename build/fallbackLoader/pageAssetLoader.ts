@@ -17,7 +17,7 @@
  * patience, each gets one more try with a 30 s deadline. Under a service worker, the tags go in as built:
  * the worker's cascade serves them.
  */
-import { checkAsset, fetchWithDeadlines, tryHosts, type Deadlines, type HostTry } from '../../shared/cascadeCore.js';
+import { checkAsset, fetchWithDeadlines, tryHosts, type AnswerReason, type Deadlines, type HostTry } from '../../shared/cascadeCore.js';
 
 export type LoaderAsset = { kind: 'script' | 'style' | 'modulepreload'; path: string; integrity: string; contentType: string };
 /** A built JS module: its digest, and the modules it imports statically (paths). */
@@ -78,7 +78,7 @@ function markDown(host: string, coolDownMs: number) {
 }
 
 /** Whether `url` answers 200 with a non-empty body of the right type within the deadlines: the worker's checks. */
-async function probe(url: string, asset: LoaderAsset, deadlines: Deadlines): Promise<{ reason: string; message: string } | undefined> {
+async function probe(url: string, asset: LoaderAsset, deadlines: Deadlines): Promise<{ reason: AnswerReason; message: string } | undefined> {
   const attempt = await fetchWithDeadlines(url, { mode: 'cors', credentials: 'omit' }, deadlines);
   if (!attempt.ok) return attempt;
   const verdict = await checkAsset(attempt, { contentType: asset.contentType });
@@ -162,7 +162,7 @@ async function cascade<T>(asset: LoaderAsset, config: LoaderConfig, use: (host: 
 }
 
 /** The element or import failed on bytes the probe found fine: the digest (integrity) did not match. */
-const digestMismatch = { reason: 'digest-mismatch', message: 'The browser refused the bytes (integrity).' };
+const digestMismatch = { reason: 'digest-mismatch' as const, message: 'The browser refused the bytes (integrity).' };
 
 /** Where each JS module was loaded from: one instance per module, whichever host served it. */
 const loadedFrom: Record<string, string> = {};

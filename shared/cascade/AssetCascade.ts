@@ -1,4 +1,5 @@
 import { checkAsset, type ManifestEntry } from './checkAsset.js';
+import type { AnswerReason } from './failureReason.js';
 import { cascadeDefaults } from './cascadeDefaults.js';
 import { fetchWithDeadlines, type Deadlines } from './fetchWithDeadlines.js';
 import { tryHosts, type AttemptFailure, type HostTry } from './tryHosts.js';
@@ -29,8 +30,8 @@ export type AssetCascadeOptions = {
 };
 
 /** The failure an 'attempt-failed' error carries. */
-const failureOf = (error: HoldfastError) => error.details.failure as { reason: string; message: string };
-const attemptFailed = (failure: { reason: string; message: string }) => new HoldfastError('attempt-failed', { failure, reason: failure.message });
+const failureOf = (error: HoldfastError) => error.details.failure as { reason: AnswerReason; message: string };
+const attemptFailed = (failure: { reason: AnswerReason; message: string }) => new HoldfastError('attempt-failed', { failure, reason: failure.message });
 
 /**
  * Fetches one static asset through the host cascade: each host in order, moving on at a network error, a

@@ -1,4 +1,5 @@
 import type { BreakerSnapshot, CascadeNotice } from './cascadeNotice.js';
+import type { FailureReason } from './failureReason.js';
 import type { HostState } from './HostHealth.js';
 
 /**
@@ -24,7 +25,7 @@ export type CascadeListener = (notice: CascadeNotice, hosts: readonly HostReport
 const fromBreaker: Record<HostState, HostCondition> = { closed: 'up', open: 'down', 'half-open': 'probing' };
 
 /** Why a host was skipped without being tried, and what that says about it. */
-const skipped: Record<string, HostCondition> = { 'breaker-open': 'down', 'marked-down': 'down', 'breaker-half-open': 'probing', silent: 'failing' };
+const skipped: Partial<Record<FailureReason, HostCondition>> = { 'breaker-open': 'down', 'marked-down': 'down', 'breaker-half-open': 'probing', silent: 'failing' };
 
 /**
  * The health of every host of a cascade, as its notices tell it — from the service worker and from the

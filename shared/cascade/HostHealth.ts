@@ -109,7 +109,7 @@ export class HostHealth {
     try {
       return { ok: true, value: await (lastResort && this.state(host) !== 'closed' ? attempt() : this.run(host, attempt)) };
     } catch (error) {
-      if (isHoldfastError(error, 'host-skipped')) return { ok: false, reason: `breaker-${error.details.state as HostState}`, message: error.message, skipped: true };
+      if (isHoldfastError(error, 'host-skipped')) return { ok: false, reason: error.details.state === 'open' ? 'breaker-open' : 'breaker-half-open', message: error.message, skipped: true };
       throw error;
     }
   }

@@ -1,7 +1,8 @@
+import type { FailureReason } from './failureReason.js';
 import type { HostState } from './HostHealth.js';
 
 /** A host passed over for one asset (the worker adds a message; the page loader keeps its code small). */
-export type PassedOver = { host: string; reason: string; ms: number; message?: string };
+export type PassedOver = { host: string; reason: FailureReason; ms: number; message?: string };
 
 /**
  * What a cascade tells its pages: which host served an asset and who was passed over, an asset no host

@@ -1,9 +1,10 @@
+import type { AnswerReason } from './failureReason.js';
 import type { Attempt } from './fetchWithDeadlines.js';
 
 /** What the build says an asset is: its digest, and the content type it must be served with. */
 export type ManifestEntry = { sha256: string; contentType: string; size: number };
 
-export type Verdict = { ok: true } | { ok: false; reason: 'server-error' | 'http-status' | 'empty-body' | 'wrong-content-type' | 'digest-mismatch'; message: string };
+export type Verdict = { ok: true } | { ok: false; reason: Exclude<AnswerReason, 'network' | 'first-byte-timeout' | 'total-timeout'>; message: string };
 
 // The HTML standard's "JavaScript MIME type essence" aliases: CDNs and servers send any of these.
 const javascriptTypes = new Set(['text/javascript', 'application/javascript', 'application/x-javascript', 'text/ecmascript', 'application/ecmascript']);

@@ -9,3 +9,4 @@ export { BreakerStore } from './breakerStore.js';
 export { assetCacheName } from './assetCacheName.js';
 export { CascadeMonitor, type CascadeListener, type HostCondition, type HostReport } from './CascadeMonitor.js';
 export { cascadeEventMessage, cascadeStateRequest, type BreakerSnapshot, type CascadeNotice, type PassedOver } from './cascadeNotice.js';
+export { isRetriable, type AnswerReason, type FailureReason, type SkipReason } from './failureReason.js';

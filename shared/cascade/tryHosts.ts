@@ -1,9 +1,11 @@
+import { isRetriable, type FailureReason } from './failureReason.js';
+
 /** Why a host was passed over for one asset, and how long it cost. */
-export type AttemptFailure = { host: string; reason: string; message: string; ms: number };
+export type AttemptFailure = { host: string; reason: FailureReason; message: string; ms: number };
 
 /** One host's try: its value, or why it failed. */
 /** `skipped`: the host was not asked at all (its breaker is open, it is marked down): it cost nothing. */
-export type HostTry<T> = { ok: true; value: T } | { ok: false; reason: string; message: string; skipped?: boolean };
+export type HostTry<T> = { ok: true; value: T } | { ok: false; reason: FailureReason; message: string; skipped?: boolean };
 
 export type HostsOutcome<T> =
   | { ok: true; value: T; host: string; ms: number; failoverMs: number; passedOver: AttemptFailure[] }
@@ -35,7 +37,7 @@ export type TryHostsOptions<T> = {
 };
 
 /** Failures worth a last chance: the host was not asked, or was asked too impatiently. */
-const retriable = (failure: AttemptFailure) => /^(breaker-|marked-down|silent|first-byte-timeout|total-timeout|hedged)/.test(failure.reason);
+const retriable = (failure: AttemptFailure) => isRetriable(failure.reason);
 
 /**
  * The cascade's loop, the one the worker (AssetCascade, breakers in IndexedDB) and the page loader

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { CascadeMonitor, type CascadeNotice } from '../../shared/cascade/index.js';
+import { CascadeMonitor, type CascadeNotice, type PassedOver } from '../../shared/cascade/index.js';
 
 const fastly = 'https://fastly.example';
 const azure = 'https://azure.example';
 const origin = 'https://app.example';
 
-const servedBy = (host: string, passedOver: { host: string; reason: string; ms: number }[] = [], source?: 'page'): CascadeNotice => ({
+const servedBy = (host: string, passedOver: PassedOver[] = [], source?: 'page'): CascadeNotice => ({
   type: 'served',
   source,
   path: '/assets/app.js',
