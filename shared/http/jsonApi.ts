@@ -8,8 +8,8 @@ export type Fetcher = (input: string, init: RequestInit) => Promise<Response>;
  * A failed API call, as a HoldfastError: `api-unreachable` (no answer), `api-timeout` (none in time), or
  * `api-refused` (the server's error: its `status`, `serverCode` and words). Tells them apart for reachability.
  */
-export function apiRequestError(status: number, serverCode: string, message: string, retryAfter?: string | null): HoldfastError {
-  if (status === 0) return new HoldfastError(serverCode === 'timeout' ? 'api-timeout' : 'api-unreachable', { status, message });
+export function apiRequestError(status: number, serverCode: string, message?: string, retryAfter?: string | null): HoldfastError {
+  if (status === 0) return new HoldfastError(serverCode === 'timeout' ? 'api-timeout' : 'api-unreachable', { status, reason: message });
   return new HoldfastError('api-refused', { status, serverCode, message, retryAfter: retryAfter ?? undefined });
 }
 
@@ -46,7 +46,7 @@ export function jsonApi({ onUnauthorized = () => {}, baseUrl = '', fetch: send =
       response = await send(baseUrl + path, { ...init, headers, credentials: 'same-origin' });
     } catch (error) {
       const timedOut = (error as Error).name === 'TimeoutError';
-      throw apiRequestError(0, timedOut ? 'timeout' : 'unreachable', timedOut ? 'The server did not answer in time.' : 'The server cannot be reached.');
+      throw apiRequestError(0, timedOut ? 'timeout' : 'unreachable');
     }
     if (response.status === 204) return undefined as T;
     const body = (await response.json().catch(() => null)) as T | ApiErrorBody | null;
