@@ -16,9 +16,14 @@ export type WipeLocalDataOptions = {
  * to wipe what only it can (its cache records). Resolves when all is gone.
  */
 export async function wipeLocalData({ databases, isUserDataCache, workerMessage, workerTimeoutMs = 5000 }: WipeLocalDataOptions): Promise<void> {
-  if (workerMessage) await askServiceWorkerToWipe(workerMessage, workerTimeoutMs);
+  // All at once: the databases' deletion does not wait for the worker's answer (up to `workerTimeoutMs`
+  // on a busy machine), so the user's data is gone as soon as the browser can delete it.
   const cacheNames = 'caches' in globalThis ? await caches.keys() : [];
-  await Promise.all([...databases.map((name) => deleteDB(name)), ...cacheNames.filter(isUserDataCache).map((name) => caches.delete(name))]);
+  await Promise.all([
+    workerMessage ? askServiceWorkerToWipe(workerMessage, workerTimeoutMs) : undefined,
+    ...databases.map((name) => deleteDB(name)),
+    ...cacheNames.filter(isUserDataCache).map((name) => caches.delete(name)),
+  ]);
 }
 
 /** Posts `message` to the active worker and waits for its answer on the port sent with it, at most `timeoutMs`. */

@@ -91,6 +91,8 @@ test("another agent's reply and close reach the screen from the event itself: ev
   await bob.postActions([createWorkspaceAction('send', target!.id, { text: 'warm-up' })]);
   await expect(page.getByRole('list', { name: 'Messages' })).toContainText('warm-up', { timeout: firstSyncTimeout });
   await expect.poll(async () => (await stream(page)).connected, { timeout: 30_000 }).toBe(true);
+  // The first sync done (a starved machine may still be pulling its pages): events then follow this tab's cursor.
+  await expect(page.getByRole('status', { name: 'Connection' })).toHaveText('Online', { timeout: firstSyncTimeout });
 
   // From here on, no pull can bring anything: what reaches the screen came in the event.
   let refused = 0;

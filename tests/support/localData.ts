@@ -15,12 +15,16 @@ export function localData(page: Page | EngineTab): Promise<LocalData> {
     const records: unknown[] = [];
     for (const { name } of await indexedDB.databases()) {
       if (!name) continue;
-      databases.push(name);
-      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      // Read without creating: an open queued behind a deletion under way would otherwise create the
+      // database again, empty, once the deletion ends (and the reader would find what it made).
+      const db = await new Promise<IDBDatabase | undefined>((resolve, reject) => {
         const open = indexedDB.open(name);
+        open.onupgradeneeded = () => open.transaction!.abort();
         open.onsuccess = () => resolve(open.result);
-        open.onerror = () => reject(open.error);
+        open.onerror = () => (open.error?.name === 'AbortError' ? resolve(undefined) : reject(open.error));
       });
+      if (!db) continue;
+      databases.push(name);
       for (const store of db.objectStoreNames) {
         records.push(
           await new Promise((resolve) => {

@@ -23,6 +23,7 @@ export class WorkspaceRepository {
   readonly #options: WorkspaceRepositoryOptions;
   #db: Promise<WorkspaceDatabase> | undefined;
   #blocked = false;
+  #closed = false;
   #draftWrites: Promise<void> = Promise.resolve();
 
   constructor(options: WorkspaceRepositoryOptions) {
@@ -30,6 +31,9 @@ export class WorkspaceRepository {
   }
 
   database(): Promise<WorkspaceDatabase> {
+    // Closed for good (stopped, signed out): a late read or write must not open, and so recreate, a
+    // database a sign-out is deleting. It fails as IndexedDB's own closed connection does.
+    if (this.#closed) return Promise.reject(new DOMException('The workspace database is closed.', 'InvalidStateError'));
     if (this.#db) return this.#db;
     this.#db = openWorkspaceDatabaseOnce(this.#options.tenantId, this.#options.agentId, {
       onVersionChange: async () => {
@@ -49,7 +53,8 @@ export class WorkspaceRepository {
   }
 
   close(): void {
-    void this.#db?.then((db) => db.close());
+    this.#closed = true;
+    void this.#db?.then((db) => db.close(), () => undefined);
   }
 
   async readLocalData(): Promise<LocalData> {
