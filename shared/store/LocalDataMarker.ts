@@ -4,10 +4,14 @@ export type LocalDataMark = {
   since: string;
   /** Actions not yet on the server (pending or needing attention), as last seen. */
   unsent: number;
+  /** The newest sync cursor the database was seen to hold (absent in marks written before it was kept). */
+  cursor?: string;
 };
 
 /** Data the browser took away behind the app's back, as `LocalDataMarker.check` finds it. */
 export type LocalDataLoss = {
+  /** `gone`: the database was found empty; `older`: it holds less than it was seen to (a cursor behind the marker's). */
+  kind: 'gone' | 'older';
   /** When the lost data had been kept since. */
   since: string;
   /** Actions waiting when last seen that are no longer in the outbox: lost with the data. */
@@ -38,21 +42,25 @@ export class LocalDataMarker {
   }
 
   /**
-   * Compares the marker found at start with the database as read: `holdsData` (it has a sync cursor) and
-   * the actions its outbox holds now. Answers the loss, or null. A loss found clears the marker: the
-   * fresh sync marks the device again (`noteSynced`).
+   * Compares the marker found at start with the database as read: its stored sync `cursor` (undefined: it
+   * holds no synced data) and the actions its outbox holds now. Answers the loss, or null: the database
+   * is gone, or older than the marker says it was (its cursor behind the marker's). A loss found clears
+   * the marker: the fresh sync marks the device again (`noteSynced`).
    */
-  check(holdsData: boolean, unsentNow: number): LocalDataLoss | null {
+  check(cursor: string | undefined, unsentNow: number): LocalDataLoss | null {
     const mark = this.#atStart;
-    if (!mark || holdsData) return null;
+    if (!mark) return null;
+    const kind = cursor === undefined ? 'gone' : mark.cursor !== undefined && isBefore(cursor, mark.cursor) ? 'older' : null;
+    if (!kind) return null;
     this.clear();
-    return { since: mark.since, lostUnsent: Math.max(0, mark.unsent - unsentNow) };
+    return { kind, since: mark.since, lostUnsent: Math.max(0, mark.unsent - unsentNow) };
   }
 
-  /** The database holds synced data: marked once, with the time it first did. */
-  noteSynced(now = new Date()): void {
-    if (this.#read()) return;
-    this.#write({ since: now.toISOString(), unsent: 0 });
+  /** The database holds synced data up to `cursor`: marked, with the time it first did and the newest cursor seen. */
+  noteSynced(cursor: string, now = new Date()): void {
+    const mark = this.#read();
+    if (!mark) this.#write({ since: now.toISOString(), unsent: 0, cursor });
+    else if (mark.cursor === undefined || isBefore(mark.cursor, cursor)) this.#write({ ...mark, cursor });
   }
 
   /** The outbox's unsent count, as it changes; only once the device is marked. */
@@ -75,7 +83,8 @@ export class LocalDataMarker {
       const stored = this.#storage.getItem(this.#key);
       if (!stored) return null;
       const mark = JSON.parse(stored) as Partial<LocalDataMark>;
-      return typeof mark.since === 'string' && typeof mark.unsent === 'number' ? { since: mark.since, unsent: mark.unsent } : null;
+      if (typeof mark.since !== 'string' || typeof mark.unsent !== 'number') return null;
+      return { since: mark.since, unsent: mark.unsent, ...(isCursor(mark.cursor) ? { cursor: mark.cursor } : {}) };
     } catch {
       return null;
     }
@@ -88,4 +97,13 @@ export class LocalDataMarker {
       // Full or refused: the marker is a best effort; the data it guards is not touched.
     }
   }
+}
+
+/** Sync cursors are decimal positions (see DeltaSync): compared as numbers, not as text; anything else never is. */
+function isBefore(cursor: string, other: string): boolean {
+  return isCursor(cursor) && isCursor(other) && BigInt(cursor) < BigInt(other);
+}
+
+function isCursor(value: unknown): value is string {
+  return typeof value === 'string' && /^\d+$/.test(value);
 }

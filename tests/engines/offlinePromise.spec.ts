@@ -81,7 +81,7 @@ for (const engine of engineNames) {
         const text = document.querySelector('[data-testid="status-storage"]')?.textContent ?? '';
         return text.includes('checking') ? '' : text;
       });
-      expect(storage).toMatch(engine === 'webkit' ? /^best-effort \(this browser does not report usage\)$/ : /^(persistent|best-effort: the browser may evict it) · [\d.]+ [KM]B used of [\d.]+ [KM]B$/);
+      expect(storage).toMatch(engine === 'webkit' ? /^best-effort \(this browser does not report usage\)$/ : /^(persistent|best-effort: the browser may evict it) · [\d.]+ [KM]B used of [\d.]+ [KM]B · persistent storage asked for: (granted|refused)$/);
     });
   });
 }

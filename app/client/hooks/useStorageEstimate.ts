@@ -1,15 +1,19 @@
 import { useSyncExternalStore } from 'react';
 
-export type StorageInfo = { usage: number; quota: number; persisted: boolean };
+/** What the browser answered when asked for persistent storage (`persist()`), kept to be shown. */
+export type PersistAnswer = 'granted' | 'refused' | 'no answer yet' | 'not offered by this browser';
+
+export type StorageInfo = { usage: number; quota: number; persisted: boolean; asked: PersistAnswer };
 
 const refreshMs = 30_000;
 let info: StorageInfo | null = null;
 const listeners = new Set<() => void>();
 let timer: number | undefined;
+let asked: PersistAnswer = 'no answer yet';
 
 async function update(): Promise<void> {
   const [estimate, persisted] = await Promise.all([navigator.storage.estimate(), navigator.storage.persisted?.() ?? false]);
-  info = { usage: estimate.usage ?? 0, quota: estimate.quota ?? 0, persisted };
+  info = { usage: estimate.usage ?? 0, quota: estimate.quota ?? 0, persisted, asked };
   for (const listener of listeners) listener();
 }
 
@@ -20,7 +24,9 @@ async function update(): Promise<void> {
 function subscribe(listener: () => void): () => void {
   listeners.add(listener);
   if (listeners.size === 1 && typeof navigator.storage?.estimate === 'function') {
-    void (navigator.storage.persist?.() ?? Promise.resolve()).finally(update);
+    const request = navigator.storage.persist?.().then((granted) => void (asked = granted ? 'granted' : 'refused'));
+    if (!request) asked = 'not offered by this browser';
+    void (request ?? Promise.resolve()).catch(() => void (asked = 'refused')).finally(update);
     timer = window.setInterval(() => void update(), refreshMs);
   }
   return () => {

@@ -2,14 +2,14 @@ import { LocalDataMarker, type LocalDataLoss, type MarkerStorage, type OutboxSna
 
 /**
  * Did the browser delete the device's data while the session lived on (eviction)? Answered once, when
- * both are known: whether the database held synced data when read, and the outbox as loaded. After that,
+ * both are known: the sync cursor the database held when read, and the outbox as loaded. After that,
  * it keeps the marker's unsent count current, and notes each stored sync page.
  */
 export class LocalDataCheck {
   readonly #marker: LocalDataMarker;
   readonly #onLoss: (loss: LocalDataLoss) => void;
-  /** Whether the database held synced data when read (undefined until read). */
-  #heldData: boolean | undefined;
+  /** The sync cursor the database held when read (null: none; undefined: not read yet). */
+  #heldCursor: string | null | undefined;
   #checked = false;
 
   /** Reads the marker first: what the last visit left, before anything of this page can write it. */
@@ -18,25 +18,26 @@ export class LocalDataCheck {
     this.#onLoss = onLoss;
   }
 
-  /** The local database was read: it held synced data (a stored cursor) or not. */
-  databaseRead(heldData: boolean, outbox: OutboxSnapshot): void {
-    this.#heldData = heldData;
+  /** The local database was read: the sync cursor it held (undefined: none, no synced data). */
+  databaseRead(cursor: string | undefined, outbox: OutboxSnapshot): void {
+    this.#heldCursor = cursor ?? null;
     this.outboxChanged(outbox);
   }
 
   outboxChanged(outbox: OutboxSnapshot): void {
-    if (this.#heldData === undefined || !outbox.loaded) return;
+    if (this.#heldCursor === undefined || !outbox.loaded) return;
     const unsent = outbox.pending.length + outbox.failed.length;
     if (!this.#checked) {
       this.#checked = true;
-      const lost = this.#marker.check(this.#heldData, unsent);
+      const lost = this.#marker.check(this.#heldCursor ?? undefined, unsent);
       if (lost) this.#onLoss(lost);
     }
     this.#marker.noteUnsent(unsent);
   }
 
-  synced(outbox: OutboxSnapshot): void {
-    this.#marker.noteSynced();
+  /** A sync page was stored: the database holds data up to `cursor`. */
+  synced(cursor: string, outbox: OutboxSnapshot): void {
+    this.#marker.noteSynced(cursor);
     this.outboxChanged(outbox);
   }
 

@@ -269,7 +269,7 @@ export class WorkspaceStore {
     performance.mark('holdfast:store-start');
     const { conversations, agents, cannedReplies, lastSyncAt, cursor } = await this.#repository.readLocalData();
     this.#client.readFrom(cursor);
-    this.#localData.databaseRead(cursor !== undefined, this.#client.getSnapshot().outbox);
+    this.#localData.databaseRead(cursor, this.#client.getSnapshot().outbox);
     performance.mark('holdfast:local-data-read');
     this.#setServer((server) => ({ conversations: mergeConversations(server.conversations, conversations) }), {
       loaded: conversations.length > 0,
@@ -285,7 +285,7 @@ export class WorkspaceStore {
     const items = page.conversations.length + page.messages.length;
     const progress = page.remaining !== undefined ? { done: 0, total: page.remaining } : this.getSnapshot().syncProgress;
     const { newer, syncedAt } = await this.#repository.applyPage(page);
-    this.#localData.synced(this.#client.getSnapshot().outbox);
+    this.#localData.synced(page.cursor, this.#client.getSnapshot().outbox);
     this.#setServer(
       (server) => {
         const messages = { ...server.messages };

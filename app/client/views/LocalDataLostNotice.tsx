@@ -1,7 +1,7 @@
 import { useWorkspace, useWorkspaceStore } from '../state/useWorkspace.js';
 
 /**
- * The browser deleted this device's copy of the workspace while the agent stayed signed in (eviction):
+ * The browser deleted this device's copy of the workspace, or left an older one, while the agent stayed signed in (eviction):
  * said in plain words — what was lost, whether unsent work was among it — and that the server's copy is
  * coming back, rather than a silently emptier inbox.
  */
@@ -17,7 +17,10 @@ export function LocalDataLostNotice() {
       : 'Nothing waiting to be sent was among it.';
   return (
     <div role="alert" aria-label="Local data deleted" className="notice notice-error">
-      This browser deleted the copy of your conversations it kept on this device (kept since {since}). {unsent}{' '}
+      {lost.kind === 'gone'
+        ? `This browser deleted the copy of your conversations it kept on this device (kept since ${since}).`
+        : `This browser took back part of the copy of your conversations it kept on this device (kept since ${since}): what it holds now is older than what it had.`}{' '}
+      {unsent}{' '}
       {restoring ? 'A fresh copy is being fetched from the server…' : 'The server’s copy is back on this device.'}{' '}
       <button type="button" onClick={() => store.dismissLocalDataLost()}>
         Dismiss

@@ -80,7 +80,7 @@ export function StatusPanel() {
 function storageWords(storage: StorageInfo | null): string {
   if (!storage) return typeof navigator.storage?.estimate === 'function' ? 'checking…' : 'best-effort (this browser does not report usage)';
   const mode = storage.persisted ? 'persistent' : 'best-effort: the browser may evict it';
-  return `${mode} · ${formatBytes(storage.usage)} used${storage.quota > 0 ? ` of ${formatBytes(storage.quota)}` : ''}`;
+  return `${mode} · ${formatBytes(storage.usage)} used${storage.quota > 0 ? ` of ${formatBytes(storage.quota)}` : ''} · persistent storage asked for: ${storage.asked}`;
 }
 
 function ageOf(at: number): string {

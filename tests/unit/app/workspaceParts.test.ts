@@ -43,26 +43,26 @@ describe('the eviction check', () => {
   it('reports once, when both the database and the outbox are read, what the browser took: unsent actions included', () => {
     const storage = memory();
     const first = new LocalDataCheck('k', storage, () => expect.unreachable('a first visit loses nothing'));
-    first.databaseRead(false, outbox({}));
-    first.synced(outbox({ pending: [{ action: createWorkspaceAction('close', 'c1', {}) } as never] }));
+    first.databaseRead(undefined, outbox({}));
+    first.synced('12', outbox({ pending: [{ action: createWorkspaceAction('close', 'c1', {}) } as never] }));
     const losses: unknown[] = [];
     const next = new LocalDataCheck('k', storage, (loss) => losses.push(loss));
-    next.databaseRead(false, outbox({ loaded: false }));
+    next.databaseRead(undefined, outbox({ loaded: false }));
     expect(losses).toEqual([]); // the outbox is not read yet
     next.outboxChanged(outbox({}));
     next.outboxChanged(outbox({}));
     expect(losses).toHaveLength(1);
-    expect(losses[0]).toMatchObject({ lostUnsent: 1 });
+    expect(losses[0]).toMatchObject({ kind: 'gone', lostUnsent: 1 });
   });
 
   it('nothing to report after a sign-out cleared it', () => {
     const storage = memory();
     const visit = new LocalDataCheck('k', storage, () => {});
-    visit.databaseRead(false, outbox({}));
-    visit.synced(outbox({}));
+    visit.databaseRead(undefined, outbox({}));
+    visit.synced('5', outbox({}));
     visit.clear();
     const next = new LocalDataCheck('k', storage, () => expect.unreachable('cleared on purpose'));
-    next.databaseRead(false, outbox({}));
+    next.databaseRead(undefined, outbox({}));
   });
 });
 
