@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
 import type { SignInThrottleOptions } from './auth/SignInThrottle.js';
-import type { LoadShedderOptions } from './http/LoadShedder.js';
-import type { TelemetryLimits } from './http/routes/telemetryRoutes.js';
+import type { ServerOptions } from './http/serverOptions.js';
 
 /** The server's settings, from the environment; each has a default that runs the demo. */
 export type ServerConfig = {
@@ -11,41 +10,17 @@ export type ServerConfig = {
   databaseUrl: string | undefined;
   /** A streaming standby of DATABASE_URL for delta-sync reads (read-your-writes kept: ReadReplica). */
   readDatabaseUrl: string | undefined;
-  /** This node's name, sent as `x-holdfast-node` on every answer (which node served, behind a load balancer). */
-  nodeName: string | undefined;
-  /** ALLOWED_ORIGINS: the app's origins that may call this API cross-origin (its other regions' pages). */
-  allowedOrigins: string[];
-  /** COOKIE_DOMAIN: the session cookie's domain, common to every region. */
-  cookieDomain: string | undefined;
-  /** TRUST_PROXY: the load balancers' addresses or CIDRs, comma-separated; only they may name the client and scheme. */
-  trustProxy: string[];
-  /** COOKIE_SECURE=true: cookies always Secure, with HSTS (TLS ends in front of a proxy this server cannot see). */
-  cookieSecure: boolean;
+  /** REPLICA_MAX_WAIT_MS: how long a sync read waits for the standby before going to the primary. */
+  replicaMaxWaitMs: number | undefined;
   dataDir: string;
-  staticDir: string;
   /** SEED=demo: seed the demo tenants when the database is empty (npm start sets it). Default: never. */
   seedWhenEmpty: boolean;
-  logRequests: boolean;
-  /** Limits and timeouts an operator may tune; each unset one keeps buildServer's default. */
-  limits: {
-    maxStreamsPerAgent?: number;
-    maxStreamsPerProcess?: number;
-    maxEventCarryChars?: number;
-    streamSessionCheckMs?: number;
-    streamAuditMs?: number;
-    loginMaxPerAddressPerMinute?: number;
-    requestTimeoutMs?: number;
-    sessionIdleMinutes?: number;
-    maxSessionsPerAgent?: number;
-    signInThrottle?: SignInThrottleOptions;
-    telemetry?: Partial<TelemetryLimits>;
-    replicaMaxWaitMs?: number;
-    sessionPurgeIntervalMs?: number;
-    sessionTtlHours?: number;
-    shedding?: LoadShedderOptions | false;
-    fairShare?: { maxConcurrent?: number } | false;
-  };
-  serveSourceMaps: boolean;
+  /**
+   * buildServer's options an operator sets (each unset one keeps `serverDefaults`): NODE_NAME, STATIC_DIR,
+   * ALLOWED_ORIGINS, COOKIE_DOMAIN, TRUST_PROXY, COOKIE_SECURE, LOG_REQUESTS, SERVE_SOURCE_MAPS, and the
+   * limits and timeouts below.
+   */
+  server: Omit<ServerOptions, 'db' | 'app' | 'readReplica'>;
 };
 
 /** `defaults.dataDir`: an app's own PGlite directory when DATA_DIR is unset (default `data/pglite`, the workspace's). */
@@ -57,48 +32,48 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, defaults: { dat
     host: env.HOST ?? 'localhost',
     databaseUrl: env.DATABASE_URL || undefined,
     readDatabaseUrl: env.READ_DATABASE_URL || undefined,
-    nodeName: env.NODE_NAME || undefined,
-    allowedOrigins: (env.ALLOWED_ORIGINS ?? '').split(',').map((origin) => origin.trim()).filter(Boolean).map(origin => {
-      let url: URL | undefined;
-      try {
-        url = new URL(origin);
-      } catch {
-        url = undefined;
-      }
-      if (!url || url.origin !== origin) throw new Error(`ALLOWED_ORIGINS: "${origin}" is not an origin such as https://app.example.com (scheme, host and port; no path or trailing slash).`);
-      return origin;
-    }),
-    cookieDomain: env.COOKIE_DOMAIN || undefined,
-    trustProxy: (env.TRUST_PROXY ?? '').split(',').map((entry) => entry.trim()).filter(Boolean).map((entry) => {
-      if (!/^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(entry)) throw new Error(`TRUST_PROXY: "${entry}" is not an IP address or CIDR such as 10.0.0.0/8.`);
-      return entry;
-    }),
-    cookieSecure: env.COOKIE_SECURE === 'true',
+    replicaMaxWaitMs: positive(env, 'REPLICA_MAX_WAIT_MS'),
     dataDir: resolve(env.DATA_DIR ?? defaults.dataDir ?? 'data/pglite'),
-    staticDir: resolve(env.STATIC_DIR ?? 'dist'),
     seedWhenEmpty: env.SEED === 'demo',
-    logRequests: env.LOG_REQUESTS === 'true',
-    limits: {
-      maxStreamsPerAgent: positive(env, 'MAX_STREAMS_PER_AGENT'),
-      maxStreamsPerProcess: positive(env, 'MAX_STREAMS_PER_PROCESS'),
-      // 0: every change event only announces (the client pulls each): the live benchmark's baseline.
-      maxEventCarryChars: env.EVENT_CARRY_MAX_CHARS === '0' ? 0 : positive(env, 'EVENT_CARRY_MAX_CHARS'),
-      streamSessionCheckMs: positive(env, 'STREAM_SESSION_CHECK_MS'),
-      streamAuditMs: positive(env, 'STREAM_AUDIT_MS'),
-      loginMaxPerAddressPerMinute: positive(env, 'LOGIN_MAX_PER_ADDRESS_PER_MINUTE'),
-      requestTimeoutMs: positive(env, 'REQUEST_TIMEOUT_MS'),
-      sessionIdleMinutes: positive(env, 'SESSION_IDLE_MINUTES'),
-      // The first delay after the free failures (it doubles from there, up to each rule's cap).
-      signInThrottle: signInThrottleFrom(positive(env, 'SIGN_IN_BASE_DELAY_MS')),
+    server: {
+      nodeName: env.NODE_NAME || undefined,
+      staticDir: resolve(env.STATIC_DIR ?? 'dist'),
+      crossOrigin: {
+        allowedOrigins: listOf(env.ALLOWED_ORIGINS).map(checkedOrigin),
+        cookieDomain: env.COOKIE_DOMAIN || undefined,
+        trustProxy: listOf(env.TRUST_PROXY).map((entry) => {
+          if (!/^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(entry)) throw new Error(`TRUST_PROXY: "${entry}" is not an IP address or CIDR such as 10.0.0.0/8.`);
+          return entry;
+        }),
+        cookieSecure: env.COOKIE_SECURE === 'true',
+      },
+      logging: { requests: env.LOG_REQUESTS === 'true' },
+      serveSourceMaps: env.SERVE_SOURCE_MAPS === 'true',
+      sessions: {
+        idleMinutes: positive(env, 'SESSION_IDLE_MINUTES'),
+        maxPerAgent: positive(env, 'MAX_SESSIONS_PER_AGENT'),
+        purgeIntervalMs: positive(env, 'SESSION_PURGE_INTERVAL_MS'),
+        ttlHours: positive(env, 'SESSION_TTL_HOURS'),
+      },
+      streams: {
+        maxPerAgent: positive(env, 'MAX_STREAMS_PER_AGENT'),
+        maxPerProcess: positive(env, 'MAX_STREAMS_PER_PROCESS'),
+        // 0: every change event only announces (the client pulls each): the live benchmark's baseline.
+        maxCarryChars: env.EVENT_CARRY_MAX_CHARS === '0' ? 0 : positive(env, 'EVENT_CARRY_MAX_CHARS'),
+        sessionCheckMs: positive(env, 'STREAM_SESSION_CHECK_MS'),
+        auditMs: positive(env, 'STREAM_AUDIT_MS'),
+      },
+      login: {
+        maxPerAddressPerMinute: positive(env, 'LOGIN_MAX_PER_ADDRESS_PER_MINUTE'),
+        // The first delay after the free failures (it doubles from there, up to each rule's cap).
+        throttle: signInThrottleFrom(positive(env, 'SIGN_IN_BASE_DELAY_MS')),
+      },
+      timeouts: { requestMs: positive(env, 'REQUEST_TIMEOUT_MS') },
       telemetry: {
         perSessionPerMinute: positive(env, 'TELEMETRY_PER_SESSION_PER_MINUTE'),
         tenantDailyQuota: positive(env, 'TELEMETRY_TENANT_DAILY_QUOTA'),
         retentionDays: positive(env, 'TELEMETRY_RETENTION_DAYS'),
       },
-      maxSessionsPerAgent: positive(env, 'MAX_SESSIONS_PER_AGENT'),
-      replicaMaxWaitMs: positive(env, 'REPLICA_MAX_WAIT_MS'),
-      sessionPurgeIntervalMs: positive(env, 'SESSION_PURGE_INTERVAL_MS'),
-      sessionTtlHours: positive(env, 'SESSION_TTL_HOURS'),
       // FAIR_SHARE=off runs every heavy request at once (the fair-share benchmark's baseline).
       fairShare: env.FAIR_SHARE === 'off' ? false : { maxConcurrent: positive(env, 'FAIR_SHARE_MAX_CONCURRENT') },
       // SHEDDING=off answers sheddable requests like any other (the overload benchmark's baseline).
@@ -112,8 +87,23 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, defaults: { dat
               maxEventLoopUtilization: positive(env, 'SHED_MAX_EVENT_LOOP_UTILIZATION'),
             },
     },
-    serveSourceMaps: env.SERVE_SOURCE_MAPS === 'true',
   };
+}
+
+/** A comma-separated setting, trimmed, empty entries dropped. */
+function listOf(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((entry) => entry.trim()).filter(Boolean);
+}
+
+function checkedOrigin(origin: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(origin);
+  } catch {
+    url = undefined;
+  }
+  if (!url || url.origin !== origin) throw new Error(`ALLOWED_ORIGINS: "${origin}" is not an origin such as https://app.example.com (scheme, host and port; no path or trailing slash).`);
+  return origin;
 }
 
 /** An optional positive number from the environment; a bad value stops the server with its name. */

@@ -1,6 +1,7 @@
 // The reference server's public names (`holdfast/server`). An app's server side imports only these:
 // its ServerApp (actions' apply, reads, routes, migrations) and a two-line main (runServer).
-export { buildServer, type ServerOptions } from './http/buildServer.js';
+export { buildServer } from './http/buildServer.js';
+export { serverDefaults, type ServerOptions } from './http/serverOptions.js';
 export { runServer, runSeed, type RunServerOptions } from './runServer.js';
 export { readConfig, type ServerConfig } from './config.js';
 export type { ServerApp, ChangeModel, ChangePage } from './app/ServerApp.js';

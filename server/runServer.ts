@@ -34,18 +34,10 @@ export async function runServer(options: RunServerOptions): Promise<void> {
   // The standby is read-only and migrated through the primary: opened, never migrated.
   const readDb = config.readDatabaseUrl ? await openPostgres({ connectionString: config.readDatabaseUrl }) : undefined;
   const app = await buildServer({
+    ...config.server,
     db,
-    readDb,
-    nodeName: config.nodeName,
-    allowedOrigins: config.allowedOrigins,
-    cookieDomain: config.cookieDomain,
-    trustProxy: config.trustProxy,
-    cookieSecure: config.cookieSecure,
     app: await options.app(db),
-    staticDir: config.staticDir,
-    logRequests: config.logRequests,
-    serveSourceMaps: config.serveSourceMaps,
-    ...config.limits,
+    readReplica: readDb && { db: readDb, maxWaitMs: config.replicaMaxWaitMs },
   });
 
   let stopping = false;

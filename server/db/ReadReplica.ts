@@ -47,12 +47,15 @@ export function laterPosition(a: string, b: string): string {
  * - A standby that fails a query is left alone for `replicaDownMs` (cockatiel's breaker): reads go to the
  *   primary meanwhile, so a dead standby costs one failed query, not one per read.
  */
+/** How long a read waits for the standby, how often it looks, how long a failed standby is left alone. */
+export const readReplicaDefaults = { maxWaitMs: 250, pollMs: 10, replicaDownMs: 5000 } as const;
+
 export class ReadReplica {
   readonly #options: Required<Omit<ReadReplicaOptions, 'replica'>> & Pick<ReadReplicaOptions, 'replica'>;
   readonly #breaker: CircuitBreakerPolicy;
 
   constructor(options: ReadReplicaOptions) {
-    this.#options = { maxWaitMs: 250, pollMs: 10, replicaDownMs: 5000, ...options };
+    this.#options = { ...readReplicaDefaults, ...options };
     this.#breaker = circuitBreaker(handleAll, { halfOpenAfter: this.#options.replicaDownMs, breaker: new ConsecutiveBreaker(1) });
   }
 

@@ -37,6 +37,9 @@ export type StreamOwner = { agentKey: string; tokenHash: string };
 export type OpenStream = StreamOwner & { close: () => void; isOpen?: () => boolean };
 export type Admission = { admitted: true; release: () => void } | { admitted: false; reason: 'agent-cap' | 'process-cap' };
 
+/** Streams per agent and per process (bench:live's measure: fan-out p99 near 100 ms at 2,000), and the checks' periods. */
+export const streamRegistryDefaults = { maxPerAgent: 10, maxPerProcess: 2000, sessionCheckMs: 5000, auditMs: 10_000 } as const;
+
 export class StreamRegistry {
   readonly maxPerAgent: number;
   readonly maxPerProcess: number;
@@ -51,11 +54,11 @@ export class StreamRegistry {
 
   constructor(options: StreamRegistryOptions) {
     this.#options = options;
-    this.maxPerAgent = options.maxPerAgent ?? 10;
-    this.maxPerProcess = options.maxPerProcess ?? 2000;
-    this.#timer = setInterval(() => void this.checkSessions(), options.sessionCheckMs ?? 5000);
+    this.maxPerAgent = options.maxPerAgent ?? streamRegistryDefaults.maxPerAgent;
+    this.maxPerProcess = options.maxPerProcess ?? streamRegistryDefaults.maxPerProcess;
+    this.#timer = setInterval(() => void this.checkSessions(), options.sessionCheckMs ?? streamRegistryDefaults.sessionCheckMs);
     this.#timer.unref();
-    this.#auditTimer = setInterval(() => this.audit(), options.auditMs ?? 10_000);
+    this.#auditTimer = setInterval(() => this.audit(), options.auditMs ?? streamRegistryDefaults.auditMs);
     this.#auditTimer.unref();
   }
 

@@ -51,6 +51,17 @@ export type ShedRecord = { route: string; reason: PressureReason };
  * - a 429 that says "come back later", not a 503 that a load balancer would read as "this node is down".
  * under-pressure is registered with no thresholds, so it never answers anything itself.
  */
+/** When sheddable requests are refused: the thresholds of pressure, and how long it is held once seen. */
+export const loadShedderDefaults = {
+  maxEventLoopDelayMs: 60,
+  maxEventLoopUtilization: 0.9,
+  holdMs: 1000,
+  maxInFlight: 48,
+  maxDatabaseWaiting: 4,
+  sampleIntervalMs: 100,
+  retryAfterSeconds: 2,
+} as const;
+
 export class LoadShedder {
   readonly #options: Required<Omit<LoadShedderOptions, 'forcePressure'>> & Pick<LoadShedderOptions, 'forcePressure'>;
   readonly #db: Database;
@@ -66,13 +77,13 @@ export class LoadShedder {
     this.#onShed = onShed;
     // `undefined` keeps a default, whatever the spread of an unset setting left there.
     this.#options = {
-      maxEventLoopDelayMs: options.maxEventLoopDelayMs ?? 60,
-      maxEventLoopUtilization: options.maxEventLoopUtilization ?? 0.9,
-      holdMs: options.holdMs ?? 1000,
-      maxInFlight: options.maxInFlight ?? 48,
-      maxDatabaseWaiting: options.maxDatabaseWaiting ?? 4,
-      sampleIntervalMs: options.sampleIntervalMs ?? 100,
-      retryAfterSeconds: options.retryAfterSeconds ?? 2,
+      maxEventLoopDelayMs: options.maxEventLoopDelayMs ?? loadShedderDefaults.maxEventLoopDelayMs,
+      maxEventLoopUtilization: options.maxEventLoopUtilization ?? loadShedderDefaults.maxEventLoopUtilization,
+      holdMs: options.holdMs ?? loadShedderDefaults.holdMs,
+      maxInFlight: options.maxInFlight ?? loadShedderDefaults.maxInFlight,
+      maxDatabaseWaiting: options.maxDatabaseWaiting ?? loadShedderDefaults.maxDatabaseWaiting,
+      sampleIntervalMs: options.sampleIntervalMs ?? loadShedderDefaults.sampleIntervalMs,
+      retryAfterSeconds: options.retryAfterSeconds ?? loadShedderDefaults.retryAfterSeconds,
       forcePressure: options.forcePressure,
       enabled: options.enabled ?? true,
     };

@@ -8,17 +8,16 @@ import fastifyCors from '@fastify/cors';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
-import { minPositionHeader, protocolLimits } from 'holdfast/core';
+import { minPositionHeader } from 'holdfast/core';
 import { ActionEngine } from '../actions/ActionEngine.js';
 import { purgeKnownDevices } from '../auth/knownDevices.js';
-import { defaultIdleSeconds, liveSessions, purgeExpiredSessions } from '../auth/sessions.js';
-import { SignInThrottle, type SignInThrottleOptions } from '../auth/SignInThrottle.js';
-import type { Database } from '../db/Database.js';
+import { liveSessions, purgeExpiredSessions } from '../auth/sessions.js';
+import { SignInThrottle } from '../auth/SignInThrottle.js';
 import { ReadReplica } from '../db/ReadReplica.js';
 import { ChangeFeed } from '../events/ChangeFeed.js';
 import { StreamRegistry, type SafeguardIncident } from '../events/StreamRegistry.js';
 import { ServerMetrics } from './ServerMetrics.js';
-import { LoadShedder, type LoadShedderOptions } from './LoadShedder.js';
+import { LoadShedder } from './LoadShedder.js';
 import { statusRoutes } from './routes/statusRoutes.js';
 import type { ServerApp } from '../app/ServerApp.js';
 import { ApiError } from './ApiError.js';
@@ -29,86 +28,16 @@ import { cspReportRoutes } from './routes/cspReportRoutes.js';
 import { eventRoutes } from './routes/eventRoutes.js';
 import { databaseHealth, healthRoutes } from './routes/healthRoutes.js';
 import { syncRoutes } from './routes/syncRoutes.js';
-import { purgeTelemetry, telemetryLimits, telemetryRoutes, type TelemetryLimits } from './routes/telemetryRoutes.js';
+import { purgeTelemetry, telemetryRoutes } from './routes/telemetryRoutes.js';
 import { publicSessionRoutes, sessionRoutes } from './routes/sessionRoutes.js';
 import { isSecure } from './sessionCookie.js';
 import { errorWithoutData } from './logSerializers.js';
-import { FairShare, type FairShareOptions } from './FairShare.js';
+import { FairShare } from './FairShare.js';
 import { registerFairShare } from './fairShareHooks.js';
 import type { ServerContext } from './ServerContext.js';
+import { resolveServerOptions, type ResolvedServerOptions, type ServerOptions } from './serverOptions.js';
 
-export type ServerOptions = {
-  db: Database;
-  /** A streaming standby of `db` for delta-sync reads (ReadReplica keeps read-your-writes). */
-  readDb?: Database;
-  /** How long a sync read waits for the standby to replay the reader's write before going to `db`; default 250 ms. */
-  replicaMaxWaitMs?: number;
-  /** Sent as `x-holdfast-node` on every answer: which node served, behind a load balancer. */
-  nodeName?: string;
-  /**
-   * The app's origins that may call this API cross-origin (CORS with credentials): where the API runs in
-   * several regions, the pages of each. Default none: same-origin only.
-   */
-  allowedOrigins?: readonly string[];
-  /** The session cookie's domain, common to every region (e.g. `holdfast.example`); default: this host only. */
-  cookieDomain?: string;
-  /**
-   * The load balancers in front of this server (addresses or CIDRs, e.g. `['127.0.0.1', '10.0.0.0/8']`):
-   * from them only, `X-Forwarded-For` names the client (per-address limits) and `X-Forwarded-Proto` the
-   * scheme (Secure cookies, HSTS). Default none: the connection's own address and scheme.
-   */
-  trustProxy?: readonly string[];
-  /** Cookies always `Secure`, and HSTS on every answer, whatever the scheme a request arrived by (TLS ends before any proxy we can see). */
-  cookieSecure?: boolean;
-  /** The app this server runs: its actions, reads, routes and migrations. */
-  app: ServerApp;
-  /** The built app (Vite's dist/); served with an SPA fallback when present. */
-  staticDir?: string;
-  /** Log every request (pino), not only failures. Every 5xx is logged at error level, with its request id, always. */
-  logRequests?: boolean;
-  /** Pino's level; default `info`. `silent` turns even failures off (tests that expect them). */
-  logLevel?: string;
-  sessionTtlHours?: number;
-  /** A session unused this long ends; default a week. */
-  sessionIdleMinutes?: number;
-  /** Most sessions one agent holds; signing in beyond that ends the oldest. Default 30. */
-  maxSessionsPerAgent?: number;
-  /** Expired sessions are deleted at start and this often; default hourly. */
-  sessionPurgeIntervalMs?: number;
-  maxBodyBytes?: number;
-  maxActionsPerBatch?: number;
-  sseHeartbeatMs?: number;
-  changePollMs?: number;
-  /** Open event streams allowed per agent (all their tabs and devices) and per process. */
-  maxStreamsPerAgent?: number;
-  maxStreamsPerProcess?: number;
-  /** How often open streams re-check that their session still exists; default 5 s. */
-  streamSessionCheckMs?: number;
-  /** How often the safeguard's watchdog audits the counted streams against their connections; default 10 s. */
-  streamAuditMs?: number;
-  /** Most changes one stream sends before it answers `resync`; default 2,000. */
-  maxStreamCatchUp?: number;
-  /** Longest change-event data (JSON characters) that carries its page; longer ones only announce it. Default 65,536; 0: none carries. */
-  maxEventCarryChars?: number;
-  /** Base of the jittered Retry-After (base to 2× base seconds) when a stream is refused; default 10. */
-  streamRetryAfterSeconds?: number;
-  /** Sign-in attempts per address per minute; default 60 (an office floor behind one NAT signs in fine). */
-  loginMaxPerAddressPerMinute?: number;
-  /** Telemetry's bounds: batches per session a minute, events per tenant a day, days kept (telemetryLimitDefaults). */
-  telemetry?: Partial<TelemetryLimits>;
-  /** How failed sign-ins slow an account and an (account, address) down (SignInThrottle's defaults). */
-  signInThrottle?: SignInThrottleOptions;
-  /** A request's headers and body must arrive within this; default 30 s (slow bodies are cut off). */
-  requestTimeoutMs?: number;
-  /** A connection with no traffic either way is closed after this; default 75 s (streams send a heartbeat). */
-  idleTimeoutMs?: number;
-  /** Serve the build's source maps (`*.map`); default false: the full source is not published. */
-  serveSourceMaps?: boolean;
-  /** How heavy requests (sync pages, action batches) take turns between sessions and tenants; `false` turns it off (the fair-share benchmark's baseline). */
-  fairShare?: Omit<FairShareOptions, 'now'> | false;
-  /** When sheddable requests are refused (LoadShedder); `false` turns shedding off (the overload benchmark's baseline). */
-  shedding?: LoadShedderOptions | false;
-};
+export type { ServerOptions } from './serverOptions.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -119,109 +48,17 @@ declare module 'fastify' {
 /** The NOTIFY channel of changes (payload `<tenant>:<sequence>`), shared by every process of a deployment. */
 export const changeChannel = 'holdfast_changes';
 
-export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
-  const {
-    db,
-    app: serverApp,
-    staticDir,
-    logRequests = false,
-    logLevel = 'info',
-    sessionTtlHours = 24 * 14,
-    sessionPurgeIntervalMs = 60 * 60_000,
-    maxBodyBytes = protocolLimits.maxBodyBytes,
-    maxActionsPerBatch = protocolLimits.maxActionsPerBatch,
-    sseHeartbeatMs = 15_000,
-    requestTimeoutMs = 30_000,
-    idleTimeoutMs = 75_000,
-    serveSourceMaps = false,
-  } = options;
-
+/**
+ * The reference server: an app's actions, sync, events, sessions and health over Fastify, with the
+ * framework's safeguards (shedding, fair shares, stream caps, sign-in throttle). Options are grouped by
+ * concern; every default is in `serverDefaults` (serverOptions.ts).
+ */
+export async function buildServer(input: ServerOptions): Promise<FastifyInstance> {
+  const options = resolveServerOptions(input);
   // The safeguard's watchdog reports to the server's log, which exists once the app below is built.
   let reportRecovery = (incident: SafeguardIncident) => console.warn('stream safeguard recovered', incident);
-  const sessions = {
-    ttlSeconds: Math.round(sessionTtlHours * 3600),
-    idleSeconds: options.sessionIdleMinutes === undefined ? defaultIdleSeconds : Math.round(options.sessionIdleMinutes * 60),
-    maxPerAgent: options.maxSessionsPerAgent ?? 30,
-  };
-  const streams = new StreamRegistry({
-    maxPerAgent: options.maxStreamsPerAgent,
-    maxPerProcess: options.maxStreamsPerProcess,
-    sessionCheckMs: options.streamSessionCheckMs,
-    auditMs: options.streamAuditMs,
-    liveSessions: (hashes) => liveSessions(db, hashes, sessions),
-    onRecovered: (incident) => reportRecovery(incident),
-  });
-  // PostgreSQL: other processes' changes arrive by LISTEN/NOTIFY. PGlite: this is the only process.
-  const listen = db.listen?.bind(db);
-  const feed = new ChangeFeed({
-    latestSequences: (tenantIds) => serverApp.changes.latestSequences(db, tenantIds),
-    listen: listen && ((handlers) => listen(changeChannel, handlers)),
-    pollIntervalMs: options.changePollMs ?? (db.kind === 'pglite' ? 0 : 2000),
-    onPollError: (error) => console.warn('change feed: catch-up read or listener failed', error),
-  });
-  await feed.start();
-  const metrics = new ServerMetrics(streams, db);
-  metrics.watchFeed(feed);
-  const reads = new ReadReplica({ primary: db, replica: options.readDb, maxWaitMs: options.replicaMaxWaitMs });
-  metrics.watchReplica(reads);
-  const shedder = new LoadShedder(db, options.shedding === false ? { enabled: false } : options.shedding, (record) => metrics.countShed(record));
-  metrics.watchLoad(shedder);
-  const fairShare = new FairShare(
-    options.fairShare === false
-      ? { enabled: false, maxConcurrent: 1 }
-      : { ...options.fairShare, maxConcurrent: options.fairShare?.maxConcurrent ?? (db.kind === 'pglite' ? 1 : 4) },
-    (outcome) => metrics.countFairShare(outcome),
-  );
-  const context: ServerContext = {
-    db,
-    reads,
-    app: serverApp,
-    feed,
-    streams,
-    metrics,
-    shedder,
-    fairShare,
-    engine: new ActionEngine({
-      db,
-      applier: serverApp.applier,
-      existingTargets: serverApp.existingTargets,
-      createsTarget: serverApp.createsTarget,
-      onChange: (tenantId) => feed.notify(tenantId),
-      notifyChannel: listen ? changeChannel : undefined,
-    }),
-    sessions,
-    crossOrigin: { allowedOrigins: options.allowedOrigins ?? [], cookieDomain: options.cookieDomain, forceSecure: options.cookieSecure },
-    maxActionsPerBatch,
-    sseHeartbeatMs,
-    events: { maxCatchUp: options.maxStreamCatchUp ?? 2000, retryAfterSeconds: options.streamRetryAfterSeconds ?? 10, maxCarryChars: options.maxEventCarryChars ?? 64 * 1024 },
-    login: {
-      maxPerAddressPerMinute: options.loginMaxPerAddressPerMinute ?? 60,
-      throttle: new SignInThrottle(db, options.signInThrottle),
-    },
-    telemetry: telemetryLimits(options.telemetry),
-  };
-
-  const app = Fastify({
-    logger: { level: logLevel, serializers: { err: errorWithoutData } },
-    logController: new LogController({ disableRequestLogging: !logRequests }),
-    genReqId: () => randomUUID(),
-    // proxy-addr's list: only these peers may say who the client is and which scheme it used.
-    trustProxy: options.trustProxy && options.trustProxy.length > 0 ? [...options.trustProxy] : false,
-    bodyLimit: maxBodyBytes,
-    // Node's own timers, with a 1 s check instead of its default 30 s: a body trickled byte by byte is cut
-    // off near the deadline, not half a minute after it.
-    serverFactory: (handler) => {
-      const server = createServer({ requestTimeout: requestTimeoutMs, headersTimeout: Math.min(requestTimeoutMs, 20_000), connectionsCheckingInterval: 1000 }, handler);
-      server.setTimeout(idleTimeoutMs);
-      return server;
-    },
-    // Fastify's own error bodies for a malformed URL or a bad request line would otherwise leak through.
-    frameworkErrors: (error, request, reply) => {
-      request.log.info({ err: error }, 'malformed request');
-      void (reply as unknown as FastifyReply).code(400).send(new ApiError('invalid-url').toBody());
-    },
-    clientErrorHandler: answerClientError,
-  });
+  const context = await serverContext(options, (incident) => reportRecovery(incident));
+  const app = fastifyFor(options);
   // The server's parts, for operational tooling and drills in the same process (and tests that force the safeguard stuck).
   app.decorate('holdfast', context);
   reportRecovery = (incident) => {
@@ -232,13 +69,111 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.removeContentTypeParser('text/plain');
   app.decorateRequest('session', null);
   app.decorateRequest('token', null);
+  await registerPlugins(app, context);
+  await startHousekeeping(app, context, options.sessions.purgeIntervalMs);
+  const isServerPath = answeredByServer(options.app);
+  addHooks(app, context, options, isServerPath);
+  await registerRoutes(app, context);
+  await serveTheApp(app, options, isServerPath);
+  return app;
+}
+
+/** The parts the routes share, started: streams, the change feed, metrics, reads, shedding, fair shares, the engine. */
+async function serverContext(options: ResolvedServerOptions, onRecovered: (incident: SafeguardIncident) => void): Promise<ServerContext> {
+  const { db, app: serverApp, streams: streamOptions } = options;
+  const sessions = {
+    ttlSeconds: Math.round(options.sessions.ttlHours * 3600),
+    idleSeconds: Math.round(options.sessions.idleMinutes * 60),
+    maxPerAgent: options.sessions.maxPerAgent,
+  };
+  const streams = new StreamRegistry({
+    maxPerAgent: streamOptions.maxPerAgent,
+    maxPerProcess: streamOptions.maxPerProcess,
+    sessionCheckMs: streamOptions.sessionCheckMs,
+    auditMs: streamOptions.auditMs,
+    liveSessions: (hashes) => liveSessions(db, hashes, sessions),
+    onRecovered,
+  });
+  // PostgreSQL: other processes' changes arrive by LISTEN/NOTIFY. PGlite: this is the only process.
+  const listen = db.listen?.bind(db);
+  const feed = new ChangeFeed({
+    latestSequences: (tenantIds) => serverApp.changes.latestSequences(db, tenantIds),
+    listen: listen && ((handlers) => listen(changeChannel, handlers)),
+    pollIntervalMs: streamOptions.changePollMs,
+    onPollError: (error) => console.warn('change feed: catch-up read or listener failed', error),
+  });
+  await feed.start();
+  const metrics = new ServerMetrics(streams, db);
+  metrics.watchFeed(feed);
+  const reads = new ReadReplica({ primary: db, replica: options.readReplica?.db, maxWaitMs: options.readReplica?.maxWaitMs });
+  metrics.watchReplica(reads);
+  const shedder = new LoadShedder(db, options.shedding === false ? { enabled: false } : options.shedding, (record) => metrics.countShed(record));
+  metrics.watchLoad(shedder);
+  const fairShare = new FairShare(options.fairShare === false ? { enabled: false, maxConcurrent: 1 } : options.fairShare, (outcome) => metrics.countFairShare(outcome));
+  const engine = new ActionEngine({
+    db,
+    applier: serverApp.applier,
+    existingTargets: serverApp.existingTargets,
+    createsTarget: serverApp.createsTarget,
+    onChange: (tenantId) => feed.notify(tenantId),
+    notifyChannel: listen ? changeChannel : undefined,
+  });
+  const { allowedOrigins, cookieDomain, cookieSecure } = options.crossOrigin;
+  return {
+    db,
+    reads,
+    app: serverApp,
+    feed,
+    streams,
+    metrics,
+    shedder,
+    fairShare,
+    engine,
+    sessions,
+    crossOrigin: { allowedOrigins, cookieDomain, forceSecure: cookieSecure },
+    maxActionsPerBatch: options.limits.maxActionsPerBatch,
+    sseHeartbeatMs: streamOptions.heartbeatMs,
+    events: { maxCatchUp: streamOptions.maxCatchUp, retryAfterSeconds: streamOptions.retryAfterSeconds, maxCarryChars: streamOptions.maxCarryChars },
+    login: { maxPerAddressPerMinute: options.login.maxPerAddressPerMinute, throttle: new SignInThrottle(db, options.login.throttle) },
+    telemetry: options.telemetry,
+  };
+}
+
+/** Fastify with the server's logging, body limit, trusted proxies and Node's own timers. */
+function fastifyFor(options: ResolvedServerOptions): FastifyInstance {
+  const { requestMs, idleMs } = options.timeouts;
+  return Fastify({
+    logger: { level: options.logging.level, serializers: { err: errorWithoutData } },
+    logController: new LogController({ disableRequestLogging: !options.logging.requests }),
+    genReqId: () => randomUUID(),
+    // proxy-addr's list: only these peers may say who the client is and which scheme it used.
+    trustProxy: options.crossOrigin.trustProxy.length > 0 ? [...options.crossOrigin.trustProxy] : false,
+    bodyLimit: options.limits.maxBodyBytes,
+    // Node's own timers, with a 1 s check instead of its default 30 s: a body trickled byte by byte is cut
+    // off near the deadline, not half a minute after it.
+    serverFactory: (handler) => {
+      const server = createServer({ requestTimeout: requestMs, headersTimeout: Math.min(requestMs, 20_000), connectionsCheckingInterval: 1000 }, handler);
+      server.setTimeout(idleMs);
+      return server;
+    },
+    // Fastify's own error bodies for a malformed URL or a bad request line would otherwise leak through.
+    frameworkErrors: (error, request, reply) => {
+      request.log.info({ err: error }, 'malformed request');
+      void (reply as unknown as FastifyReply).code(400).send(new ApiError('invalid-url').toBody());
+    },
+    clientErrorHandler: answerClientError,
+  });
+}
+
+/** Shedding first, then compression, cookies, CORS for the API's regions, and rate limits. */
+async function registerPlugins(app: FastifyInstance, context: ServerContext): Promise<void> {
+  // First of all hooks: a shed request costs no authentication and no database work.
+  await context.shedder.register(app);
   // Dynamic answers (the shell with its nonce, sync pages, lists) compressed per request, by
   // Accept-Encoding; the build's static files are compressed once at build time (preCompressed below), and
   // an answer that already has a Content-Encoding is left as it is. Brotli at quality 4 rather than zlib's
   // default 11: per request, 11 costs tens of milliseconds of CPU for a few percent fewer bytes. Event
   // streams are hijacked and never buffered by this.
-  // First of all hooks: a shed request costs no authentication and no database work.
-  await shedder.register(app);
   await app.register(fastifyCompress, {
     encodings: ['br', 'gzip'],
     threshold: 1024,
@@ -261,26 +196,37 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     global: false,
     errorResponseBuilder: () => new ApiError('rate-limited'),
   });
+}
 
-  // Housekeeping on every node (each statement is idempotent): expired and idle sessions, old throttle
-  // counts, forgotten devices, telemetry past its retention.
+/**
+ * Housekeeping on every node (each statement is idempotent): expired and idle sessions, old throttle
+ * counts, forgotten devices, telemetry past its retention. Once now, then every `intervalMs`.
+ */
+async function startHousekeeping(app: FastifyInstance, context: ServerContext, intervalMs: number): Promise<void> {
+  const { db, sessions } = context;
   const purge = () =>
     Promise.all([purgeExpiredSessions(db, sessions), SignInThrottle.purge(db), purgeKnownDevices(db), purgeTelemetry(db, context.telemetry.retentionDays)]).then(
       ([count]) => count > 0 && app.log.info({ count }, 'purged expired sessions'),
       (error: unknown) => app.log.error({ err: error }, 'purging expired sessions failed'),
     );
-  const purgeTimer = setInterval(() => void purge(), sessionPurgeIntervalMs);
+  const purgeTimer = setInterval(() => void purge(), intervalMs);
   purgeTimer.unref();
   await purge();
-
   app.addHook('onClose', async () => {
     clearInterval(purgeTimer);
     context.streams.close();
-    await feed.close();
+    await context.feed.close();
   });
-  // Paths the server answers itself: never the app shell, and always under the API's strict policy.
+}
+
+/** Paths the server answers itself: never the app shell, and always under the API's strict policy. */
+function answeredByServer(serverApp: ServerApp): (path: string) => boolean {
   const serverPaths = ['/api/', '/healthz', '/readyz', '/metrics', '/status', ...(serverApp.serverPaths ?? [])];
-  const isServerPath = (path: string) => serverPaths.some((prefix) => path.startsWith(prefix));
+  return (path) => serverPaths.some((prefix) => path.startsWith(prefix));
+}
+
+/** Metrics, the headers every answer carries, and errors in the API's own format. */
+function addHooks(app: FastifyInstance, context: ServerContext, options: ResolvedServerOptions, isServerPath: (path: string) => boolean): void {
   app.addHook('onResponse', async (request, reply) => context.metrics.observe(request, reply));
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -296,7 +242,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     if (apiError.status >= 500 && apiError.code !== 'too-many-streams' && apiError.code !== 'statement-timeout') request.log.error({ err: error, url: request.url, method: request.method }, 'request failed');
     return reply.code(apiError.status).send(apiError.toBody(apiError.status >= 500 ? request.id : undefined));
   });
+}
 
+/** The public routes (sign-in, reports, health), then everything behind a session. */
+async function registerRoutes(app: FastifyInstance, context: ServerContext): Promise<void> {
+  const serverApp = context.app;
   await app.register(async (api) => {
     publicSessionRoutes(api, context);
     cspReportRoutes(api, context);
@@ -306,7 +256,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     serverApp.publicRoutes?.(api, context);
   });
   await app.register(async (api) => {
-    api.addHook('onRequest', authenticate(db, context.crossOrigin, sessions));
+    api.addHook('onRequest', authenticate(context.db, context.crossOrigin, context.sessions));
     registerFairShare(api, context.fairShare);
     sessionRoutes(api, context);
     syncRoutes(api, context);
@@ -315,7 +265,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     telemetryRoutes(api, context);
     serverApp.routes?.(api, context);
   });
+}
 
+/** The built app, when there is one: its files, and its shell (with a nonce) for every deep link. */
+async function serveTheApp(app: FastifyInstance, options: ResolvedServerOptions, isServerPath: (path: string) => boolean): Promise<void> {
+  const { staticDir, serveSourceMaps } = options;
   const shell = staticDir === undefined ? null : loadAppShell(staticDir);
   if (shell && staticDir) {
     // cacheControl off: @fastify/static would otherwise overwrite ours with `public, max-age=0`. The shell
@@ -341,7 +295,6 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     }
     return reply.code(404).send(new ApiError('not-found').toBody());
   });
-  return app;
 }
 
 function assetHeaders(response: { setHeader(name: string, value: string): void }, path: string) {

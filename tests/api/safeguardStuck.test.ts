@@ -20,7 +20,7 @@ describe('the stream safeguard, forced stuck on a running server', () => {
   let url: string;
   beforeAll(async () => {
     db = await openPglite(await copyPgliteTemplate());
-    app = await buildServer({ db, app: await workspaceServerApp(db), logLevel: 'silent', maxStreamsPerProcess: 20, maxStreamsPerAgent: 20, streamAuditMs: 5000 });
+    app = await buildServer({ db, app: await workspaceServerApp(db), logging: { level: 'silent' }, streams: { maxPerProcess: 20, maxPerAgent: 20, auditMs: 5000 } });
     url = await app.listen({ port: 0, host: '127.0.0.1' });
   }, 180_000);
   afterAll(async () => {

@@ -11,15 +11,6 @@ import type { ServerContext } from '../ServerContext.js';
 export type TelemetryLimits = { perSessionPerMinute: number; tenantDailyQuota: number; retentionDays: number };
 export const telemetryLimitDefaults: TelemetryLimits = { perSessionPerMinute: 12, tenantDailyQuota: 50_000, retentionDays: 30 };
 
-/** The defaults, with each limit the operator set (an unset one, `undefined`, keeps its default). */
-export function telemetryLimits(options: Partial<TelemetryLimits> = {}): TelemetryLimits {
-  return {
-    perSessionPerMinute: options.perSessionPerMinute ?? telemetryLimitDefaults.perSessionPerMinute,
-    tenantDailyQuota: options.tenantDailyQuota ?? telemetryLimitDefaults.tenantDailyQuota,
-    retentionDays: options.retentionDays ?? telemetryLimitDefaults.retentionDays,
-  };
-}
-
 /**
  * POST /api/telemetry — a batch of client events (shared/core/telemetry.ts), stored for the incident
  * timeline. Sheddable: under load it is refused first (the client's queue keeps it and tries later), and
