@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -9,7 +9,8 @@ import { assetContentTypes } from './assetManifestPlugin.js';
 import type { LoaderAsset, LoaderConfig, LoaderModule } from './fallbackLoader/pageAssetLoader.js';
 import { routeDynamicImports } from './fallbackLoader/routeDynamicImports.js';
 
-const loaderSource = join(dirname(fileURLToPath(import.meta.url)), 'fallbackLoader', 'pageAssetLoader.ts');
+// The TypeScript source in this repository; the emitted JavaScript in the installed package (npm run pack).
+const loaderSource = ['pageAssetLoader.ts', 'pageAssetLoader.js'].map((file) => join(dirname(fileURLToPath(import.meta.url)), 'fallbackLoader', file)).find((path) => existsSync(path))!;
 
 /** The entry's tags as Vite writes them into index.html. */
 const entryTag = /<(script|link)\b([^>]*?)\s(src|href)="([^"]+)"([^>]*)>(<\/script>)?/g;

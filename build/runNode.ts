@@ -1,14 +1,10 @@
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-const repoRoot = join(fileURLToPath(new URL('.', import.meta.url)), '..');
-
-/** Runs node with `args` in the repository; rejects with its output on failure. */
-export function runNode(args: readonly string[], env: Record<string, string>): Promise<string> {
+/** Runs node with `args` in `cwd` (default: the current directory, where npm runs scripts); rejects with its output on failure. */
+export function runNode(args: readonly string[], env: Record<string, string>, cwd = process.cwd()): Promise<string> {
   const entry = args.join(' ');
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: repoRoot, env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, args, { cwd, env: { ...process.env, ...env } });
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));

@@ -1,7 +1,7 @@
 import { Queue } from 'workbox-background-sync';
 
 type QueueEntry = Parameters<Queue['pushRequest']>[0];
-import type { TelemetryEvent } from 'holdfast/client';
+import type { TelemetryEvent } from '../shared/client.js';
 
 declare const self: ServiceWorkerGlobalScope;
 

@@ -1,4 +1,4 @@
-import type { ActionEnvelope, ActionResult } from 'holdfast/core';
+import type { ActionEnvelope, ActionResult } from '../../shared/index.js';
 import type { Database, Executor } from '../db/Database.js';
 
 /** Who acts: taken from the verified session, never from the request body. */

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodType } from 'zod';
-import type { ActionEnvelope } from 'holdfast/core';
+import type { ActionEnvelope } from '../../shared/index.js';
 import type { BatchApplier, TargetLookup } from '../actions/ActionEngine.js';
 import type { Queryable } from '../db/Database.js';
 import type { MigrationSet } from '../db/migrate.js';

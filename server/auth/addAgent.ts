@@ -1,4 +1,4 @@
-import { hasUnstorableCharacters, normalizeEmail } from 'holdfast/core';
+import { hasUnstorableCharacters, normalizeEmail } from '../../shared/index.js';
 import type { Database } from '../db/Database.js';
 import { hashPassword } from './passwords.js';
 

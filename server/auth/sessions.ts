@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Queryable } from '../db/Database.js';
-import { normalizeEmail } from 'holdfast/core';
+import { normalizeEmail } from '../../shared/index.js';
 import { dummyPasswordHash, verifyPassword } from './passwords.js';
 
 /** A week: an agent back from a long weekend is still signed in; a forgotten device is not for long. */

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { fullJitterDelay } from 'holdfast/core';
+import { fullJitterDelay } from '../../shared/index.js';
 import type { DatabaseListener } from './Database.js';
 
 export type ListenOptions = {

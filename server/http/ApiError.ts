@@ -1,4 +1,4 @@
-import type { ApiErrorBody } from 'holdfast/core';
+import type { ApiErrorBody } from '../../shared/index.js';
 
 /**
  * Every 4xx the server answers, with a code clients branch on and a sentence people read. One map of

@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { ActionResult } from 'holdfast/core';
+import type { ActionResult } from '../../shared/index.js';
 import type { StreamRegistry } from '../events/StreamRegistry.js';
 import type { ChangeFeed } from '../events/ChangeFeed.js';
 import type { Database } from '../db/Database.js';

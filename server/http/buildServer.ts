@@ -8,7 +8,7 @@ import fastifyCors from '@fastify/cors';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
-import { minPositionHeader } from 'holdfast/core';
+import { minPositionHeader } from '../../shared/index.js';
 import { ActionEngine } from '../actions/ActionEngine.js';
 import { purgeKnownDevices } from '../auth/knownDevices.js';
 import { liveSessions, purgeExpiredSessions } from '../auth/sessions.js';

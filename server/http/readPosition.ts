@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { minPositionHeader } from 'holdfast/core';
+import { minPositionHeader } from '../../shared/index.js';
 import { laterPosition, lsnPattern } from '../db/ReadReplica.js';
 import { ApiError } from './ApiError.js';
 import { isSecure, type CrossOriginPolicy } from './sessionCookie.js';

@@ -1,4 +1,4 @@
-import { protocolLimits } from 'holdfast/core';
+import { protocolLimits } from '../../shared/index.js';
 import { defaultIdleSeconds } from '../auth/sessions.js';
 import { signInThrottleDefaults, type SignInThrottleOptions } from '../auth/SignInThrottle.js';
 import type { Database } from '../db/Database.js';

@@ -340,14 +340,15 @@ test('first visit without a service worker, a mirror serving other bytes: integr
   await page.goto('/');
   await expectRendered(page);
   const notices = await loaderNotices(page);
-  // Served by the secondary, the mirror's bytes refused by their digest (a hedge may have fired as well
-  // on a slow machine: a race, not the failure under test).
-  expect(notices.map((notice) => notice.host)).toEqual([`http://azure.test:${azure.port}`, `http://azure.test:${azure.port}`]);
+  // Served by a host after the mirror: the secondary, or on a starved machine the origin, when its hedge
+  // answered before a slow secondary (a race, not the failure under test). Never by the mirror.
+  expect(notices).toHaveLength(2);
   for (const notice of notices) {
-    // Refused by its digest, or (the mirror slow to answer on a starved machine) hedged away first.
-    const reasons = notice.passedOver.map((failure) => failure.reason);
-    expect(reasons.length).toBeGreaterThan(0);
-    for (const reason of reasons) expect(['digest-mismatch', 'hedged']).toContain(reason);
+    expect([`http://azure.test:${azure.port}`, server.url]).toContain(notice.host);
+    // The mirror passed over: its bytes refused by their digest, or (slow to answer) hedged away first.
+    const mirror = notice.passedOver.filter((failure) => failure.host === `http://fastly.test:${fastly.port}`);
+    expect(mirror).toHaveLength(1);
+    expect(['digest-mismatch', 'hedged']).toContain(mirror[0]!.reason);
   }
   // Whatever won the race, the page runs only bytes its integrity attributes vouch for.
   const tags = await page.evaluate(() => [...document.querySelectorAll<HTMLScriptElement | HTMLLinkElement>('script[src], link[rel=stylesheet]')].map((element) => element.integrity));

@@ -56,4 +56,9 @@ describe('the framework boundary', () => {
     );
     expect(found).toEqual([]);
   });
+
+  it("the framework reaches its own parts by relative path, never by its package name ('holdfast/…'): emitted as a package, it must not need itself installed", () => {
+    const found = frameworkFiles().flatMap((path) => importsOf(path).filter((specifier) => /^holdfast(\/|$)/.test(specifier)).map((specifier) => `${relative(root, path)} imports ${specifier}`));
+    expect(found).toEqual([]);
+  });
 });

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { cursorSchema, parseCursor } from 'holdfast/core';
+import { cursorSchema, parseCursor } from '../../../shared/index.js';
 import type { ChangePage } from '../../app/ServerApp.js';
 import { ApiError } from '../ApiError.js';
 import { sessionOf } from '../authenticate.js';

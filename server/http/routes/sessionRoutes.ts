@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { normalizeEmail, storableText } from 'holdfast/core';
+import { normalizeEmail, storableText } from '../../../shared/index.js';
 import { knownDeviceOf, rememberDevice } from '../../auth/knownDevices.js';
 import { findAgentByEmail, findSession, openSession, passwordMatches, signOut } from '../../auth/sessions.js';
 import { ApiError } from '../ApiError.js';

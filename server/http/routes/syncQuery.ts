@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { cursorSchema, protocolLimits } from 'holdfast/core';
+import { cursorSchema, protocolLimits } from '../../../shared/index.js';
 
 /** GET /api/sync's query, as the server validates it (also the in-browser demo backend's). */
 export const syncQuery = z.strictObject({

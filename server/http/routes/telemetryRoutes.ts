@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { telemetryBatchSchema } from 'holdfast/core';
+import { telemetryBatchSchema } from '../../../shared/index.js';
 import type { Executor } from '../../db/Database.js';
 import { ApiError } from '../ApiError.js';
 import { sessionOf } from '../authenticate.js';
