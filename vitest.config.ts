@@ -1,9 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Two Vitest projects: `unit` (pure logic and in-process database code) and `api` (real server
- * processes over HTTP, on PGlite and on a real PostgreSQL). API files run one at a time: each starts
- * servers, and the machine has two cores.
+ * Three Vitest projects: `unit` (pure logic and in-process database code), `api` (real server processes
+ * over HTTP, on PGlite and on a real PostgreSQL) and `package` (the framework packed as a stranger installs
+ * it: its API report, and an app built from the tarball outside the repository). API and package files run
+ * one at a time: each starts servers or builds, and the machine has two cores.
  */
 export default defineConfig({
   test: {
@@ -25,6 +26,17 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 60_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: 'package',
+          include: ['tests/package/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['tests/package/globalSetup.ts'],
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 600_000,
         },
       },
     ],

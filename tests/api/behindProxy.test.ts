@@ -1,16 +1,15 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { haproxyProcess } from '../../deploy/cluster/Cluster.js';
 import { freePort, type ManagedProcess } from '../../deploy/cluster/ManagedProcess.js';
 import { requestFrom, setCookieOf } from '../support/rawHttp.js';
 import { TestBackend } from './backends.js';
+import { tempDir } from '../support/tempDir.js';
 
 /** A self-signed certificate and its key in one PEM file, as HAProxy's `crt` takes them. */
 function selfSignedPem(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'holdfast-tls-'));
+  const dir = tempDir('holdfast-tls-');
   const pem = join(dir, 'holdfast.pem');
   execFileSync('sh', ['-c', `openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=localhost -days 2 -keyout "${dir}/key.pem" -out "${dir}/cert.pem" 2>/dev/null && cat "${dir}/cert.pem" "${dir}/key.pem" > "${pem}"`]);
   return pem;

@@ -1,10 +1,9 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runNode } from '../support/runNode.js';
 import { ServerProcess } from '../support/serverProcess.js';
 import { TestBackend } from './backends.js';
+import { tempDir } from '../support/tempDir.js';
 
 const login = (url: string, email: string, password: string) =>
   fetch(`${url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
@@ -19,7 +18,7 @@ describe('production without demo defaults', () => {
   let server: ServerProcess;
   let dataDir: string;
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'holdfast-production-'));
+    dataDir = tempDir('holdfast-production-');
     server = await ServerProcess.start({ dataDir }, { SEED: '' });
   }, 180_000);
   afterAll(() => server?.stop());

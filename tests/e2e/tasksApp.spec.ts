@@ -1,11 +1,10 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test as base, type Page } from '@playwright/test';
 import { expectNoSeriousAxeViolations } from './fixtures.js';
 import { repoRoot } from '../support/paths.js';
 import { ServerProcess } from '../support/serverProcess.js';
 import { TestApi } from '../support/testApi.js';
+import { tempDir } from '../support/tempDir.js';
 
 /**
  * The second app on the framework (examples/tasks): its own actions, server registration, worker and
@@ -17,7 +16,7 @@ const test = base.extend<object, { tasksServer: ServerProcess }>({
   tasksServer: [
     async ({}, use) => {
       // A fresh database, migrated (core, then the app's) and seeded by the app's own server on first start.
-      const dataDir = mkdtempSync(join(tmpdir(), 'holdfast-tasks-e2e-'));
+      const dataDir = tempDir('holdfast-tasks-e2e-');
       const server = await ServerProcess.start({ dataDir }, { SEED: 'demo', STATIC_DIR: join(repoRoot, 'examples', 'tasks', 'dist') }, 'examples/tasks/server/main.ts');
       await use(server);
       await server.stop();

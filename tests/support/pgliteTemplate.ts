@@ -1,8 +1,8 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cacheDir, schemaAndSeedKey } from './paths.js';
 import { runTs } from './runNode.js';
+import { tempDir } from './tempDir.js';
 
 /**
  * A migrated and seeded PGlite directory, made once (creating one costs ~10 s) and copied for each test
@@ -21,7 +21,7 @@ export async function preparePgliteTemplate(): Promise<string> {
 /** A private copy of the template, for one server. */
 export async function copyPgliteTemplate(): Promise<string> {
   const template = await preparePgliteTemplate();
-  const copy = mkdtempSync(join(tmpdir(), 'holdfast-pglite-'));
+  const copy = tempDir('holdfast-pglite-');
   cpSync(template, copy, { recursive: true, filter: (source) => !source.endsWith('holdfast.lock') && !source.endsWith('READY') });
   return copy;
 }

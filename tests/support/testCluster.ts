@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { Cluster, type ClusterOptions } from '../../deploy/cluster/Cluster.js';
 import { freePort } from '../../deploy/cluster/ManagedProcess.js';
 import { distDir } from './paths.js';
+import { tempDir } from './tempDir.js';
 
 /**
  * `npm run cluster`'s topology for a test: HAProxy, server nodes, a PostgreSQL primary and a streaming
@@ -12,7 +13,7 @@ export async function startTestCluster(options: Partial<ClusterOptions> = {}): P
     host: '127.0.0.1',
     port: await freePort(),
     nodes: 3,
-    dataDir: mkdtempSync('/tmp/holdfast-test-cluster-'),
+    dataDir: tempDir('holdfast-test-cluster-'),
     primaryPort: await freePort(),
     standbyPort: await freePort(),
     durable: false,

@@ -1,11 +1,11 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DirectoryLockedError, lockDirectory } from '../../server/db/directoryLock.js';
+import { tempDir } from '../support/tempDir.js';
 
 describe('the PGlite directory lock', () => {
-  const fresh = () => mkdtempSync(join(tmpdir(), 'holdfast-lock-'));
+  const fresh = () => tempDir('holdfast-lock-');
 
   it('refuses a second holder, in this process too, until released', () => {
     const dir = fresh();

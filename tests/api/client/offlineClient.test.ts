@@ -1,6 +1,4 @@
 import 'fake-indexeddb/auto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDB } from 'idb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +7,7 @@ import { newTaskAction } from '../../../examples/tasks/shared/taskActions.js';
 import type { Task, TaskSyncPage } from '../../../examples/tasks/shared/taskTypes.js';
 import { ServerProcess } from '../../support/serverProcess.js';
 import { TestApi } from '../../support/testApi.js';
+import { tempDir } from '../../support/tempDir.js';
 
 /**
  * The framework's client composition root against a real server (the tasks app's, on PGlite) over real
@@ -19,7 +18,7 @@ import { TestApi } from '../../support/testApi.js';
 let server: ServerProcess;
 
 beforeAll(async () => {
-  server = await ServerProcess.start({ dataDir: mkdtempSync(join(tmpdir(), 'holdfast-offline-client-')) }, { SEED: 'demo' }, 'examples/tasks/server/main.ts');
+  server = await ServerProcess.start({ dataDir: tempDir('holdfast-offline-client-') }, { SEED: 'demo' }, 'examples/tasks/server/main.ts');
 });
 afterAll(() => server?.stop());
 
