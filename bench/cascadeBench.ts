@@ -25,7 +25,8 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AssetCascade, HostHealth, type ManifestEntry } from '../shared/cascade/index.js';
+import { AssetCascade, HostHealth } from 'holdfast/internal';
+import type { ManifestEntry } from 'holdfast/client';
 import { CdnHost } from '../tests/support/CdnHost.js';
 import { median, percentile, round } from './stats.js';
 

@@ -17,7 +17,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { haproxyProcess, nodeProcess } from '../deploy/cluster/Cluster.js';
 import { freePort, type ManagedProcess } from '../deploy/cluster/ManagedProcess.js';
 import { PostgresPair } from '../deploy/cluster/PostgresPair.js';
-import { runNode } from '../build/runNode.js';
+import { runNode } from 'holdfast/build';
 import { createWorkspaceAction } from '../app/shared/index.js';
 import { copyPgliteTemplate } from '../tests/support/pgliteTemplate.js';
 import { distDir } from '../tests/support/paths.js';

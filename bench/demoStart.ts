@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from '@playwright/test';
 import { buildApp } from '../app/build/buildApp.js';
-import { serveStatic } from '../build/staticServer.js';
+import { serveStatic } from 'holdfast/build';
 import { chromiumArgs } from '../playwright.config.js';
 import { copyPgliteTemplate } from '../tests/support/pgliteTemplate.js';
 import { ServerProcess } from '../tests/support/serverProcess.js';

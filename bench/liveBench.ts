@@ -30,7 +30,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from '@playwri
 import { haproxyProcess, nodeProcess } from '../deploy/cluster/Cluster.js';
 import { freePort, type ManagedProcess } from '../deploy/cluster/ManagedProcess.js';
 import { chromiumArgs } from '../playwright.config.js';
-import { readEventStream } from '../shared/realtime/readEventStream.js';
+import { readEventStream } from 'holdfast/internal';
 import { createWorkspaceAction, type Conversation } from '../app/shared/index.js';
 import { addSessionTo, signInAsBrowser } from '../tests/support/browserSession.js';
 import { copyPgliteTemplate } from '../tests/support/pgliteTemplate.js';

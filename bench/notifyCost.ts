@@ -10,8 +10,8 @@
  *
  *   npm run bench:notify-cost
  */
-import { ActionEngine, type ActorContext } from '../server/actions/ActionEngine.js';
-import { openPostgres } from '../server/db/openPostgres.js';
+import { ActionEngine, type ActorContext } from 'holdfast/server';
+import { openPostgres } from 'holdfast/server';
 import { workspaceServerApp } from '../app/server/workspaceServerApp.js';
 import { createWorkspaceAction } from '../app/shared/index.js';
 import { createPostgresDatabase, startPostgres } from '../tests/support/postgresServer.js';

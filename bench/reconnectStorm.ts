@@ -16,7 +16,7 @@
  *
  *   npm run bench:reconnect-storm
  */
-import { fullJitterDelay } from '../shared/policy/backoff.js';
+import { fullJitterDelay } from 'holdfast/client';
 import { median, percentile, round } from './stats.js';
 
 const clients = Number(process.env.CLIENTS ?? 10_000);

@@ -3,7 +3,7 @@
 // for build scripts (run Node in the repository, serve a built folder).
 export { assetContentTypes, assetManifestFile, assetManifestPlugin } from './assetManifestPlugin.js';
 export { apiOriginsFromEnv, cdnCoolDownMsFromEnv, cdnHostsFromEnv } from './cdnHosts.js';
-export { fallbackLoaderPlugin } from './fallbackLoaderPlugin.js';
+export { fallbackLoaderPlugin, type FallbackLoaderOptions } from './fallbackLoaderPlugin.js';
 export { precacheManifestPlugin, type PrecacheManifestOptions } from './precacheManifestPlugin.js';
 export { securityManifestPlugin } from './securityManifestPlugin.js';
 export { runNode } from './runNode.js';

@@ -11,3 +11,8 @@ export type { Database, Executor, Queryable, Row } from './db/Database.js';
 export { ApiError, type AppErrorDefinition } from './http/ApiError.js';
 export { parseOr400 } from './http/parse.js';
 export { maxCounted, syncQuery } from './http/routes/syncQuery.js';
+// Types the names above mention.
+export type { ActionEnvelope, ActionResult, ApiErrorBody } from '../shared/index.js';
+export type { ApiErrorCode } from './http/ApiError.js';
+export type { DatabaseListener, ListenHandlers, PoolStats } from './db/Database.js';
+export type { RejectionCode } from '../shared/index.js';

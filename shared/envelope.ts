@@ -7,3 +7,5 @@ export { hasUnstorableCharacters, isVisiblyEmpty, normalizeText } from './core/t
 export type { ActionEnvelope, ActionResult, ActionBatchResponse, ApiErrorBody, RejectionCode } from './core/protocol.js';
 export type { CompactionRule, CompactionVerdict } from './outbox/compactPending.js';
 export { compactionRuleOf, type ActionSpec, type AnyActionSpec, type PayloadSchemaKit } from './core/ActionSpec.js';
+export type { storableText } from './core/textSchemas.js';
+export type { TextSchemaOptions } from './core/textSchemas.js';

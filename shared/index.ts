@@ -1,6 +1,12 @@
 // The framework core's public names. Nothing outside shared/ imports a file below core/ directly.
 // Everything of the envelope (ids, errors, limits, types, text cleaning, ActionSpec), and its schemas.
-export * from './envelope.js';
+export { newActionId } from './core/actionId.js';
+export { HoldfastError, isHoldfastError, type HoldfastErrorCode } from './core/HoldfastError.js';
+export { protocolLimits } from './core/protocolLimits.js';
+export { hasUnstorableCharacters, isVisiblyEmpty, normalizeText } from './core/textRules.js';
+export type { ActionEnvelope, ActionResult, ActionBatchResponse, ApiErrorBody, RejectionCode } from './core/protocol.js';
+export type { CompactionRule, CompactionVerdict } from './outbox/compactPending.js';
+export { compactionRuleOf, type ActionSpec, type AnyActionSpec, type PayloadSchemaKit } from './core/ActionSpec.js';
 export { ActionRegistry, type ActionDefinition, type ActionRegistryOptions } from './core/ActionRegistry.js';
 export { envelopeFields, actionIdSchema } from './core/protocol.js';
 export {

@@ -6,3 +6,8 @@ export { routeAssetsThroughCascade, type AssetCascadeRouteOptions } from './rout
 export { replayOutboxOnSync, type OutboxSyncOptions } from './replayOutboxOnSync.js';
 export { wipeOnSignOut, type WipeOptions } from './wipeOnSignOut.js';
 export { collectTelemetry, type TelemetryOptions, type TelemetryCollector } from './collectTelemetry.js';
+// Types the names above mention.
+export type { BackgroundReplayOptions } from '../shared/internal.js';
+export type { ManifestEntry, TelemetryEvent } from '../shared/client.js';
+export type { CompactionRule, TelemetryDetail, TelemetryKind } from '../shared/client.js';
+export type { ActionEnvelope, CompactionVerdict, telemetryKinds } from '../shared/client.js';

@@ -1,4 +1,4 @@
-import { backgroundSyncTagPrefix, replayInServiceWorker, type BackgroundReplayOptions } from '../shared/client.js';
+import { backgroundSyncTagPrefix, replayInServiceWorker, type BackgroundReplayOptions } from '../shared/internal.js';
 
 declare const self: ServiceWorkerGlobalScope;
 

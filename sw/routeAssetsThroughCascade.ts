@@ -1,16 +1,6 @@
 import { registerRoute } from 'workbox-routing';
-import {
-  AssetCascade,
-  assetCacheName,
-  BreakerStore,
-  cascadeDefaults,
-  cascadeEventMessage,
-  cascadeStateRequest,
-  HostHealth,
-  type BreakerSnapshot,
-  type CascadeNotice,
-  type ManifestEntry,
-} from '../shared/client.js';
+import { assetCacheName, cascadeEventMessage, cascadeStateRequest, type BreakerSnapshot, type CascadeNotice, type ManifestEntry } from '../shared/client.js';
+import { AssetCascade, BreakerStore, cascadeDefaults, HostHealth } from '../shared/internal.js';
 
 declare const self: ServiceWorkerGlobalScope;
 

@@ -1,5 +1,6 @@
 /** The benchmark page: our outbox's enqueue as the app does it, in the page; and a relay to the worker. */
-import { followOutboxChange, openOutboxDatabase, Outbox, type OutboxChange, type OutboxEntry, type OutboxSnapshot } from '../../shared/client.js';
+import { followOutboxChange, openOutboxDatabase, Outbox, type OutboxChange } from 'holdfast/internal';
+import type { OutboxEntry, OutboxSnapshot } from 'holdfast/client';
 import { createWorkspaceAction } from '../../app/shared/createWorkspaceAction.js';
 
 declare global {

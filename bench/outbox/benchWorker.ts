@@ -3,7 +3,7 @@
  * worker, driven by messages from bench.html. Built by bench/outboxBench.ts, never shipped.
  */
 import { Queue } from 'workbox-background-sync';
-import { httpBatchTransport, openOutboxDatabase, Outbox, OutboxReplayer, type ReplayQueue } from '../../shared/client.js';
+import { httpBatchTransport, openOutboxDatabase, Outbox, OutboxReplayer, type ReplayQueue } from 'holdfast/internal';
 import { createWorkspaceAction } from '../../app/shared/createWorkspaceAction.js';
 
 declare const self: ServiceWorkerGlobalScope;

@@ -43,7 +43,7 @@ export const signInThrottleDefaults = {
 export type SignInAttempt = { account: string; address: string; knownDevice?: string };
 
 export type Reservation = { allowed: true; keys: readonly ThrottleKey[] } | { allowed: false; retryAfterMs: number };
-type ThrottleKey = { key: string; rule: ThrottleRule; kind: 'account' | 'pair' };
+export type ThrottleKey = { key: string; rule: ThrottleRule; kind: 'account' | 'pair' };
 
 export class SignInThrottle {
   readonly #db: Database;

@@ -39,7 +39,8 @@ export type FairShareOptions = {
 export const fairShareDefaults = { maxQueuedPerSession: 16, busyShare: 0.5, contendedWindowMs: 1000, contendedPageLimit: 1000 } as const;
 
 export type FairShareOutcome = 'immediate' | 'waited' | 'refused';
-type Who = { tenantId: string; tokenHash: string };
+/** Whose turn a heavy request takes: a session of a tenant. */
+export type Who = { tenantId: string; tokenHash: string };
 type Waiter = { who: Who; start: () => void; cancelled: boolean };
 type SessionState = { running: boolean; waiting: number; readyAt: number };
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ActionEnvelope, ActionResult } from '../../shared/index.js';
+import type { ActionEnvelope, ActionResult } from 'holdfast/client';
 import { createWorkspaceAction, type Conversation, type ConversationState } from '../../app/shared/index.js';
 import { TestApi } from '../support/testApi.js';
 import { protocolBackendKinds, startProtocolBackend, type ProtocolBackend } from './backends.js';

@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPostgres } from '../../server/db/openPostgres.js';
+import { openPostgres } from 'holdfast/server';
 import { createWorkspaceAction } from '../../app/shared/index.js';
 import { signInAsBrowser } from '../support/browserSession.js';
 import { requestFrom } from '../support/rawHttp.js';

@@ -1,5 +1,5 @@
-import { openPglite } from '../../server/db/openPglite.js';
-import { openPostgres } from '../../server/db/openPostgres.js';
+import { openPglite } from 'holdfast/server';
+import { openPostgres } from 'holdfast/server';
 import { snapshotDatabase, type DatabaseSnapshot } from '../support/databaseSnapshot.js';
 import { copyPgliteTemplate } from '../support/pgliteTemplate.js';
 import { createPostgresDatabase } from '../support/postgresServer.js';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../server/db/Database.js';
-import { openPostgres } from '../../server/db/openPostgres.js';
+import type { Database } from 'holdfast/server';
+import { openPostgres } from 'holdfast/server';
 import { requestFrom } from '../support/rawHttp.js';
 import { TestApi } from '../support/testApi.js';
 import { TestBackend } from './backends.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../server/db/Database.js';
-import { openPostgres } from '../../server/db/openPostgres.js';
+import type { Database } from 'holdfast/server';
+import { openPostgres } from 'holdfast/server';
 import { metricSum } from '../support/metricSum.js';
 import { requestFrom } from '../support/rawHttp.js';
 import { TestApi } from '../support/testApi.js';

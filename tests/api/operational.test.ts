@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../server/db/Database.js';
-import { openPostgres } from '../../server/db/openPostgres.js';
+import type { Database } from 'holdfast/server';
+import { openPostgres } from 'holdfast/server';
 import { rotateMediaKey } from '../../app/server/mediaKeys.js';
 import type { Message } from '../../app/shared/index.js';
 import { metricSum } from '../support/metricSum.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readEventStream } from '../../shared/realtime/readEventStream.js';
+import { readEventStream } from 'holdfast/internal';
 import { createWorkspaceAction } from '../../app/shared/index.js';
 import { metricSum } from '../support/metricSum.js';
 import { TestApi } from '../support/testApi.js';

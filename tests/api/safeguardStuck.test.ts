@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildServer } from '../../server/http/buildServer.js';
-import { openPglite } from '../../server/db/openPglite.js';
-import type { Database } from '../../server/db/Database.js';
+import { buildServer } from 'holdfast/server';
+import { openPglite } from 'holdfast/server';
+import type { Database } from 'holdfast/server';
 import { workspaceServerApp } from '../../app/server/workspaceServerApp.js';
 import { copyPgliteTemplate } from '../support/pgliteTemplate.js';
 import { SseClient } from '../support/sseClient.js';

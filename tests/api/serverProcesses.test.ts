@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readEventStream } from '../../shared/realtime/readEventStream.js';
-import type { ActionResult } from '../../shared/index.js';
+import { readEventStream } from 'holdfast/internal';
+import type { ActionResult } from 'holdfast/client';
 import { createWorkspaceAction } from '../../app/shared/index.js';
 import { copyPgliteTemplate } from '../support/pgliteTemplate.js';
 import { createPostgresDatabase } from '../support/postgresServer.js';

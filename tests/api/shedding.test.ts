@@ -1,7 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPostgres } from '../../server/db/openPostgres.js';
-import { withStatementTimeout } from '../../server/http/criticality.js';
+import { openPostgres } from 'holdfast/server';
+import { withStatementTimeout } from 'holdfast/server';
 import { createPostgresDatabase } from '../support/postgresServer.js';
 import { TestApi } from '../support/testApi.js';
 import { TestBackend } from './backends.js';

@@ -1,5 +1,5 @@
 import type { BrowserContext, Page } from '@playwright/test';
-import { assetCacheName } from '../../shared/cascade/index.js';
+import { assetCacheName } from 'holdfast/client';
 import { buildWithCdn } from '../support/buildWithCdn.js';
 import { ApiProxy } from '../support/ApiProxy.js';
 import { CdnHost, type CdnMode } from '../support/CdnHost.js';

@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { assetCacheName } from '../../shared/cascade/index.js';
+import { assetCacheName } from 'holdfast/client';
 import { buildWithCdn } from '../support/buildWithCdn.js';
 import { CdnHost } from '../support/CdnHost.js';
 import { copyPgliteTemplate } from '../support/pgliteTemplate.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { buildApp } from '../../app/build/buildApp.js';
-import { serveStatic } from '../../build/staticServer.js';
+import { serveStatic } from 'holdfast/build';
 import { expect, expectAllSent, scrollMessagesUntil, signIn, test as base } from './fixtures.js';
 import { act, openConversations, serverBodies, storedPending } from './outboxSupport.js';
 

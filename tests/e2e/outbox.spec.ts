@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { distDir } from '../support/paths.js';
 import { TestApi } from '../support/testApi.js';
-import { newActionId } from '../../shared/index.js';
+import { newActionId } from 'holdfast/client';
 import { createWorkspaceAction } from '../../app/shared/index.js';
 
 test('offline: send, close and assign show at once, survive a reload, and reach the server exactly once, in order, when the network is back', async ({ own }) => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { contentTypeMatches } from '../../shared/cascade/index.js';
+import { contentTypeMatches } from 'holdfast/internal';
 import type { Conversation } from '../../app/shared/index.js';
 import { expect, expectAllSent, expectMessages, expectNoSeriousAxeViolations, inboxRow, scrollMessagesUntil, sessionCookie, signIn, test } from './fixtures.js';
 import type { TestApi } from '../support/testApi.js';

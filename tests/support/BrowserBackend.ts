@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { extname, join } from 'node:path';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { chromiumArgs } from '../../playwright.config.js';
-import type { Queryable, Row } from '../../server/db/Database.js';
+import type { Queryable, Row } from 'holdfast/server';
 import { cacheDir, repoRoot } from './paths.js';
 import { runNode } from './runNode.js';
 

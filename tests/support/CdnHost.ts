@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, normalize } from 'node:path';
-import { assetContentTypes } from '../../build/assetManifestPlugin.js';
+import { assetContentTypes } from 'holdfast/build';
 
 /** How a CDN host behaves: as it should, or as the failures of a real edge look from a browser. */
 export type CdnMode = 'healthy' | 'blackhole' | '503' | 'wrong-bytes' | 'empty' | 'html' | 'refused';

@@ -1,4 +1,4 @@
-import type { Queryable } from '../../server/db/Database.js';
+import type { Queryable } from 'holdfast/server';
 
 /**
  * A digest of every table a user's data lives in, to assert that a request "changed nothing" or that a

@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { assetCacheName } from '../../shared/cascade/index.js';
+import { assetCacheName } from 'holdfast/client';
 import type { EngineTab } from '../engines/EngineBrowser.js';
 
 export type LocalData = { databases: string[]; records: unknown[]; cachedUrls: string[]; webStorage: string };

@@ -1,4 +1,4 @@
-import { runNode } from '../../build/runNode.js';
+import { runNode } from 'holdfast/build';
 
 export { runNode };
 

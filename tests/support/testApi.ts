@@ -1,4 +1,4 @@
-import type { ActionEnvelope } from '../../shared/index.js';
+import type { ActionEnvelope } from 'holdfast/client';
 import type { Conversation, Message } from '../../app/shared/index.js';
 
 /** A thin HTTP client for tests: raw responses, so status codes and error bodies can be asserted. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ActionRegistry, HoldfastError, newActionId } from '../../shared/index.js';
+import { ActionRegistry } from 'holdfast/core';
+import { HoldfastError, newActionId } from 'holdfast/client';
 import { createWorkspaceAction, workspaceActions } from '../../app/shared/index.js';
 
 describe('the action registry', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ApiOrigins } from '../../shared/http/ApiOrigins.js';
-import { firstAnswering } from '../../shared/http/firstAnswering.js';
+import { ApiOrigins } from 'holdfast/client';
+import { firstAnswering } from 'holdfast/client';
 
 /**
  * The client's API regions, on a scripted fetch: which region each request reaches, and when the client

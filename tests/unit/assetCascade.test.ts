@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AssetCascade, HostHealth, sha256Hex, type AssetCascadeOptions, type CascadeEvent, type HostHealthOptions } from '../../shared/cascade/index.js';
+import { AssetCascade, HostHealth, sha256Hex, type AssetCascadeOptions, type CascadeEvent, type HostHealthOptions } from 'holdfast/internal';
 
 /**
  * The cascade against real HTTP servers on loopback, one per host, each switchable between behaving and

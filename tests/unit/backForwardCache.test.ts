@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it, vi } from 'vitest';
 import type { DBSchema } from 'idb';
-import { openVersionedDatabase, releaseInBackForwardCache, type BackForwardCachePage, type Migration } from '../../shared/client.js';
+import { openVersionedDatabase, releaseInBackForwardCache, type BackForwardCachePage, type Migration } from 'holdfast/client';
 
 // fake-indexeddb stands in for the browser's IndexedDB; the frozen page itself is WebKit's, and is covered
 // end to end (tests/engines/backForwardCache.spec.ts).

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fullJitterDelay } from '../../shared/client.js';
+import { fullJitterDelay } from 'holdfast/client';
 
 describe('full-jitter backoff', () => {
   const options = { initialDelayMs: 1000, maxDelayMs: 30_000 };

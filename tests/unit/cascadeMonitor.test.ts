@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CascadeMonitor, type CascadeNotice, type PassedOver } from '../../shared/cascade/index.js';
+import { CascadeMonitor, type CascadeNotice, type PassedOver } from 'holdfast/client';
 
 const fastly = 'https://fastly.example';
 const azure = 'https://azure.example';

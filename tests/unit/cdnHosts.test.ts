@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cdnCoolDownMsFromEnv, cdnHostsFromEnv } from '../../build/cdnHosts.js';
+import { cdnCoolDownMsFromEnv, cdnHostsFromEnv } from 'holdfast/build';
 
 describe('CDN_HOSTS', () => {
   it('is a comma-separated list of origins, in order, trimmed and normalised', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { compactPending, type OutboxEntry } from '../../shared/client.js';
-import type { ActionEnvelope } from '../../shared/index.js';
+import { compactPending } from 'holdfast/internal';
+import type { OutboxEntry } from 'holdfast/client';
+import type { ActionEnvelope } from 'holdfast/client';
 import { compactWorkspaceActions, createWorkspaceAction } from '../../app/shared/client.js';
 
 const A = '00000000-0000-4000-8000-00000000000a';

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { DeltaSync } from '../../shared/client.js';
+import { DeltaSync } from 'holdfast/internal';
 
 type Page = { cursor: string; hasMore: boolean; items: number[] };
 

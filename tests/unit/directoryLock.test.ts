@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DirectoryLockedError, lockDirectory } from '../../server/db/directoryLock.js';
+import { DirectoryLockedError, lockDirectory } from 'holdfast/internal/server';
 import { tempDir } from '../support/tempDir.js';
 
 describe('the PGlite directory lock', () => {

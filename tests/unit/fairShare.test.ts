@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { FairShare } from '../../server/http/FairShare.js';
+import { FairShare } from 'holdfast/internal/server';
 
 const a1 = { tenantId: 'a', tokenHash: 'a1' };
 const a2 = { tenantId: 'a', tokenHash: 'a2' };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { followOutboxChange, type FailedAction, type OutboxEntry, type OutboxSnapshot } from '../../shared/client.js';
+import { followOutboxChange } from 'holdfast/internal';
+import type { FailedAction, OutboxEntry, OutboxSnapshot } from 'holdfast/client';
 import { createWorkspaceAction } from '../../app/shared/client.js';
 
 const target = '00000000-0000-4000-8000-00000000000a';

@@ -57,6 +57,13 @@ describe('the framework boundary', () => {
     expect(found).toEqual([]);
   });
 
+  it("tests and benchmarks reach the framework as apps do, through its entries (internals through holdfast/internal…), never a file by path", () => {
+    const reachIns = ['tests', 'bench']
+      .flatMap((folder) => sourceFiles(join(root, folder)))
+      .flatMap((path) => importsOf(path).filter((specifier) => specifier.startsWith('.') && isFramework(join(path, '..', specifier))).map((specifier) => `${relative(root, path)} imports ${specifier}`));
+    expect(reachIns).toEqual([]);
+  });
+
   it("the framework reaches its own parts by relative path, never by its package name ('holdfast/…'): emitted as a package, it must not need itself installed", () => {
     const found = frameworkFiles().flatMap((path) => importsOf(path).filter((specifier) => /^holdfast(\/|$)/.test(specifier)).map((specifier) => `${relative(root, path)} imports ${specifier}`));
     expect(found).toEqual([]);

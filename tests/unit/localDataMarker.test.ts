@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LocalDataMarker, type MarkerStorage } from '../../shared/client.js';
+import { LocalDataMarker, type MarkerStorage } from 'holdfast/client';
 
 function memoryStorage(): MarkerStorage & { items: Map<string, string> } {
   const items = new Map<string, string>();

@@ -1,7 +1,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import { describe, expect, it } from 'vitest';
-import { LogSampler } from '../../server/http/LogSampler.js';
-import { errorWithoutData } from '../../server/http/logSerializers.js';
+import { LogSampler } from 'holdfast/internal/server';
+import { errorWithoutData } from 'holdfast/internal/server';
 
 describe('log lines a client can cause are bounded', () => {
   it('a sampler logs the first N of each minute and then says how many it did not', () => {

@@ -1,5 +1,6 @@
-import { compactPending, planBatch, type FailedAction, type OutboxEntry, type PauseReason, type ReplayQueue, type ReplayStats } from '../../shared/client.js';
-import type { ActionEnvelope, ActionResult } from '../../shared/index.js';
+import { compactPending, planBatch, type ReplayQueue } from 'holdfast/internal';
+import type { FailedAction, OutboxEntry, PauseReason, ReplayStats } from 'holdfast/client';
+import type { ActionEnvelope, ActionResult } from 'holdfast/client';
 
 /**
  * The replayer's queue in memory, for unit tests of replay *logic* (batching, backoff, bisection, pause).

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Database } from '../../server/db/Database.js';
-import { coreMigrations, migrate } from '../../server/db/migrate.js';
-import { openPglite } from '../../server/db/openPglite.js';
+import type { Database } from 'holdfast/server';
+import { coreMigrations, migrate } from 'holdfast/server';
+import { openPglite } from 'holdfast/server';
 import { workspaceMigrations } from '../../app/server/workspaceServerApp.js';
 import { copyPgliteTemplate } from '../support/pgliteTemplate.js';
 

@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { deleteDB, type DBSchema } from 'idb';
-import { openVersionedDatabase, type Migration } from '../../shared/client.js';
+import { openVersionedDatabase, type Migration } from 'holdfast/client';
 
 // fake-indexeddb: IndexedDB's versionchange and blocked events, as specified, in Node. The browser's own
 // behaviour across tabs is covered end to end (tests/e2e/updates.spec.ts).

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { OutboxReplayer, OutboxReplayLeader, parseRetryAfter, type BatchOutcome } from '../../shared/client.js';
-import type { ActionEnvelope } from '../../shared/index.js';
+import { OutboxReplayer, OutboxReplayLeader, parseRetryAfter, type BatchOutcome } from 'holdfast/internal';
+import type { ActionEnvelope } from 'holdfast/client';
 import { createWorkspaceAction } from '../../app/shared/client.js';
 import { MemoryReplayQueue } from './memoryReplayQueue.js';
 

@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { isHoldfastError, OutboxClient } from '../../shared/client.js';
+import { isHoldfastError } from 'holdfast/client';
+import { OutboxClient } from 'holdfast/internal';
 import { createWorkspaceAction } from '../../app/shared/index.js';
 
 // A full disk cannot be made in Node: IndexedDB's add is made to fail as a browser's does when the origin

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { browserOutboxPlatform } from '../../shared/client.js';
+import { browserOutboxPlatform } from 'holdfast/internal';
 
 /** A page's window and document, as far as wake-ups go: real EventTargets. */
 function fakePage() {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PendingOverlay } from '../../shared/client.js';
+import { PendingOverlay } from 'holdfast/internal';
 import { createWorkspaceAction } from '../../app/shared/client.js';
 
 const [a, b] = ['00000000-0000-4000-8000-00000000000a', '00000000-0000-4000-8000-00000000000b'];

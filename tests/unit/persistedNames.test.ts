@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { migrationNames } from '../../server/db/migrate.js';
-import { outboxDatabaseName } from '../../shared/client.js';
+import { migrationNames } from 'holdfast/server';
+import { outboxDatabaseName } from 'holdfast/client';
 import { workspaceDatabaseName } from '../../app/shared/client.js';
 import { workspaceMigrations } from '../../app/server/workspaceServerApp.js';
 import { tasksMigrations } from '../../examples/tasks/server/tasksServerApp.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { planBatch, type OutboxEntry } from '../../shared/client.js';
+import { planBatch } from 'holdfast/internal';
+import type { OutboxEntry } from 'holdfast/client';
 
 const A = '00000000-0000-4000-8000-00000000000a';
 const B = '00000000-0000-4000-8000-00000000000b';

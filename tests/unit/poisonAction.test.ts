@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { OutboxReplayer, serverCouldNotApplyCode, type BatchOutcome, type DrainResult } from '../../shared/client.js';
-import type { ActionEnvelope } from '../../shared/index.js';
+import { OutboxReplayer, serverCouldNotApplyCode, type BatchOutcome, type DrainResult } from 'holdfast/internal';
+import type { ActionEnvelope } from 'holdfast/client';
 import { createWorkspaceAction } from '../../app/shared/client.js';
 import { MemoryReplayQueue } from './memoryReplayQueue.js';
 

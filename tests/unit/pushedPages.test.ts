@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DeltaSync, pushedPage } from '../../shared/client.js';
+import { DeltaSync, pushedPage } from 'holdfast/internal';
 
 type Page = { cursor: string; hasMore: boolean; items: number[] };
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ReachabilityMonitor, type ReachabilityPlatform } from '../../shared/client.js';
+import { ReachabilityMonitor, type ReachabilityPlatform } from 'holdfast/internal';
 
 function platform(overrides: Partial<ReachabilityPlatform> = {}) {
   let online = true;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { readEventStream } from '../../shared/realtime/readEventStream.js';
+import { readEventStream } from 'holdfast/internal';
 
 afterEach(() => {
   vi.useRealTimers();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { routeDynamicImports } from '../../build/fallbackLoader/routeDynamicImports.js';
+import { routeDynamicImports } from 'holdfast/internal/build';
 
 describe('routeDynamicImports', () => {
   it("sends the chunk's dynamic imports of its siblings through the page loader, keeping a plain import() fallback", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openPglite } from '../../server/db/openPglite.js';
+import { openPglite } from 'holdfast/server';
 import { copyPgliteTemplate } from '../support/pgliteTemplate.js';
 
 describe('a seeded database', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ServiceWorkerUpdates, skipWaitingMessage } from '../../shared/client.js';
+import { ServiceWorkerUpdates } from 'holdfast/client';
+import { skipWaitingMessage } from 'holdfast/internal';
 
 /** The parts of the browser's service worker objects the class reads, as event targets the test drives. */
 class FakeWorker extends EventTarget {

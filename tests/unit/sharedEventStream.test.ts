@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EventSourceMessage } from 'eventsource-parser';
-import { SharedEventStream } from '../../shared/realtime/SharedEventStream.js';
-import type { EventStreamOptions } from '../../shared/realtime/readEventStream.js';
+import { SharedEventStream } from 'holdfast/internal';
+import type { EventStreamOptions } from 'holdfast/internal';
 
 /** Web Locks' exclusive mode, in memory: one holder, the rest queued in order; an aborted waiter leaves the queue. */
 function memoryLocks(): LockManager {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ChangeFeed } from '../../server/events/ChangeFeed.js';
-import { SharedPageReads } from '../../server/events/SharedPageReads.js';
+import { ChangeFeed } from 'holdfast/internal/server';
+import { SharedPageReads } from 'holdfast/internal/server';
 
 /** A read the test finishes by hand: what it "saw" is the list of changes committed when it began. */
 function controlledStore() {

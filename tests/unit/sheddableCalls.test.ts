@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { SheddableCalls } from '../../shared/policy/SheddableCalls.js';
-import { checkSheddable, sheddableRefused } from '../../shared/policy/checkSheddable.js';
+import { SheddableCalls } from 'holdfast/client';
+import { checkSheddable } from 'holdfast/client';
+import { sheddableRefused } from 'holdfast/internal';
 
 afterEach(() => vi.useRealTimers());
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../server/db/Database.js';
-import { openPglite } from '../../server/db/openPglite.js';
-import { delayAfter, SignInThrottle, signInThrottleDefaults } from '../../server/auth/SignInThrottle.js';
+import type { Database } from 'holdfast/server';
+import { openPglite } from 'holdfast/server';
+import { delayAfter, SignInThrottle, signInThrottleDefaults } from 'holdfast/internal/server';
 import { copyPgliteTemplate } from '../support/pgliteTemplate.js';
 
 describe('the growing sign-in delay', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { boundedInstant, cursorSchema, hasUnstorableCharacters, isVisiblyEmpty, normalizeText } from '../../shared/index.js';
+import { boundedInstant, cursorSchema } from 'holdfast/core';
+import { hasUnstorableCharacters, isVisiblyEmpty, normalizeText } from 'holdfast/client';
 import { createWorkspaceAction, sendPayload } from '../../app/shared/index.js';
 
 describe('text the database can store', () => {

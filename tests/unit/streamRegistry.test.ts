@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StreamRegistry } from '../../server/events/StreamRegistry.js';
+import { StreamRegistry } from 'holdfast/internal/server';
 
 describe('the event-stream caps', () => {
   it('admit up to the per-agent and per-process caps, and refuse beyond them at once', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tryHosts } from '../../shared/cascadeCore.js';
+import { tryHosts } from 'holdfast/internal';
 
 describe('the cascade loop (worker and page loader alike)', () => {
   it('tries hosts in order until one serves, recording who was passed over and what each cost; a skipped host costs nothing', async () => {

@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { PendingOverlay, type MarkerStorage, type OutboxSnapshot } from '../../../shared/client.js';
+import { PendingOverlay } from 'holdfast/internal';
+import type { MarkerStorage, OutboxSnapshot } from 'holdfast/client';
 import { createWorkspaceAction, type Agent, type Conversation, type Message } from '../../../app/shared/index.js';
 import { LocalDataCheck } from '../../../app/client/state/LocalDataCheck.js';
 import { WorkspaceRepository } from '../../../app/client/state/workspaceRepository.js';

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { ServerApp } from '../../../server/app/ServerApp.js';
-import { readConfig } from '../../../server/config.js';
-import type { Database } from '../../../server/db/Database.js';
-import { resolveServerOptions, serverDefaults } from '../../../server/http/serverOptions.js';
+import type { ServerApp } from 'holdfast/server';
+import { readConfig } from 'holdfast/server';
+import type { Database } from 'holdfast/server';
+import { resolveServerOptions } from 'holdfast/internal/server';
+import { serverDefaults } from 'holdfast/server';
 
 // resolveServerOptions reads only the database's kind: the rest of a Database is not needed here.
 const pglite = { kind: 'pglite' } as Database;
