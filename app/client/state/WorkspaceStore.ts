@@ -1,12 +1,13 @@
 import { ExternalStore, isHoldfastError, SheddableCalls, type FailedAction, type OfflineClient, type SettledActions } from 'holdfast/client';
-import { createWorkspaceAction, mergeMessages, type WorkspaceAction, type WorkspaceActionPayloads, type WorkspaceActionType } from '../../shared/client.js';
-import type { ApiClient, SyncPage, Viewer } from '../api/ApiClient.js';
+import { createWorkspaceAction, type WorkspaceAction, type WorkspaceActionPayloads, type WorkspaceActionType } from '../../shared/client.js';
+import type { ApiClient, Viewer } from '../api/ApiClient.js';
 import { LocalDataCheck } from './LocalDataCheck.js';
 import { localDataMarkerKey } from './localData.js';
-import { isConversationState, mergeConversations, sortAgents, withServerStates } from './serverState.js';
-import { ThreadCatchUp } from './ThreadCatchUp.js';
+import { isConversationState, withServerStates } from './serverState.js';
+import type { ThreadCatchUp } from './ThreadCatchUp.js';
 import { saveUndoWindow } from './undoWindow.js';
 import { workspaceClient } from './workspaceClient.js';
+import { WorkspaceReads } from './workspaceReads.js';
 import { WorkspaceRepository } from './workspaceRepository.js';
 import { initialState, type WorkspaceState } from './workspaceState.js';
 import { workspaceStoreDefaults, type WorkspaceStoreOptions } from './workspaceStoreOptions.js';
@@ -30,6 +31,7 @@ export class WorkspaceStore {
   readonly #repository: WorkspaceRepository;
   readonly #catchUp: ThreadCatchUp;
   readonly #localData: LocalDataCheck;
+  readonly #reads: WorkspaceReads;
   readonly #sheddable = new SheddableCalls({ onStateChange: (sheddable) => this.#view.set({ sheddable }) });
   readonly #loading = new Map<string, Promise<void>>();
   readonly #localRead: Promise<void>;
@@ -48,10 +50,21 @@ export class WorkspaceStore {
       onBlocked: (databaseBlocked) => this.#view.set({ databaseBlocked }),
     });
     this.#localData = new LocalDataCheck(localDataMarkerKey(tenantId, me.id), localStorage, (localDataLost) => this.#view.set({ localDataLost }));
+    this.#reads = new WorkspaceReads({
+      api,
+      repository: this.#repository,
+      client: () => this.#client,
+      localData: this.#localData,
+      readDeadlineMs: () => this.#readDeadlineMs(),
+      server: () => this.#server,
+      setServer: (patch, extra) => this.#setServer(patch, extra),
+      view: () => this.getSnapshot(),
+      setView: (patch) => this.#view.set(patch),
+    });
     this.#client = workspaceClient(this.#options, {
       repository: this.#repository,
       readDeadlineMs: () => this.#readDeadlineMs(),
-      applyPage: (page) => this.#applyPage(page),
+      applyPage: (page) => this.#reads.applyPage(page),
       onSettled: (settled) => this.#onSettled(settled),
       onReconnected: () => this.#catchUp.reconnected(),
     });
@@ -63,24 +76,12 @@ export class WorkspaceStore {
     };
     this.#client.subscribe(mirror);
     mirror();
-    this.#catchUp = new ThreadCatchUp({
-      // Each try's deadline doubles, up to 4× the read deadline: a server answering a long thread in 20 s
-      // must not miss a fixed 5 s deadline every time.
-      fetch: (id, attempt) => this.#fetchConversation(id, Math.min(4, 2 ** attempt) * this.#readDeadlineMs()),
-      held: (id) => {
-        const messages = this.#server.messages[id];
-        return messages ? { held: messages.length, total: this.#server.conversations[id]?.messageCount } : null;
-      },
-      onChange: (openThread) => {
-        const shown = this.getSnapshot().openThread;
-        if (shown?.id !== openThread?.id || shown?.held !== openThread?.held || shown?.total !== openThread?.total || shown?.fetching !== openThread?.fetching) this.#view.set({ openThread });
-      },
-    });
+    this.#catchUp = this.#reads.threadCatchUp();
     // Reading IndexedDB starts with the store, not after React's first paint: the cold-start path. The
     // deep-linked conversation is read first and painted before the inbox is read: the 10,000-row inbox
     // read materialises on the main thread (~200 ms here) and would otherwise hold back that paint.
     const initialId = this.#options.initialConversationId;
-    this.#localRead = (initialId ? this.ensureConversation(initialId).then(afterNextPaint) : Promise.resolve()).then(() => this.#readLocalData());
+    this.#localRead = (initialId ? this.ensureConversation(initialId).then(afterNextPaint) : Promise.resolve()).then(() => this.#reads.readLocalData());
   }
 
   subscribe = (listener: () => void): (() => void) => this.#view.subscribe(listener);
@@ -112,8 +113,8 @@ export class WorkspaceStore {
     void this.#client.start();
     // A new device: nothing stored yet, and a first sync brings the oldest changes first. The newest open
     // conversations are fetched at once for the inbox, beside the sync.
-    if (Object.keys(this.#server.conversations).length === 0) void this.#fetchInboxView();
-    void this.#refreshDirectory();
+    if (Object.keys(this.#server.conversations).length === 0) void this.#reads.fetchInboxView();
+    void this.#reads.refreshDirectory();
   }
 
   stop(): void {
@@ -143,7 +144,7 @@ export class WorkspaceStore {
     if (this.#server.messages[id]) return Promise.resolve();
     let loading = this.#loading.get(id);
     if (!loading) {
-      loading = this.#loadConversation(id).finally(() => this.#loading.delete(id));
+      loading = this.#reads.loadConversation(id).finally(() => this.#loading.delete(id));
       this.#loading.set(id, loading);
     }
     return loading;
@@ -263,97 +264,6 @@ export class WorkspaceStore {
   #onSettled({ applied }: SettledActions): void {
     const states = applied.flatMap((result) => (isConversationState(result.state) ? [result.state] : []));
     this.#setServer((server) => ({ conversations: withServerStates(server.conversations, states) }));
-  }
-
-  async #readLocalData(): Promise<void> {
-    performance.mark('holdfast:store-start');
-    const { conversations, agents, cannedReplies, lastSyncAt, cursor } = await this.#repository.readLocalData();
-    this.#client.readFrom(cursor);
-    this.#localData.databaseRead(cursor, this.#client.getSnapshot().outbox);
-    performance.mark('holdfast:local-data-read');
-    this.#setServer((server) => ({ conversations: mergeConversations(server.conversations, conversations) }), {
-      loaded: conversations.length > 0,
-      agents: sortAgents(agents),
-      cannedReplies,
-      lastSyncAt: lastSyncAt ?? null,
-    });
-  }
-
-  /** One server page → one IndexedDB transaction (data and cursor together) → the screen. */
-  async #applyPage(page: SyncPage): Promise<void> {
-    // A first sync's progress: the total from its first page, then each page's changes as they are stored.
-    const items = page.conversations.length + page.messages.length;
-    const progress = page.remaining !== undefined ? { done: 0, total: page.remaining } : this.getSnapshot().syncProgress;
-    const { newer, syncedAt } = await this.#repository.applyPage(page);
-    this.#localData.synced(page.cursor, this.#client.getSnapshot().outbox);
-    this.#setServer(
-      (server) => {
-        const messages = { ...server.messages };
-        for (const message of page.messages) {
-          const current = messages[message.conversationId];
-          if (current) messages[message.conversationId] = mergeMessages(current, [message]);
-        }
-        return { conversations: mergeConversations(server.conversations, newer), messages };
-      },
-      {
-        lastSyncAt: syncedAt,
-        loaded: this.getSnapshot().loaded || Object.keys(this.#server.conversations).length + newer.length > 0,
-        syncProgress: progress && page.hasMore ? { done: progress.done + items, total: Math.max(progress.total, progress.done + items) } : null,
-      },
-    );
-  }
-
-  async #loadConversation(id: string): Promise<void> {
-    const { conversation, messages } = await this.#repository.readConversation(id);
-    performance.mark('holdfast:messages-read');
-    // A new device (or a sync that has not reached it yet): #setServer has the catch-up fetch this
-    // conversation, not wait for the tenant's whole first sync, and keep fetching it until it is whole.
-    this.#setServer((server) => ({
-      messages: { ...server.messages, [id]: messages },
-      conversations: conversation ? mergeConversations(server.conversations, [conversation]) : server.conversations,
-    }));
-  }
-
-  /** The newest open conversations, written into IndexedDB (newer than what is there) and shown. The cursor does not move. */
-  async #fetchInboxView(): Promise<void> {
-    try {
-      const { conversations } = await this.api.openConversations(200, AbortSignal.timeout(this.#readDeadlineMs()));
-      const newer = await this.#repository.storeConversations(conversations);
-      this.#setServer((server) => ({ conversations: mergeConversations(server.conversations, newer) }), { loaded: this.getSnapshot().loaded || newer.length > 0 });
-    } catch (error) {
-      this.#client.noteRead(error);
-    }
-  }
-
-  /**
-   * One conversation from the server, written into IndexedDB (newer than what is there) and shown. The
-   * cursor does not move. Rejects when it could not (after noting the failure): the catch-up tries again.
-   */
-  async #fetchConversation(id: string, deadlineMs: number): Promise<void> {
-    let fetched: Awaited<ReturnType<ApiClient['conversation']>>;
-    try {
-      fetched = await this.api.conversation(id, AbortSignal.timeout(deadlineMs));
-    } catch (error) {
-      this.#client.noteRead(error);
-      throw error;
-    }
-    this.#client.noteAnswered();
-    const newer = await this.#repository.storeConversation(fetched.conversation, fetched.messages);
-    this.#setServer((server) => ({
-      messages: { ...server.messages, [id]: mergeMessages(server.messages[id] ?? [], fetched.messages) },
-      conversations: mergeConversations(server.conversations, newer),
-    }));
-  }
-
-  async #refreshDirectory(): Promise<void> {
-    try {
-      const signal = AbortSignal.timeout(this.#readDeadlineMs());
-      const [{ agents }, { cannedReplies }] = await Promise.all([this.api.agents(signal), this.api.cannedReplies(signal)]);
-      await this.#repository.storeDirectory(agents, cannedReplies);
-      this.#view.set({ agents: sortAgents(agents), cannedReplies });
-    } catch (error) {
-      this.#client.noteRead(error);
-    }
   }
 }
 

@@ -5,7 +5,11 @@ import type { MarkerStorage, OutboxSnapshot } from 'holdfast/client';
 import { createWorkspaceAction, type Agent, type Conversation, type Message } from '../../../app/shared/index.js';
 import { LocalDataCheck } from '../../../app/client/state/LocalDataCheck.js';
 import { WorkspaceRepository } from '../../../app/client/state/workspaceRepository.js';
-import { workspaceView } from '../../../app/client/state/workspaceView.js';
+import { workspaceView, type ServerState } from '../../../app/client/state/workspaceView.js';
+import { WorkspaceReads } from '../../../app/client/state/workspaceReads.js';
+import { initialState, type WorkspaceState } from '../../../app/client/state/workspaceState.js';
+import type { ApiClient } from '../../../app/client/api/ApiClient.js';
+import type { OfflineClient } from 'holdfast/client';
 
 const me: Agent = { id: 'a1', name: 'Alice', email: 'alice@example.com' };
 const conversation = (id: string, version: number, extra: Partial<Conversation> = {}): Conversation => ({
@@ -93,5 +97,90 @@ describe("the workspace's repository (IndexedDB)", () => {
     await local.flushDrafts();
     expect(await local.readDraft('c1')).toBe('');
     local.close();
+  });
+});
+
+describe("the workspace's reads: stored before shown, newer only, failures counted by the client's rule", () => {
+  /** The reads over a real (fake-indexeddb) repository, a scripted server and a client that records what it was told. */
+  function harness(server: Partial<Record<'conversation' | 'openConversations', (...args: unknown[]) => Promise<unknown>>>) {
+    const told: string[] = [];
+    let state: ServerState = { conversations: {}, messages: {} };
+    let view: WorkspaceState = initialState;
+    const repository = new WorkspaceRepository({ tenantId: crypto.randomUUID(), agentId: 'a1', onVersionChange: async () => {}, onBlocked: () => {} });
+    const client = { noteRead: (error: unknown) => told.push(`failed: ${(error as Error).message}`), noteAnswered: () => told.push('answered'), readFrom: () => {}, getSnapshot: () => ({ outbox: outbox({}) }) } as unknown as OfflineClient;
+    const reads = new WorkspaceReads({
+      api: server as unknown as ApiClient,
+      repository,
+      client: () => client,
+      localData: new LocalDataCheck('k', { getItem: () => null, setItem: () => {}, removeItem: () => {} }, () => {}),
+      readDeadlineMs: () => 5000,
+      server: () => state,
+      setServer: (patch, extra = {}) => {
+        state = { ...state, ...patch(state) };
+        view = { ...view, ...extra };
+      },
+      view: () => view,
+      setView: (patch) => void (view = { ...view, ...patch }),
+    });
+    return { reads, repository, told, state: () => state, view: () => view };
+  }
+
+  it('a conversation fetched is stored, then shown with its messages; an older answer never replaces a newer copy', async () => {
+    const answers = [
+      { conversation: conversation('c1', 3, { messageCount: 2 }), messages: [message('m1', 'c1'), message('m2', 'c1')] },
+      { conversation: conversation('c1', 2, { messageCount: 1 }), messages: [message('m1', 'c1')] },
+    ];
+    const { reads, repository, told, state } = harness({ conversation: async () => answers.shift() });
+    await reads.fetchConversation('c1', 1000);
+    expect((await repository.readConversation('c1')).conversation?.version).toBe(3);
+    expect(state().messages.c1!.map((shown) => shown.id)).toEqual(['m1', 'm2']);
+    await reads.fetchConversation('c1', 1000); // a late, older answer
+    expect(state().conversations.c1!.version).toBe(3);
+    expect((await repository.readConversation('c1')).conversation?.version).toBe(3);
+    expect(told).toEqual(['answered', 'answered']);
+    repository.close();
+  });
+
+  it('a failed read changes nothing and is told to the client (its rule decides what it means); a conversation fetch rejects so the catch-up tries again', async () => {
+    const { reads, repository, told, state, view } = harness({
+      conversation: async () => Promise.reject(new Error('no answer')),
+      openConversations: async () => Promise.reject(new Error('timed out')),
+    });
+    await expect(reads.fetchConversation('c1', 1000)).rejects.toThrow('no answer');
+    await reads.fetchInboxView();
+    expect(told).toEqual(['failed: no answer', 'failed: timed out']);
+    expect(state()).toEqual({ conversations: {}, messages: {} });
+    expect(view().loaded).toBe(false);
+    expect((await repository.readLocalData()).conversations).toEqual([]);
+    repository.close();
+  });
+
+  it('a sync page is stored with its cursor and shown; the first sync counts its progress from the total it announced', async () => {
+    const { reads, repository, state, view } = harness({});
+    await reads.applyPage({ conversations: [conversation('c1', 1)], messages: [], cursor: '5', hasMore: true, remaining: 10 } as never);
+    expect(view().syncProgress).toEqual({ done: 1, total: 10 });
+    await reads.applyPage({ conversations: [conversation('c2', 1)], messages: [], cursor: '9', hasMore: false } as never);
+    expect(view().syncProgress).toBeNull();
+    expect(Object.keys(state().conversations).sort()).toEqual(['c1', 'c2']);
+    expect(await repository.storedCursor()).toBe('9');
+    repository.close();
+  });
+});
+
+describe('a closed repository (signed out, stopped)', () => {
+  it('never opens its database again: a late write fails instead of creating the database a sign-out is deleting', async () => {
+    const tenantId = crypto.randomUUID();
+    const exists = async () => (await indexedDB.databases()).some((database) => database.name?.includes(tenantId));
+    // Stopped before its first read opened anything (a sign-out right after sign-in): nothing may open it later.
+    const early = new WorkspaceRepository({ tenantId, agentId: 'a1', onVersionChange: async () => {}, onBlocked: () => {} });
+    early.close();
+    await expect(early.storeConversations([conversation('c1', 1)])).rejects.toMatchObject({ name: 'InvalidStateError' });
+    await expect(early.readLocalData()).rejects.toMatchObject({ name: 'InvalidStateError' });
+    expect(await exists()).toBe(false);
+    // Opened, then closed: the same.
+    const used = new WorkspaceRepository({ tenantId, agentId: 'a1', onVersionChange: async () => {}, onBlocked: () => {} });
+    await used.storeConversations([conversation('c1', 1)]);
+    used.close();
+    await expect(used.storeConversations([conversation('c2', 1)])).rejects.toMatchObject({ name: 'InvalidStateError' });
   });
 });
