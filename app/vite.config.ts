@@ -12,15 +12,25 @@ const cdnHosts = cdnHostsFromEnv();
 const apiOrigins = apiOriginsFromEnv();
 /** This folder and the repository's: the build runs from either. */
 const here = new URL('.', import.meta.url).pathname;
-const appVersion = process.env.HOLDFAST_VERSION ?? (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const appVersion =
+  process.env.HOLDFAST_VERSION ?? (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 export default defineConfig({
   root: `${here}client`,
   publicDir: 'public',
   // The app's status view lists the hosts (client/state/cascadeHealth.ts). The version a page runs, for
   // support and for the update tests: HOLDFAST_VERSION, or package.json's.
-  define: { __HOLDFAST_CDN_HOSTS__: JSON.stringify(cdnHosts), __HOLDFAST_API_ORIGINS__: JSON.stringify(apiOrigins), __HOLDFAST_VERSION__: JSON.stringify(appVersion) },
-  plugins: [react(), assetManifestPlugin(), securityManifestPlugin(cdnHosts, apiOrigins), fallbackLoaderPlugin({ cdnHosts, coolDownMs: cdnCoolDownMsFromEnv() })],
+  define: {
+    __HOLDFAST_CDN_HOSTS__: JSON.stringify(cdnHosts),
+    __HOLDFAST_API_ORIGINS__: JSON.stringify(apiOrigins),
+    __HOLDFAST_VERSION__: JSON.stringify(appVersion),
+  },
+  plugins: [
+    react(),
+    assetManifestPlugin(),
+    securityManifestPlugin(cdnHosts, apiOrigins),
+    fallbackLoaderPlugin({ cdnHosts, coolDownMs: cdnCoolDownMsFromEnv() }),
+  ],
   build: {
     outDir: resolve(process.env.HOLDFAST_OUT_DIR ?? `${here}../dist`),
     emptyOutDir: true,

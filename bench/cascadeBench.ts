@@ -96,7 +96,10 @@ async function main() {
       save: (host, state) => (saved[host] = state),
     });
     const before = primary.assetRequests().length;
-    const result = await loadAll(new AssetCascade({ hosts, manifest, health, deadlines, hedgeDelayMs: scenario === 'ours, without hedging' || scenario === 'naive' ? false : undefined }), paths);
+    const result = await loadAll(
+      new AssetCascade({ hosts, manifest, health, deadlines, hedgeDelayMs: scenario === 'ours, without hedging' || scenario === 'naive' ? false : undefined }),
+      paths,
+    );
     if (scenario === 'ours') {
       // A return visit comes later: by then the hedged-away tries to the dead primary have met their
       // deadline in the background, and its breaker has saved what they taught it.
@@ -110,13 +113,18 @@ async function main() {
   for (const scenario of ['healthy', 'ours', 'ours, without hedging', 'naive', 'ours, returning'] as const) await run(scenario);
   const results: Record<Scenario, Run[]> = { healthy: [], ours: [], 'ours, without hedging': [], naive: [], 'ours, returning': [] };
   for (let repeat = 0; repeat < runs; repeat++) {
-    const order: Scenario[] = repeat % 2 === 0 ? ['healthy', 'ours', 'ours, returning', 'ours, without hedging', 'naive'] : ['naive', 'ours, without hedging', 'ours', 'ours, returning', 'healthy'];
+    const order: Scenario[] =
+      repeat % 2 === 0
+        ? ['healthy', 'ours', 'ours, returning', 'ours, without hedging', 'naive']
+        : ['naive', 'ours, without hedging', 'ours', 'ours, returning', 'healthy'];
     for (const scenario of order) results[scenario].push(await run(scenario));
   }
 
   const healthyTotal = median(results.healthy.map((result) => result.totalMs));
   const healthyAfter = median(results.healthy.map((result) => result.afterFirstFailureMs));
-  console.log(`${assetCount} assets, ${concurrency} at a time, ${networkMs} ms to each edge, first-byte deadline ${deadlines.firstByteMs} ms, ${runs} runs each (median)\n`);
+  console.log(
+    `${assetCount} assets, ${concurrency} at a time, ${networkMs} ms to each edge, first-byte deadline ${deadlines.firstByteMs} ms, ${runs} runs each (median)\n`,
+  );
   console.log('| | total | after the first failure | per asset after it, p50 / p95 | requests to the dead primary |');
   console.log('|---|---|---|---|---|');
   for (const scenario of Object.keys(results) as Scenario[]) {

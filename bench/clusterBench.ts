@@ -51,10 +51,16 @@ try {
   // 1. Throughput by node count, through HAProxy.
   const alice = await TestApi.signIn(nodes[0]!, 'alice@example.com');
   const carol = await TestApi.signIn(nodes[0]!, 'carol@globex.example');
-  const targets = [...(await alice.conversations('?status=open')).slice(0, clients / 2).map((c) => ({ api: alice, id: c.id })), ...(await carol.conversations('?status=open')).slice(0, clients / 2).map((c) => ({ api: carol, id: c.id }))];
+  const targets = [
+    ...(await alice.conversations('?status=open')).slice(0, clients / 2).map((c) => ({ api: alice, id: c.id })),
+    ...(await carol.conversations('?status=open')).slice(0, clients / 2).map((c) => ({ api: carol, id: c.id })),
+  ];
   const throughput = async (count: number): Promise<number> => {
     const port = await freePort();
-    const haproxy = haproxyProcess(`127.0.0.1:${port}`, nodes.slice(0, count).map((url) => url.replace('http://', '')));
+    const haproxy = haproxyProcess(
+      `127.0.0.1:${port}`,
+      nodes.slice(0, count).map((url) => url.replace('http://', '')),
+    );
     await haproxy.start();
     // Every node in rotation before the clock starts (HAProxy's slow start ramps a new server over 10 s).
     await new Promise((resolve) => setTimeout(resolve, 11_000));
@@ -102,7 +108,8 @@ try {
   const replays: Record<'PostgreSQL' | 'PGlite', number[]> = { PostgreSQL: [], PGlite: [] };
   try {
     for (let run = 0; run < runs; run++) {
-      for (const which of run % 2 === 0 ? (['PostgreSQL', 'PGlite'] as const) : (['PGlite', 'PostgreSQL'] as const)) replays[which].push(await replay(which === 'PostgreSQL' ? nodes[0]! : pglite.url));
+      for (const which of run % 2 === 0 ? (['PostgreSQL', 'PGlite'] as const) : (['PGlite', 'PostgreSQL'] as const))
+        replays[which].push(await replay(which === 'PostgreSQL' ? nodes[0]! : pglite.url));
     }
   } finally {
     await pglite.stop();
@@ -122,7 +129,9 @@ try {
       const text = `fan-out ${Date.now()}-${index}`;
       const sent = performance.now();
       let seenAt = 0;
-      const seen = stream.until((client) => client.events.some((event) => event.event === 'change' && event.data.includes(text))).then(() => (seenAt = performance.now()));
+      const seen = stream
+        .until((client) => client.events.some((event) => event.event === 'change' && event.data.includes(text)))
+        .then(() => (seenAt = performance.now()));
       const response = await writer.postActions([createWorkspaceAction('send', target!.id, { text })]);
       answered.push(performance.now() - sent);
       await response.body?.cancel();
@@ -142,15 +151,20 @@ try {
   for (const count of nodeCounts) console.log(`| ${count} | ${round(median(rates[count]!), 0)} | ${round(median(rates[count]!) / base, 2)}× |`);
   console.log('\n| replay of 10,000 actions (batches of 500) | median | runs |');
   console.log('|---|---|---|');
-  for (const which of ['PostgreSQL', 'PGlite'] as const) console.log(`| ${which} | ${round(median(replays[which]), 0)} ms | ${replays[which].map((ms) => round(ms, 0)).join(', ')} |`);
+  for (const which of ['PostgreSQL', 'PGlite'] as const)
+    console.log(`| ${which} | ${round(median(replays[which]), 0)} ms | ${replays[which].map((ms) => round(ms, 0)).join(', ')} |`);
   console.log(`\n| ${samples} replies, from the request's start | the write answered, p50 / p99 | its event delivered, p50 / p99 |`);
   console.log('|---|---|---|');
-  for (const [name, times] of [['node A → stream on node B (LISTEN/NOTIFY)', crossNode], ['node A → stream on node A', sameNode]] as const) {
-    console.log(`| ${name} | ${round(percentile(times.answered, 50), 1)} / ${round(percentile(times.answered, 99), 1)} ms | ${round(percentile(times.delivered, 50), 1)} / ${round(percentile(times.delivered, 99), 1)} ms |`);
+  for (const [name, times] of [
+    ['node A → stream on node B (LISTEN/NOTIFY)', crossNode],
+    ['node A → stream on node A', sameNode],
+  ] as const) {
+    console.log(
+      `| ${name} | ${round(percentile(times.answered, 50), 1)} / ${round(percentile(times.answered, 99), 1)} ms | ${round(percentile(times.delivered, 50), 1)} / ${round(percentile(times.delivered, 99), 1)} ms |`,
+    );
   }
 } finally {
   await Promise.all(processes.map((node) => node.stop()));
   postgres.stop();
   rmSync(dir, { recursive: true, force: true });
 }
-

@@ -19,7 +19,6 @@ import { median, percentile, round } from './stats.js';
 const runs = Number(process.env.RUNS ?? 10);
 const conversations = 10_000;
 
-
 const phases: Record<string, number | boolean>[] = [];
 
 /** Opens `path` in a new tab and returns ms from navigation start until `count` messages are in the page. */
@@ -28,7 +27,8 @@ async function coldOpen(context: BrowserContext, url: string, count: number): Pr
   await page.goto(url, { waitUntil: 'commit' });
   const shown = await page.waitForFunction(
     // The newest message is on screen (the list is virtualized; each row says its place of how many).
-    (expected) => document.querySelector(`ol[aria-label="Messages"] > li[aria-posinset="${expected}"][aria-setsize="${expected}"]`) !== null && performance.now(),
+    (expected) =>
+      document.querySelector(`ol[aria-label="Messages"] > li[aria-posinset="${expected}"][aria-setsize="${expected}"]`) !== null && performance.now(),
     count,
     { timeout: 60_000, polling: 'raf' },
   );
@@ -81,7 +81,10 @@ async function main() {
     await first.goto('/');
     await first.waitForFunction(() => navigator.serviceWorker.controller !== null);
     await first.waitForFunction(
-      (count) => document.body.innerText.includes('Last sync') && document.querySelector('[aria-label="Connection"]')?.textContent === 'Online' && document.body.innerText.includes(`${count} conversations`),
+      (count) =>
+        document.body.innerText.includes('Last sync') &&
+        document.querySelector('[aria-label="Connection"]')?.textContent === 'Online' &&
+        document.body.innerText.includes(`${count} conversations`),
       all.filter((conversation) => conversation.status === 'open').length,
       { timeout: 600_000, polling: 1000 },
     );
@@ -111,47 +114,55 @@ async function main() {
     const switches: number[] = [];
     for (let run = 0; run < runs; run++) {
       reads.push(
-        await page.evaluate(async ({ name, id }) => {
-          const db = await new Promise<IDBDatabase>((resolve, reject) => {
-            const open = indexedDB.open(name);
-            open.onsuccess = () => resolve(open.result);
-            open.onerror = () => reject(open.error);
-          });
-          const started = performance.now();
-          const count = await new Promise<number>((resolve) => {
-            // The conversation's record in `threads` (schema v3): all its messages in one read.
-            const request = db.transaction('threads').objectStore('threads').get(id);
-            request.onsuccess = () => resolve((request.result?.messages ?? []).length);
-          });
-          const elapsed = performance.now() - started;
-          db.close();
-          if (count < 500) throw new Error(`only ${count} messages stored`);
-          return elapsed;
-        }, { name: `holdfast-workspace:${login.tenant.id}:${login.agent.id}`, id: long.id }),
+        await page.evaluate(
+          async ({ name, id }) => {
+            const db = await new Promise<IDBDatabase>((resolve, reject) => {
+              const open = indexedDB.open(name);
+              open.onsuccess = () => resolve(open.result);
+              open.onerror = () => reject(open.error);
+            });
+            const started = performance.now();
+            const count = await new Promise<number>((resolve) => {
+              // The conversation's record in `threads` (schema v3): all its messages in one read.
+              const request = db.transaction('threads').objectStore('threads').get(id);
+              request.onsuccess = () => resolve((request.result?.messages ?? []).length);
+            });
+            const elapsed = performance.now() - started;
+            db.close();
+            if (count < 500) throw new Error(`only ${count} messages stored`);
+            return elapsed;
+          },
+          { name: `holdfast-workspace:${login.tenant.id}:${login.agent.id}`, id: long.id },
+        ),
       );
       switches.push(
-        await page.evaluate(async ({ longId, backId }) => {
-          const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
-          const go = (id: string) => {
-            history.pushState({}, '', `/conversations/${id}`);
-            dispatchEvent(new PopStateEvent('popstate'));
-          };
-          const started = performance.now();
-          go(longId);
-          // Until the newest of the 500 is on screen (the list is virtualized: only the rows in view exist).
-          const longShown = () => document.querySelector('ol[aria-label="Messages"] > li[aria-setsize="500"][aria-posinset="500"]') !== null;
-          while (!longShown()) await frame();
-          const elapsed = performance.now() - started;
-          go(backId);
-          while (document.querySelector('ol[aria-label="Messages"] > li[aria-setsize="500"]') !== null) await frame();
-          return elapsed;
-        }, { longId: long.id, backId: target.id }),
+        await page.evaluate(
+          async ({ longId, backId }) => {
+            const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+            const go = (id: string) => {
+              history.pushState({}, '', `/conversations/${id}`);
+              dispatchEvent(new PopStateEvent('popstate'));
+            };
+            const started = performance.now();
+            go(longId);
+            // Until the newest of the 500 is on screen (the list is virtualized: only the rows in view exist).
+            const longShown = () => document.querySelector('ol[aria-label="Messages"] > li[aria-setsize="500"][aria-posinset="500"]') !== null;
+            while (!longShown()) await frame();
+            const elapsed = performance.now() - started;
+            go(backId);
+            while (document.querySelector('ol[aria-label="Messages"] > li[aria-setsize="500"]') !== null) await frame();
+            return elapsed;
+          },
+          { longId: long.id, backId: target.id },
+        ),
       );
     }
     await context.close();
 
     const summary = (values: number[]) => ({ medianMs: round(median(values)), p90Ms: round(percentile(values, 90)), minMs: round(Math.min(...values)) });
-    console.log(`Stored: ${all.length} conversations, ${totalMessages + Math.max(0, missing)} messages; initial sync into IndexedDB took ${round(initialSyncMs / 1000)} s`);
+    console.log(
+      `Stored: ${all.length} conversations, ${totalMessages + Math.max(0, missing)} messages; initial sync into IndexedDB took ${round(initialSyncMs / 1000)} s`,
+    );
     console.table({
       'cold start → first conversation, online': summary(online),
       'cold start → first conversation, offline': summary(offline),
@@ -161,7 +172,10 @@ async function main() {
     for (const offlineRuns of [false, true]) {
       const list = phases.filter((phase) => phase.offline === offlineRuns);
       const keys = Object.keys(list[0] ?? {}).filter((key) => key !== 'offline');
-      console.log(`phases, ${offlineRuns ? 'offline' : 'online'} (median ms from navigation start):`, Object.fromEntries(keys.map((key) => [key, median(list.map((phase) => Number(phase[key])))])));
+      console.log(
+        `phases, ${offlineRuns ? 'offline' : 'online'} (median ms from navigation start):`,
+        Object.fromEntries(keys.map((key) => [key, median(list.map((phase) => Number(phase[key])))])),
+      );
     }
     console.log(`offline/online ratio (medians): ${round(median(offline) / median(online), 2)}`);
   } finally {

@@ -54,7 +54,11 @@ async function prepare(context: BrowserContext, demo: boolean): Promise<string> 
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 120_000 });
   await page.getByRole('navigation', { name: 'Inbox' }).getByRole('link').first().click();
   await messagesShown(page);
-  await page.waitForFunction(() => document.body.innerText.includes('Last sync') && document.querySelector('[aria-label="Connection"]')?.textContent === 'Online', undefined, { timeout: 120_000 });
+  await page.waitForFunction(
+    () => document.body.innerText.includes('Last sync') && document.querySelector('[aria-label="Connection"]')?.textContent === 'Online',
+    undefined,
+    { timeout: 120_000 },
+  );
   const url = new URL(page.url()).pathname;
   await page.close();
   return url;

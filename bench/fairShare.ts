@@ -64,7 +64,11 @@ async function measure(mode: Mode, flood: Flood): Promise<Result> {
     const request = () =>
       flood === 'full syncs'
         ? flooder.raw('/api/sync?cursor=0&limit=5000')
-        : flooder.postActions(Array.from({ length: 500 }, (_, index) => createWorkspaceAction('send', conversations[index % conversations.length]!, { text: `fair-share bench ${index}` })));
+        : flooder.postActions(
+            Array.from({ length: 500 }, (_, index) =>
+              createWorkspaceAction('send', conversations[index % conversations.length]!, { text: `fair-share bench ${index}` }),
+            ),
+          );
     const loop = async () => {
       while (!stop) {
         const response = await request();
@@ -117,7 +121,10 @@ console.log('| flood | mode | quiet p50 | quiet p99 | under flood p50 | under fl
 console.log('|---|---|---|---|---|---|---|---|');
 for (const [key, list] of results) {
   const [flood, mode] = key.split('|');
-  console.log(`| ${flood} (${floods[flood as Flood]} loops) | ${mode} | ${med(list, 'quietP50')} ms | ${med(list, 'quietP99')} ms | ${med(list, 'p50')} ms | ${med(list, 'p99')} ms | ${med(list, 'served')} | ${med(list, 'refused')} |`);
+  console.log(
+    `| ${flood} (${floods[flood as Flood]} loops) | ${mode} | ${med(list, 'quietP50')} ms | ${med(list, 'quietP99')} ms | ${med(list, 'p50')} ms | ${med(list, 'p99')} ms | ${med(list, 'served')} | ${med(list, 'refused')} |`,
+  );
 }
-const ratio = (flood: Flood, field: 'p50' | 'p99') => round(med(results.get(`${flood}|no fair share`)!, field) / med(results.get(`${flood}|fair share`)!, field), 1);
+const ratio = (flood: Flood, field: 'p50' | 'p99') =>
+  round(med(results.get(`${flood}|no fair share`)!, field) / med(results.get(`${flood}|fair share`)!, field), 1);
 for (const flood of Object.keys(floods) as Flood[]) console.log(`${flood}: p50 ${ratio(flood, 'p50')}× and p99 ${ratio(flood, 'p99')}× lower with fair shares`);

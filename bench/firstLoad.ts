@@ -29,7 +29,9 @@ type Figures = { score: number; fcp: number; lcp: number; tbt: number; bytes: nu
 
 async function buildBare(): Promise<string> {
   const outDir = mkdtempSync(join(tmpdir(), 'holdfast-bare-'));
-  await runNode([join(repoRoot, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'bench/bare/vite.config.ts', '--logLevel', 'warn'], { BARE_OUT_DIR: outDir });
+  await runNode([join(repoRoot, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'bench/bare/vite.config.ts', '--logLevel', 'warn'], {
+    BARE_OUT_DIR: outDir,
+  });
   await runNode([join(repoRoot, 'scripts', 'precompress.mjs'), outDir], {});
   return outDir;
 }
@@ -85,7 +87,10 @@ const bareDir = await buildBare();
 const bare = await serveBare(bareDir);
 const server = await ServerProcess.start({ dataDir: await copyPgliteTemplate() });
 const conversationId = (await (await TestApi.signIn(server.url, 'alice@example.com')).conversations('?status=open'))[0]!.id;
-const chrome = await chromeLauncher.launch({ chromePath, chromeFlags: ['--headless=new', ...chromiumArgs.filter((flag) => !flag.startsWith('--host-resolver-rules'))] });
+const chrome = await chromeLauncher.launch({
+  chromePath,
+  chromeFlags: ['--headless=new', ...chromiumArgs.filter((flag) => !flag.startsWith('--host-resolver-rules'))],
+});
 try {
   const holdfast: Figures[] = [];
   const baseline: Figures[] = [];

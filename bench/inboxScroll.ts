@@ -16,7 +16,6 @@ import { median, percentile, round } from './stats.js';
 const runs = Number(process.env.RUNS ?? 10);
 const conversations = 10_000;
 
-
 type Measurement = { renderMs: number; switchMs: number; frameMedianMs: number; frameP95Ms: number; listNodes: number; rows: number };
 
 /** Scrolls `selector` from top to bottom in 60 steps, one per frame, and returns the frame durations. */
@@ -123,10 +122,14 @@ async function main() {
   const rows = [summary('virtualized (the app)', virtualized), summary('plain list (baseline)', plain)];
   console.log(`Inbox, ${all.length} open conversations of ${conversations}, median of ${runs} runs (Chromium ${browser.version()}):`);
   console.table(rows);
-  console.log('renderMs: first visit, the app from navigation to the full list (JS, first delta sync of every conversation into IndexedDB, render) vs building the plain list alone');
+  console.log(
+    'renderMs: first visit, the app from navigation to the full list (JS, first delta sync of every conversation into IndexedDB, render) vs building the plain list alone',
+  );
   console.log('switchMs: the app re-filtering all conversations and re-rendering the list vs building the plain list (same number as renderMs)');
-  console.log(`switch: ${rows[0]!.switchMs} ms vs ${rows[1]!.switchMs} ms (${round(rows[1]!.switchMs / rows[0]!.switchMs)}x); ` +
-    `scroll p95 frame ${rows[0]!.frameP95Ms} ms vs ${rows[1]!.frameP95Ms} ms; DOM nodes ${rows[0]!.listNodes} vs ${rows[1]!.listNodes}`);
+  console.log(
+    `switch: ${rows[0]!.switchMs} ms vs ${rows[1]!.switchMs} ms (${round(rows[1]!.switchMs / rows[0]!.switchMs)}x); ` +
+      `scroll p95 frame ${rows[0]!.frameP95Ms} ms vs ${rows[1]!.frameP95Ms} ms; DOM nodes ${rows[0]!.listNodes} vs ${rows[1]!.listNodes}`,
+  );
 }
 
 await main();

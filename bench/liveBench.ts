@@ -72,7 +72,13 @@ const observeReplies = () => {
 };
 
 /** A browser agent with the target conversation open, its first sync stored. */
-async function browserAgent(browser: Browser, url: string, email: string, target: string, newest: () => Promise<string>): Promise<{ context: BrowserContext; page: Page }> {
+async function browserAgent(
+  browser: Browser,
+  url: string,
+  email: string,
+  target: string,
+  newest: () => Promise<string>,
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ baseURL: url, viewport: { width: 1280, height: 800 } });
   await context.addInitScript('window.__name = (target) => target;');
   await context.addInitScript(observeReplies);
@@ -123,7 +129,10 @@ async function floorRound(browser: Browser, stack: Stack, round: number): Promis
     if (!cursorCache || Date.now() - cursorCache.at > 2000) cursorCache = { at: Date.now(), cursor: await newestCursor(watcher) };
     return cursorCache.cursor;
   };
-  const [bob, dana] = await Promise.all([browserAgent(browser, stack.floorUrl, 'bob@example.com', target.id, newest), browserAgent(browser, stack.floorUrl, 'dana@example.com', target.id, newest)]);
+  const [bob, dana] = await Promise.all([
+    browserAgent(browser, stack.floorUrl, 'bob@example.com', target.id, newest),
+    browserAgent(browser, stack.floorUrl, 'dana@example.com', target.id, newest),
+  ]);
 
   // 38 readers: the framework's stream reader, each noting when a measured reply's event arrived, and each
   // acting on a conversation of its own.
@@ -194,7 +203,8 @@ async function floorRound(browser: Browser, stack: Stack, round: number): Promis
 }
 
 // Readers of announce-only events cannot see which reply an event is about: no figure for them there.
-const summary = (values: number[]) => (values.length === 0 ? '— (the event names no reply)' : `p50 ${round(percentile(values, 50))} ms · p99 ${round(percentile(values, 99))} ms`);
+const summary = (values: number[]) =>
+  values.length === 0 ? '— (the event names no reply)' : `p50 ${round(percentile(values, 50))} ms · p99 ${round(percentile(values, 99))} ms`;
 
 async function floor(label: string, browser: Browser, stacks: Stack[]): Promise<string[]> {
   const figures = new Map<string, FloorFigures[]>();
@@ -206,13 +216,23 @@ async function floor(label: string, browser: Browser, stacks: Stack[]): Promise<
   }
   const lines = [`### ${label}`, '', '| agent | carried (events apply their pages) | pull (events only announce; before) | p50 ratio |', '|---|---|---|---|'];
   const all = (variant: string, key: 'bob' | 'dana' | 'readers') => (figures.get(variant) ?? []).flatMap((round) => round[key]);
-  for (const [key, name] of [['bob', 'Bob (Chromium, to the screen)'], ['dana', 'Dana (Chromium, to the screen)'], ['readers', `${readersPerFloor} stream readers (to the event)`]] as const) {
+  for (const [key, name] of [
+    ['bob', 'Bob (Chromium, to the screen)'],
+    ['dana', 'Dana (Chromium, to the screen)'],
+    ['readers', `${readersPerFloor} stream readers (to the event)`],
+  ] as const) {
     const carried = all('carried', key);
     const pull = all('pull', key);
-    lines.push(`| ${name} | ${summary(carried)} | ${summary(pull)} | ${pull.length && carried.length ? `${round(percentile(pull, 50) / percentile(carried, 50))}×` : '—'} |`);
+    lines.push(
+      `| ${name} | ${summary(carried)} | ${summary(pull)} | ${pull.length && carried.length ? `${round(percentile(pull, 50) / percentile(carried, 50))}×` : '—'} |`,
+    );
   }
   const actions = (variant: string) => (figures.get(variant) ?? []).reduce((sum, round) => sum + round.readerActions, 0);
-  lines.push('', `${samples} measured replies per round, ${rounds} round(s); the readers sent ${actions('carried')} (carried) and ${actions('pull')} (pull) replies of their own meanwhile.`, '');
+  lines.push(
+    '',
+    `${samples} measured replies per round, ${rounds} round(s); the readers sent ${actions('carried')} (carried) and ${actions('pull')} (pull) replies of their own meanwhile.`,
+    '',
+  );
   return lines;
 }
 
@@ -229,21 +249,26 @@ async function openRawStreams(url: string, token: string, count: number, receive
   for (let opened = 0; opened < count; ) {
     const batch = Math.min(200, count - opened);
     await Promise.all(
-      Array.from({ length: batch }, () =>
-        new Promise<void>((resolve, reject) => {
-          const request = httpRequest({ hostname, port, path: '/api/events', headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' }, agent: false }, (response) => {
-            if (response.statusCode !== 200) return reject(new Error(`stream ${requests.length}: ${response.statusCode}`));
-            response.setEncoding('utf8');
-            response.on('data', (chunk: string) => {
-              if (chunk.includes('event: ready')) resolve();
-              for (const match of chunk.matchAll(/live:\w+:\d+:\d+/g)) received.get(match[0])?.push(now());
-            });
-            response.on('error', () => undefined);
-          });
-          request.on('error', reject);
-          request.end();
-          requests.push(request);
-        }),
+      Array.from(
+        { length: batch },
+        () =>
+          new Promise<void>((resolve, reject) => {
+            const request = httpRequest(
+              { hostname, port, path: '/api/events', headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' }, agent: false },
+              (response) => {
+                if (response.statusCode !== 200) return reject(new Error(`stream ${requests.length}: ${response.statusCode}`));
+                response.setEncoding('utf8');
+                response.on('data', (chunk: string) => {
+                  if (chunk.includes('event: ready')) resolve();
+                  for (const match of chunk.matchAll(/live:\w+:\d+:\d+/g)) received.get(match[0])?.push(now());
+                });
+                response.on('error', () => undefined);
+              },
+            );
+            request.on('error', reject);
+            request.end();
+            requests.push(request);
+          }),
       ),
     );
     opened += batch;
@@ -252,8 +277,16 @@ async function openRawStreams(url: string, token: string, count: number, receive
 }
 
 async function capacity(): Promise<string[]> {
-  const server = await ServerProcess.start({ dataDir: await copyPgliteTemplate() }, { MAX_STREAMS_PER_AGENT: '20000', MAX_STREAMS_PER_PROCESS: '20000', SHEDDING: 'off' });
-  const lines = ['### What one node holds (PGlite node, raw stream sockets from one process)', '', '| open streams | server memory (resident) | per stream, from the growth since the first count | fan-out per reply: p50 / p99 over readers | last reader, median of replies |', '|---|---|---|---|---|'];
+  const server = await ServerProcess.start(
+    { dataDir: await copyPgliteTemplate() },
+    { MAX_STREAMS_PER_AGENT: '20000', MAX_STREAMS_PER_PROCESS: '20000', SHEDDING: 'off' },
+  );
+  const lines = [
+    '### What one node holds (PGlite node, raw stream sockets from one process)',
+    '',
+    '| open streams | server memory (resident) | per stream, from the growth since the first count | fan-out per reply: p50 / p99 over readers | last reader, median of replies |',
+    '|---|---|---|---|---|',
+  ];
   try {
     const alice = await TestApi.signIn(server.url, 'alice@example.com');
     const [target] = await alice.conversations('?status=open');
@@ -289,7 +322,9 @@ async function capacity(): Promise<string[]> {
       }
       first ??= { count, memory };
       const perStream = count > first.count ? `${round((memory - first.memory) / (count - first.count) / 1024)} KiB` : '(reference)';
-      lines.push(`| ${count.toLocaleString('en')} | ${round(memory / 2 ** 20)} MiB (${round(baseline / 2 ** 20)} MiB with none) | ${perStream} | ${round(percentile(perReader, 50))} / ${round(percentile(perReader, 99))} ms | ${round(percentile(last, 50))} ms |`);
+      lines.push(
+        `| ${count.toLocaleString('en')} | ${round(memory / 2 ** 20)} MiB (${round(baseline / 2 ** 20)} MiB with none) | ${perStream} | ${round(percentile(perReader, 50))} / ${round(percentile(perReader, 99))} ms | ${round(percentile(last, 50))} ms |`,
+      );
     }
     for (const request of requests) request.destroy();
   } finally {
@@ -305,35 +340,55 @@ const report: string[] = [`## Live: commit → screen on a floor of 40 agents ($
 try {
   // One node, each variant on its own copy of the demo database.
   if (topologies.includes('node')) {
-  const [carriedNode, pullNode] = await Promise.all([ServerProcess.start({ dataDir: await copyPgliteTemplate() }, floorEnv), ServerProcess.start({ dataDir: await copyPgliteTemplate() }, { ...floorEnv, ...pullEnv })]);
-  try {
-    report.push(...(await floor('One node (PGlite)', browser, [{ variant: 'carried', commitUrl: carriedNode.url, floorUrl: carriedNode.url }, { variant: 'pull', commitUrl: pullNode.url, floorUrl: pullNode.url }])));
-  } finally {
-    await Promise.all([carriedNode.stop(), pullNode.stop()]);
-  }
+    const [carriedNode, pullNode] = await Promise.all([
+      ServerProcess.start({ dataDir: await copyPgliteTemplate() }, floorEnv),
+      ServerProcess.start({ dataDir: await copyPgliteTemplate() }, { ...floorEnv, ...pullEnv }),
+    ]);
+    try {
+      report.push(
+        ...(await floor('One node (PGlite)', browser, [
+          { variant: 'carried', commitUrl: carriedNode.url, floorUrl: carriedNode.url },
+          { variant: 'pull', commitUrl: pullNode.url, floorUrl: pullNode.url },
+        ])),
+      );
+    } finally {
+      await Promise.all([carriedNode.stop(), pullNode.stop()]);
+    }
   }
 
   // The cluster: Alice commits on node 1; each variant's floor reaches a node of its own through an HAProxy.
   if (topologies.includes('cluster')) {
-  const cluster = await startTestCluster({ nodes: 2, nodeEnv: floorEnv });
-  try {
-    const pullNodeProcess = nodeProcess({ name: 'node-pull', port: await freePort(), databaseUrl: cluster.databaseUrl, readDatabaseUrl: cluster.readDatabaseUrl, staticDir: distDir, env: { ...floorEnv, ...pullEnv } });
-    processes.push(pullNodeProcess.process);
-    await pullNodeProcess.process.start();
-    const front = async (nodeUrl: string) => {
-      const port = await freePort();
-      const haproxy = haproxyProcess(`127.0.0.1:${port}`, [nodeUrl.replace('http://', '')]);
-      processes.push(haproxy);
-      await haproxy.start();
-      return `http://127.0.0.1:${port}`;
-    };
-    const [carriedFront, pullFront] = await Promise.all([front(cluster.nodes[1]!.url), front(pullNodeProcess.url)]);
-    const commitUrl = cluster.nodes[0]!.url;
-    report.push(...(await floor('Across nodes (npm run cluster: commit on node 1, streams on node 2 behind HAProxy, PostgreSQL 15 primary + standby)', browser, [{ variant: 'carried', commitUrl, floorUrl: carriedFront }, { variant: 'pull', commitUrl, floorUrl: pullFront }])));
-  } finally {
-    await Promise.all(processes.splice(0).map((process) => process.stop().catch(() => undefined)));
-    await stopTestCluster(cluster);
-  }
+    const cluster = await startTestCluster({ nodes: 2, nodeEnv: floorEnv });
+    try {
+      const pullNodeProcess = nodeProcess({
+        name: 'node-pull',
+        port: await freePort(),
+        databaseUrl: cluster.databaseUrl,
+        readDatabaseUrl: cluster.readDatabaseUrl,
+        staticDir: distDir,
+        env: { ...floorEnv, ...pullEnv },
+      });
+      processes.push(pullNodeProcess.process);
+      await pullNodeProcess.process.start();
+      const front = async (nodeUrl: string) => {
+        const port = await freePort();
+        const haproxy = haproxyProcess(`127.0.0.1:${port}`, [nodeUrl.replace('http://', '')]);
+        processes.push(haproxy);
+        await haproxy.start();
+        return `http://127.0.0.1:${port}`;
+      };
+      const [carriedFront, pullFront] = await Promise.all([front(cluster.nodes[1]!.url), front(pullNodeProcess.url)]);
+      const commitUrl = cluster.nodes[0]!.url;
+      report.push(
+        ...(await floor('Across nodes (npm run cluster: commit on node 1, streams on node 2 behind HAProxy, PostgreSQL 15 primary + standby)', browser, [
+          { variant: 'carried', commitUrl, floorUrl: carriedFront },
+          { variant: 'pull', commitUrl, floorUrl: pullFront },
+        ])),
+      );
+    } finally {
+      await Promise.all(processes.splice(0).map((process) => process.stop().catch(() => undefined)));
+      await stopTestCluster(cluster);
+    }
   }
 
   if (streamCounts.every((count) => count > 0)) report.push(...(await capacity()));

@@ -27,7 +27,9 @@ try {
   const api = new TestApi(server.url, login.token);
   const [home, long] = await api.conversations('?status=open');
   for (let written = long!.messageCount; written < threadLength; written += 500) {
-    const sends = Array.from({ length: Math.min(500, threadLength - written) }, (_, index) => createWorkspaceAction('send', long!.id, { text: `Long thread message ${written + index + 1}` }));
+    const sends = Array.from({ length: Math.min(500, threadLength - written) }, (_, index) =>
+      createWorkspaceAction('send', long!.id, { text: `Long thread message ${written + index + 1}` }),
+    );
     const response = await api.postActions(sends);
     if (!response.ok) throw new Error(`could not write the long conversation: ${response.status}`);
   }
@@ -39,23 +41,30 @@ try {
   const page = await context.newPage();
   await page.goto(`/conversations/${home!.id}`);
   // Synced: the long thread's newest message is stored (and the inbox lists it).
-  await page.waitForFunction(() => document.querySelector('[aria-label="Connection"]')?.textContent === 'Online' && document.body.innerText.includes('Last sync'), undefined, { timeout: 300_000 });
+  await page.waitForFunction(
+    () => document.querySelector('[aria-label="Connection"]')?.textContent === 'Online' && document.body.innerText.includes('Last sync'),
+    undefined,
+    { timeout: 300_000 },
+  );
 
   const open = async (full: boolean): Promise<number> => {
     await page.evaluate((value) => (value ? localStorage.setItem('holdfast.fullMessageList', '1') : localStorage.removeItem('holdfast.fullMessageList')), full);
     await page.goto(`/conversations/${home!.id}`);
     await page.waitForSelector('ol[aria-label="Messages"] > li');
     await page.waitForTimeout(500);
-    return page.evaluate(async ({ longId, count }) => {
-      const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
-      const started = performance.now();
-      history.pushState({}, '', `/conversations/${longId}`);
-      dispatchEvent(new PopStateEvent('popstate'));
-      const newest = () => document.querySelector(`ol[aria-label="Messages"] > li[aria-posinset="${count}"][aria-setsize="${count}"]`);
-      while (!newest()) await frame();
-      await frame();
-      return performance.now() - started;
-    }, { longId: long!.id, count: threadLength });
+    return page.evaluate(
+      async ({ longId, count }) => {
+        const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+        const started = performance.now();
+        history.pushState({}, '', `/conversations/${longId}`);
+        dispatchEvent(new PopStateEvent('popstate'));
+        const newest = () => document.querySelector(`ol[aria-label="Messages"] > li[aria-posinset="${count}"][aria-setsize="${count}"]`);
+        while (!newest()) await frame();
+        await frame();
+        return performance.now() - started;
+      },
+      { longId: long!.id, count: threadLength },
+    );
   };
 
   const virtualized: number[] = [];
@@ -67,7 +76,9 @@ try {
   const rendered = await page.evaluate(() => document.querySelectorAll('ol[aria-label="Messages"] > li').length);
   const summary = (values: number[]) => `median ${round(median(values))} ms, p90 ${round(percentile(values, 90))} ms`;
   console.log(`open a ${threadLength}-message conversation, full render (before): ${summary(full)}`);
-  console.log(`open a ${threadLength}-message conversation, virtualized (now): ${summary(virtualized)} — ${round(median(full) / median(virtualized), 1)}× faster; rows in the page: ${rendered}`);
+  console.log(
+    `open a ${threadLength}-message conversation, virtualized (now): ${summary(virtualized)} — ${round(median(full) / median(virtualized), 1)}× faster; rows in the page: ${rendered}`,
+  );
 } finally {
   await browser.close();
   await server.stop();

@@ -28,7 +28,9 @@ async function serverAlone(baseUrl: string, token: string): Promise<{ ms: number
   let changes = 0;
   let pages = 0;
   for (;;) {
-    const response = await fetch(`${baseUrl}/api/sync?cursor=${cursor}&limit=${pageLimit}`, { headers: { authorization: `Bearer ${token}`, 'accept-encoding': 'br, gzip' } });
+    const response = await fetch(`${baseUrl}/api/sync?cursor=${cursor}&limit=${pageLimit}`, {
+      headers: { authorization: `Bearer ${token}`, 'accept-encoding': 'br, gzip' },
+    });
     if (!response.ok) throw new Error(`sync page: ${response.status}`);
     const page = (await response.json()) as SyncPage;
     pages++;
@@ -42,7 +44,14 @@ async function serverAlone(baseUrl: string, token: string): Promise<{ ms: number
 type DeviceRun = { messagesMs: number; fullSyncMs: number; syncRequests: number; syncFetchMs: number };
 
 /** One new device: fresh context, deep link, sign in, until the conversation is on screen and the sync is stored. */
-async function newDevice(browser: Browser, baseUrl: string, conversationId: string, messageCount: number, finalCursor: string, prefetch: boolean): Promise<DeviceRun> {
+async function newDevice(
+  browser: Browser,
+  baseUrl: string,
+  conversationId: string,
+  messageCount: number,
+  finalCursor: string,
+  prefetch: boolean,
+): Promise<DeviceRun> {
   const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1280, height: 800 } });
   await context.addInitScript('window.__name = (target) => target;');
   if (!prefetch) await context.addInitScript("localStorage.setItem('holdfast.syncPrefetch', '0');");
@@ -62,11 +71,17 @@ async function newDevice(browser: Browser, baseUrl: string, conversationId: stri
     await page.waitForFunction(() => !(document.querySelector('button[type="submit"]') as HTMLButtonElement | null)?.disabled);
     // The clock starts in the page, as the form is submitted.
     await page.evaluate(() => {
-      document.querySelector('form')!.addEventListener('submit', () => ((window as unknown as { benchSubmittedAt: number }).benchSubmittedAt = performance.now()), { capture: true, once: true });
+      document
+        .querySelector('form')!
+        .addEventListener('submit', () => ((window as unknown as { benchSubmittedAt: number }).benchSubmittedAt = performance.now()), {
+          capture: true,
+          once: true,
+        });
     });
     await page.getByRole('button', { name: 'Sign in' }).click();
     const shown = await page.waitForFunction(
-      (expected) => document.querySelector(`ol[aria-label="Messages"] > li[aria-posinset="${expected}"][aria-setsize="${expected}"]`) !== null && performance.now(),
+      (expected) =>
+        document.querySelector(`ol[aria-label="Messages"] > li[aria-posinset="${expected}"][aria-setsize="${expected}"]`) !== null && performance.now(),
       messageCount,
       { timeout: 120_000, polling: 'raf' },
     );
@@ -116,7 +131,9 @@ async function main() {
     const target = all[0]!;
     const { messages } = await api.conversation(target.id);
     const first = await serverAlone(server.url, login.token);
-    console.log(`Tenant: ${all.length} conversations, ${first.changes} changes in ${first.pages} pages of ≤${pageLimit}; deep link to "${target.subject}" (${messages.length} messages)`);
+    console.log(
+      `Tenant: ${all.length} conversations, ${first.changes} changes in ${first.pages} pages of ≤${pageLimit}; deep link to "${target.subject}" (${messages.length} messages)`,
+    );
 
     const results: Record<'prefetch' | 'sequential', DeviceRun[]> = { prefetch: [], sequential: [] };
     const alone: number[] = [first.ms];
@@ -136,7 +153,9 @@ async function main() {
     });
     console.table({ 'app, pages prefetched (now)': summary(results.prefetch), 'app, sequential pull (before)': summary(results.sequential) });
     console.log(`server alone (all pages from Node, nothing stored), median of ${alone.length}: ${round(median(alone))} ms`);
-    console.log(`full sync, prefetched / sequential (medians): ${round(median(results.prefetch.map((run) => run.fullSyncMs)) / median(results.sequential.map((run) => run.fullSyncMs)), 2)}`);
+    console.log(
+      `full sync, prefetched / sequential (medians): ${round(median(results.prefetch.map((run) => run.fullSyncMs)) / median(results.sequential.map((run) => run.fullSyncMs)), 2)}`,
+    );
   } finally {
     await browser.close();
     await server.stop();

@@ -26,9 +26,12 @@ const stopPostgres = await startPostgres();
 const databaseUrl = await createPostgresDatabase();
 const db = await openPostgres({ connectionString: databaseUrl, maxConnections: writers + 2 });
 const app = await workspaceServerApp(db);
-const actorRow = (await db.query<{ tenant_id: string; id: string; name: string }>(`SELECT tenant_id, id, name FROM agents WHERE email = 'alice@example.com'`)).rows[0]!;
+const actorRow = (await db.query<{ tenant_id: string; id: string; name: string }>(`SELECT tenant_id, id, name FROM agents WHERE email = 'alice@example.com'`))
+  .rows[0]!;
 const actor: ActorContext = { tenantId: actorRow.tenant_id, agentId: actorRow.id, agentName: actorRow.name };
-const targets = (await db.query<{ id: string }>(`SELECT id FROM conversations WHERE tenant_id = $1 ORDER BY id LIMIT $2`, [actor.tenantId, writers])).rows.map((row) => row.id);
+const targets = (await db.query<{ id: string }>(`SELECT id FROM conversations WHERE tenant_id = $1 ORDER BY id LIMIT $2`, [actor.tenantId, writers])).rows.map(
+  (row) => row.id,
+);
 let heard = 0;
 const listener = await db.listen!(channel, { onNotify: () => heard++, onListening: () => {} });
 
@@ -70,7 +73,9 @@ console.log('|---|---|---|---|');
 const med = (list: Run[], key: keyof Run) => median(list.map((entry) => entry[key]));
 for (const [mode, list] of Object.entries(results)) console.log(`| ${mode} | ${med(list, 'perSecond')} | ${med(list, 'p50')} ms | ${med(list, 'p99')} ms |`);
 const ratio = med(results['with NOTIFY'], 'p50') / med(results.without, 'p50');
-console.log(`NOTIFY adds ${round((ratio - 1) * 100, 1)} % to the median commit (${round(med(results['with NOTIFY'], 'p50') - med(results.without, 'p50'), 3)} ms).`);
+console.log(
+  `NOTIFY adds ${round((ratio - 1) * 100, 1)} % to the median commit (${round(med(results['with NOTIFY'], 'p50') - med(results.without, 'p50'), 3)} ms).`,
+);
 
 await listener.close();
 await db.close();

@@ -34,7 +34,10 @@ const replayCount = Number(process.env.REPLAY_COUNT ?? 10_000);
 
 async function buildBenchFiles(): Promise<string> {
   const outDir = mkdtempSync(join(tmpdir(), 'holdfast-outbox-bench-'));
-  for (const [entry, fileName] of [['bench/outbox/benchWorker.ts', 'bench-sw.js'], ['bench/outbox/benchPage.ts', 'bench-page.js']] as const) {
+  for (const [entry, fileName] of [
+    ['bench/outbox/benchWorker.ts', 'bench-sw.js'],
+    ['bench/outbox/benchPage.ts', 'bench-page.js'],
+  ] as const) {
     await build({
       configFile: false,
       root: repoRoot,
@@ -54,7 +57,9 @@ async function buildBenchFiles(): Promise<string> {
 const worker = (page: Page, command: Record<string, unknown>) => page.evaluate((command) => window.bench.worker(command), command);
 
 async function serverCounts(api: TestApi, conversationIds: readonly string[], prefix: string) {
-  const bodies = (await Promise.all(conversationIds.map(async (id) => (await api.conversation(id)).messages.map((message) => message.body)))).flat().filter((body) => body.startsWith(prefix));
+  const bodies = (await Promise.all(conversationIds.map(async (id) => (await api.conversation(id)).messages.map((message) => message.body))))
+    .flat()
+    .filter((body) => body.startsWith(prefix));
   return { total: bodies.length, distinct: new Set(bodies).size };
 }
 
@@ -95,32 +100,56 @@ const log = (line: string) => {
   for (let rep = 0; rep < reps; rep++) {
     const order = rep % 2 === 0 ? (['workbox', 'ours'] as const) : (['ours', 'workbox'] as const);
     for (const impl of order) {
-      const timings = (await worker(page, { cmd: 'enqueue-latency', impl, count: 1000, conversationId: conversationIds[0], run: `latency-${rep}` })) as number[];
+      const timings = (await worker(page, {
+        cmd: 'enqueue-latency',
+        impl,
+        count: 1000,
+        conversationId: conversationIds[0],
+        run: `latency-${rep}`,
+      })) as number[];
       samples[impl === 'ours' ? 'ours Outbox.enqueue (worker)' : 'workbox Queue.pushRequest (worker)']!.push(...timings);
     }
     // Strict beside relaxed, alternating which goes first.
     for (const durability of rep % 2 === 0 ? (['strict', 'relaxed'] as const) : (['relaxed', 'strict'] as const)) {
-      const timings = await page.evaluate(([id, run, mode]) => window.bench.enqueueLatencyInPage(1000, id, run, mode), [conversationIds[0]!, `${rep}`, durability] as const);
-      samples[durability === 'strict' ? 'ours Outbox.enqueue (page, durability strict: the default)' : 'ours Outbox.enqueue (page, durability relaxed)']!.push(...timings);
+      const timings = await page.evaluate(([id, run, mode]) => window.bench.enqueueLatencyInPage(1000, id, run, mode), [
+        conversationIds[0]!,
+        `${rep}`,
+        durability,
+      ] as const);
+      samples[durability === 'strict' ? 'ours Outbox.enqueue (page, durability strict: the default)' : 'ours Outbox.enqueue (page, durability relaxed)']!.push(
+        ...timings,
+      );
     }
   }
   for (const [name, values] of Object.entries(samples)) {
-    log(`enqueue ${name}: p50 ${round(median(values), 2)} ms, p99 ${round(percentile(values, 99), 2)} ms, max ${round(Math.max(...values), 1)} ms (n=${values.length})`);
+    log(
+      `enqueue ${name}: p50 ${round(median(values), 2)} ms, p99 ${round(percentile(values, 99), 2)} ms, max ${round(Math.max(...values), 1)} ms (n=${values.length})`,
+    );
   }
 }
 
 // 2. Replay of 10,000.
+// biome-ignore lint/complexity/noUselessLoneBlockStatements: each part of the benchmark in a block of its own, as part 1
 {
-  for (const [impl, count] of [['ours', runs], ['workbox', workboxRuns]] as const) {
+  for (const [impl, count] of [
+    ['ours', runs],
+    ['workbox', workboxRuns],
+  ] as const) {
     const times: number[] = [];
     for (let run = 0; run < count; run++) {
       const prefix = `replay-${impl}-${run} `;
       await worker(page, { cmd: 'queue', impl, count: replayCount, conversationIds, prefix, token, run: `replay-${impl}-${run}` });
-      const { ms, phases } = (await worker(page, { cmd: 'replay', impl, token, run: `replay-${impl}-${run}` })) as { ms: number; phases?: Record<string, number> };
-      if (phases) log(`  time in: plan ${round(phases.plan!, 0)} ms, send (request + server) ${round(phases.send!, 0)} ms, settle ${round(phases.settle!, 0)} ms`);
+      const { ms, phases } = (await worker(page, { cmd: 'replay', impl, token, run: `replay-${impl}-${run}` })) as {
+        ms: number;
+        phases?: Record<string, number>;
+      };
+      if (phases)
+        log(`  time in: plan ${round(phases.plan!, 0)} ms, send (request + server) ${round(phases.send!, 0)} ms, settle ${round(phases.settle!, 0)} ms`);
       const counts = await serverCounts(api, conversationIds, prefix);
       times.push(ms);
-      log(`replay ${impl} run ${run + 1}: ${replayCount} actions in ${round(ms, 0)} ms (${round((replayCount / ms) * 1000, 0)}/s); on the server: ${counts.total} messages, ${counts.distinct} distinct, ${counts.total - counts.distinct} duplicates`);
+      log(
+        `replay ${impl} run ${run + 1}: ${replayCount} actions in ${round(ms, 0)} ms (${round((replayCount / ms) * 1000, 0)}/s); on the server: ${counts.total} messages, ${counts.distinct} distinct, ${counts.total - counts.distinct} duplicates`,
+      );
     }
     log(`replay ${impl}: median ${round(median(times), 0)} ms for ${replayCount} (${round((replayCount / median(times)) * 1000, 0)} actions/s)`);
   }
@@ -140,7 +169,9 @@ const log = (line: string) => {
   const reread = median(samples.reread.ms);
   const events = median(samples.events.ms);
   log(`settle 500 of 10,000 queued, view re-read (before): median ${round(reread, 1)} ms, ${median(samples.reread.read)} entries read`);
-  log(`settle 500 of 10,000 queued, view follows the change (now): median ${round(events, 1)} ms, ${median(samples.events.read)} entries read (${round(reread / events, 1)}x faster)`);
+  log(
+    `settle 500 of 10,000 queued, view follows the change (now): median ${round(events, 1)} ms, ${median(samples.events.read)} entries read (${round(reread / events, 1)}x faster)`,
+  );
 }
 
 // 3. Failure semantics.
@@ -158,11 +189,13 @@ for (const mode of ['answer-503', 'reset-after-record'] as const) {
     const remaining = (await worker(page, { cmd: 'remaining', impl, run })) as number;
     const counts = await serverCounts(api, conversationIds, prefix);
     const resent = [...origin.arrivals.values()].filter((arrivals) => arrivals > 1).length;
-    log(`failure ${mode}, ${impl}: ${counts.distinct} of 100 applied, ${100 - counts.distinct - remaining} lost, ${remaining} still queued; ${resent} arrived more than once (a non-idempotent endpoint would apply them twice); applied twice on the reference server: ${counts.total - counts.distinct}`);
+    log(
+      `failure ${mode}, ${impl}: ${counts.distinct} of 100 applied, ${100 - counts.distinct - remaining} lost, ${remaining} still queued; ${resent} arrived more than once (a non-idempotent endpoint would apply them twice); applied twice on the reference server: ${counts.total - counts.distinct}`,
+    );
   }
 }
 
-writeFileSync(join(repoRoot, '.cache', 'outbox-bench.txt'), lines.join('\n') + '\n');
+writeFileSync(join(repoRoot, '.cache', 'outbox-bench.txt'), `${lines.join('\n')}\n`);
 await browser.close();
 await origin.stop();
 await server.stop();

@@ -32,7 +32,18 @@ const warmUpSeconds = Number(process.env.WARM_UP_SECONDS ?? 3);
 /** Clients already connected when the load starts (the rest connect as they need to). */
 const connections = Number(process.env.CONNECTIONS ?? 400);
 
-type Result = { refusalsServerUnder5ms: number; capacity: number; rate: number; criticalOk: number; criticalP50: number; criticalP99: number; shedShare: number; refusalP50: number; refusalP99: number; sheddableOk: number };
+type Result = {
+  refusalsServerUnder5ms: number;
+  capacity: number;
+  rate: number;
+  criticalOk: number;
+  criticalP50: number;
+  criticalP99: number;
+  shedShare: number;
+  refusalP50: number;
+  refusalP99: number;
+  sheddableOk: number;
+};
 
 /** Capacity in requests per second of the mix, closed loop, 64 at a time, on a server that sheds nothing. */
 async function measureCapacity(): Promise<number> {
@@ -101,7 +112,14 @@ function summarize(shots: Shot[], capacity: number, rate: number): Result {
     for (let second = 0; second * 1000 < seconds * 1000 + 1; second++) {
       const inSecond = critical.filter((shot) => Math.floor((shot.at - start) / 1000) === second);
       const shed = sheddable.filter((shot) => Math.floor((shot.at - start) / 1000) === second);
-      console.log(`  ${second}s critical p50 ${round(percentile(inSecond.map((shot) => shot.ms), 50))} max ${round(Math.max(...inSecond.map((shot) => shot.ms)))}; sheddable ok ${shed.filter(ok).length}/${shed.length}`);
+      console.log(
+        `  ${second}s critical p50 ${round(
+          percentile(
+            inSecond.map((shot) => shot.ms),
+            50,
+          ),
+        )} max ${round(Math.max(...inSecond.map((shot) => shot.ms)))}; sheddable ok ${shed.filter(ok).length}/${shed.length}`,
+      );
     }
   }
   const failed = critical.filter((shot) => !ok(shot));
@@ -119,8 +137,20 @@ function summarize(shots: Shot[], capacity: number, rate: number): Result {
     criticalP99: round(percentile(criticalTimes, 99)),
     sheddableOk: round((sheddable.filter(ok).length / sheddable.length) * 100, 1),
     shedShare: round((refused.length / sheddable.length) * 100, 1),
-    refusalP50: round(percentile(refused.map((shot) => shot.ms), 50), 2),
-    refusalP99: round(percentile(refused.map((shot) => shot.ms), 99), 2),
+    refusalP50: round(
+      percentile(
+        refused.map((shot) => shot.ms),
+        50,
+      ),
+      2,
+    ),
+    refusalP99: round(
+      percentile(
+        refused.map((shot) => shot.ms),
+        99,
+      ),
+      2,
+    ),
     refusalsServerUnder5ms: Number.NaN,
   };
 }
@@ -138,7 +168,9 @@ for (let run = 0; run < runs; run++) {
 
 const med = (list: Result[], key: keyof Result) => median(list.map((result) => result[key]));
 console.log(`\nOverload at ${factor}× capacity, ${seconds} s open loop, ${criticalShare * 100} % critical; medians of ${runs} runs`);
-console.log('| | capacity (req/s) | offered (req/s) | critical ok | critical p50 | critical p99 | sheddable refused (429) | sheddable ok | refusal p50 (client) | refusal p99 (client) | refusals answered < 5 ms (server) |');
+console.log(
+  '| | capacity (req/s) | offered (req/s) | critical ok | critical p50 | critical p99 | sheddable refused (429) | sheddable ok | refusal p50 (client) | refusal p99 (client) | refusals answered < 5 ms (server) |',
+);
 console.log('|---|---|---|---|---|---|---|---|---|---|---|');
 for (const [mode, list] of Object.entries(results)) {
   console.log(

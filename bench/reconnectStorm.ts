@@ -142,8 +142,12 @@ function simulate(strategy: Strategy, seed: number): Outcome {
 const results = new Map<Strategy, Outcome[]>(strategies.map((strategy) => [strategy, []]));
 for (let run = 0; run < runs; run++) for (const strategy of strategies) results.get(strategy)!.push(simulate(strategy, 1000 + run));
 
-console.log(`${clients.toLocaleString('en')} clients, ${outageMs / 60_000}-minute outage, server admits ${cap.toLocaleString('en')} streams/s; medians of ${runs} seeds (simulated time, one process)`);
-console.log('| strategy | peak attempts/s after the return | vs cap | steady attempts/s (last minute of outage) | peak / steady | resumed p95 | resumed max | refused (over the cap) |');
+console.log(
+  `${clients.toLocaleString('en')} clients, ${outageMs / 60_000}-minute outage, server admits ${cap.toLocaleString('en')} streams/s; medians of ${runs} seeds (simulated time, one process)`,
+);
+console.log(
+  '| strategy | peak attempts/s after the return | vs cap | steady attempts/s (last minute of outage) | peak / steady | resumed p95 | resumed max | refused (over the cap) |',
+);
 console.log('|---|---|---|---|---|---|---|---|');
 for (const [strategy, outcomes] of results) {
   const med = (key: keyof Outcome) => median(outcomes.map((outcome) => outcome[key]));

@@ -10,7 +10,9 @@ import type { LoaderAsset, LoaderConfig, LoaderModule } from './fallbackLoader/p
 import { routeDynamicImports } from './fallbackLoader/routeDynamicImports.js';
 
 // The TypeScript source in this repository; the emitted JavaScript in the installed package (npm run pack).
-const loaderSource = ['pageAssetLoader.ts', 'pageAssetLoader.js'].map((file) => join(dirname(fileURLToPath(import.meta.url)), 'fallbackLoader', file)).find((path) => existsSync(path))!;
+const loaderSource = ['pageAssetLoader.ts', 'pageAssetLoader.js']
+  .map((file) => join(dirname(fileURLToPath(import.meta.url)), 'fallbackLoader', file))
+  .find((path) => existsSync(path))!;
 
 /** The entry's tags as Vite writes them into index.html. */
 const entryTag = /<(script|link)\b([^>]*?)\s(src|href)="([^"]+)"([^>]*)>(<\/script>)?/g;

@@ -26,7 +26,9 @@ export function precacheManifestPlugin({ outDir, skip = () => false }: PrecacheM
         .filter((path) => !always(path) && !skip(path))
         .map((path) => ({
           url: `/${path}`,
-          revision: createHash('md5').update(readFileSync(join(outDir, path))).digest('hex'),
+          revision: createHash('md5')
+            .update(readFileSync(join(outDir, path)))
+            .digest('hex'),
         }));
       if (!entries.some((entry) => entry.url === '/index.html')) throw new Error(`${id}: build the app first (${join(outDir, 'index.html')} is missing).`);
       return { code: code.replace('self.__WB_MANIFEST', JSON.stringify(entries)), map: null };

@@ -6,6 +6,7 @@ type BeforeInstallPromptEvent = Event & { prompt(): Promise<void>; userChoice: P
 let offer: BeforeInstallPromptEvent | null = null;
 let captured = false;
 const listeners = new Set<() => void>();
+// biome-ignore lint/suspicious/useIterableCallbackReturn: listeners return nothing; the short form keeps the sign-in page within its byte budget
 const tell = () => listeners.forEach((listener) => listener());
 
 /**
@@ -40,7 +41,11 @@ const subscribe = (listener: () => void) => {
  * launched standalone).
  */
 export function useInstallPrompt(): (() => Promise<boolean>) | null {
-  const current = useSyncExternalStore(subscribe, () => offer, () => null);
+  const current = useSyncExternalStore(
+    subscribe,
+    () => offer,
+    () => null,
+  );
   if (!current || launchedAsApp()) return null;
   return async () => {
     await current.prompt();
@@ -54,5 +59,8 @@ export function useInstallPrompt(): (() => Promise<boolean>) | null {
 
 /** Running as the installed app (its own window), where an install offer makes no sense. */
 function launchedAsApp(): boolean {
-  return typeof matchMedia === 'function' && ['standalone', 'window-controls-overlay', 'minimal-ui', 'fullscreen'].some((mode) => matchMedia(`(display-mode: ${mode})`).matches);
+  return (
+    typeof matchMedia === 'function' &&
+    ['standalone', 'window-controls-overlay', 'minimal-ui', 'fullscreen'].some((mode) => matchMedia(`(display-mode: ${mode})`).matches)
+  );
 }

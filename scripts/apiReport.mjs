@@ -37,7 +37,15 @@ export function checkApiReports({ local = false, log = console.log } = {}) {
         mainEntryPointFilePath: join(staged, `${file}.d.ts`),
         compiler: {
           overrideTsconfig: {
-            compilerOptions: { module: 'esnext', moduleResolution: 'bundler', target: 'es2022', skipLibCheck: true, strict: true, typeRoots: [join(root, 'node_modules', '@types')], ...environments[entry] },
+            compilerOptions: {
+              module: 'esnext',
+              moduleResolution: 'bundler',
+              target: 'es2022',
+              skipLibCheck: true,
+              strict: true,
+              typeRoots: [join(root, 'node_modules', '@types')],
+              ...environments[entry],
+            },
           },
         },
         apiReport: { enabled: true, reportFolder: join(root, 'api'), reportTempFolder: join(root, '.cache', 'api'), reportFileName: `holdfast-${entry}` },
@@ -60,7 +68,9 @@ export function checkApiReports({ local = false, log = console.log } = {}) {
     });
     const result = Extractor.invoke(config, { localBuild: local, showVerboseMessages: false });
     if (result.apiReportChanged) changed.push(entry);
-    log(`${result.apiReportChanged ? (local ? 'updated  ' : 'CHANGED  ') : 'unchanged'} api/holdfast-${entry}.api.md${result.errorCount ? ` (${result.errorCount} errors)` : ''}`);
+    log(
+      `${result.apiReportChanged ? (local ? 'updated  ' : 'CHANGED  ') : 'unchanged'} api/holdfast-${entry}.api.md${result.errorCount ? ` (${result.errorCount} errors)` : ''}`,
+    );
     if (result.errorCount > 0) throw new Error(`api-extractor found ${result.errorCount} errors in holdfast/${entry}.`);
   }
   return changed;
@@ -71,7 +81,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   if (process.argv.includes('--stage') || local) stage();
   const changed = checkApiReports({ local });
   if (changed.length > 0 && !local) {
-    console.error(`The public API of ${changed.map((entry) => `holdfast/${entry}`).join(', ')} differs from its report in api/. If the change is meant, run \`npm run api:update\` and commit api/.`);
+    console.error(
+      `The public API of ${changed.map((entry) => `holdfast/${entry}`).join(', ')} differs from its report in api/. If the change is meant, run \`npm run api:update\` and commit api/.`,
+    );
     process.exit(1);
   }
 }

@@ -75,15 +75,31 @@ export function stage() {
   mkdirSync(staged, { recursive: true });
   for (const folder of folders) {
     const started = Date.now();
-    run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', folder, '--noEmit', 'false', '--declaration', '--rootDir', '.', '--outDir', staged]);
+    run(process.execPath, [
+      join(root, 'node_modules', 'typescript', 'bin', 'tsc'),
+      '-p',
+      folder,
+      '--noEmit',
+      'false',
+      '--declaration',
+      '--rootDir',
+      '.',
+      '--outDir',
+      staged,
+    ]);
     console.log(`emitted ${folder}/ (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   }
   // The core migrations, read from beside the code (server/db/migrate.ts)…
-  cpSync(join(root, 'server', 'migrations'), join(staged, 'server', 'migrations'), { recursive: true, filter: (path) => statSync(path).isDirectory() || path.endsWith('.sql') });
+  cpSync(join(root, 'server', 'migrations'), join(staged, 'server', 'migrations'), {
+    recursive: true,
+    filter: (path) => statSync(path).isDirectory() || path.endsWith('.sql'),
+  });
   // …and written into coreMigrationSources, whose Vite glob would work only where Vite builds this file
   // (not in Node, not in Vite's dev prebundle): the package carries the text itself.
   const sourcesFile = join(staged, 'server', 'db', 'coreMigrationSources.js');
-  const files = readdirSync(join(root, 'server', 'migrations')).filter((name) => name.endsWith('.sql')).sort();
+  const files = readdirSync(join(root, 'server', 'migrations'))
+    .filter((name) => name.endsWith('.sql'))
+    .sort();
   const literal = `{ ${files.map((name) => `${JSON.stringify(`../migrations/${name}`)}: ${JSON.stringify(readFileSync(join(root, 'server', 'migrations', name), 'utf8'))}`).join(', ')} }`;
   const emitted = readFileSync(sourcesFile, 'utf8');
   const globCall = /import\.meta\.glob\([^)]*\)/;
@@ -106,7 +122,8 @@ function writePackageJson() {
   const packed = {
     name: own.name,
     version: own.version,
-    description: 'Offline-first web client framework: IndexedDB outbox replayed exactly once, delta sync, CDN cascade, service worker parts, and a reference server.',
+    description:
+      'Offline-first web client framework: IndexedDB outbox replayed exactly once, delta sync, CDN cascade, service worker parts, and a reference server.',
     license: own.license ?? 'UNLICENSED',
     type: 'module',
     engines: { node: '>=20' },
@@ -117,7 +134,7 @@ function writePackageJson() {
     peerDependencies: Object.fromEntries(peerNames.map((name) => [name, range(name)])),
     peerDependenciesMeta: Object.fromEntries(peerNames.filter((name) => !requiredPeers.has(name)).map((name) => [name, { optional: true }])),
   };
-  writeFileSync(join(staged, 'package.json'), JSON.stringify(packed, null, 2) + '\n');
+  writeFileSync(join(staged, 'package.json'), `${JSON.stringify(packed, null, 2)}\n`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

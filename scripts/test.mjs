@@ -39,13 +39,17 @@ if (missing.length > 0) {
     process.exit(1);
   }
   const apt = { DEBIAN_FRONTEND: 'noninteractive' };
-  if (!run('apt-get update', 'apt-get', ['update', '-qq'], apt) || !run(`apt-get install ${missing.join(' ')}`, 'apt-get', ['install', '-y', '-qq', ...missing], apt)) {
+  if (
+    !run('apt-get update', 'apt-get', ['update', '-qq'], apt) ||
+    !run(`apt-get install ${missing.join(' ')}`, 'apt-get', ['install', '-y', '-qq', ...missing], apt)
+  ) {
     console.error(`Could not install ${missing.join(', ')} with apt-get.`);
     process.exit(1);
   }
 }
 
 const steps = [
+  ['lint, format and unused code (Biome, knip)', 'npm', ['run', 'lint']],
   ['typecheck', 'npm', ['run', 'typecheck']],
   ['build', 'npm', ['run', 'build']],
   ['size budgets', process.execPath, ['--import', 'tsx', 'scripts/checkBudgets.mjs']],
@@ -57,10 +61,21 @@ for (const [title, command, args] of steps) {
   }
 }
 
-const vitestOk = run('unit and API tests (Vitest)', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${join(reports, 'vitest.json')}`]);
-const playwrightOk = run('end-to-end tests (Playwright: Chromium in depth; Chromium, Firefox ESR and WebKitGTK for the offline promise)', 'npx', ['playwright', 'test', '--reporter=list,json'], {
-  PLAYWRIGHT_JSON_OUTPUT_NAME: join(reports, 'playwright.json'),
-});
+const vitestOk = run('unit and API tests (Vitest)', 'npx', [
+  'vitest',
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${join(reports, 'vitest.json')}`,
+]);
+const playwrightOk = run(
+  'end-to-end tests (Playwright: Chromium in depth; Chromium, Firefox ESR and WebKitGTK for the offline promise)',
+  'npx',
+  ['playwright', 'test', '--reporter=list,json'],
+  {
+    PLAYWRIGHT_JSON_OUTPUT_NAME: join(reports, 'playwright.json'),
+  },
+);
 
 let passed = 0;
 let failed = 0;

@@ -92,7 +92,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, defaults: { dat
 
 /** A comma-separated setting, trimmed, empty entries dropped. */
 function listOf(value: string | undefined): string[] {
-  return (value ?? '').split(',').map((entry) => entry.trim()).filter(Boolean);
+  return (value ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
 }
 
 function checkedOrigin(origin: string): string {
@@ -102,7 +105,8 @@ function checkedOrigin(origin: string): string {
   } catch {
     url = undefined;
   }
-  if (!url || url.origin !== origin) throw new Error(`ALLOWED_ORIGINS: "${origin}" is not an origin such as https://app.example.com (scheme, host and port; no path or trailing slash).`);
+  if (!url || url.origin !== origin)
+    throw new Error(`ALLOWED_ORIGINS: "${origin}" is not an origin such as https://app.example.com (scheme, host and port; no path or trailing slash).`);
   return origin;
 }
 

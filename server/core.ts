@@ -2,7 +2,15 @@
 // needs to run somewhere other than the server process — the workspace's in-browser demo runs its action
 // engine, migrations and error answers on PGlite in a worker. The server itself imports them from here too
 // (through holdfast/server, which re-exports them).
-export { ActionEngine, MissingTargetsError, type ActorContext, type ActionEngineOptions, type BatchApplier, type HandlerOutcome, type TargetLookup } from './actions/ActionEngine.js';
+export {
+  ActionEngine,
+  MissingTargetsError,
+  type ActorContext,
+  type ActionEngineOptions,
+  type BatchApplier,
+  type HandlerOutcome,
+  type TargetLookup,
+} from './actions/ActionEngine.js';
 export { tenantMemberIds } from './actions/tenantMemberIds.js';
 export { applyMigrations, type MigrationSource } from './db/applyMigrations.js';
 export { coreMigrationSources } from './db/coreMigrationSources.js';

@@ -6,7 +6,15 @@ export { runServer, runSeed, type RunServerOptions } from './runServer.js';
 export { readConfig, type ServerConfig } from './config.js';
 export type { ServerApp, ChangeModel, ChangePage } from './app/ServerApp.js';
 export type { ServerContext } from './http/ServerContext.js';
-export { ActionEngine, MissingTargetsError, type ActorContext, type BatchApplier, type HandlerOutcome, type TargetLookup, type ActionEngineOptions } from './actions/ActionEngine.js';
+export {
+  ActionEngine,
+  MissingTargetsError,
+  type ActorContext,
+  type BatchApplier,
+  type HandlerOutcome,
+  type TargetLookup,
+  type ActionEngineOptions,
+} from './actions/ActionEngine.js';
 export { tenantMemberIds } from './actions/tenantMemberIds.js';
 export type { Database, Executor, Queryable, Row } from './db/Database.js';
 export { migrate, migrationNames, coreMigrations, readMigrationSources, type MigrationSet } from './db/migrate.js';

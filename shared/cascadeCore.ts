@@ -2,7 +2,7 @@
 // breaker library and no browser API beyond fetch: what the page loader inlined into index.html bundles
 // (build/fallbackLoader), so its size stays small. The worker gets the same code through shared/client.
 export { cascadeDefaults } from './cascade/cascadeDefaults.js';
-export { checkAsset, contentTypeMatches, type AssetExpectation, type ManifestEntry, type Verdict } from './cascade/checkAsset.js';
-export { fetchWithDeadlines, type Attempt, type Deadlines } from './cascade/fetchWithDeadlines.js';
-export { tryHosts, type AttemptFailure, type HostTry, type HostsOutcome } from './cascade/tryHosts.js';
-export { isRetriable, type AnswerReason, type FailureReason, type SkipReason } from './cascade/failureReason.js';
+export { checkAsset } from './cascade/checkAsset.js';
+export { fetchWithDeadlines, type Deadlines } from './cascade/fetchWithDeadlines.js';
+export { tryHosts, type HostTry } from './cascade/tryHosts.js';
+export type { AnswerReason } from './cascade/failureReason.js';

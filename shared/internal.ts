@@ -15,7 +15,15 @@ export { sheddableRefused } from './policy/checkSheddable.js';
 // The outbox: durable queue, replay, compaction, batching.
 export { Outbox, type OutboxOptions } from './outbox/Outbox.js';
 export { appliedActions, type AppliedAction, type OutboxChange } from './outbox/outboxChange.js';
-export { OutboxReplayer, serverCouldNotApplyCode, type DrainResult, type OutboxReplayerOptions, type PoisonOptions, type ReplayProgress, type ReplayQueue } from './outbox/OutboxReplayer.js';
+export {
+  OutboxReplayer,
+  serverCouldNotApplyCode,
+  type DrainResult,
+  type OutboxReplayerOptions,
+  type PoisonOptions,
+  type ReplayProgress,
+  type ReplayQueue,
+} from './outbox/OutboxReplayer.js';
 export { OutboxReplayLeader, type OutboxReplayLeaderOptions } from './outbox/OutboxReplayLeader.js';
 export { openOutboxDatabase, outboxMigrations, type OutboxDatabase, type OutboxDatabaseOptions, type OutboxSchema } from './outbox/outboxDatabase.js';
 export { compactPending } from './outbox/compactPending.js';

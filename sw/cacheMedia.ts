@@ -22,7 +22,12 @@ export const defaultMediaLimits = { maxEntries: 2000, maxAgeSeconds: 60 * 60 * 2
  * which change with every fresh URL for the same image, and must not make it a new download or a miss
  * offline. Only 200 answers are kept; bounded by count and age.
  */
-export function cacheMedia({ pathPrefix, cacheName, maxEntries = defaultMediaLimits.maxEntries, maxAgeSeconds = defaultMediaLimits.maxAgeSeconds }: MediaCacheOptions): void {
+export function cacheMedia({
+  pathPrefix,
+  cacheName,
+  maxEntries = defaultMediaLimits.maxEntries,
+  maxAgeSeconds = defaultMediaLimits.maxAgeSeconds,
+}: MediaCacheOptions): void {
   registerRoute(
     ({ url, request }) => url.origin === self.location.origin && url.pathname.startsWith(pathPrefix) && request.method === 'GET',
     new CacheFirst({

@@ -1,6 +1,4 @@
 import { Queue } from 'workbox-background-sync';
-
-type QueueEntry = Parameters<Queue['pushRequest']>[0];
 import type { TelemetryEvent } from '../shared/client.js';
 
 declare const self: ServiceWorkerGlobalScope;
@@ -45,8 +43,7 @@ export function collectTelemetry({
   const queue = new Queue(queueName, {
     maxRetentionTime: maxRetentionMinutes,
     onSync: async ({ queue }) => {
-      let entry: QueueEntry | undefined;
-      while ((entry = await queue.shiftRequest())) {
+      for (let entry = await queue.shiftRequest(); entry; entry = await queue.shiftRequest()) {
         let status: number;
         try {
           status = (await fetch(entry.request.clone(), { credentials: 'same-origin' })).status;

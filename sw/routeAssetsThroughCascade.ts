@@ -31,7 +31,13 @@ export type AssetCascadeRouteOptions = {
  * - a request for an asset is answered from that cache, else through the cascade, and kept. A copy
  *   fetched from the secondary answers requests naming the primary too.
  */
-export function routeAssetsThroughCascade({ cdnHosts, manifest, coolDownMs = cascadeDefaults.coolDownMs, installConcurrency = 4, installSkip = () => false }: AssetCascadeRouteOptions): void {
+export function routeAssetsThroughCascade({
+  cdnHosts,
+  manifest,
+  coolDownMs = cascadeDefaults.coolDownMs,
+  installConcurrency = 4,
+  installSkip = () => false,
+}: AssetCascadeRouteOptions): void {
   const hosts = [...cdnHosts, self.location.origin];
   let health: HostHealth | undefined;
   let cascade: Promise<AssetCascade> | undefined;

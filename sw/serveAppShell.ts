@@ -39,4 +39,3 @@ export function serveAppShell({ manifest, navigationFallback = '/index.html', de
   precacheAndRoute(manifest);
   registerRoute(new NavigationRoute(createHandlerBoundToURL(navigationFallback), { denylist }));
 }
-

@@ -13,7 +13,11 @@ export async function buildApp(outDir: string, env: Record<string, string> = {})
   const buildEnv = { ...env, HOLDFAST_OUT_DIR: outDir };
   const vite = join(repoRoot, 'node_modules', 'vite', 'bin', 'vite.js');
   await run([vite, 'build', '--configLoader', 'runner', '--config', 'app/vite.config.ts', '--logLevel', 'warn'], buildEnv, repoRoot);
-  await run(['--import', 'tsx', 'build/prerenderShell.ts', join(outDir, 'index.html'), 'app/client/prerender.tsx'], { ...buildEnv, TSX_TSCONFIG_PATH: 'app/client/tsconfig.json' }, repoRoot);
+  await run(
+    ['--import', 'tsx', 'build/prerenderShell.ts', join(outDir, 'index.html'), 'app/client/prerender.tsx'],
+    { ...buildEnv, TSX_TSCONFIG_PATH: 'app/client/tsconfig.json' },
+    repoRoot,
+  );
   await run([vite, 'build', '--configLoader', 'runner', '--config', 'app/vite.sw.config.ts', '--logLevel', 'warn'], buildEnv, repoRoot);
   await run([join(repoRoot, 'scripts', 'precompress.mjs'), outDir], buildEnv, repoRoot);
 }

@@ -39,6 +39,7 @@ export function App({ signedInApp: Loaded }: { signedInApp?: ComponentType<Signe
     setSession(null);
   };
   // Signing in tries the API's regions in order (no breakers: too much code for one request).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: one API client per page: `expire` only sets state, whichever render made it
   const api = useMemo(() => new ApiClient(expire, firstAnswering(apiOriginList)), []);
 
   const signIn = (signedIn: SignedIn) => {
@@ -52,6 +53,7 @@ export function App({ signedInApp: Loaded }: { signedInApp?: ComponentType<Signe
   // The demo opens signed in, as its first agent: one click from "Try the demo" to the inbox. (Signing out
   // of it shows the form, for another agent; a new visit opens signed in again.)
   const [openingDemo, setOpeningDemo] = useState(() => !session && isDemo());
+  // biome-ignore lint/correctness/useExhaustiveDependencies: once per page
   useEffect(() => {
     if (!openingDemo) return;
     api
@@ -59,7 +61,6 @@ export function App({ signedInApp: Loaded }: { signedInApp?: ComponentType<Signe
       .then(({ accounts }) => api.signIn(accounts[0]!, 'demo'))
       .then(signIn, () => undefined)
       .finally(() => setOpeningDemo(false));
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- once per page
   }, []);
   // Signed out while the server could not be reached: its session (the cookie) is ended at the next start.
   useEffect(() => {
@@ -101,7 +102,14 @@ export function App({ signedInApp: Loaded }: { signedInApp?: ComponentType<Signe
       <LoadFailedBoundary>
         {/* The boot skeleton stands in while the chunk loads. */}
         <Suspense fallback={null}>
-          <Component api={api} session={session} freshSignIn={signedInHere} onExpired={expire} onSignedOut={() => setSession(null)} endServerSession={() => endServerSession(api)} />
+          <Component
+            api={api}
+            session={session}
+            freshSignIn={signedInHere}
+            onExpired={expire}
+            onSignedOut={() => setSession(null)}
+            endServerSession={() => endServerSession(api)}
+          />
         </Suspense>
       </LoadFailedBoundary>
     </>

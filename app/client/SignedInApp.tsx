@@ -44,6 +44,7 @@ export type SignedInAppProps = {
 export default function SignedInApp({ api, session, freshSignIn, onExpired, onSignedOut, endServerSession }: SignedInAppProps) {
   const tenantId = session.tenant.id;
   const agentId = session.agent.id;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: one store per signed-in agent, not per session object
   const store = useMemo(() => {
     const initialConversationId = matchPath('/conversations/:id', window.location.pathname)?.params.id;
     // `holdfast.syncPrefetch = '0'`: one sync request at a time, for support and for the new-device benchmark's baseline.
@@ -53,12 +54,19 @@ export default function SignedInApp({ api, session, freshSignIn, onExpired, onSi
     // A refused session: the store's client stops Background Sync replaying this agent's queue until they sign in again.
     // The worker's replay needs a server it can reach: not the demo's, which lives in the page.
     return new WorkspaceStore({
-      api: api.through(apiOrigins.fetch), origins: apiOrigins, tenantId, me: session.agent, initialConversationId, syncPrefetch, undoWindowMs,
-      onSessionExpired: onExpired, backgroundReplay: !isDemo(), endSession: endServerSession,
+      api: api.through(apiOrigins.fetch),
+      origins: apiOrigins,
+      tenantId,
+      me: session.agent,
+      initialConversationId,
+      syncPrefetch,
+      undoWindowMs,
+      onSessionExpired: onExpired,
+      backgroundReplay: !isDemo(),
+      endSession: endServerSession,
     });
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- one store per signed-in agent, not per session object
   }, [api, tenantId, agentId]);
-  // eslint-disable-next-line react-hooks/exhaustive-deps -- once per store
+  // biome-ignore lint/correctness/useExhaustiveDependencies: once per store
   useEffect(() => {
     // Nothing another agent left behind in this browser stays readable (their session expired instead of
     // signing out); only this agent's database and outbox are kept.

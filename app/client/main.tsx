@@ -45,23 +45,30 @@ function mount(signedInApp?: ComponentType<SignedInAppProps>) {
 // database as it loads, state/preopenDatabase.ts), then React renders it at once. Should it fail to load,
 // the app renders without it and loads it lazily, with its error boundary.
 function start() {
-  if (loadSession()) loadSignedInApp().then((module) => mount(module.default), () => mount());
+  if (loadSession())
+    loadSignedInApp().then(
+      (module) => mount(module.default),
+      () => mount(),
+    );
   else mount();
 }
 // The demo (no server: app/demo) answers the app's requests from a backend in the browser; it is loaded,
 // and installed, before anything asks. A normal start never loads it.
 enterDemoIfAsked();
-if (isDemo()) import('../demo/startDemo.js').then(async (demo) => {
-  try {
-    await demo.startDemo();
-  } catch (error) {
-    // Real work waits in this browser: the real app, with a word on why the demo did not open.
-    if (error instanceof demo.DemoRefused && import.meta.env.VITE_DEMO_ONLY !== '1') cancelDemo(error.unsent);
-    else console.error('The demo could not start.', error);
-  }
-}).then(start, (error: unknown) => {
-  console.error('The demo could not start.', error);
-  start();
-});
+if (isDemo())
+  import('../demo/startDemo.js')
+    .then(async (demo) => {
+      try {
+        await demo.startDemo();
+      } catch (error) {
+        // Real work waits in this browser: the real app, with a word on why the demo did not open.
+        if (error instanceof demo.DemoRefused && import.meta.env.VITE_DEMO_ONLY !== '1') cancelDemo(error.unsent);
+        else console.error('The demo could not start.', error);
+      }
+    })
+    .then(start, (error: unknown) => {
+      console.error('The demo could not start.', error);
+      start();
+    });
 else start();
 registerServiceWorker();

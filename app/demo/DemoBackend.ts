@@ -1,6 +1,17 @@
 import { PGlite } from '@electric-sql/pglite';
 import { normalizeEmail, type ActionEnvelope } from 'holdfast/core';
-import { ActionEngine, ApiError, applyMigrations, maxCounted, MissingTargetsError, parseOr400, pgliteDatabase, syncQuery, type ActorContext, type Database } from 'holdfast/server-core';
+import {
+  ActionEngine,
+  ApiError,
+  applyMigrations,
+  maxCounted,
+  MissingTargetsError,
+  parseOr400,
+  pgliteDatabase,
+  syncQuery,
+  type ActorContext,
+  type Database,
+} from 'holdfast/server-core';
 import { conversationApplier, existingConversations } from '../server/conversationApplier.js';
 import { countChangesAfter, getConversation, listAgents, listCannedReplies, listConversations, syncSince } from '../server/readModels.js';
 import { idParams, listQuery, presenceBody } from '../server/routes/readQueries.js';
@@ -35,7 +46,10 @@ export class DemoBackend {
       db,
       applier: conversationApplier,
       existingTargets: existingConversations,
-      onChange: (tenantId) => this.#changeListeners.forEach((listener) => listener(tenantId)),
+      onChange: (tenantId) =>
+        this.#changeListeners.forEach((listener) => {
+          listener(tenantId);
+        }),
     });
   }
 
@@ -87,10 +101,14 @@ export class DemoBackend {
     if (!target) return 'nothing open';
     const unassigned = open.find((conversation) => conversation.assignee_id === null);
     if (unassigned && random() < 0.4) {
-      const { rows: colleagues } = await this.db.query<AgentRow>(`${agentQuery} WHERE a.tenant_id = $1 AND a.email <> 'alice@example.com' ORDER BY a.email`, [tenantId]);
+      const { rows: colleagues } = await this.db.query<AgentRow>(`${agentQuery} WHERE a.tenant_id = $1 AND a.email <> 'alice@example.com' ORDER BY a.email`, [
+        tenantId,
+      ]);
       const colleague = colleagues[Math.floor(random() * colleagues.length)]!;
       const session = toSession(colleague);
-      await this.#engine.applyBatch(session, [createWorkspaceAction('assign', unassigned.id, { assigneeId: session.agentId }, { baseVersion: unassigned.version })]);
+      await this.#engine.applyBatch(session, [
+        createWorkspaceAction('assign', unassigned.id, { assigneeId: session.agentId }, { baseVersion: unassigned.version }),
+      ]);
       return `${session.agentName} took the conversation with ${unassigned.customer_name}`;
     }
     const line = customerFollowUps[Math.floor(random() * customerFollowUps.length)]!;
@@ -108,7 +126,9 @@ export class DemoBackend {
         [tenantId, target.id, line],
       );
     });
-    this.#changeListeners.forEach((listener) => listener(tenantId));
+    this.#changeListeners.forEach((listener) => {
+      listener(tenantId);
+    });
     return `${target.customer_name} wrote in`;
   }
 
@@ -123,12 +143,13 @@ export class DemoBackend {
     if (route === 'GET /api/demo-accounts') return json({ accounts: demoAgentEmails, password: null });
     if (route === 'POST /api/login') {
       const { email } = parseBody<{ email?: unknown }>(body);
-      if (typeof email !== 'string' || email.trim() === '') throw new ApiError('invalid-request', undefined, 'The request does not match the expected shape: email: email is required.');
+      if (typeof email !== 'string' || email.trim() === '')
+        throw new ApiError('invalid-request', undefined, 'The request does not match the expected shape: email: email is required.');
       const { rows } = await this.db.query<AgentRow>(`${agentQuery} WHERE a.email = $1`, [normalizeEmail(email)]);
       const found = rows[0];
       if (!found) throw new ApiError('invalid-credentials');
       const session = toSession(found);
-      return json({ token: `${demoTokenPrefix}${session.agentId}`, ...describe(session) });
+      return json({ token: `${demoTokenPrefix}${session.agentId}`, ...describeSession(session) });
     }
     if (url.pathname.startsWith('/media/') && method === 'GET') {
       const id = url.pathname.slice('/media/'.length);
@@ -142,7 +163,7 @@ export class DemoBackend {
     if (!session) throw new ApiError('invalid-token');
     const { tenantId, agentId } = session;
 
-    if (route === 'GET /api/me') return json(describe(session));
+    if (route === 'GET /api/me') return json(describeSession(session));
     if (route === 'POST /api/logout') return json({ ok: true });
     if (route === 'GET /api/agents') return json({ agents: await listAgents(this.db, tenantId) });
     if (route === 'GET /api/canned-replies') return json({ cannedReplies: await listCannedReplies(this.db, tenantId) });
@@ -178,12 +199,18 @@ export class DemoBackend {
 }
 
 /** A demo session token: the agent it belongs to (nothing in the demo is secret). */
-export const demoTokenPrefix = 'demo-agent:';
+const demoTokenPrefix = 'demo-agent:';
 
 type AgentRow = { agent_id: string; agent_name: string; agent_email: string; tenant_id: string; tenant_name: string };
 const agentQuery = `SELECT a.id AS agent_id, a.name AS agent_name, a.email AS agent_email, t.id AS tenant_id, t.name AS tenant_name
   FROM agents a JOIN tenants t ON t.id = a.tenant_id`;
-const toSession = (row: AgentRow): Session => ({ tenantId: row.tenant_id, agentId: row.agent_id, agentName: row.agent_name, agentEmail: row.agent_email, tenantName: row.tenant_name });
+const toSession = (row: AgentRow): Session => ({
+  tenantId: row.tenant_id,
+  agentId: row.agent_id,
+  agentName: row.agent_name,
+  agentEmail: row.agent_email,
+  tenantName: row.tenant_name,
+});
 
 const customerFollowUps = [
   'Any news on this? I am still waiting.',
@@ -195,7 +222,7 @@ const customerFollowUps = [
 
 const mediaUrls = { url: (_tenantId: string, mediaId: string) => `/media/${mediaId}` };
 
-function describe(session: Session) {
+function describeSession(session: Session) {
   return { agent: { id: session.agentId, name: session.agentName, email: session.agentEmail }, tenant: { id: session.tenantId, name: session.tenantName } };
 }
 

@@ -16,7 +16,9 @@ export class DemoBackendClient {
     worker.addEventListener('message', (event: MessageEvent<DemoAnswer>) => {
       const message = event.data;
       if ('kind' in message) {
-        this.#changeListeners.forEach((listener) => listener(message.tenantId));
+        this.#changeListeners.forEach((listener) => {
+          listener(message.tenantId);
+        });
         return;
       }
       const pending = this.#pending.get(message.id);

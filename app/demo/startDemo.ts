@@ -98,7 +98,10 @@ const demoSessionKey = `holdfast.${demoNamespace}.session`;
 async function finishReset(): Promise<void> {
   if (sessionStorage.getItem(resetKey) !== '1') return;
   const names = (await indexedDB.databases()).map((database) => database.name ?? '');
-  const ours = names.filter((name) => name === `/pglite/${demoDatabase}` || name.startsWith(`holdfast-workspace-${demoNamespace}:`) || name.startsWith(`holdfast-outbox:${demoNamespace}:`));
+  const ours = names.filter(
+    (name) =>
+      name === `/pglite/${demoDatabase}` || name.startsWith(`holdfast-workspace-${demoNamespace}:`) || name.startsWith(`holdfast-outbox:${demoNamespace}:`),
+  );
   await Promise.all(ours.map((name) => deleteDatabase(name)));
   localStorage.removeItem(tokenKey);
   localStorage.removeItem(demoSessionKey);
@@ -142,7 +145,6 @@ function eventStream(client: DemoBackendClient, signal: AbortSignal): Response {
   });
   return new Response(stream, { status: 200, headers: { 'content-type': 'text/event-stream' } });
 }
-
 
 /**
  * Raw IndexedDB rather than idb's deleteDB: importing idb here would split it out of the workspace's chunk

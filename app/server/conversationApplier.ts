@@ -1,10 +1,4 @@
-import {
-  judgeWorkspaceAction,
-  type ChangeSinceBase,
-  type ConversationChangeKind,
-  type ConversationState,
-  type WorkspaceAction,
-} from '../shared/index.js';
+import { judgeWorkspaceAction, type ChangeSinceBase, type ConversationChangeKind, type ConversationState, type WorkspaceAction } from '../shared/index.js';
 import type { ActorContext, BatchApplier, Executor, HandlerOutcome, TargetLookup } from 'holdfast/server';
 // From the runtime-neutral entry: the in-browser demo runs this applier too.
 import { tenantMemberIds } from 'holdfast/server-core';
@@ -19,10 +13,7 @@ import { toConversationState } from './rows.js';
 type Outcome = HandlerOutcome<ConversationState>;
 
 export const existingConversations: TargetLookup = async (db, tenantId, ids) => {
-  const { rows } = await db.query<{ id: string }>(
-    'SELECT id FROM conversations WHERE tenant_id = $1 AND id = ANY($2::uuid[])',
-    [tenantId, ids],
-  );
+  const { rows } = await db.query<{ id: string }>('SELECT id FROM conversations WHERE tenant_id = $1 AND id = ANY($2::uuid[])', [tenantId, ids]);
   return new Set(rows.map((row) => row.id));
 };
 
@@ -44,7 +35,11 @@ export const conversationApplier: BatchApplier<ConversationState> = {
       const target = working.get(action.targetId)!;
       const { state } = target;
       if (action.baseVersion !== undefined && action.baseVersion > state.version) {
-        return { status: 'rejected', code: 'invalid-base-version', message: `baseVersion ${action.baseVersion} is newer than the conversation (version ${state.version}).` };
+        return {
+          status: 'rejected',
+          code: 'invalid-base-version',
+          message: `baseVersion ${action.baseVersion} is newer than the conversation (version ${state.version}).`,
+        };
       }
       // Only other agents' changes can defeat an intent; this batch is all one actor's.
       const othersChanges: ChangeSinceBase[] =
@@ -73,7 +68,10 @@ export const conversationApplier: BatchApplier<ConversationState> = {
     });
 
     await insertMessages(tx, messages, actor);
-    await updateConversations(tx, [...working.values()].filter((target) => target.changed));
+    await updateConversations(
+      tx,
+      [...working.values()].filter((target) => target.changed),
+    );
     await insertChanges(tx, changes, actor);
     return outcomes;
   },
@@ -117,7 +115,6 @@ async function readHistory(tx: Executor, actions: readonly WorkspaceAction[], wo
   return history;
 }
 
-
 // The message takes the action's id, so the author's optimistic copy and the server's are one message.
 // clock_timestamp(), not now(): messages of one batch keep distinct, ordered times.
 async function insertMessages(tx: Executor, sends: readonly WorkspaceAction[], actor: ActorContext): Promise<void> {
@@ -126,7 +123,14 @@ async function insertMessages(tx: Executor, sends: readonly WorkspaceAction[], a
     `INSERT INTO messages (id, tenant_id, conversation_id, author_kind, author_agent_id, author_name, body, created_at)
      SELECT id, $1, conversation_id, 'agent', $2, $3, body, clock_timestamp()
      FROM unnest($4::uuid[], $5::uuid[], $6::text[]) WITH ORDINALITY AS sent(id, conversation_id, body, n) ORDER BY n`,
-    [actor.tenantId, actor.agentId, actor.agentName, sends.map((action) => action.id), sends.map((action) => action.targetId), sends.map((action) => (action.type === 'send' ? action.payload.text : ''))],
+    [
+      actor.tenantId,
+      actor.agentId,
+      actor.agentName,
+      sends.map((action) => action.id),
+      sends.map((action) => action.targetId),
+      sends.map((action) => (action.type === 'send' ? action.payload.text : '')),
+    ],
   );
 }
 
@@ -159,6 +163,13 @@ async function insertChanges(tx: Executor, changes: readonly ChangeRow[], actor:
     `INSERT INTO conversation_changes (conversation_id, version, kind, actor_agent_id, action_id, detail)
      SELECT conversation_id, version, kind, $1, action_id, detail::jsonb
      FROM unnest($2::uuid[], $3::int[], $4::text[], $5::uuid[], $6::text[]) AS c(conversation_id, version, kind, action_id, detail)`,
-    [actor.agentId, changes.map((c) => c.conversationId), changes.map((c) => c.version), changes.map((c) => c.kind), changes.map((c) => c.actionId), changes.map((c) => c.detail)],
+    [
+      actor.agentId,
+      changes.map((c) => c.conversationId),
+      changes.map((c) => c.version),
+      changes.map((c) => c.kind),
+      changes.map((c) => c.actionId),
+      changes.map((c) => c.detail),
+    ],
   );
 }

@@ -22,6 +22,7 @@ export async function rotateMediaKey(db: Queryable): Promise<MediaKey[]> {
   const id = String(Date.now());
   await db.query('INSERT INTO server_settings (key, value) VALUES ($1, $2)', [`media_signing_key:${id}`, randomBytes(32).toString('base64url')]);
   const keys = await loadMediaKeys(db);
-  for (const old of keys.slice(2)) await db.query('DELETE FROM server_settings WHERE key = $1', [old.id === '0' ? 'media_signing_key' : `media_signing_key:${old.id}`]);
+  for (const old of keys.slice(2))
+    await db.query('DELETE FROM server_settings WHERE key = $1', [old.id === '0' ? 'media_signing_key' : `media_signing_key:${old.id}`]);
   return keys.slice(0, 2);
 }

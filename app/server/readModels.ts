@@ -31,7 +31,12 @@ export async function listConversations(db: Queryable, tenantId: string, agentId
   return rows.map(toConversation);
 }
 
-export async function getConversation(db: Queryable, tenantId: string, id: string, signer: Pick<MediaSigner, 'url'>): Promise<{ conversation: Conversation; messages: Message[] } | null> {
+export async function getConversation(
+  db: Queryable,
+  tenantId: string,
+  id: string,
+  signer: Pick<MediaSigner, 'url'>,
+): Promise<{ conversation: Conversation; messages: Message[] } | null> {
   const { rows } = await db.query(`SELECT ${conversationColumns} FROM conversations WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
   if (rows.length === 0) return null;
   const messages = await db.query(`SELECT ${messageColumns} FROM messages WHERE tenant_id = $1 AND conversation_id = $2 ORDER BY position`, [tenantId, id]);
@@ -39,12 +44,17 @@ export async function getConversation(db: Queryable, tenantId: string, id: strin
 }
 
 export async function listAgents(db: Queryable, tenantId: string): Promise<Agent[]> {
-  const { rows } = await db.query<{ id: string; name: string; email: string }>('SELECT id, name, email FROM agents WHERE tenant_id = $1 ORDER BY name', [tenantId]);
+  const { rows } = await db.query<{ id: string; name: string; email: string }>('SELECT id, name, email FROM agents WHERE tenant_id = $1 ORDER BY name', [
+    tenantId,
+  ]);
   return rows.map(({ id, name, email }) => ({ id, name, email }));
 }
 
 export async function listCannedReplies(db: Queryable, tenantId: string): Promise<CannedReply[]> {
-  const { rows } = await db.query<{ id: string; title: string; body: string }>('SELECT id, title, body FROM canned_replies WHERE tenant_id = $1 ORDER BY title', [tenantId]);
+  const { rows } = await db.query<{ id: string; title: string; body: string }>(
+    'SELECT id, title, body FROM canned_replies WHERE tenant_id = $1 ORDER BY title',
+    [tenantId],
+  );
   return rows.map(({ id, title, body }) => ({ id, title, body }));
 }
 
@@ -59,7 +69,11 @@ export type SyncPage = { conversations: Conversation[]; messages: Message[]; cur
 export async function syncSince(db: Queryable, tenantId: string, cursor: bigint, limit: number, signer: Pick<MediaSigner, 'url'>): Promise<SyncPage> {
   const after = cursor.toString();
   const [conversations, messages] = await Promise.all([
-    db.query(`SELECT ${conversationColumns} FROM conversations WHERE tenant_id = $1 AND change_seq > $2 ORDER BY change_seq LIMIT $3`, [tenantId, after, limit + 1]),
+    db.query(`SELECT ${conversationColumns} FROM conversations WHERE tenant_id = $1 AND change_seq > $2 ORDER BY change_seq LIMIT $3`, [
+      tenantId,
+      after,
+      limit + 1,
+    ]),
     db.query(`SELECT ${messageColumns} FROM messages WHERE tenant_id = $1 AND change_seq > $2 ORDER BY change_seq LIMIT $3`, [tenantId, after, limit + 1]),
   ]);
   const merged = [

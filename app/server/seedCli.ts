@@ -7,5 +7,9 @@ import { workspaceMigrations } from './workspaceServerApp.js';
 const number = (name: string) => (process.env[name] ? Number(process.env[name]) : undefined);
 await runSeed({
   migrations: workspaceMigrations,
-  seed: { isSeeded, run: (db) => seedDemo(db, nodeSeedPlatform, { conversations: number('SEED_CONVERSATIONS'), messagesPerConversation: number('SEED_MESSAGES_PER_CONVERSATION') }) },
+  seed: {
+    isSeeded,
+    run: (db) =>
+      seedDemo(db, nodeSeedPlatform, { conversations: number('SEED_CONVERSATIONS'), messagesPerConversation: number('SEED_MESSAGES_PER_CONVERSATION') }),
+  },
 });

@@ -23,7 +23,14 @@ export async function workspaceServerApp(db: Database): Promise<ServerApp> {
   if (!Number.isFinite(ttl) || ttl <= 0) throw new Error(`MEDIA_URL_TTL_SECONDS must be a positive number, got "${process.env.MEDIA_URL_TTL_SECONDS}".`);
   const signer = new MediaSigner({ keys: await loadMediaKeys(db), ttlSeconds: ttl });
   // A rotation (npm run rotate-media-key) reaches every node within a minute.
-  const reload = setInterval(() => void loadMediaKeys(db).then((keys) => signer.useKeys(keys), () => undefined), 60_000);
+  const reload = setInterval(
+    () =>
+      void loadMediaKeys(db).then(
+        (keys) => signer.useKeys(keys),
+        () => undefined,
+      ),
+    60_000,
+  );
   reload.unref();
   const changes: ChangeModel<SyncPage> = {
     page: (queryable, tenantId, cursor, limit) => syncSince(queryable, tenantId, cursor, limit, signer),

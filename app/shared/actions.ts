@@ -8,7 +8,7 @@ import { workspaceLegacyTargetField } from './legacyTargetField.js';
  * (payload schema, compaction, optimistic apply, conflict rule). Shared by the app, the service worker,
  * the reference server and (later) the offline demo backend.
  */
-export { messageMaxLength, type WorkspaceAction, type WorkspaceActionPayloads, type WorkspaceActionType } from './definitions/index.js';
+export type { WorkspaceAction, WorkspaceActionPayloads, WorkspaceActionType } from './definitions/index.js';
 export { createWorkspaceAction } from './createWorkspaceAction.js';
 
 const kit = { z, storableText };

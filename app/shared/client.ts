@@ -4,13 +4,10 @@ export {
   readConversationMessages,
   workspaceDatabaseName,
   workspaceDatabasePrefix,
-  workspaceMigrations,
-  type Draft,
   type WorkspaceDatabaseHandlers,
   type WorkspaceDatabase,
-  type WorkspaceDatabaseSchema,
 } from './workspaceDatabase.js';
-export { compareMessages, mergeMessages, storeThreadMessages, type MessageThread } from './messageThreads.js';
+export { mergeMessages, storeThreadMessages, type MessageThread } from './messageThreads.js';
 export { mediaCacheName, isAgentDataCache, wipeAgentDataMessage } from './cacheNames.js';
 export { createWorkspaceAction } from './createWorkspaceAction.js';
 export type { WorkspaceActionPayloads, WorkspaceActionType, WorkspaceAction } from './definitions/index.js';

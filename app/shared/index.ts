@@ -4,9 +4,8 @@ export {
   workspaceActions,
   createWorkspaceAction,
   sendPayload,
-  messageMaxLength,
   type WorkspaceAction,
   type WorkspaceActionType,
   type WorkspaceActionPayloads,
 } from './actions.js';
-export { judgeWorkspaceAction, type ChangeSinceBase, type Judgement } from './conflictRules.js';
+export { judgeWorkspaceAction, type ChangeSinceBase } from './conflictRules.js';

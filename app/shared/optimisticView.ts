@@ -14,7 +14,11 @@ export type ConversationView = Conversation & { pendingActions: number };
  * `pending` in queue order, all for this conversation; `confirmed`: actions the server has applied whose
  * result has not reached the local store yet (shown as done, so nothing flickers back meanwhile).
  */
-export function conversationWithPending(conversation: Conversation, pending: readonly ActionEnvelope[], confirmed: readonly ActionEnvelope[] = []): ConversationView {
+export function conversationWithPending(
+  conversation: Conversation,
+  pending: readonly ActionEnvelope[],
+  confirmed: readonly ActionEnvelope[] = [],
+): ConversationView {
   let view: Conversation = conversation;
   for (const envelope of [...confirmed, ...pending]) {
     const action = envelope as WorkspaceAction;

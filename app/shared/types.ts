@@ -1,6 +1,6 @@
 /** The agent workspace's data, as the reference server sends it and the app shows it. */
 
-export type ConversationStatus = 'open' | 'closed';
+type ConversationStatus = 'open' | 'closed';
 
 export type ConversationState = {
   id: string;

@@ -8,7 +8,7 @@ import type { Agent, CannedReply, Conversation, Message } from './types.js';
  * One database per (tenant, agent), so agents sharing a browser never share local data, and signing
  * out deletes exactly one database.
  */
-export interface WorkspaceDatabaseSchema extends DBSchema {
+interface WorkspaceDatabaseSchema extends DBSchema {
   conversations: { key: string; value: Conversation };
   /** Each conversation's messages, oldest first, in one record (v3; see messageThreads.ts for why). */
   threads: { key: string; value: MessageThread };
@@ -25,9 +25,9 @@ export interface WorkspaceDatabaseSchema extends DBSchema {
 export type WorkspaceDatabase = IDBPDatabase<WorkspaceDatabaseSchema>;
 
 /** An unsent reply: the text in a conversation's composer. */
-export type Draft = { conversationId: string; text: string; updatedAt: string };
+type Draft = { conversationId: string; text: string; updatedAt: string };
 
-export const workspaceMigrations: readonly Migration<WorkspaceDatabaseSchema>[] = [
+const workspaceMigrations: readonly Migration<WorkspaceDatabaseSchema>[] = [
   // v1: conversations, their messages, sync bookkeeping.
   (db) => {
     db.createObjectStore('conversations', { keyPath: 'id' });
@@ -87,7 +87,12 @@ export type WorkspaceDatabaseHandlers = {
   onBlocked?: () => void;
 };
 
-export function openWorkspaceDatabase(tenantId: string, agentId: string, handlers: WorkspaceDatabaseHandlers = {}, namespace?: string): Promise<WorkspaceDatabase> {
+export function openWorkspaceDatabase(
+  tenantId: string,
+  agentId: string,
+  handlers: WorkspaceDatabaseHandlers = {},
+  namespace?: string,
+): Promise<WorkspaceDatabase> {
   return openVersionedDatabase<WorkspaceDatabaseSchema>({
     name: workspaceDatabaseName(tenantId, agentId, namespace),
     migrations: workspaceMigrations,

@@ -21,8 +21,18 @@ serveAppShell({ manifest: self.__WB_MANIFEST, denylist: [/^\/api\//, /^\/media\/
 replayOutboxOnSync({ compaction: compactWorkspaceActions, legacyTargetField: workspaceLegacyTargetField });
 // The demo's backend (PGlite, the server's code) is fetched only by a visitor who opens the demo, then kept.
 const demoOnly = /^\/assets\/(demoBackendWorker|startDemo|pglite|initdb)-[\w-]+\.(js|wasm|data)$/;
-routeAssetsThroughCascade({ cdnHosts: __HOLDFAST_CDN_HOSTS__, manifest: __HOLDFAST_ASSET_MANIFEST__, coolDownMs: __HOLDFAST_CDN_COOL_DOWN_MS__, installSkip: (path) => demoOnly.test(path) });
+routeAssetsThroughCascade({
+  cdnHosts: __HOLDFAST_CDN_HOSTS__,
+  manifest: __HOLDFAST_ASSET_MANIFEST__,
+  coolDownMs: __HOLDFAST_CDN_COOL_DOWN_MS__,
+  installSkip: (path) => demoOnly.test(path),
+});
 cacheMedia({ pathPrefix: '/media/', cacheName: mediaCacheName });
 // What agents' browsers see (reachability, breakers, failovers, outbox), kept through offline periods.
 const telemetry = collectTelemetry();
-wipeOnSignOut({ message: wipeAgentDataMessage, isUserDataCache: isAgentDataCache, expiringCaches: [{ cacheName: mediaCacheName, ...defaultMediaLimits }], alsoWipe: [telemetry.clear] });
+wipeOnSignOut({
+  message: wipeAgentDataMessage,
+  isUserDataCache: isAgentDataCache,
+  expiringCaches: [{ cacheName: mediaCacheName, ...defaultMediaLimits }],
+  alsoWipe: [telemetry.clear],
+});

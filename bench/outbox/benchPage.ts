@@ -36,7 +36,11 @@ window.bench = {
     const fill = db.transaction('pending', 'readwrite');
     const now = Date.now();
     for (let index = 0; index < pendingCount; index++) {
-      void fill.store.add({ action: createWorkspaceAction('send', '00000000-0000-4000-8000-00000000000a', { text: `settle ${index}` }), queuedAt: now, attempts: 0 } as OutboxEntry);
+      void fill.store.add({
+        action: createWorkspaceAction('send', '00000000-0000-4000-8000-00000000000a', { text: `settle ${index}` }),
+        queuedAt: now,
+        attempts: 0,
+      } as OutboxEntry);
     }
     await fill.done;
     let snapshot: OutboxSnapshot = { loaded: true, pending: await db.getAll('pending'), failed: [], paused: null, lastPass: null, progress: null };

@@ -21,13 +21,19 @@ const queues = new Map<string, Queue>();
 const workboxQueue = (run: string) => {
   let queue = queues.get(run);
   // forceSyncFallback: no sync event; the benchmark calls replayRequests itself, as the sync event would.
-  if (!queue) queues.set(run, (queue = new Queue(`bench-${run}`, { forceSyncFallback: true, onSync: async () => {} })));
+  if (!queue) {
+    queue = new Queue(`bench-${run}`, { forceSyncFallback: true, onSync: async () => {} });
+    queues.set(run, queue);
+  }
   return queue;
 };
 const outboxes = new Map<string, Promise<Outbox>>();
 const ourOutbox = (run: string) => {
   let outbox = outboxes.get(run);
-  if (!outbox) outboxes.set(run, (outbox = openOutboxDatabase(`bench-${run}`).then((db) => new Outbox({ db }))));
+  if (!outbox) {
+    outbox = openOutboxDatabase(`bench-${run}`).then((db) => new Outbox({ db }));
+    outboxes.set(run, outbox);
+  }
   return outbox;
 };
 const request = (action: unknown, token: string) =>
@@ -71,7 +77,7 @@ async function handle(command: Command): Promise<unknown> {
       if (command.impl === 'ours') {
         const outbox = await ourOutbox(command.run);
         const phases = { plan: 0, send: 0, settle: 0 };
-        const timed = <T,>(phase: keyof typeof phases, work: () => Promise<T>) => {
+        const timed = <T>(phase: keyof typeof phases, work: () => Promise<T>) => {
           const begin = performance.now();
           return work().finally(() => (phases[phase] += performance.now() - begin));
         };

@@ -88,7 +88,9 @@ async function probe(url: string, asset: LoaderAsset, deadlines: Deadlines): Pro
 /** Inserts the element for `url`; true once it loaded, false if it failed (integrity included). */
 function insert(url: string, asset: LoaderAsset): Promise<boolean> {
   const element =
-    asset.kind === 'script' ? Object.assign(document.createElement('script'), { type: 'module', src: url }) : Object.assign(document.createElement('link'), { rel: asset.kind === 'style' ? 'stylesheet' : 'modulepreload', href: url });
+    asset.kind === 'script'
+      ? Object.assign(document.createElement('script'), { type: 'module', src: url })
+      : Object.assign(document.createElement('link'), { rel: asset.kind === 'style' ? 'stylesheet' : 'modulepreload', href: url });
   element.crossOrigin = 'anonymous';
   element.integrity = asset.integrity;
   return new Promise((resolve) => {
@@ -103,6 +105,7 @@ function insert(url: string, asset: LoaderAsset): Promise<boolean> {
 
 function tell(notice: LoaderNotice) {
   const page = window as Page;
+  // biome-ignore lint/suspicious/noAssignInExpressions: the shortest form: this script is inlined into every page, within a byte budget
   const loader = (page.holdfastAssetLoader ??= { notices: [], listeners: [] });
   loader.notices.push(notice);
   for (const listener of loader.listeners) listener(notice);
@@ -146,7 +149,8 @@ async function cascade<T>(asset: LoaderAsset, config: LoaderConfig, use: (host: 
       // gave 50 ms, and healthy hosts were hedged (and marked down) whenever a probe took longer.
       hedgeDelayMs: config.hedgeDelayMs,
       // Never fail closed: hosts marked down or too slow get one more, patient, try.
-      lastChance: (host, context) => attempt(host, context.lastResort, context.settled, { firstByteMs: config.lastChanceMs, totalMs: 2 * config.lastChanceMs }, false),
+      lastChance: (host, context) =>
+        attempt(host, context.lastResort, context.settled, { firstByteMs: config.lastChanceMs, totalMs: 2 * config.lastChanceMs }, false),
     },
   );
   const passedOver = outcome.passedOver.map(({ host, reason, ms }) => ({ host, reason, ms }));

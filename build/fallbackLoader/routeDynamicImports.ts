@@ -1,5 +1,5 @@
 /** The global the page loader defines (pageAssetLoader.ts): `(importerUrl, specifier) => Promise<module>`. */
-export const cascadeImportGlobal = '__holdfastImport';
+const cascadeImportGlobal = '__holdfastImport';
 
 /**
  * Rewrites a built chunk's dynamic imports of its sibling chunks — `import("./Chunk-hash.js")`, in any

@@ -6,7 +6,7 @@ import { PostgresPair } from './PostgresPair.js';
 
 const repoRoot = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 /** HAProxy's configuration: the same file for this command and for real hosts (docs/deploy.md). */
-export const haproxyConfig = join(repoRoot, 'deploy', 'haproxy.cfg');
+const haproxyConfig = join(repoRoot, 'deploy', 'haproxy.cfg');
 export const maxNodes = 8;
 
 export type ClusterOptions = {
@@ -36,7 +36,14 @@ export type ClusterOptions = {
 export type ClusterNode = { name: string; port: number; url: string; process: ManagedProcess };
 
 /** A server node as the cluster runs it (not started): `app/server/main.ts` on `port`, ready when /readyz says so. */
-export function nodeProcess(options: { name: string; port: number; databaseUrl: string; readDatabaseUrl?: string; staticDir: string; env?: Record<string, string> }): ClusterNode {
+export function nodeProcess(options: {
+  name: string;
+  port: number;
+  databaseUrl: string;
+  readDatabaseUrl?: string;
+  staticDir: string;
+  env?: Record<string, string>;
+}): ClusterNode {
   const url = `http://127.0.0.1:${options.port}`;
   const process = new ManagedProcess({
     command: globalThis.process.execPath,
@@ -103,10 +110,17 @@ export class Cluster {
   }
 
   static async start(options: ClusterOptions): Promise<Cluster> {
-    if (!Number.isInteger(options.nodes) || options.nodes < 1 || options.nodes > maxNodes) throw new Error(`NODES must be 1–${maxNodes}, got ${options.nodes}.`);
+    if (!Number.isInteger(options.nodes) || options.nodes < 1 || options.nodes > maxNodes)
+      throw new Error(`NODES must be 1–${maxNodes}, got ${options.nodes}.`);
     const database = options.database ?? 'holdfast';
     const started: ManagedProcess[] = [];
-    const postgres = await PostgresPair.start({ dir: options.dataDir, primaryPort: options.primaryPort, standbyPort: options.standbyPort, durable: options.durable, standbyApplyDelayMs: options.standbyApplyDelayMs });
+    const postgres = await PostgresPair.start({
+      dir: options.dataDir,
+      primaryPort: options.primaryPort,
+      standbyPort: options.standbyPort,
+      durable: options.durable,
+      standbyApplyDelayMs: options.standbyApplyDelayMs,
+    });
     try {
       await postgres.createDatabase(database);
       const databaseUrl = postgres.primaryUrl(database);
@@ -117,7 +131,9 @@ export class Cluster {
       const readDatabaseUrl = options.standbyPort === false ? undefined : postgres.standbyUrl(database);
       const nodes = ports
         .slice(0, options.nodes)
-        .map((port, index) => nodeProcess({ name: `node${index + 1}`, port, databaseUrl, readDatabaseUrl, staticDir: options.staticDir, env: options.nodeEnv }));
+        .map((port, index) =>
+          nodeProcess({ name: `node${index + 1}`, port, databaseUrl, readDatabaseUrl, staticDir: options.staticDir, env: options.nodeEnv }),
+        );
       started.push(...nodes.map((node) => node.process));
       await Promise.all(nodes.map((node) => node.process.start()));
       const haproxy = haproxyProcess(

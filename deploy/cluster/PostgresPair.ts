@@ -32,7 +32,8 @@ export class PostgresPair {
 
   static async start(options: PostgresPairOptions): Promise<PostgresPair> {
     const bin = postgresBinDir();
-    if (!bin) throw new Error('PostgreSQL is not installed. Install it with `apt-get install -y postgresql` (Debian), or give the nodes a DATABASE_URL of your own.');
+    if (!bin)
+      throw new Error('PostgreSQL is not installed. Install it with `apt-get install -y postgresql` (Debian), or give the nodes a DATABASE_URL of your own.');
     const pair = new PostgresPair(options, bin);
     postgresOwnedDir(options.dir);
     pair.#initPrimary();

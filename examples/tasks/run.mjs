@@ -9,8 +9,16 @@ const root = join(here, '..', '..');
 const built = join(here, 'dist', 'sw.js');
 
 const newest = (dir) =>
-  Math.max(0, ...readdirSync(dir, { withFileTypes: true }).map((entry) => (entry.isDirectory() ? newest(join(dir, entry.name)) : statSync(join(dir, entry.name)).mtimeMs)));
-const sources = Math.max(...['client', 'shared', 'worker'].map((dir) => newest(join(here, dir))), ...['shared', 'sw', 'react'].map((dir) => newest(join(root, dir))));
+  Math.max(
+    0,
+    ...readdirSync(dir, { withFileTypes: true }).map((entry) =>
+      entry.isDirectory() ? newest(join(dir, entry.name)) : statSync(join(dir, entry.name)).mtimeMs,
+    ),
+  );
+const sources = Math.max(
+  ...['client', 'shared', 'worker'].map((dir) => newest(join(here, dir))),
+  ...['shared', 'sw', 'react'].map((dir) => newest(join(root, dir))),
+);
 if (!existsSync(built) || statSync(built).mtimeMs < sources) {
   console.log('Building the task list…');
   const build = spawnSync('npm', ['run', 'build:tasks'], { cwd: root, stdio: 'inherit' });

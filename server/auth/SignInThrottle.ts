@@ -68,10 +68,9 @@ export class SignInThrottle {
         ];
     return this.#db.transaction(async (tx) => {
       // Rows exist first, so FOR UPDATE locks every key (a missing row cannot be locked).
-      await tx.query(
-        `INSERT INTO sign_in_throttle (key, failures, blocked_until) SELECT unnest($1::text[]), 0, to_timestamp(0) ON CONFLICT (key) DO NOTHING`,
-        [keys.map((entry) => entry.key)],
-      );
+      await tx.query(`INSERT INTO sign_in_throttle (key, failures, blocked_until) SELECT unnest($1::text[]), 0, to_timestamp(0) ON CONFLICT (key) DO NOTHING`, [
+        keys.map((entry) => entry.key),
+      ]);
       const { rows } = await tx.query<{ key: string; failures: number; wait_ms: number; idle_ms: number }>(
         `SELECT key, failures,
                 greatest(0, extract(epoch FROM blocked_until - clock_timestamp()) * 1000)::float8 AS wait_ms,

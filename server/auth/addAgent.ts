@@ -26,8 +26,14 @@ export async function addAgent(db: Database, agent: NewAgent): Promise<{ tenantI
   return db.transaction(async (tx) => {
     if ((await tx.query('SELECT 1 FROM agents WHERE email = $1', [email])).rows.length > 0) throw new Error(`Cannot add the agent: ${email} already signs in.`);
     const existing = await tx.query<{ id: string }>('SELECT id FROM tenants WHERE name = $1 ORDER BY created_at LIMIT 1', [agent.tenant.trim()]);
-    const tenantId = existing.rows[0]?.id ?? (await tx.query<{ id: string }>('INSERT INTO tenants (name) VALUES ($1) RETURNING id', [agent.tenant.trim()])).rows[0]!.id;
-    const { rows } = await tx.query<{ id: string }>('INSERT INTO agents (tenant_id, email, name, password_hash) VALUES ($1, $2, $3, $4) RETURNING id', [tenantId, email, agent.name.trim(), passwordHash]);
+    const tenantId =
+      existing.rows[0]?.id ?? (await tx.query<{ id: string }>('INSERT INTO tenants (name) VALUES ($1) RETURNING id', [agent.tenant.trim()])).rows[0]!.id;
+    const { rows } = await tx.query<{ id: string }>('INSERT INTO agents (tenant_id, email, name, password_hash) VALUES ($1, $2, $3, $4) RETURNING id', [
+      tenantId,
+      email,
+      agent.name.trim(),
+      passwordHash,
+    ]);
     return { tenantId, agentId: rows[0]!.id };
   });
 }

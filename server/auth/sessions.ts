@@ -79,7 +79,11 @@ export async function findSession(db: Queryable, token: string, idle: SessionIdl
 }
 
 /** Of `tokenHashes`, the sessions still valid: an open event stream re-checks its session with this. */
-export async function liveSessions(db: Queryable, tokenHashes: readonly string[], idle: SessionIdle = { idleSeconds: defaultIdleSeconds }): Promise<Set<string>> {
+export async function liveSessions(
+  db: Queryable,
+  tokenHashes: readonly string[],
+  idle: SessionIdle = { idleSeconds: defaultIdleSeconds },
+): Promise<Set<string>> {
   if (tokenHashes.length === 0) return new Set();
   const { rows } = await db.query<{ token_hash: string }>(
     'SELECT token_hash FROM sessions WHERE token_hash = ANY($1::text[]) AND expires_at > now() AND last_used_at > now() - make_interval(secs => $2)',
@@ -94,6 +98,8 @@ export async function signOut(db: Queryable, tokenHash: string): Promise<void> {
 
 /** Deletes expired and idle sessions; answers how many. */
 export async function purgeExpiredSessions(db: Queryable, idle: SessionIdle = { idleSeconds: defaultIdleSeconds }): Promise<number> {
-  const { rows } = await db.query('DELETE FROM sessions WHERE expires_at <= now() OR last_used_at <= now() - make_interval(secs => $1) RETURNING 1', [idle.idleSeconds]);
+  const { rows } = await db.query('DELETE FROM sessions WHERE expires_at <= now() OR last_used_at <= now() - make_interval(secs => $1) RETURNING 1', [
+    idle.idleSeconds,
+  ]);
   return rows.length;
 }

@@ -10,5 +10,5 @@ export function coreMigrationSources(): MigrationSource[] {
   const files = import.meta.glob<string>('../migrations/*.sql', { query: '?raw', import: 'default', eager: true });
   return Object.keys(files)
     .sort()
-    .map((path) => ({ name: 'core/' + path.slice(path.lastIndexOf('/') + 1), sql: files[path]! }));
+    .map((path) => ({ name: `core/${path.slice(path.lastIndexOf('/') + 1)}`, sql: files[path]! }));
 }

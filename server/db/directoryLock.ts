@@ -12,7 +12,10 @@ import { join } from 'node:path';
  */
 export class DirectoryLockedError extends Error {
   readonly code = 'data-directory-locked';
-  constructor(readonly directory: string, readonly holderPid: number) {
+  constructor(
+    readonly directory: string,
+    readonly holderPid: number,
+  ) {
     super(
       `The data directory ${directory} is in use by process ${holderPid}. ` +
         'Two servers on one PGlite directory lose data: stop the other one, or point DATA_DIR elsewhere.',

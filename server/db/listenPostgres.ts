@@ -48,7 +48,7 @@ export async function listenPostgres(options: ListenOptions): Promise<Listener> 
     try {
       await next.connect();
       await next.query(`LISTEN ${pg.escapeIdentifier(options.channel)}`);
-      pid = ((await next.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid) ?? null;
+      pid = (await next.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid ?? null;
     } catch (error) {
       options.onError?.(error);
       lost(next);

@@ -20,7 +20,9 @@ export function migrationNames(sets: readonly MigrationSet[]): string[] {
 }
 
 function listFiles(set: MigrationSet): string[] {
-  return readdirSync(set.directory).filter((name) => name.endsWith('.sql')).sort();
+  return readdirSync(set.directory)
+    .filter((name) => name.endsWith('.sql'))
+    .sort();
 }
 
 /**

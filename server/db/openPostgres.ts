@@ -10,7 +10,9 @@ export async function openPostgres({ connectionString, maxConnections = 10 }: Po
   // An idle connection the server ends (a restart, a failover, pg_terminate_backend) is an 'error' event
   // on the pool; unheard, it would end this process. The pool drops that connection and opens another
   // when next needed; requests meanwhile fail as the database's unavailability, not the server's crash.
-  pool.on('error', (error) => console.warn(`database: an idle connection was closed (${(error as { code?: string }).code ?? error.message}); it will be replaced`));  // Fail at start-up, not on the first request, when the server is unreachable or the URL is wrong.
+  pool.on('error', (error) =>
+    console.warn(`database: an idle connection was closed (${(error as { code?: string }).code ?? error.message}); it will be replaced`),
+  ); // Fail at start-up, not on the first request, when the server is unreachable or the URL is wrong.
   const probe = await pool.connect();
   probe.release();
   const asExecutor = (target: pg.Pool | pg.PoolClient): Executor => ({

@@ -24,9 +24,6 @@ export type ChangeFeedOptions = {
   onPollError?: (error: unknown) => void;
 };
 
-/** The NOTIFY payload: tenant and change sequence. */
-export const formatChangeNotice = (tenantId: string, sequence: bigint | string) => `${tenantId}:${sequence}`;
-
 export class ChangeFeed {
   readonly #subscribers = new Map<string, Set<() => void>>();
   readonly #seen = new Map<string, bigint>();
@@ -69,7 +66,10 @@ export class ChangeFeed {
 
   subscribe(tenantId: string, listener: () => void): () => void {
     let listeners = this.#subscribers.get(tenantId);
-    if (!listeners) this.#subscribers.set(tenantId, (listeners = new Set()));
+    if (!listeners) {
+      listeners = new Set();
+      this.#subscribers.set(tenantId, listeners);
+    }
     listeners.add(listener);
     return () => {
       listeners.delete(listener);

@@ -100,7 +100,10 @@ export class StreamRegistry {
     if (this.#all.size >= this.maxPerProcess) return { admitted: false, reason: 'process-cap' };
     let mine = this.#byAgent.get(stream.agentKey);
     if ((mine?.size ?? 0) >= this.maxPerAgent) return { admitted: false, reason: 'agent-cap' };
-    if (!mine) this.#byAgent.set(stream.agentKey, (mine = new Set()));
+    if (!mine) {
+      mine = new Set();
+      this.#byAgent.set(stream.agentKey, mine);
+    }
     const agentStreams = mine;
     this.#all.add(stream);
     agentStreams.add(stream);

@@ -87,7 +87,11 @@ export type AppErrorDefinition = { code: string; status: number; message: string
 export class ApiError extends Error {
   readonly code: string;
   readonly status: number;
-  constructor(code: ApiErrorCode | AppErrorDefinition, readonly details?: unknown, message?: string) {
+  constructor(
+    code: ApiErrorCode | AppErrorDefinition,
+    readonly details?: unknown,
+    message?: string,
+  ) {
     const definition = typeof code === 'string' ? { code, status: statusOf[code], message: messages[code] } : code;
     super(message ?? definition.message);
     this.code = definition.code;

@@ -156,7 +156,8 @@ export class FairShare {
   #forgetIdleSessions(): void {
     const now = this.#now();
     for (const tenantId of this.#lastTurn.keys()) if (!this.#queues.has(tenantId)) this.#lastTurn.delete(tenantId);
-    for (const [tokenHash, session] of this.#sessions) if (!session.running && session.waiting === 0 && session.readyAt <= now) this.#sessions.delete(tokenHash);
+    for (const [tokenHash, session] of this.#sessions)
+      if (!session.running && session.waiting === 0 && session.readyAt <= now) this.#sessions.delete(tokenHash);
   }
 
   #othersActive(tokenHash: string, now: number): boolean {
@@ -198,10 +199,13 @@ export class FairShare {
       waiter!.start();
     }
     if (this.#timer === undefined && Number.isFinite(earliestPause) && this.#running < this.#maxConcurrent) {
-      this.#timer = setTimeout(() => {
-        this.#timer = undefined;
-        this.#dispatch();
-      }, Math.max(1, earliestPause - now));
+      this.#timer = setTimeout(
+        () => {
+          this.#timer = undefined;
+          this.#dispatch();
+        },
+        Math.max(1, earliestPause - now),
+      );
       this.#timer.unref?.();
     }
     return startedNewcomer;

@@ -35,7 +35,12 @@ export class ServerMetrics {
   constructor(streams: StreamRegistry, db: Database) {
     const registers = [this.registry];
     this.#registers = registers;
-    this.#requests = new Counter({ name: 'holdfast_http_requests_total', help: 'HTTP requests answered, by route template, method, status class and criticality.', labelNames: ['route', 'method', 'status', 'criticality'], registers });
+    this.#requests = new Counter({
+      name: 'holdfast_http_requests_total',
+      help: 'HTTP requests answered, by route template, method, status class and criticality.',
+      labelNames: ['route', 'method', 'status', 'criticality'],
+      registers,
+    });
     this.#duration = new Histogram({
       name: 'holdfast_http_request_duration_seconds',
       help: 'Time to answer, by route template, method and criticality (an event stream counts until its headers are sent).',
@@ -43,43 +48,106 @@ export class ServerMetrics {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     });
-    this.#actions = new Counter({ name: 'holdfast_actions_total', help: 'Actions received, by result: applied, duplicate (refused as already applied), rejected, conflict.', labelNames: ['result'], registers });
-    this.#safeguardRecoveries = new Counter({ name: 'holdfast_stream_safeguard_recoveries_total', help: 'Stream slots the safeguard watchdog gave back (counted streams whose connection was gone).', registers });
-    this.#syncReads = new Counter({ name: 'holdfast_sync_reads_total', help: 'Delta-sync reads by where they were served (replica, primary) and why (no-replica, no-write, caught-up, behind, replica-down, unreadable-position).', labelNames: ['served', 'reason'], registers });
-    this.#shed = new Counter({ name: 'holdfast_requests_shed_total', help: 'Sheddable requests refused under pressure (429), by route template and the pressure that refused them.', labelNames: ['route', 'reason'], registers });
+    this.#actions = new Counter({
+      name: 'holdfast_actions_total',
+      help: 'Actions received, by result: applied, duplicate (refused as already applied), rejected, conflict.',
+      labelNames: ['result'],
+      registers,
+    });
+    this.#safeguardRecoveries = new Counter({
+      name: 'holdfast_stream_safeguard_recoveries_total',
+      help: 'Stream slots the safeguard watchdog gave back (counted streams whose connection was gone).',
+      registers,
+    });
+    this.#syncReads = new Counter({
+      name: 'holdfast_sync_reads_total',
+      help: 'Delta-sync reads by where they were served (replica, primary) and why (no-replica, no-write, caught-up, behind, replica-down, unreadable-position).',
+      labelNames: ['served', 'reason'],
+      registers,
+    });
+    this.#shed = new Counter({
+      name: 'holdfast_requests_shed_total',
+      help: 'Sheddable requests refused under pressure (429), by route template and the pressure that refused them.',
+      labelNames: ['route', 'reason'],
+      registers,
+    });
     this.#shedDuration = new Histogram({
       name: 'holdfast_shed_answer_seconds',
       help: 'How long a refused sheddable request took to answer, from its arrival in the server (goal: under 5 ms).',
       buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.05, 0.25],
       registers,
     });
-    this.#cspReports = new Counter({ name: 'holdfast_csp_reports_total', help: 'Content-Security-Policy violation reports received (logged or not: the log samples them).', registers });
-    this.#healthReads = new Counter({ name: 'holdfast_health_database_reads_total', help: 'Database reads made for /readyz and /status (cached for a second, whatever the number of requests).', registers });
-    this.#fairShare = new Counter({ name: 'holdfast_fair_share_total', help: 'Heavy requests (sync pages, action batches) by what the fair-share scheduler did: ran at once, waited their turn, or refused (429).', labelNames: ['outcome'], registers });
-    this.#clientEvents = new Counter({ name: 'holdfast_client_events_total', help: 'Client telemetry events received, by kind (reachability, breaker, failover, outbox).', labelNames: ['kind'], registers });
-    const pool = (name: string, help: string, read: () => number) => new Gauge({ name, help, registers, collect() {
-      this.set(read());
-    } });
+    this.#cspReports = new Counter({
+      name: 'holdfast_csp_reports_total',
+      help: 'Content-Security-Policy violation reports received (logged or not: the log samples them).',
+      registers,
+    });
+    this.#healthReads = new Counter({
+      name: 'holdfast_health_database_reads_total',
+      help: 'Database reads made for /readyz and /status (cached for a second, whatever the number of requests).',
+      registers,
+    });
+    this.#fairShare = new Counter({
+      name: 'holdfast_fair_share_total',
+      help: 'Heavy requests (sync pages, action batches) by what the fair-share scheduler did: ran at once, waited their turn, or refused (429).',
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.#clientEvents = new Counter({
+      name: 'holdfast_client_events_total',
+      help: 'Client telemetry events received, by kind (reachability, breaker, failover, outbox).',
+      labelNames: ['kind'],
+      registers,
+    });
+    const pool = (name: string, help: string, read: () => number) =>
+      new Gauge({
+        name,
+        help,
+        registers,
+        collect() {
+          this.set(read());
+        },
+      });
     pool('holdfast_db_pool_connections', 'Database connections open (PGlite: 1).', () => db.pool().connections);
     pool('holdfast_db_pool_idle', 'Database connections idle.', () => db.pool().idle);
     pool('holdfast_db_pool_waiting', 'Queries waiting for a database connection.', () => db.pool().waiting);
-    new Gauge({ name: 'holdfast_event_streams_open', help: 'Event streams open in this process.', registers, collect() {
-      this.set(streams.size);
-    } });
-    new Gauge({ name: 'holdfast_event_streams_cap', help: 'The most event streams this process admits.', registers, collect() {
-      this.set(streams.maxPerProcess);
-    } });
+    new Gauge({
+      name: 'holdfast_event_streams_open',
+      help: 'Event streams open in this process.',
+      registers,
+      collect() {
+        this.set(streams.size);
+      },
+    });
+    new Gauge({
+      name: 'holdfast_event_streams_cap',
+      help: 'The most event streams this process admits.',
+      registers,
+      collect() {
+        this.set(streams.maxPerProcess);
+      },
+    });
   }
 
   /** The change feed's LISTEN connection (PostgreSQL): up or not, and how many catch-up reads its reconnects cost. */
   watchFeed(feed: ChangeFeed): void {
     const registers = this.#registers;
-    new Gauge({ name: 'holdfast_change_listener_up', help: '1 while the LISTEN connection for other processes\' changes is up (absent without one: PGlite).', registers, collect() {
-      if (feed.listener) this.set(feed.listener.listening ? 1 : 0);
-    } });
-    new Gauge({ name: 'holdfast_change_feed_catch_ups', help: 'Catch-up reads after the LISTEN connection came back (notifications sent while it was down are lost).', registers, collect() {
-      this.set(feed.catchUps);
-    } });
+    new Gauge({
+      name: 'holdfast_change_listener_up',
+      help: "1 while the LISTEN connection for other processes' changes is up (absent without one: PGlite).",
+      registers,
+      collect() {
+        if (feed.listener) this.set(feed.listener.listening ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'holdfast_change_feed_catch_ups',
+      help: 'Catch-up reads after the LISTEN connection came back (notifications sent while it was down are lost).',
+      registers,
+      collect() {
+        this.set(feed.catchUps);
+      },
+    });
   }
 
   /** The read replica's lag (absent without one). */
@@ -88,15 +156,29 @@ export class ServerMetrics {
     const registers = this.#registers;
     // One read of the standby per scrape, shared by both gauges.
     let pending: Promise<{ bytes: number; seconds: number } | undefined> | undefined;
-    const lag = () => (pending ??= reads.lag().catch(() => undefined).finally(() => setTimeout(() => (pending = undefined), 100)));
-    new Gauge({ name: 'holdfast_replica_lag_bytes', help: 'WAL the read replica has received or not yet, but not replayed: how far its reads are behind the primary.', registers, async collect() {
-      const value = await lag();
-      if (value) this.set(value.bytes);
-    } });
-    new Gauge({ name: 'holdfast_replica_lag_seconds', help: 'Seconds since the read replica replayed a commit, while it has WAL left to replay (0 when caught up).', registers, async collect() {
-      const value = await lag();
-      if (value) this.set(value.seconds);
-    } });
+    const lag = () =>
+      (pending ??= reads
+        .lag()
+        .catch(() => undefined)
+        .finally(() => setTimeout(() => (pending = undefined), 100)));
+    new Gauge({
+      name: 'holdfast_replica_lag_bytes',
+      help: 'WAL the read replica has received or not yet, but not replayed: how far its reads are behind the primary.',
+      registers,
+      async collect() {
+        const value = await lag();
+        if (value) this.set(value.bytes);
+      },
+    });
+    new Gauge({
+      name: 'holdfast_replica_lag_seconds',
+      help: 'Seconds since the read replica replayed a commit, while it has WAL left to replay (0 when caught up).',
+      registers,
+      async collect() {
+        const value = await lag();
+        if (value) this.set(value.seconds);
+      },
+    });
   }
 
   countSyncRead(route: ReadRoute): void {
@@ -106,17 +188,33 @@ export class ServerMetrics {
   /** The load shedder's signals: whether the process is under pressure (and why), requests in flight, event-loop delay. */
   watchLoad(shedder: LoadShedder): void {
     const registers = this.#registers;
-    new Gauge({ name: 'holdfast_load_pressure', help: '1 while sheddable requests are refused, by reason (event-loop-delay, in-flight, database-wait, forced).', labelNames: ['reason'], registers, collect() {
-      this.reset();
-      const reason = shedder.pressure();
-      if (reason) this.set({ reason }, 1);
-    } });
-    new Gauge({ name: 'holdfast_http_requests_in_flight', help: 'Requests being answered now (event streams aside).', registers, collect() {
-      this.set(shedder.inFlight);
-    } });
-    new Gauge({ name: 'holdfast_event_loop_delay_seconds', help: 'Mean event-loop delay of the last sample (@fastify/under-pressure).', registers, collect() {
-      this.set(shedder.eventLoopDelayMs / 1000);
-    } });
+    new Gauge({
+      name: 'holdfast_load_pressure',
+      help: '1 while sheddable requests are refused, by reason (event-loop-delay, in-flight, database-wait, forced).',
+      labelNames: ['reason'],
+      registers,
+      collect() {
+        this.reset();
+        const reason = shedder.pressure();
+        if (reason) this.set({ reason }, 1);
+      },
+    });
+    new Gauge({
+      name: 'holdfast_http_requests_in_flight',
+      help: 'Requests being answered now (event streams aside).',
+      registers,
+      collect() {
+        this.set(shedder.inFlight);
+      },
+    });
+    new Gauge({
+      name: 'holdfast_event_loop_delay_seconds',
+      help: 'Mean event-loop delay of the last sample (@fastify/under-pressure).',
+      registers,
+      collect() {
+        this.set(shedder.eventLoopDelayMs / 1000);
+      },
+    });
   }
 
   /** Called once per answered request (Fastify's onResponse). */

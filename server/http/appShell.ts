@@ -48,7 +48,8 @@ function readSecurityManifest(staticDir: string): { cdnHosts: string[]; apiOrigi
   const file = join(staticDir, 'security.json');
   if (!existsSync(file)) return { cdnHosts: [], apiOrigins: [] };
   const { cdnHosts, apiOrigins } = JSON.parse(readFileSync(file, 'utf8')) as { cdnHosts?: unknown; apiOrigins?: unknown };
-  const origins = (list: unknown) => (Array.isArray(list) ? list.filter((host): host is string => typeof host === 'string' && /^https?:\/\/[^\s;']+$/.test(host)) : []);
+  const origins = (list: unknown) =>
+    Array.isArray(list) ? list.filter((host): host is string => typeof host === 'string' && /^https?:\/\/[^\s;']+$/.test(host)) : [];
   return { cdnHosts: origins(cdnHosts), apiOrigins: origins(apiOrigins) };
 }
 

@@ -46,7 +46,7 @@ declare module 'fastify' {
 }
 
 /** The NOTIFY channel of changes (payload `<tenant>:<sequence>`), shared by every process of a deployment. */
-export const changeChannel = 'holdfast_changes';
+const changeChannel = 'holdfast_changes';
 
 /**
  * The reference server: an app's actions, sync, events, sessions and health over Fastify, with the
@@ -109,7 +109,9 @@ async function serverContext(options: ResolvedServerOptions, onRecovered: (incid
   metrics.watchReplica(reads);
   const shedder = new LoadShedder(db, options.shedding === false ? { enabled: false } : options.shedding, (record) => metrics.countShed(record));
   metrics.watchLoad(shedder);
-  const fairShare = new FairShare(options.fairShare === false ? { enabled: false, maxConcurrent: 1 } : options.fairShare, (outcome) => metrics.countFairShare(outcome));
+  const fairShare = new FairShare(options.fairShare === false ? { enabled: false, maxConcurrent: 1 } : options.fairShare, (outcome) =>
+    metrics.countFairShare(outcome),
+  );
   const engine = new ActionEngine({
     db,
     applier: serverApp.applier,
@@ -205,7 +207,12 @@ async function registerPlugins(app: FastifyInstance, context: ServerContext): Pr
 async function startHousekeeping(app: FastifyInstance, context: ServerContext, intervalMs: number): Promise<void> {
   const { db, sessions } = context;
   const purge = () =>
-    Promise.all([purgeExpiredSessions(db, sessions), SignInThrottle.purge(db), purgeKnownDevices(db), purgeTelemetry(db, context.telemetry.retentionDays)]).then(
+    Promise.all([
+      purgeExpiredSessions(db, sessions),
+      SignInThrottle.purge(db),
+      purgeKnownDevices(db),
+      purgeTelemetry(db, context.telemetry.retentionDays),
+    ]).then(
       ([count]) => count > 0 && app.log.info({ count }, 'purged expired sessions'),
       (error: unknown) => app.log.error({ err: error }, 'purging expired sessions failed'),
     );
@@ -239,7 +246,8 @@ function addHooks(app: FastifyInstance, context: ServerContext, options: Resolve
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const apiError = error instanceof ApiError ? error : fromFastifyError(error);
     if (apiError.code === 'statement-timeout') reply.header('retry-after', '5');
-    if (apiError.status >= 500 && apiError.code !== 'too-many-streams' && apiError.code !== 'statement-timeout') request.log.error({ err: error, url: request.url, method: request.method }, 'request failed');
+    if (apiError.status >= 500 && apiError.code !== 'too-many-streams' && apiError.code !== 'statement-timeout')
+      request.log.error({ err: error, url: request.url, method: request.method }, 'request failed');
     return reply.code(apiError.status).send(apiError.toBody(apiError.status >= 500 ? request.id : undefined));
   });
 }
@@ -291,7 +299,11 @@ async function serveTheApp(app: FastifyInstance, options: ResolvedServerOptions,
     // Deep links (any path without a file extension) load the app, which routes on the client.
     if (shell && request.method === 'GET' && !isServerPath(path) && (path === '/index.html' || !/\.\w+$/.test(path))) {
       const nonce = newNonce();
-      return reply.header('cache-control', 'no-cache').header('content-security-policy', shell.policy(nonce)).type('text/html; charset=utf-8').send(shell.html(nonce));
+      return reply
+        .header('cache-control', 'no-cache')
+        .header('content-security-policy', shell.policy(nonce))
+        .type('text/html; charset=utf-8')
+        .send(shell.html(nonce));
     }
     return reply.code(404).send(new ApiError('not-found').toBody());
   });
@@ -336,7 +348,8 @@ function fromFastifyError(error: FastifyError): ApiError {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new ApiError('unsupported-media-type');
   }
-  if (error instanceof SyntaxError || error.statusCode === 400) return new ApiError('invalid-json', undefined, `The request body is not valid JSON: ${error.message}`);
+  if (error instanceof SyntaxError || error.statusCode === 400)
+    return new ApiError('invalid-json', undefined, `The request body is not valid JSON: ${error.message}`);
   if (error.statusCode === 413) return new ApiError('body-too-large');
   if (error.statusCode === 415) return new ApiError('unsupported-media-type');
   if (error.statusCode === 408) return new ApiError('request-timeout');

@@ -12,13 +12,20 @@ import { isSecure, type CrossOriginPolicy } from './sessionCookie.js';
  * (far past any lag a standby is worth reading from). Other clients may send the header instead; the
  * answer to a write carries both.
  */
-export const writePositionCookie = 'holdfast_written';
-export const writePositionHeader = 'holdfast-write-position';
+const writePositionCookie = 'holdfast_written';
+const writePositionHeader = 'holdfast-write-position';
 const cookieMaxAgeSeconds = 300;
 
 export function handOutWritePosition(request: FastifyRequest, reply: FastifyReply, position: string, policy: CrossOriginPolicy): void {
   reply.header(writePositionHeader, position);
-  reply.setCookie(writePositionCookie, position, { httpOnly: true, sameSite: 'strict', path: '/api', secure: isSecure(request, policy), maxAge: cookieMaxAgeSeconds, domain: policy.cookieDomain });
+  reply.setCookie(writePositionCookie, position, {
+    httpOnly: true,
+    sameSite: 'strict',
+    path: '/api',
+    secure: isSecure(request, policy),
+    maxAge: cookieMaxAgeSeconds,
+    domain: policy.cookieDomain,
+  });
 }
 
 /**

@@ -6,14 +6,14 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
  * same-origin fetch carries the origin's cookies). Scoped to /api: media URLs are signed instead, and the
  * static files need no session. Other clients (scripts, tests, the benchmarks) use a bearer token.
  */
-export const sessionCookieName = 'holdfast_session';
+const sessionCookieName = 'holdfast_session';
 
 /**
  * Cookie-authenticated requests that change something must carry this header. A cross-site page cannot
  * set a custom header without a CORS preflight, which this server never grants; SameSite=Strict already
  * keeps the cookie off cross-site requests, and an `Origin` that is not ours is refused as well.
  */
-export const csrfHeader = 'x-holdfast-request';
+const csrfHeader = 'x-holdfast-request';
 
 /**
  * An API in several regions (the client's ApiOrigins): the app's pages come from `allowedOrigins` too, and
@@ -37,7 +37,7 @@ export function isSecure(request: FastifyRequest, policy: CrossOriginPolicy): bo
 }
 
 /** The browser's device token (knownDevices.ts): sent only to sign-in, kept a year. */
-export const deviceCookieName = 'holdfast_device';
+const deviceCookieName = 'holdfast_device';
 const deviceCookieMaxAgeSeconds = 365 * 24 * 3600;
 
 export function setDeviceCookie(request: FastifyRequest, reply: FastifyReply, token: string, policy: CrossOriginPolicy): void {

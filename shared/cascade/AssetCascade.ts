@@ -7,7 +7,6 @@ import { clamp, deadlineFromP95, LatencyTracker } from './LatencyTracker.js';
 import { HoldfastError, isHoldfastError } from '../core/HoldfastError.js';
 import type { HostHealth } from './HostHealth.js';
 
-
 export type CascadeEvent =
   | { type: 'served'; path: string; host: string; ms: number; failoverMs: number; passedOver: AttemptFailure[] }
   | { type: 'failed'; path: string; passedOver: AttemptFailure[] };
@@ -86,7 +85,10 @@ export class AssetCascade {
 
   async fetch(path: string, init: RequestInit = {}): Promise<Response> {
     const { hosts, health, manifest, onEvent } = this.#options;
-    const lastChanceDeadlines = this.#options.lastChanceDeadlines ?? { firstByteMs: cascadeDefaults.lastChanceFirstByteMs, totalMs: cascadeDefaults.lastChanceTotalMs };
+    const lastChanceDeadlines = this.#options.lastChanceDeadlines ?? {
+      firstByteMs: cascadeDefaults.lastChanceFirstByteMs,
+      totalMs: cascadeDefaults.lastChanceTotalMs,
+    };
     const firstOpen = hosts.find((host) => health.state(host) === 'closed') ?? hosts[0]!;
     const outcome = await tryHosts(
       hosts,
@@ -124,7 +126,11 @@ export class AssetCascade {
       return outcome.value;
     }
     onEvent?.({ type: 'failed', path, passedOver: outcome.passedOver });
-    throw new HoldfastError('no-host-could-serve', { path, passedOver: outcome.passedOver, reason: `${path}: ${outcome.passedOver.map((failure) => `${failure.host} (${failure.reason})`).join(', ')}` });
+    throw new HoldfastError('no-host-could-serve', {
+      path,
+      passedOver: outcome.passedOver,
+      reason: `${path}: ${outcome.passedOver.map((failure) => `${failure.host} (${failure.reason})`).join(', ')}`,
+    });
   }
 
   /** How long the oldest try still waiting on `host` has waited with the host answering nobody; 0 if none. */
@@ -135,7 +141,10 @@ export class AssetCascade {
 
   async #attempt(host: string, path: string, init: RequestInit, expected: ManifestEntry | undefined, deadlines: Deadlines): Promise<Response> {
     let waiting = this.#waiting.get(host);
-    if (!waiting) this.#waiting.set(host, (waiting = new Set()));
+    if (!waiting) {
+      waiting = new Set();
+      this.#waiting.set(host, waiting);
+    }
     const entry = { at: Date.now() };
     waiting.add(entry);
     const result = await fetchWithDeadlines(new URL(path, host).href, init, deadlines, this.#options.fetcher).finally(() => waiting.delete(entry));

@@ -25,7 +25,12 @@ export type CascadeListener = (notice: CascadeNotice, hosts: readonly HostReport
 const fromBreaker: Record<HostState, HostCondition> = { closed: 'up', open: 'down', 'half-open': 'probing' };
 
 /** Why a host was skipped without being tried, and what that says about it. */
-const skipped: Partial<Record<FailureReason, HostCondition>> = { 'breaker-open': 'down', 'marked-down': 'down', 'breaker-half-open': 'probing', silent: 'failing' };
+const skipped: Partial<Record<FailureReason, HostCondition>> = {
+  'breaker-open': 'down',
+  'marked-down': 'down',
+  'breaker-half-open': 'probing',
+  silent: 'failing',
+};
 
 /**
  * The health of every host of a cascade, as its notices tell it — from the service worker and from the
@@ -109,6 +114,7 @@ export class CascadeMonitor {
 
   #report(host: string): HostReport {
     let report = this.#reports.get(host);
+    // biome-ignore lint/suspicious/noAssignInExpressions: the short form: this runs on the sign-in page, within its byte budget
     if (!report) this.#reports.set(host, (report = { host, condition: 'unknown', served: 0, passedOver: 0 }));
     return report;
   }

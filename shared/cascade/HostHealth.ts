@@ -43,7 +43,12 @@ export function hostSkipped(host: string, state: HostState): HoldfastError {
   return new HoldfastError('host-skipped', { host, state, reason: `${host} is ${state === 'open' ? 'marked down' : 'being probed'}.` });
 }
 
-const names: Record<number, HostState> = { [CircuitState.Closed]: 'closed', [CircuitState.Open]: 'open', [CircuitState.HalfOpen]: 'half-open', [CircuitState.Isolated]: 'open' };
+const names: Record<number, HostState> = {
+  [CircuitState.Closed]: 'closed',
+  [CircuitState.Open]: 'open',
+  [CircuitState.HalfOpen]: 'half-open',
+  [CircuitState.Isolated]: 'open',
+};
 
 /**
  * One circuit breaker per host (cockatiel's, whose state serialises): closed → open after consecutive
@@ -109,7 +114,8 @@ export class HostHealth {
     try {
       return { ok: true, value: await (lastResort && this.state(host) !== 'closed' ? attempt() : this.run(host, attempt)) };
     } catch (error) {
-      if (isHoldfastError(error, 'host-skipped')) return { ok: false, reason: error.details.state === 'open' ? 'breaker-open' : 'breaker-half-open', message: error.message, skipped: true };
+      if (isHoldfastError(error, 'host-skipped'))
+        return { ok: false, reason: error.details.state === 'open' ? 'breaker-open' : 'breaker-half-open', message: error.message, skipped: true };
       throw error;
     }
   }

@@ -19,7 +19,10 @@ export class LatencyTracker {
 
   record(host: string, ms: number): void {
     let samples = this.#samples.get(host);
-    if (!samples) this.#samples.set(host, (samples = []));
+    if (!samples) {
+      samples = [];
+      this.#samples.set(host, samples);
+    }
     samples.push(ms);
     if (samples.length > this.size) samples.shift();
     this.#lastAnswerAt.set(host, this.now());

@@ -41,6 +41,7 @@ export async function checkAsset(attempt: Extract<Attempt, { ok: true }>, expect
   }
   if (expected.sha256 === undefined) return { ok: true };
   const digest = await sha256Hex(body);
-  if (digest !== expected.sha256) return { ok: false, reason: 'digest-mismatch', message: `Its SHA-256 is ${digest.slice(0, 12)}…, the build's ${expected.sha256.slice(0, 12)}….` };
+  if (digest !== expected.sha256)
+    return { ok: false, reason: 'digest-mismatch', message: `Its SHA-256 is ${digest.slice(0, 12)}…, the build's ${expected.sha256.slice(0, 12)}….` };
   return { ok: true };
 }

@@ -11,7 +11,7 @@ export type Deadlines = {
 };
 
 export type Attempt =
-  | { ok: true; response: Response; body: ArrayBuffer; ms: number; /** Until the response headers arrived. */ headersMs: number }
+  | { ok: true; response: Response; body: ArrayBuffer; ms: number /** Until the response headers arrived. */; headersMs: number }
   | { ok: false; reason: 'network' | 'first-byte-timeout' | 'total-timeout'; message: string; ms: number };
 
 export async function fetchWithDeadlines(url: string, init: RequestInit, deadlines: Deadlines, fetcher: typeof fetch = fetch): Promise<Attempt> {
@@ -37,7 +37,9 @@ export async function fetchWithDeadlines(url: string, init: RequestInit, deadlin
     return { ok: true, response, body, ms: Date.now() - started, headersMs };
   } catch (error) {
     const reason = timedOut ?? 'network';
-    const message = timedOut ? `No ${timedOut === 'first-byte-timeout' ? 'answer' : 'complete body'} within ${timedOut === 'first-byte-timeout' ? deadlines.firstByteMs : deadlines.totalMs} ms.` : (error as Error).message;
+    const message = timedOut
+      ? `No ${timedOut === 'first-byte-timeout' ? 'answer' : 'complete body'} within ${timedOut === 'first-byte-timeout' ? deadlines.firstByteMs : deadlines.totalMs} ms.`
+      : (error as Error).message;
     return { ok: false, reason, message, ms: Date.now() - started };
   } finally {
     clearTimeout(firstByte);

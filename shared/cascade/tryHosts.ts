@@ -60,13 +60,19 @@ export async function tryHosts<T>(
   const again = hosts.filter((host) => first.passedOver.some((failure) => failure.host === host && retriable(failure)));
   if (again.length === 0) return first;
   const second = await pass(again, lastChance, { now, hedgeDelayMs: undefined, shouldHedge, started });
-  return second.ok ? { ...second, passedOver: [...first.passedOver, ...second.passedOver] } : { ok: false, passedOver: [...first.passedOver, ...second.passedOver] };
+  return second.ok
+    ? { ...second, passedOver: [...first.passedOver, ...second.passedOver] }
+    : { ok: false, passedOver: [...first.passedOver, ...second.passedOver] };
 }
 
 type PassOptions = { now: () => number; hedgeDelayMs: number | undefined; shouldHedge: (host: string, since: number) => boolean; started: number };
 
 /** One pass over `hosts`: in order, overlapping by hedges; the first good answer settles it. */
-function pass<T>(hosts: readonly string[], attempt: (host: string, context: AttemptContext) => Promise<HostTry<T>>, options: PassOptions): Promise<HostsOutcome<T>> {
+function pass<T>(
+  hosts: readonly string[],
+  attempt: (host: string, context: AttemptContext) => Promise<HostTry<T>>,
+  options: PassOptions,
+): Promise<HostsOutcome<T>> {
   const { now, hedgeDelayMs, shouldHedge, started } = options;
   return new Promise((resolve, reject) => {
     const passedOver: AttemptFailure[] = [];

@@ -82,7 +82,10 @@ export class ReachabilityMonitor {
 
   /** A real request failed at the network level (or timed out): probe with backoff until it answers. */
   reportFailure(): void {
-    if (!this.#platform.isBrowserOnline()) return this.#set('offline');
+    if (!this.#platform.isBrowserOnline()) {
+      this.#set('offline');
+      return;
+    }
     this.#set('unreachable');
     if (this.#timer === undefined) this.#scheduleProbe();
   }
@@ -109,9 +112,7 @@ export class ReachabilityMonitor {
       this.#set('offline');
       return this.#state;
     }
-    const answered = await this.#platform
-      .probe(AbortSignal.timeout(this.#options.probeTimeoutMs))
-      .catch(() => false);
+    const answered = await this.#platform.probe(AbortSignal.timeout(this.#options.probeTimeoutMs)).catch(() => false);
     if (answered) this.reportSuccess();
     else {
       this.#failures++;

@@ -31,7 +31,7 @@ export type ActionSpec<Type extends string = string, Payload = unknown> = {
  * (an app's `[createSpec, editSpec] as const` fits without a cast). `any` because each spec's payload
  * differs and these functions never look inside one; each spec keeps its exact type where it is defined.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: said above: the payloads differ and these functions never look inside one
 export type AnyActionSpec = ActionSpec<string, any>;
 
 /** One compaction rule for the outbox, from each type's own (`keep-both` for a type without one). */

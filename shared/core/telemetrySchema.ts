@@ -16,7 +16,9 @@ export const telemetryBatchSchema = z.strictObject({
             storableText({ max: 64, trim: false, name: 'a detail’s name' }),
             z.union([storableText({ max: telemetryLimits.maxStringLength, trim: false, name: 'a detail' }), z.number(), z.boolean(), z.null()]),
           )
-          .refine((detail) => Object.keys(detail).length <= telemetryLimits.maxDetailKeys, { error: `at most ${telemetryLimits.maxDetailKeys} details per event` })
+          .refine((detail) => Object.keys(detail).length <= telemetryLimits.maxDetailKeys, {
+            error: `at most ${telemetryLimits.maxDetailKeys} details per event`,
+          })
           .default({}),
       }),
     )

@@ -8,6 +8,7 @@
  */
 
 /** U+0000, or a UTF-16 surrogate without its partner. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding U+0000 is this pattern's job
 const unstorable = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /**

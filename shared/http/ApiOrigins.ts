@@ -28,7 +28,6 @@ export type ApiOriginsOptions = {
   random?: () => number;
 };
 
-
 class RegionFailure extends Error {
   constructor(readonly response: Response) {
     super(`answered ${response.status}`);
@@ -78,7 +77,11 @@ export class ApiOrigins {
       coolDown: options.coolDown ?? { initialMs: 5000, maxMs: 60_000 },
       random: options.random,
       probe: async (origin) => {
-        const response = await this.#fetch(origin + probePath, { cache: 'no-store', credentials: credentialsFor(origin), signal: AbortSignal.timeout(this.deadlineMs(cascadeDefaults.firstByteMs)) });
+        const response = await this.#fetch(origin + probePath, {
+          cache: 'no-store',
+          credentials: credentialsFor(origin),
+          signal: AbortSignal.timeout(this.deadlineMs(cascadeDefaults.firstByteMs)),
+        });
         if (!response.ok) throw new Error(`${origin}${probePath} answered ${response.status}`);
       },
       onTransition: () => this.#noticeSwitch(),

@@ -54,7 +54,12 @@ export function jsonApi({ onUnauthorized = () => {}, baseUrl = '', fetch: send =
     if (!response.ok) {
       const error = (body as ApiErrorBody | null)?.error;
       if (response.status === 401 && path !== '/api/login' && path !== '/api/logout') onUnauthorized();
-      throw apiRequestError(response.status, error?.code ?? 'http-error', error?.message ?? `The server answered ${response.status}.`, response.headers.get('retry-after'));
+      throw apiRequestError(
+        response.status,
+        error?.code ?? 'http-error',
+        error?.message ?? `The server answered ${response.status}.`,
+        response.headers.get('retry-after'),
+      );
     }
     return body as T;
   };

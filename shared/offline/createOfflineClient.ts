@@ -17,7 +17,7 @@ import type { EventStreamState, OfflineClient, OfflineClientState } from './offl
 import { reachabilityVerdict } from './reachabilityVerdict.js';
 
 export type { OfflineClientOptions } from './offlineClientOptions.js';
-export type { EventStreamState, OfflineClient, OfflineClientState } from './offlineClient.js';
+export type { OfflineClient } from './offlineClient.js';
 
 /**
  * The framework's client composition root: reachability, the outbox and its leader, delta sync (pulled and
@@ -43,11 +43,13 @@ export function createOfflineClient<Page extends SyncPageLike>(input: OfflineCli
 
   const overlay = new PendingOverlay();
   const { platform } = options;
-  const reachability = new ReachabilityMonitor(platform.reachability(async (signal) => {
-    // Any answer, even an error status, means the server is reachable.
-    await send(endpoints.health, { signal, cache: 'no-store' });
-    return true;
-  }));
+  const reachability = new ReachabilityMonitor(
+    platform.reachability(async (signal) => {
+      // Any answer, even an error status, means the server is reachable.
+      await send(endpoints.health, { signal, cache: 'no-store' });
+      return true;
+    }),
+  );
   const outbox = new OutboxClient({
     scope,
     transport: httpBatchTransport({ url: endpoints.actions, headers: () => (stopped ? null : network.headers), fetch: send }),
@@ -152,7 +154,9 @@ export function createOfflineClient<Page extends SyncPageLike>(input: OfflineCli
       },
       onLeadership: (leading) => setStream({ leading }),
       onEvent: (event) => {
-        state.set((current) => ({ stream: { ...current.stream, lastEventId: event.id ?? current.stream.lastEventId, eventsReceived: current.stream.eventsReceived + 1 } }));
+        state.set((current) => ({
+          stream: { ...current.stream, lastEventId: event.id ?? current.stream.lastEventId, eventsReceived: current.stream.eventsReceived + 1 },
+        }));
         readPosition = eventReadPosition(event.data) ?? readPosition;
         if (event.event === 'change') void applyEvent(event.data);
         // `ready` (the stream starts "now") and `resync` (too far behind to replay) prompt a pull.
@@ -180,7 +184,13 @@ export function createOfflineClient<Page extends SyncPageLike>(input: OfflineCli
       if (options.backgroundReplay) {
         // For Background Sync after every tab is closed: where to send, with the CSRF header (no secret).
         // Not waited for: a cold start's outbox and stream do not queue behind another database's open.
-        void saveReplayCredentials({ scope, endpoint: endpoints.actions, headers: withoutSecrets(network.headers), probeUrl: endpoints.health, origins: network.origins }).catch(() => undefined);
+        void saveReplayCredentials({
+          scope,
+          endpoint: endpoints.actions,
+          headers: withoutSecrets(network.headers),
+          probeUrl: endpoints.health,
+          origins: network.origins,
+        }).catch(() => undefined);
       }
       if (stopped) return;
       unsubscribeReachability = reachability.subscribe((now) => {
@@ -213,7 +223,10 @@ export function createOfflineClient<Page extends SyncPageLike>(input: OfflineCli
     overlays() {
       const snapshot = outbox.snapshot;
       const failedIds = new Set(snapshot.failed.map((failed) => failed.action.id));
-      return overlay.byTarget(snapshot.pending.map((entry) => entry.action), failedIds);
+      return overlay.byTarget(
+        snapshot.pending.map((entry) => entry.action),
+        failedIds,
+      );
     },
     readFrom(cursor) {
       if (cursor !== undefined && (tabCursor === undefined || BigInt(cursor) > BigInt(tabCursor))) tabCursor = cursor;
@@ -228,7 +241,11 @@ export function createOfflineClient<Page extends SyncPageLike>(input: OfflineCli
       await Promise.all([
         signOut.endSession().catch(() => undefined),
         clearReplayCredentials(scope).then(() =>
-          wipeLocalData({ databases: [...signOut.databases(), outboxDatabaseName(scope)], isUserDataCache: signOut.isUserDataCache, workerMessage: signOut.workerMessage }),
+          wipeLocalData({
+            databases: [...signOut.databases(), outboxDatabaseName(scope)],
+            isUserDataCache: signOut.isUserDataCache,
+            workerMessage: signOut.workerMessage,
+          }),
         ),
       ]);
     },

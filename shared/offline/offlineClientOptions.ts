@@ -7,7 +7,6 @@ import type { OutboxClientPlatform, SettledActions } from '../outbox/OutboxClien
 import type { SyncPageLike } from '../sync/DeltaSync.js';
 import { offlineEndpoints } from './offlineEndpoints.js';
 
-
 export type OfflineClientOptions<Page extends SyncPageLike> = {
   /**
    * Names this user's outbox database, its lock, channel and sync tag, the event stream's channel and the

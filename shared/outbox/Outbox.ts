@@ -55,7 +55,7 @@ export class Outbox {
    * for want of room, Firefox refuses the connection's next transaction outright (InvalidStateError: "did
    * not allow mutations", tests/engines/quotaFull.spec.ts); a new connection is not so marked.
    */
-  useConnection(db: OutboxDatabase): void {
+  takeConnection(db: OutboxDatabase): void {
     const old = this.#db;
     this.#db = db;
     old.close();
@@ -209,7 +209,14 @@ export class Outbox {
       if (!byRange) writes.push(tx.objectStore('pending').delete(entry.seq));
       removed.push(entry.action.id);
       if (result.status === 'rejected' || result.status === 'conflict') {
-        const failed: FailedAction = { action: entry.action, kind: result.status, code: result.code, message: result.message, queuedAt: entry.queuedAt, failedAt: now };
+        const failed: FailedAction = {
+          action: entry.action,
+          kind: result.status,
+          code: result.code,
+          message: result.message,
+          queuedAt: entry.queuedAt,
+          failedAt: now,
+        };
         if (result.status === 'conflict') failed.state = result.state;
         failedNow.push(failed);
         writes.push(tx.objectStore('failed').put(failed));
@@ -230,7 +237,9 @@ export class Outbox {
     const at = this.#now();
     const tx = this.#db.transaction('pending', 'readwrite', { durability: this.#durability });
     const current = await Promise.all(entries.map((entry) => tx.store.get(entry.seq)));
-    await Promise.all(current.filter((entry) => !!entry).map((entry) => tx.store.put({ ...entry, attempts: entry.attempts + 1, lastError: { code, message, at } })));
+    await Promise.all(
+      current.filter((entry) => !!entry).map((entry) => tx.store.put({ ...entry, attempts: entry.attempts + 1, lastError: { code, message, at } })),
+    );
     await tx.done;
   }
 

@@ -120,9 +120,9 @@ export class OutboxClient {
     return openOutboxDatabase(scope, { onVersionChange: () => (this.#outbox = undefined), legacyTargetField });
   }
 
-  /** A fresh connection for the outbox after a write refused for want of room (see Outbox.useConnection). */
+  /** A fresh connection for the outbox after a write refused for want of room (see Outbox.takeConnection). */
   async #reconnect(outbox: Outbox): Promise<void> {
-    outbox.useConnection(await this.#connect());
+    outbox.takeConnection(await this.#connect());
   }
 
   async start(): Promise<void> {
@@ -272,7 +272,8 @@ export function followOutboxChange(snapshot: OutboxSnapshot, change: OutboxChang
       };
     }
     case 'retried': {
-      const requeued = change.entry && !snapshot.pending.some((entry) => entry.seq === change.entry!.seq) ? withEntry(snapshot.pending, change.entry) : snapshot.pending;
+      const requeued =
+        change.entry && !snapshot.pending.some((entry) => entry.seq === change.entry!.seq) ? withEntry(snapshot.pending, change.entry) : snapshot.pending;
       return { snapshot: { ...snapshot, failed: snapshot.failed.filter((failed) => failed.action.id !== change.failedId), pending: requeued } };
     }
     case 'discarded':

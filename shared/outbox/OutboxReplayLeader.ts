@@ -54,7 +54,12 @@ export class OutboxReplayLeader {
     // every other tab's replay behind it; a pass cut off this way is resent by the next leader, and the
     // server applies each action id once.
     this.#done = locks
-      ? locks.request(lockName, { signal: this.#abort.signal }, () => Promise.race([this.#lead(), this.#released])).then(() => undefined, () => undefined)
+      ? locks
+          .request(lockName, { signal: this.#abort.signal }, () => Promise.race([this.#lead(), this.#released]))
+          .then(
+            () => undefined,
+            () => undefined,
+          )
       : this.#lead();
   }
 

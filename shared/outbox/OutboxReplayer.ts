@@ -62,7 +62,8 @@ type RetryOutcome = Extract<BatchOutcome, { kind: 'retry' }>;
 type GroupOutcome = { kind: 'settled' } | RetryOutcome | { kind: 'unauthorized' };
 
 /** A 5xx with no Retry-After: the server answered but failed. 503 and Retry-After mean "later", not "this action". */
-const isServerError = (outcome: RetryOutcome) => outcome.status !== undefined && outcome.status >= 500 && outcome.status !== 503 && outcome.retryAfterMs === undefined;
+const isServerError = (outcome: RetryOutcome) =>
+  outcome.status !== undefined && outcome.status >= 500 && outcome.status !== 503 && outcome.retryAfterMs === undefined;
 
 /**
  * Sends the outbox to the server: one pass (`drain`) sends batch after batch until the queue is empty or
@@ -132,7 +133,10 @@ export class OutboxReplayer {
         }
         const suspect = plan.batch.find((entry) => (entry.serverErrors ?? 0) > 0);
         const outcome = suspect
-          ? await this.#isolate(suspect, plan.batch.filter((entry) => entry !== suspect))
+          ? await this.#isolate(
+              suspect,
+              plan.batch.filter((entry) => entry !== suspect),
+            )
           : await this.#sendGroup(plan.batch, plan.contiguous, 'normal', plan.batch);
         if (outcome.kind === 'retry') {
           this.#failures++;
@@ -162,7 +166,12 @@ export class OutboxReplayer {
    * `mode`: `bisecting` inside a 5xx search; `control` for the control request, which never searches.
    * `context`: the batch the entries came from, for the control request.
    */
-  async #sendGroup(entries: readonly OutboxEntry[], contiguous: boolean, mode: 'normal' | 'bisecting' | 'control', context: readonly OutboxEntry[]): Promise<GroupOutcome> {
+  async #sendGroup(
+    entries: readonly OutboxEntry[],
+    contiguous: boolean,
+    mode: 'normal' | 'bisecting' | 'control',
+    context: readonly OutboxEntry[],
+  ): Promise<GroupOutcome> {
     const { queue, transport, onFailedSend, onAnswered } = this.#options;
     const outcome = await transport(
       entries.map((entry) => entry.action),
@@ -199,7 +208,12 @@ export class OutboxReplayer {
     }
   }
 
-  async #halves(entries: readonly OutboxEntry[], contiguous: boolean, mode: 'normal' | 'bisecting' | 'control', context: readonly OutboxEntry[]): Promise<GroupOutcome> {
+  async #halves(
+    entries: readonly OutboxEntry[],
+    contiguous: boolean,
+    mode: 'normal' | 'bisecting' | 'control',
+    context: readonly OutboxEntry[],
+  ): Promise<GroupOutcome> {
     const middle = Math.ceil(entries.length / 2);
     const first = await this.#sendGroup(entries.slice(0, middle), contiguous, mode, context);
     if (first.kind !== 'settled') return first;
@@ -237,7 +251,11 @@ export class OutboxReplayer {
     }
     const count = await queue.noteIsolatedFailure(suspect);
     if (count >= (poison?.maxIsolatedFailures ?? 3)) {
-      await queue.deadLetter(suspect, serverCouldNotApplyCode, `The server could not apply this action: it failed ${count} times while the server applied others (${failed.code}).`);
+      await queue.deadLetter(
+        suspect,
+        serverCouldNotApplyCode,
+        `The server could not apply this action: it failed ${count} times while the server applied others (${failed.code}).`,
+      );
       this.#serverErrors = 0;
       return { kind: 'settled' };
     }

@@ -50,7 +50,10 @@ export class PendingOverlay {
     const overlays = new Map<string, { pending: ActionEnvelope[]; confirmed: ActionEnvelope[] }>();
     const slot = (targetId: string) => {
       let overlay = overlays.get(targetId);
-      if (!overlay) overlays.set(targetId, (overlay = { pending: [], confirmed: [] }));
+      if (!overlay) {
+        overlay = { pending: [], confirmed: [] };
+        overlays.set(targetId, overlay);
+      }
       return overlay;
     };
     for (const action of pending) slot(action.targetId).pending.push(action);

@@ -49,7 +49,11 @@ export function httpBatchTransport(options: HttpTransportOptions): BatchTranspor
       });
     } catch (error) {
       const timedOut = signal.aborted;
-      return { kind: 'retry', code: timedOut ? 'timeout' : 'unreachable', message: timedOut ? 'The server did not answer in time.' : `The server cannot be reached (${(error as Error).message}).` };
+      return {
+        kind: 'retry',
+        code: timedOut ? 'timeout' : 'unreachable',
+        message: timedOut ? 'The server did not answer in time.' : `The server cannot be reached (${(error as Error).message}).`,
+      };
     }
     const body = (await response.json().catch(() => null)) as ActionBatchResponse | ApiErrorBody | null;
     if (response.ok) {

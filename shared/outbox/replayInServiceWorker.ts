@@ -46,7 +46,11 @@ export async function replayInServiceWorker(options: BackgroundReplayOptions): P
       const regions = credentials.origins && credentials.origins.length > 1 ? new ApiOrigins({ origins: credentials.origins }) : undefined;
       const replayer = new OutboxReplayer({
         queue: outbox,
-        transport: httpBatchTransport({ url: credentials.endpoint, headers: async () => (await readReplayCredentials(options.scope))?.headers ?? null, fetch: regions?.fetch }),
+        transport: httpBatchTransport({
+          url: credentials.endpoint,
+          headers: async () => (await readReplayCredentials(options.scope))?.headers ?? null,
+          fetch: regions?.fetch,
+        }),
         compaction: options.compaction,
         probe: probeFor(credentials.probeUrl, regions?.fetch),
       });
@@ -70,7 +74,10 @@ export async function replayInServiceWorker(options: BackgroundReplayOptions): P
 }
 
 /** A readiness probe: 200 from `url` means the server and its database work. `send`: e.g. ApiOrigins' fetch. */
-export function probeFor(url: string | undefined, send: Fetcher = (input, init) => fetch(input, init)): ((signal: AbortSignal) => Promise<boolean>) | undefined {
+export function probeFor(
+  url: string | undefined,
+  send: Fetcher = (input, init) => fetch(input, init),
+): ((signal: AbortSignal) => Promise<boolean>) | undefined {
   if (!url) return undefined;
   return async (signal) => (await send(url, { signal, cache: 'no-store' })).ok;
 }

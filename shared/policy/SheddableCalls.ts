@@ -1,6 +1,5 @@
 import { BrokenCircuitError, circuitBreaker, CircuitState, ConsecutiveBreaker, handleAll, type CircuitBreakerPolicy, type IDisposable } from 'cockatiel';
 import { isHoldfastError } from '../core/HoldfastError.js';
-export { sheddableRefused, checkSheddable } from './checkSheddable.js';
 
 export type SheddableCallsOptions = {
   /** A call not answered within this is abandoned and counts as a failure; default 1.5 s. */
@@ -66,7 +65,12 @@ export class SheddableCalls {
         }
       });
     } catch (error) {
-      if (!(error instanceof BrokenCircuitError) && !isHoldfastError(error, 'sheddable-refused') && !(error instanceof DOMException) && !(error instanceof TypeError)) {
+      if (
+        !(error instanceof BrokenCircuitError) &&
+        !isHoldfastError(error, 'sheddable-refused') &&
+        !(error instanceof DOMException) &&
+        !(error instanceof TypeError)
+      ) {
         // A bug in the caller, not a sick server: still nothing for the agent to see, but not silent.
         console.warn('sheddable call failed', error);
       }

@@ -17,10 +17,7 @@ export type SharedEventStreamOptions = Omit<EventStreamOptions, 'onEvent' | 'onS
   read?: typeof readEventStream;
 };
 
-type Relayed =
-  | { kind: 'event'; event: EventSourceMessage }
-  | { kind: 'status'; connected: boolean }
-  | { kind: 'hello' };
+type Relayed = { kind: 'event'; event: EventSourceMessage } | { kind: 'status'; connected: boolean } | { kind: 'hello' };
 
 /**
  * One server event stream per browser, whatever the number of tabs. Browsers allow six HTTP/1.1

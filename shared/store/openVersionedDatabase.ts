@@ -6,10 +6,7 @@ import { trackConnection } from './openConnections.js';
  * append-only — a shipped step is never edited — so a browser holding data of any earlier version is
  * brought forward step by step, keeping its data.
  */
-export type Migration<Schema extends DBSchema> = (
-  db: IDBPDatabase<Schema>,
-  tx: IDBPTransaction<Schema, StoreNames<Schema>[], 'versionchange'>,
-) => void;
+export type Migration<Schema extends DBSchema> = (db: IDBPDatabase<Schema>, tx: IDBPTransaction<Schema, StoreNames<Schema>[], 'versionchange'>) => void;
 
 export type VersionedDatabaseOptions<Schema extends DBSchema> = {
   name: string;

@@ -4,7 +4,10 @@
  * carry: the client pulls it), not JSON, or rows the app's `isPage` does not accept. Undefined always
  * means "pull instead", so a page that cannot be trusted is never applied.
  */
-export function pushedPage<Page extends { cursor: string }>(data: string | undefined, isPage: (value: Record<string, unknown>) => boolean): { from: string; page: Page } | undefined {
+export function pushedPage<Page extends { cursor: string }>(
+  data: string | undefined,
+  isPage: (value: Record<string, unknown>) => boolean,
+): { from: string; page: Page } | undefined {
   if (!data) return undefined;
   let value: unknown;
   try {

@@ -35,7 +35,6 @@ export type ServiceWorkerUpdatesOptions = {
   checkIntervalMs?: number;
 };
 
-
 export class ServiceWorkerUpdates {
   readonly #state = new ExternalStore<UpdateState>({ available: false, applying: false, failed: null });
   readonly #options: Required<Omit<ServiceWorkerUpdatesOptions, 'container' | 'beforeReload'>> & { container: ServiceWorkerContainer | undefined };

@@ -54,7 +54,7 @@ describe.each(protocolBackendKinds)('the action protocol on %s', (kind) => {
     expect(messages.filter((message) => message.body === 'First reply' || message.body === 'Second reply')).toHaveLength(2);
   });
 
-  it('an action in the previous version\'s shape (its target as conversationId) is still applied, once', async () => {
+  it("an action in the previous version's shape (its target as conversationId) is still applied, once", async () => {
     const target = open.at(-1)!;
     const { targetId, ...rest } = createWorkspaceAction('send', target.id, { text: 'sent by an outbox not yet upgraded' });
     const legacy = { ...rest, conversationId: targetId };

@@ -43,7 +43,10 @@ describe('sign-in hardening, cookie sessions and headers (PGlite)', () => {
     const unknown: number[] = [];
     const wrong: number[] = [];
     for (let index = 0; index < 8; index++) {
-      for (const [list, email] of [[unknown, `nobody${index}@example.com`], [wrong, 'dana@example.com']] as const) {
+      for (const [list, email] of [
+        [unknown, `nobody${index}@example.com`],
+        [wrong, 'dana@example.com'],
+      ] as const) {
         // Each from an address of its own: one address's guesses are slowed down after five (SignInThrottle).
         const started = performance.now();
         const response = await requestFrom(`${backend.url}/api/login`, { from: `127.0.5.${index + 1}`, json: { email, password: 'not the password' } });
@@ -74,9 +77,12 @@ describe('sign-in hardening, cookie sessions and headers (PGlite)', () => {
     const cookie = `${session.cookie.name}=${session.cookie.value}`;
     const me = await fetch(`${backend.url}/api/me`, { headers: { cookie } });
     expect(me.status).toBe(200);
-    const conversation = (await (await fetch(`${backend.url}/api/conversations?limit=1`, { headers: { cookie } })).json()) as { conversations: { id: string }[] };
+    const conversation = (await (await fetch(`${backend.url}/api/conversations?limit=1`, { headers: { cookie } })).json()) as {
+      conversations: { id: string }[];
+    };
     const body = JSON.stringify({ actions: [createWorkspaceAction('send', conversation.conversations[0]!.id, { text: 'from the cookie' })] });
-    const post = (headers: Record<string, string>) => fetch(`${backend.url}/api/actions`, { method: 'POST', headers: { cookie, 'content-type': 'application/json', ...headers }, body });
+    const post = (headers: Record<string, string>) =>
+      fetch(`${backend.url}/api/actions`, { method: 'POST', headers: { cookie, 'content-type': 'application/json', ...headers }, body });
     const forged = await post({});
     expect(forged.status).toBe(403);
     expect(((await forged.json()) as { error: { code: string } }).error.code).toBe('cross-site-request');
@@ -190,7 +196,9 @@ describe('sessions, ids and failures (PostgreSQL)', () => {
     const same = { ...createWorkspaceAction('send', alicesTarget.id, { text: 'alice with the same id' }), id: carolsSend.id };
     const first = (await (await alice.postActions([same])).json()) as { results: { status: string }[] };
     expect(first.results[0]!.status).toBe('applied');
-    expect((await alice.conversation(alicesTarget.id)).messages.some((message) => message.id === same.id && message.body === 'alice with the same id')).toBe(true);
+    expect((await alice.conversation(alicesTarget.id)).messages.some((message) => message.id === same.id && message.body === 'alice with the same id')).toBe(
+      true,
+    );
     const again = (await (await alice.postActions([same])).json()) as { results: { status: string }[] };
     expect(again.results[0]!.status).toBe('duplicate');
   });

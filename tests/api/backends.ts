@@ -15,7 +15,10 @@ export type BackendKind = 'pglite' | 'postgres';
 export const backendKinds: BackendKind[] = ['pglite', 'postgres'];
 
 export class TestBackend {
-  private constructor(readonly kind: BackendKind, readonly server: ServerProcess) {}
+  private constructor(
+    readonly kind: BackendKind,
+    readonly server: ServerProcess,
+  ) {}
 
   /** `env`: the server's configuration beyond the defaults (limits and timeouts, as an operator sets them). */
   static async start(kind: BackendKind, env: Record<string, string> = {}): Promise<TestBackend> {

@@ -28,9 +28,19 @@ describe.each(backendKinds)('bad input to POST /api/actions on %s', (kind) => {
   const valid = () => createWorkspaceAction('send', target.id, { text: 'should never land' });
 
   const cases: [string, () => Promise<Response>, number, string][] = [
-    ['malformed JSON', () => alice.raw('/api/actions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"actions": [' }), 400, 'invalid-json'],
+    [
+      'malformed JSON',
+      () => alice.raw('/api/actions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"actions": [' }),
+      400,
+      'invalid-json',
+    ],
     ['an empty body', () => alice.raw('/api/actions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '' }), 400, 'invalid-json'],
-    ['a body that is not JSON', () => alice.raw('/api/actions', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'send it' }), 415, 'unsupported-media-type'],
+    [
+      'a body that is not JSON',
+      () => alice.raw('/api/actions', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'send it' }),
+      415,
+      'unsupported-media-type',
+    ],
     ['no actions array', () => alice.raw('/api/actions', { method: 'POST', json: { action: valid() } }), 400, 'invalid-request'],
     ['an empty batch', () => alice.raw('/api/actions', { method: 'POST', json: { actions: [] } }), 400, 'invalid-request'],
     ['an unknown action type', () => alice.postActions([{ ...valid(), type: 'delete' }]), 400, 'invalid-request'],
@@ -45,13 +55,28 @@ describe.each(backendKinds)('bad input to POST /api/actions on %s', (kind) => {
     ['a valid action beside an invalid one', () => alice.postActions([valid(), { ...valid(), type: 'fly' }]), 400, 'invalid-request'],
     ['too many actions', () => alice.postActions(Array.from({ length: 501 }, valid)), 400, 'invalid-request'],
     ['an oversized body', () => alice.postActions([{ ...valid(), payload: { text: 'x'.repeat(1_100_000) } }]), 413, 'body-too-large'],
-    ['a conversation of another tenant', () => alice.postActions([valid(), createWorkspaceAction('close', otherTenantConversation.id, {})]), 404, 'conversation-not-found'],
-    ['a conversation that does not exist', () => alice.postActions([createWorkspaceAction('close', '00000000-0000-4000-8000-00000000abcd', {})]), 404, 'conversation-not-found'],
+    [
+      'a conversation of another tenant',
+      () => alice.postActions([valid(), createWorkspaceAction('close', otherTenantConversation.id, {})]),
+      404,
+      'conversation-not-found',
+    ],
+    [
+      'a conversation that does not exist',
+      () => alice.postActions([createWorkspaceAction('close', '00000000-0000-4000-8000-00000000abcd', {})]),
+      404,
+      'conversation-not-found',
+    ],
     ['a sync page larger than the protocol allows', () => alice.raw('/api/sync?cursor=0&limit=5001'), 400, 'invalid-request'],
     ['a sync cursor that is not a number', () => alice.raw('/api/sync?cursor=abc'), 400, 'invalid-request'],
     ['no token', () => new TestApi(backend.url).postActions([valid()]), 401, 'unauthenticated'],
     ['a bad token', () => new TestApi(backend.url, 'not-a-real-token-at-all-000000000').postActions([valid()]), 401, 'invalid-token'],
-    ['a malformed Authorization header', () => alice.raw('/api/actions', { method: 'POST', headers: { authorization: 'Basic YWxpY2U6aG9sZGZhc3Q=' }, json: { actions: [valid()] } }), 401, 'invalid-token'],
+    [
+      'a malformed Authorization header',
+      () => alice.raw('/api/actions', { method: 'POST', headers: { authorization: 'Basic YWxpY2U6aG9sZGZhc3Q=' }, json: { actions: [valid()] } }),
+      401,
+      'invalid-token',
+    ],
   ];
 
   it.each(cases)('%s gets a clear 4xx', async (_name, request, status, code) => {

@@ -11,7 +11,10 @@ import { tempDir } from '../support/tempDir.js';
 function selfSignedPem(): string {
   const dir = tempDir('holdfast-tls-');
   const pem = join(dir, 'holdfast.pem');
-  execFileSync('sh', ['-c', `openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=localhost -days 2 -keyout "${dir}/key.pem" -out "${dir}/cert.pem" 2>/dev/null && cat "${dir}/cert.pem" "${dir}/key.pem" > "${pem}"`]);
+  execFileSync('sh', [
+    '-c',
+    `openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=localhost -days 2 -keyout "${dir}/key.pem" -out "${dir}/cert.pem" 2>/dev/null && cat "${dir}/cert.pem" "${dir}/key.pem" > "${pem}"`,
+  ]);
   return pem;
 }
 
@@ -40,7 +43,8 @@ describe('behind the load balancer (HAProxy), sign-in limits and cookies follow 
 
   it('one client’s flood of bad sign-ins limits that client, not another agent behind the same proxy', async () => {
     let limited = false;
-    for (let attempt = 0; attempt < 40 && !limited; attempt++) limited = (await signIn(plain, '127.0.0.2', `nobody${attempt}@example.com`, 'wrong')).status === 429;
+    for (let attempt = 0; attempt < 40 && !limited; attempt++)
+      limited = (await signIn(plain, '127.0.0.2', `nobody${attempt}@example.com`, 'wrong')).status === 429;
     expect(limited).toBe(true);
     expect((await signIn(plain, '127.0.0.3', 'bob@example.com', 'holdfast')).status).toBe(200);
     // The flooding client stays limited, whatever X-Forwarded-For it makes up: HAProxy appends the real one.
@@ -50,7 +54,8 @@ describe('behind the load balancer (HAProxy), sign-in limits and cookies follow 
   it('sent straight to the node, a made-up X-Forwarded-For is ignored (only the proxy is trusted)', async () => {
     let limited = false;
     for (let attempt = 0; attempt < 40 && !limited; attempt++) {
-      limited = (await signIn(backend.url, '127.0.0.4', `stranger${attempt}@example.com`, 'wrong', { 'x-forwarded-for': `198.51.100.${attempt}` })).status === 429;
+      limited =
+        (await signIn(backend.url, '127.0.0.4', `stranger${attempt}@example.com`, 'wrong', { 'x-forwarded-for': `198.51.100.${attempt}` })).status === 429;
     }
     expect(limited).toBe(true);
   });

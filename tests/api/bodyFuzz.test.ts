@@ -11,7 +11,22 @@ import { TestBackend } from './backends.js';
  * server on PostgreSQL: arbitrary Unicode, junk JSON, odd content types. Never a 5xx, and a 4xx changes no
  * stored state (sessions, devices, telemetry). The same idea as protocolFuzz.test.ts for actions.
  */
-const specials = ['\u0000', '\ud800', '\udfff', 'a\ud83d', '\u202eevil', '\u200b', '😀', 'x'.repeat(5_000), '', ' ', 'el\u0130@example.com', 'ALICE@example.com', '\uff41lice@example.com', "'; DROP TABLE agents; --"];
+const specials = [
+  '\u0000',
+  '\ud800',
+  '\udfff',
+  'a\ud83d',
+  '\u202eevil',
+  '\u200b',
+  '😀',
+  'x'.repeat(5_000),
+  '',
+  ' ',
+  'el\u0130@example.com',
+  'ALICE@example.com',
+  '\uff41lice@example.com',
+  "'; DROP TABLE agents; --",
+];
 const text = fc.oneof(fc.string({ unit: 'binary', maxLength: 40 }), fc.constantFrom(...specials));
 const junk = fc.anything({ maxDepth: 3, withNullPrototype: false, withBigInt: false });
 
@@ -35,7 +50,14 @@ describe('fuzzing sign-in, telemetry and CSP report bodies (PostgreSQL)', () => 
 
   it('POST /api/login: a 4xx for anything but a right password, never a 5xx, and no session or device made', async () => {
     const body = fc.oneof(
-      { weight: 4, arbitrary: fc.record({ email: fc.oneof(text, fc.constantFrom('alice@example.com', 'bob@example.com')), password: text, session: fc.constantFrom('cookie', 'token', undefined) }) },
+      {
+        weight: 4,
+        arbitrary: fc.record({
+          email: fc.oneof(text, fc.constantFrom('alice@example.com', 'bob@example.com')),
+          password: text,
+          session: fc.constantFrom('cookie', 'token', undefined),
+        }),
+      },
       { weight: 1, arbitrary: junk },
     );
     await fc.assert(
@@ -56,7 +78,10 @@ describe('fuzzing sign-in, telemetry and CSP report bodies (PostgreSQL)', () => 
     const event = fc.record({
       id: fc.oneof({ weight: 4, arbitrary: fc.uuid() }, { weight: 1, arbitrary: text }),
       kind: fc.oneof({ weight: 4, arbitrary: fc.constantFrom('reachability', 'breaker', 'failover', 'outbox') }, { weight: 1, arbitrary: text }),
-      at: fc.oneof({ weight: 4, arbitrary: fc.date({ min: new Date('2001-01-01'), max: new Date('2099-01-01'), noInvalidDate: true }).map((d) => d.toISOString()) }, { weight: 1, arbitrary: text }),
+      at: fc.oneof(
+        { weight: 4, arbitrary: fc.date({ min: new Date('2001-01-01'), max: new Date('2099-01-01'), noInvalidDate: true }).map((d) => d.toISOString()) },
+        { weight: 1, arbitrary: text },
+      ),
       detail,
     });
     const body = fc.oneof({ weight: 6, arbitrary: fc.record({ events: fc.array(event, { minLength: 0, maxLength: 3 }) }) }, { weight: 1, arbitrary: junk });
@@ -78,17 +103,39 @@ describe('fuzzing sign-in, telemetry and CSP report bodies (PostgreSQL)', () => 
   });
 
   it('POST /api/csp-reports: 204 or a 4xx for any content type and body, never a 5xx', async () => {
-    const contentType = fc.constantFrom('application/csp-report', 'application/reports+json', 'application/json', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', '');
+    const contentType = fc.constantFrom(
+      'application/csp-report',
+      'application/reports+json',
+      'application/json',
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+      '',
+    );
     const body = fc.oneof(
       fc.jsonValue().map((value) => JSON.stringify(value)),
-      fc.record({ 'csp-report': fc.dictionary(fc.constantFrom('blocked-uri', 'violated-directive', 'document-uri', 'line-number', 'x'), fc.oneof(text, fc.integer(), junk)) }).map((value) => JSON.stringify(value)),
-      fc.array(fc.record({ type: fc.constant('csp-violation'), body: fc.dictionary(fc.constantFrom('blockedURL', 'effectiveDirective', 'documentURL'), text) })).map((value) => JSON.stringify(value)),
+      fc
+        .record({
+          'csp-report': fc.dictionary(
+            fc.constantFrom('blocked-uri', 'violated-directive', 'document-uri', 'line-number', 'x'),
+            fc.oneof(text, fc.integer(), junk),
+          ),
+        })
+        .map((value) => JSON.stringify(value)),
+      fc
+        .array(fc.record({ type: fc.constant('csp-violation'), body: fc.dictionary(fc.constantFrom('blockedURL', 'effectiveDirective', 'documentURL'), text) }))
+        .map((value) => JSON.stringify(value)),
       text,
       fc.constant('x'.repeat(20_000)),
     );
     await fc.assert(
       fc.asyncProperty(contentType, body, async (type, payload) => {
-        const answer = await requestFrom(`${backend.url}/api/csp-reports`, { from: from(), method: 'POST', headers: type ? { 'content-type': type } : {}, body: payload });
+        const answer = await requestFrom(`${backend.url}/api/csp-reports`, {
+          from: from(),
+          method: 'POST',
+          headers: type ? { 'content-type': type } : {},
+          body: payload,
+        });
         expect(answer.status, answer.body).toBeLessThan(500);
         if (answer.status !== 204) expect(JSON.parse(answer.body)).toHaveProperty('error.code');
       }),

@@ -6,9 +6,20 @@ import { requestFrom } from '../support/rawHttp.js';
 import { TestApi } from '../support/testApi.js';
 import { TestBackend } from './backends.js';
 
-const event = (detail: Record<string, unknown> = { from: 'online', to: 'offline' }) => ({ id: crypto.randomUUID(), kind: 'reachability', at: new Date().toISOString(), detail });
+const event = (detail: Record<string, unknown> = { from: 'online', to: 'offline' }) => ({
+  id: crypto.randomUUID(),
+  kind: 'reachability',
+  at: new Date().toISOString(),
+  detail,
+});
 const cspReport = (padding: number) =>
-  JSON.stringify({ 'csp-report': { 'document-uri': 'https://app.example/inbox', 'violated-directive': 'script-src', 'blocked-uri': `https://evil.example/${'x'.repeat(padding)}` } });
+  JSON.stringify({
+    'csp-report': {
+      'document-uri': 'https://app.example/inbox',
+      'violated-directive': 'script-src',
+      'blocked-uri': `https://evil.example/${'x'.repeat(padding)}`,
+    },
+  });
 
 // Every write path a client can reach is bounded: in size, in rate, in what it stores and what it logs.
 describe('bounded write paths: CSP reports and telemetry (PostgreSQL)', () => {
@@ -18,7 +29,12 @@ describe('bounded write paths: CSP reports and telemetry (PostgreSQL)', () => {
   let carol: TestApi;
   beforeAll(async () => {
     // Shedding off: what is tested is the bounds, not a starved server's refusals (tests/api/shedding.test.ts).
-    backend = await TestBackend.start('postgres', { SHEDDING: 'off', TELEMETRY_TENANT_DAILY_QUOTA: '300', TELEMETRY_RETENTION_DAYS: '30', SESSION_PURGE_INTERVAL_MS: '500' });
+    backend = await TestBackend.start('postgres', {
+      SHEDDING: 'off',
+      TELEMETRY_TENANT_DAILY_QUOTA: '300',
+      TELEMETRY_RETENTION_DAYS: '30',
+      SESSION_PURGE_INTERVAL_MS: '500',
+    });
     db = await openPostgres({ connectionString: (backend.server.target as { databaseUrl: string }).databaseUrl, maxConnections: 1 });
     [alice, carol] = await Promise.all([TestApi.signIn(backend.url, 'alice@example.com'), TestApi.signIn(backend.url, 'carol@globex.example')]);
   }, 180_000);
@@ -38,7 +54,10 @@ describe('bounded write paths: CSP reports and telemetry (PostgreSQL)', () => {
     expect((await postReport('hello', 'text/plain', '127.0.6.1')).status).toBe(415);
     expect((await postReport(cspReport(20_000), 'application/csp-report', '127.0.6.1')).status).toBe(413);
     // Sixty reports of ~15 KiB each, from three addresses.
-    for (let index = 0; index < 60; index++) expect((await postReport(cspReport(15_000), index % 2 ? 'application/csp-report' : 'application/reports+json', `127.0.6.${2 + (index % 3)}`)).status).toBe(204);
+    for (let index = 0; index < 60; index++)
+      expect(
+        (await postReport(cspReport(15_000), index % 2 ? 'application/csp-report' : 'application/reports+json', `127.0.6.${2 + (index % 3)}`)).status,
+      ).toBe(204);
     await expect.poll(async () => metricSum(await (await fetch(`${backend.url}/metrics`)).text(), 'holdfast_csp_reports_total')).toBe(60);
     const logged = backend.server.output.slice(logBefore);
     // 60 × 15 KiB sent; at most 20 summaries of a few hundred bytes kept (before: every body, whole).
@@ -51,7 +70,7 @@ describe('bounded write paths: CSP reports and telemetry (PostgreSQL)', () => {
 
   it('telemetry: text PostgreSQL cannot store is a 400 (never a 500), and nothing is stored', async () => {
     const before = await storedEvents();
-    for (const detail of [{ 'bad\u0000key': 1 }, { key: 'bad\u0000value' }, { key: 'lone \ud800 surrogate' }, { ['\udc00']: true }]) {
+    for (const detail of [{ 'bad\u0000key': 1 }, { key: 'bad\u0000value' }, { key: 'lone \ud800 surrogate' }, { '\udc00': true }]) {
       const answer = await alice.raw('/api/telemetry', { method: 'POST', json: { events: [event(), event(detail)] } });
       expect(answer.status, JSON.stringify(detail)).toBe(400);
     }
@@ -76,7 +95,9 @@ describe('bounded write paths: CSP reports and telemetry (PostgreSQL)', () => {
     expect(refused, 'the tenant ran into its quota').toBeDefined();
     expect(((await refused!.json()) as { error: { code: string } }).error.code).toBe('telemetry-quota-exceeded');
     expect(Number(refused!.headers.get('retry-after'))).toBeGreaterThan(0);
-    const tenantTotal = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM client_events e JOIN agents a ON a.id = e.agent_id WHERE a.email <> 'carol@globex.example'`);
+    const tenantTotal = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM client_events e JOIN agents a ON a.id = e.agent_id WHERE a.email <> 'carol@globex.example'`,
+    );
     expect(Number(tenantTotal.rows[0]!.n)).toBeLessThanOrEqual(300);
     expect((await carol.raw('/api/telemetry', { method: 'POST', json: { events: [event()] } })).status).toBe(200);
   });

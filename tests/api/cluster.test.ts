@@ -67,7 +67,11 @@ describe('HAProxy, three nodes, a primary and a lagging standby', () => {
         const alice = devices[writer]!;
         // From the newest change on: each read after a write is then one short page.
         let cursor = '0';
-        for (let page = await alice.json<SyncPage>('/api/sync?cursor=0&limit=5000'); ; page = await alice.json<SyncPage>(`/api/sync?cursor=${cursor}&limit=5000`)) {
+        for (
+          let page = await alice.json<SyncPage>('/api/sync?cursor=0&limit=5000');
+          ;
+          page = await alice.json<SyncPage>(`/api/sync?cursor=${cursor}&limit=5000`)
+        ) {
           cursor = page.cursor;
           if (!page.hasMore) break;
         }
@@ -91,10 +95,17 @@ describe('HAProxy, three nodes, a primary and a lagging standby', () => {
     // The lag was real: without the position, reads right after a write missed it.
     expect(staleWithoutPosition).toBeGreaterThan(pairs / 2);
     const metricsAfter = await Promise.all(cluster.nodes.map(async (node) => (await fetch(`${node.url}/metrics`)).text()));
-    const served = (labels: Record<string, string>) => metricsAfter.reduce((sum, text, index) => sum + metricSum(text, 'holdfast_sync_reads_total', labels) - metricSum(metricsBefore[index]!, 'holdfast_sync_reads_total', labels), 0);
+    const served = (labels: Record<string, string>) =>
+      metricsAfter.reduce(
+        (sum, text, index) =>
+          sum + metricSum(text, 'holdfast_sync_reads_total', labels) - metricSum(metricsBefore[index]!, 'holdfast_sync_reads_total', labels),
+        0,
+      );
     // Every position-carrying read was routed by it: the standby once it caught up, the primary when it
     // did not within the wait.
-    console.log(`read-your-writes: ${served({ served: 'replica', reason: 'caught-up' })} reads served by the standby after it caught up, ${served({ reason: 'behind' })} by the primary; ${staleWithoutPosition} of ${pairs} stale without the position`);
+    console.log(
+      `read-your-writes: ${served({ served: 'replica', reason: 'caught-up' })} reads served by the standby after it caught up, ${served({ reason: 'behind' })} by the primary; ${staleWithoutPosition} of ${pairs} stale without the position`,
+    );
     expect(served({ reason: 'caught-up' }) + served({ reason: 'behind' })).toBe(pairs);
     expect(served({ served: 'replica', reason: 'caught-up' })).toBeGreaterThan(pairs / 5);
   }, 300_000);
@@ -145,7 +156,14 @@ describe('HAProxy, three nodes, a primary and a lagging standby', () => {
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('invalid-request');
     // A cookie that is not a position (the client cannot mend it): the read is answered, by the primary.
-    const unreadable = async () => (await Promise.all(cluster.nodes.map(async (node) => metricSum(await (await fetch(`${node.url}/metrics`)).text(), 'holdfast_sync_reads_total', { served: 'primary', reason: 'unreadable-position' })))).reduce((sum, count) => sum + count, 0);
+    const unreadable = async () =>
+      (
+        await Promise.all(
+          cluster.nodes.map(async (node) =>
+            metricSum(await (await fetch(`${node.url}/metrics`)).text(), 'holdfast_sync_reads_total', { served: 'primary', reason: 'unreadable-position' }),
+          ),
+        )
+      ).reduce((sum, count) => sum + count, 0);
     const before = await unreadable();
     const garbled = await alice.raw('/api/sync?cursor=0&limit=1', { headers: { cookie: 'holdfast_written=garbage' } });
     expect(garbled.status).toBe(200);

@@ -34,7 +34,14 @@ describe('npm run cluster', () => {
     const port = await portWithRoom([pgPort, standbyPort, statsPort]);
     const child = spawn(process.execPath, ['--import', 'tsx', 'deploy/runCluster.ts'], {
       cwd: repoRoot,
-      env: { ...process.env, PORT: String(port), PG_PORT: String(pgPort), PG_STANDBY_PORT: String(standbyPort), HAPROXY_STATS_PORT: String(statsPort), CLUSTER_DIR: dir },
+      env: {
+        ...process.env,
+        PORT: String(port),
+        PG_PORT: String(pgPort),
+        PG_STANDBY_PORT: String(standbyPort),
+        HAPROXY_STATS_PORT: String(statsPort),
+        CLUSTER_DIR: dir,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

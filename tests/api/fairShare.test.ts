@@ -26,7 +26,9 @@ describe('fair shares: one agent’s heavy requests do not starve another tenant
     const loop = async () => {
       while (!stop) {
         const started = performance.now();
-        const answer = await alice.postActions(Array.from({ length: 500 }, (_, index) => createWorkspaceAction('send', conversations[index % conversations.length]!, { text: `flood ${index}` })));
+        const answer = await alice.postActions(
+          Array.from({ length: 500 }, (_, index) => createWorkspaceAction('send', conversations[index % conversations.length]!, { text: `flood ${index}` })),
+        );
         expect(answer.status).toBe(200);
         await answer.arrayBuffer();
         batchTimes.push(performance.now() - started);
@@ -45,14 +47,16 @@ describe('fair shares: one agent’s heavy requests do not starve another tenant
     await Promise.all(loops);
     const batch = median(batchTimes);
     const me = median(probe);
-    console.log(`fair share: /api/me median ${me.toFixed(1)} ms under a flood whose batches took ${batch.toFixed(0)} ms each (median, as the flooder saw them)`);
+    console.log(
+      `fair share: /api/me median ${me.toFixed(1)} ms under a flood whose batches took ${batch.toFixed(0)} ms each (median, as the flooder saw them)`,
+    );
     // Without fair shares /api/me queued behind the flooder's batches: ~0.7 of a batch (measured 194–225 ms
     // against ~300 ms); with them it waits for at most the one batch running, and mostly for none.
     expect(me).toBeLessThan(batch * 0.3);
   });
 
   it('while another session is active, a page read holds at most 1,000 changes (the client asks for the rest); alone, what it asked for', async () => {
-    const page = async () => (await alice.json<{ conversations: unknown[]; messages: unknown[]; hasMore: boolean }>('/api/sync?cursor=0&limit=5000'));
+    const page = async () => await alice.json<{ conversations: unknown[]; messages: unknown[]; hasMore: boolean }>('/api/sync?cursor=0&limit=5000');
     const items = (body: { conversations: unknown[]; messages: unknown[] }) => body.conversations.length + body.messages.length;
     await sleep(1500); // nobody else about
     expect(items(await page())).toBe(5000);

@@ -60,7 +60,9 @@ describe('health you can see: /metrics (Prometheus text format) and /status', ()
     for (let start = 0; start < 10_000; start += 100) {
       await Promise.all(
         Array.from({ length: 100 }, (_, index) => {
-          const path = [`/api/${random()}/${random()}`, `/wp-admin/${random()}.php`, `/api/conversations/${random()}`, `/.env?${random()}`][(start + index) % 4]!;
+          const path = [`/api/${random()}/${random()}`, `/wp-admin/${random()}.php`, `/api/conversations/${random()}`, `/.env?${random()}`][
+            (start + index) % 4
+          ]!;
           return fetch(`${backend.url}${path}`, { method: index % 7 === 0 ? 'PROPFIND' : 'GET' }).then((response) => response.arrayBuffer());
         }),
       );
@@ -80,7 +82,8 @@ describe('health you can see: /metrics (Prometheus text format) and /status', ()
     expect(response.headers.get('cache-control')).toBe('no-store');
     const html = await response.text();
     expect(html).toContain('All systems working');
-    for (const component of ['API', 'Database', 'Event streams', 'Stream safeguard']) expect(html).toMatch(new RegExp(`<th scope="row">${component}</th><td class="ok">OK</td>`));
+    for (const component of ['API', 'Database', 'Event streams', 'Stream safeguard'])
+      expect(html).toMatch(new RegExp(`<th scope="row">${component}</th><td class="ok">OK</td>`));
     expect(html).toContain('migrations applied');
     expect(html).toContain('Recent incidents');
     expect(html).toContain('<meta http-equiv="refresh" content="10">');
@@ -99,11 +102,11 @@ describe('health you can see: /metrics (Prometheus text format) and /status', ()
       join(dir, 'prometheus.yml'),
       `global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: holdfast\n    metrics_path: /metrics\n    static_configs:\n      - targets: ['${target.host}']\n`,
     );
-    const prometheus: ChildProcess = spawn(process.env.PROMETHEUS_PATH ?? '/usr/bin/prometheus', [
-      `--config.file=${join(dir, 'prometheus.yml')}`,
-      `--storage.tsdb.path=${join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-    ], { stdio: 'ignore' });
+    const prometheus: ChildProcess = spawn(
+      process.env.PROMETHEUS_PATH ?? '/usr/bin/prometheus',
+      [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`],
+      { stdio: 'ignore' },
+    );
     try {
       const query = async (promql: string) => {
         const response = await fetch(`http://127.0.0.1:${port}/api/v1/query?query=${encodeURIComponent(promql)}`).catch(() => null);

@@ -81,7 +81,11 @@ describe('media links expire and their key rotates; health endpoints are cheap; 
     const reads = async () => metricSum(await (await fetch(`${backend.url}/metrics`)).text(), 'holdfast_health_database_reads_total');
     const before = await reads();
     const started = Date.now();
-    const answers = await Promise.all(Array.from({ length: 200 }, (_, index) => requestFrom(`${backend.url}${index % 4 === 0 ? '/status' : '/readyz'}`, { from: `127.0.7.${1 + (index % 50)}` })));
+    const answers = await Promise.all(
+      Array.from({ length: 200 }, (_, index) =>
+        requestFrom(`${backend.url}${index % 4 === 0 ? '/status' : '/readyz'}`, { from: `127.0.7.${1 + (index % 50)}` }),
+      ),
+    );
     const seconds = (Date.now() - started) / 1000;
     expect(answers.every((answer) => answer.status === 200)).toBe(true);
     expect((await reads()) - before).toBeLessThanOrEqual(Math.ceil(seconds) + 2);

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runNode } from '../support/runNode.js';
 import { ServerProcess } from '../support/serverProcess.js';

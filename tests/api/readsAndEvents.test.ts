@@ -20,7 +20,10 @@ describe.each(backendKinds)('reads, delta sync and events on %s', (kind) => {
   afterAll(() => backend?.stop());
 
   it('sign-in refuses a wrong password and an unknown email alike', async () => {
-    for (const [email, password] of [['alice@example.com', 'wrong'], ['nobody@example.com', 'holdfast']]) {
+    for (const [email, password] of [
+      ['alice@example.com', 'wrong'],
+      ['nobody@example.com', 'holdfast'],
+    ]) {
       const response = await new TestApi(backend.url).raw('/api/login', { method: 'POST', json: { email, password } });
       expect(response.status).toBe(401);
       expect(((await response.json()) as { error: { code: string } }).error.code).toBe('invalid-credentials');
@@ -43,7 +46,9 @@ describe.each(backendKinds)('reads, delta sync and events on %s', (kind) => {
     const someone = mine[0]!.customerName;
     const found = await alice.conversations(`?q=${encodeURIComponent(someone.split(' ')[1]!)}`);
     expect(found.map((conversation) => conversation.id)).toContain(mine[0]!.id);
-    expect(found.every((conversation) => `${conversation.customerName} ${conversation.customerEmail}`.toLowerCase().includes(someone.split(' ')[1]!.toLowerCase()))).toBe(true);
+    expect(
+      found.every((conversation) => `${conversation.customerName} ${conversation.customerEmail}`.toLowerCase().includes(someone.split(' ')[1]!.toLowerCase())),
+    ).toBe(true);
     expect((await alice.raw('/api/conversations?view=everyone')).status).toBe(400);
   });
 
@@ -144,7 +149,9 @@ describe.each(backendKinds)('reads, delta sync and events on %s', (kind) => {
     live.close();
     // Ten replies of 9,000 characters, read by a stream resuming from before them: one page of about
     // 90 KB, past what an event carries. It comes as a notice (cursors, no rows); a pull from `from` has it.
-    const big = await alice.postActions(Array.from({ length: 10 }, (_, index) => createWorkspaceAction('send', target.id, { text: `${index} ${'x'.repeat(9000)}` })));
+    const big = await alice.postActions(
+      Array.from({ length: 10 }, (_, index) => createWorkspaceAction('send', target.id, { text: `${index} ${'x'.repeat(9000)}` })),
+    );
     expect(big.status).toBe(200);
     const resumed = await openStream(bob, third.cursor);
     const notice = await resumed.next((data) => data.withheld === true);
@@ -185,14 +192,18 @@ async function openStream(api: TestApi, cursor?: string) {
         const { value, done } = await reader.read();
         if (done) return;
         buffer += value;
-        let end;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
+        for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
           const block = buffer.slice(0, end);
           buffer = buffer.slice(end + 2);
           if (!block.includes('event: change')) continue;
-          const data = block.split('\n').find((line) => line.startsWith('data: '))!.slice(6);
+          const data = block
+            .split('\n')
+            .find((line) => line.startsWith('data: '))!
+            .slice(6);
           received.push(JSON.parse(data) as ChangeEvent);
-          waiters.splice(0).forEach((wake) => wake());
+          waiters.splice(0).forEach((wake) => {
+            wake();
+          });
         }
       }
     } catch {

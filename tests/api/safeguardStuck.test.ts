@@ -20,7 +20,12 @@ describe('the stream safeguard, forced stuck on a running server', () => {
   let url: string;
   beforeAll(async () => {
     db = await openPglite(await copyPgliteTemplate());
-    app = await buildServer({ db, app: await workspaceServerApp(db), logging: { level: 'silent' }, streams: { maxPerProcess: 20, maxPerAgent: 20, auditMs: 5000 } });
+    app = await buildServer({
+      db,
+      app: await workspaceServerApp(db),
+      logging: { level: 'silent' },
+      streams: { maxPerProcess: 20, maxPerAgent: 20, auditMs: 5000 },
+    });
     url = await app.listen({ port: 0, host: '127.0.0.1' });
   }, 180_000);
   afterAll(async () => {
@@ -33,7 +38,8 @@ describe('the stream safeguard, forced stuck on a running server', () => {
     const auth = { authorization: `Bearer ${alice.token}` };
     const streams = app.holdfast.streams;
     // The bug: twenty streams counted whose connection is gone, their release never run.
-    for (let i = 0; i < 20; i++) expect(streams.admit({ agentKey: `ghost-${i}`, tokenHash: 'ghost', close: () => {}, isOpen: () => false }).admitted).toBe(true);
+    for (let i = 0; i < 20; i++)
+      expect(streams.admit({ agentKey: `ghost-${i}`, tokenHash: 'ghost', close: () => {}, isOpen: () => false }).admitted).toBe(true);
 
     const refused = await SseClient.open(`${url}/api/events`, auth);
     expect(refused.status).toBe(503);

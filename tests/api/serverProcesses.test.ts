@@ -31,7 +31,7 @@ describe('several server processes on one PostgreSQL', () => {
     );
   });
 
-  it("an event stream on one process hears of a change made through the other", async () => {
+  it('an event stream on one process hears of a change made through the other', async () => {
     const [writer, reader] = await Promise.all(servers.map((server) => TestApi.signIn(server.url, 'bob@example.com')));
     const target = (await writer!.conversations('?status=open'))[1]!;
     const controller = new AbortController();
@@ -84,7 +84,10 @@ describe('fan-out by LISTEN/NOTIFY across processes', () => {
     await admin.connect();
     const closeStream: (() => void)[] = [];
     try {
-      const [writer, reader] = await Promise.all([TestApi.signIn(writerServer.url, 'alice@example.com'), TestApi.signIn(readerServer.url, 'alice@example.com')]);
+      const [writer, reader] = await Promise.all([
+        TestApi.signIn(writerServer.url, 'alice@example.com'),
+        TestApi.signIn(readerServer.url, 'alice@example.com'),
+      ]);
       const target = (await writer.conversations('?status=open'))[2]!;
       const received: string[] = [];
       let connected = false;
@@ -94,14 +97,21 @@ describe('fan-out by LISTEN/NOTIFY across processes', () => {
           headers: () => ({ authorization: `Bearer ${reader.token}` }),
           onStatus: (up) => (connected = up),
           onEvent: (event) => {
-            if (event.event === 'change') received.push(...(JSON.parse(event.data) as { messages: { id: string; body: string }[] }).messages.filter((message) => message.body.startsWith('fan-out ')).map((message) => message.id));
+            if (event.event === 'change')
+              received.push(
+                ...(JSON.parse(event.data) as { messages: { id: string; body: string }[] }).messages
+                  .filter((message) => message.body.startsWith('fan-out '))
+                  .map((message) => message.id),
+              );
           },
         }),
       );
       await expect.poll(() => connected, { timeout: 30_000 }).toBe(true);
-      const listeners = async () => (await admin.query(`SELECT pid FROM pg_stat_activity WHERE application_name = 'holdfast-listener' AND datname = current_database()`)).rows.length;
+      const listeners = async () =>
+        (await admin.query(`SELECT pid FROM pg_stat_activity WHERE application_name = 'holdfast-listener' AND datname = current_database()`)).rows.length;
       expect(await listeners()).toBe(2);
-      for (let index = 0; index < 15; index++) expect((await writer.postActions([createWorkspaceAction('send', target.id, { text: `fan-out ${index}` })])).status).toBe(200);
+      for (let index = 0; index < 15; index++)
+        expect((await writer.postActions([createWorkspaceAction('send', target.id, { text: `fan-out ${index}` })])).status).toBe(200);
       // The listeners die; the last 25 changes are written at once, while they are down (their
       // reconnect waits a jittered backoff first), and nothing is written after: only the catch-up read
       // that follows the reconnect can bring them.

@@ -43,7 +43,9 @@ describe('sign-in an attacker cannot turn against agents (PostgreSQL, two nodes)
   });
 
   it('forty concurrent guesses from one address: no more passwords checked than the free ones', async () => {
-    const answers = await Promise.all(Array.from({ length: 40 }, (_, index) => signIn(backend.url, '127.0.0.20', 'bob@example.com', index === 39 ? 'holdfast' : `guess ${index}`)));
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, (_, index) => signIn(backend.url, '127.0.0.20', 'bob@example.com', index === 39 ? 'holdfast' : `guess ${index}`)),
+    );
     const checked = answers.filter((answer) => answer.status === 401 || answer.status === 200);
     expect(checked.length).toBeLessThanOrEqual(6);
     expect(answers.filter((answer) => answer.status === 429).length).toBeGreaterThanOrEqual(34);
@@ -55,7 +57,8 @@ describe('sign-in an attacker cannot turn against agents (PostgreSQL, two nodes)
     // Upper case, full-width letters and spaces around are carol, and count as carol: six guesses under
     // three spellings slow the guesser's address down for carol, whatever the spelling.
     const spellings = ['CAROL@globex.example', '\uff43\uff41\uff52\uff4f\uff4c@globex.example', ' carol@GLOBEX.example '];
-    for (const spelling of spellings) for (let attempt = 0; attempt < 2; attempt++) expect((await signIn(backend.url, '127.0.0.30', spelling, `guess ${attempt}`)).status).toBe(401);
+    for (const spelling of spellings)
+      for (let attempt = 0; attempt < 2; attempt++) expect((await signIn(backend.url, '127.0.0.30', spelling, `guess ${attempt}`)).status).toBe(401);
     for (const spelling of [...spellings, 'carol@globex.example']) {
       expect((await signIn(backend.url, '127.0.0.30', spelling, 'holdfast')).status, spelling).toBe(429);
       const fresh = await signIn(backend.url, '127.0.0.32', spelling, 'holdfast');
@@ -84,6 +87,9 @@ describe('sign-in an attacker cannot turn against agents (PostgreSQL, two nodes)
     expect((await signIn(backend.url, '127.0.4.2', 'dana@example.com', 'holdfast', { cookie: `holdfast_device=${device}` })).status).toBe(200);
     expect((await signIn(other.url, '127.0.4.3', 'dana@example.com', 'holdfast', { authorization: `Bearer ${token}` })).status).toBe(200);
     // A device cookie of another agent is no pass for Dana.
-    expect((await signIn(backend.url, '127.0.4.4', 'dana@example.com', 'holdfast', { cookie: 'holdfast_device=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' })).status).toBe(429);
+    expect(
+      (await signIn(backend.url, '127.0.4.4', 'dana@example.com', 'holdfast', { cookie: 'holdfast_device=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' }))
+        .status,
+    ).toBe(429);
   });
 });

@@ -2,7 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestApi } from '../support/testApi.js';
 import { TestBackend } from './backends.js';
 
-const event = (kind = 'reachability', detail: Record<string, unknown> = { from: 'online', to: 'offline' }) => ({ id: crypto.randomUUID(), kind, at: new Date().toISOString(), detail });
+const event = (kind = 'reachability', detail: Record<string, unknown> = { from: 'online', to: 'offline' }) => ({
+  id: crypto.randomUUID(),
+  kind,
+  at: new Date().toISOString(),
+  detail,
+});
 
 describe('client telemetry: POST /api/telemetry', () => {
   let backend: TestBackend;
@@ -20,7 +25,12 @@ describe('client telemetry: POST /api/telemetry', () => {
   const post = (api: TestApi, body: unknown) => api.raw('/api/telemetry', { method: 'POST', json: body });
 
   it('stores a batch once: the same events sent again (a replay) store nothing more', async () => {
-    const events = [event(), event('breaker', { host: 'cdn.example', from: 'closed', to: 'open' }), event('failover', { path: '/assets/x.js', failoverMs: 812, passedOver: 1 }), event('outbox', { pending: 3, oldestAgeMs: 61_000 })];
+    const events = [
+      event(),
+      event('breaker', { host: 'cdn.example', from: 'closed', to: 'open' }),
+      event('failover', { path: '/assets/x.js', failoverMs: 812, passedOver: 1 }),
+      event('outbox', { pending: 3, oldestAgeMs: 61_000 }),
+    ];
     const first = await post(alice, { events });
     expect(first.status).toBe(200);
     expect(await first.json()).toEqual({ received: 4, stored: 4 });

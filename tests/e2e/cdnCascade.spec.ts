@@ -59,7 +59,9 @@ async function reloadWithoutCachedAssets(page: Page) {
   await expectRendered(page);
 }
 
-test('a healthy primary serves every asset, compressed, to the page and to the worker installing them: integrity and digests hold on the decoded bytes', async ({ browser }) => {
+test('a healthy primary serves every asset, compressed, to the page and to the worker installing them: integrity and digests hold on the decoded bytes', async ({
+  browser,
+}) => {
   const context = await browser.newContext({ baseURL: server.url });
   await recordWorkerNotices(context);
   const page = await controlledPage(context);
@@ -97,15 +99,18 @@ const cssAssetPattern = /\/assets\/.*\.(woff2|svg)$/;
 
 async function cssAssetsLoaded(page: Page) {
   await page.evaluate(() => document.fonts.ready);
-  return page.evaluate((pattern) => ({
-    interLoaded: [...document.fonts].some((face) => face.family.replace(/"/g, '') === 'Inter' && face.status === 'loaded'),
-    fetched: performance
-      .getEntriesByType('resource')
-      .map((entry) => entry as PerformanceResourceTiming)
-      .filter((entry) => new RegExp(pattern).test(entry.name))
-      // A CSS image is a no-cors request: its status is hidden (0); its size is not (Timing-Allow-Origin).
-      .map((entry) => ({ url: entry.name, status: entry.responseStatus, bytes: entry.encodedBodySize })),
-  }), cssAssetPattern.source);
+  return page.evaluate(
+    (pattern) => ({
+      interLoaded: [...document.fonts].some((face) => face.family.replace(/"/g, '') === 'Inter' && face.status === 'loaded'),
+      fetched: performance
+        .getEntriesByType('resource')
+        .map((entry) => entry as PerformanceResourceTiming)
+        .filter((entry) => new RegExp(pattern).test(entry.name))
+        // A CSS image is a no-cors request: its status is hidden (0); its size is not (Timing-Allow-Origin).
+        .map((entry) => ({ url: entry.name, status: entry.responseStatus, bytes: entry.encodedBodySize })),
+    }),
+    cssAssetPattern.source,
+  );
 }
 
 test('fonts and images named in the stylesheet come through the cascade too: with the primary at 503, from the secondary', async ({ browser }) => {
@@ -124,8 +129,11 @@ test('fonts and images named in the stylesheet come through the cascade too: wit
     [`http://fastly.test:${fastly.port}/assets/inter-latin-400-normal.woff2`, 200],
     [`http://fastly.test:${fastly.port}/assets/inter-latin-700-normal.woff2`, 200],
   ]);
-  const servedBy = Object.fromEntries((await notices(page)).filter((notice) => notice.type === 'served').map((notice) => [notice.path!.replace(/-[\w-]{8}\./, '.'), notice.host]));
-  for (const path of ['/assets/holdfast-mark.svg', '/assets/inter-latin-400-normal.woff2', '/assets/inter-latin-700-normal.woff2']) expect(servedBy[path], path).toBe(`http://azure.test:${azure.port}`);
+  const servedBy = Object.fromEntries(
+    (await notices(page)).filter((notice) => notice.type === 'served').map((notice) => [notice.path!.replace(/-[\w-]{8}\./, '.'), notice.host]),
+  );
+  for (const path of ['/assets/holdfast-mark.svg', '/assets/inter-latin-400-normal.woff2', '/assets/inter-latin-700-normal.woff2'])
+    expect(servedBy[path], path).toBe(`http://azure.test:${azure.port}`);
   await context.close();
 });
 
@@ -154,7 +162,9 @@ async function recordWorkerNotices(context: BrowserContext) {
   });
 }
 
-test('a blackholed primary costs a hedge delay, not its deadline, until its breaker opens — then nothing, even after the worker restarts; once it recovers, a probe brings requests back', async ({ browser }) => {
+test('a blackholed primary costs a hedge delay, not its deadline, until its breaker opens — then nothing, even after the worker restarts; once it recovers, a probe brings requests back', async ({
+  browser,
+}) => {
   test.setTimeout(300_000);
   const context = await browser.newContext({ baseURL: server.url });
   await recordWorkerNotices(context);
@@ -244,14 +254,19 @@ test('a blackholed primary costs a hedge delay, not its deadline, until its brea
 type LoaderNotice = { type: string; path: string; host?: string; ms?: number; failoverMs?: number; passedOver: { host: string; reason: string; ms: number }[] };
 
 /** What the page's fallback loader reported: which host served each entry asset, and who was passed over. */
-const loaderNotices = (page: Page) => page.evaluate(() => (window as unknown as { holdfastAssetLoader?: { notices: LoaderNotice[] } }).holdfastAssetLoader?.notices ?? []);
+const loaderNotices = (page: Page) =>
+  page.evaluate(() => (window as unknown as { holdfastAssetLoader?: { notices: LoaderNotice[] } }).holdfastAssetLoader?.notices ?? []);
 
-test('first visit without a service worker, primary blackholed: the page loader moves to the secondary, keeps integrity, the next load does not wait, and after the cool-down the recovered primary serves again', async ({ browser }) => {
+test('first visit without a service worker, primary blackholed: the page loader moves to the secondary, keeps integrity, the next load does not wait, and after the cool-down the recovered primary serves again', async ({
+  browser,
+}) => {
   const context = await browser.newContext({ baseURL: server.url, serviceWorkers: 'block' });
   const cssImages: { url: string; status: number; bytes: number }[] = [];
   context.on('requestfinished', (request) => {
     if (!cssAssetPattern.test(request.url())) return;
-    void Promise.all([request.response(), request.sizes()]).then(([response, sizes]) => cssImages.push({ url: request.url(), status: response?.status() ?? 0, bytes: sizes.responseBodySize }));
+    void Promise.all([request.response(), request.sizes()]).then(([response, sizes]) =>
+      cssImages.push({ url: request.url(), status: response?.status() ?? 0, bytes: sizes.responseBodySize }),
+    );
   });
   fastly.mode = 'blackhole';
   const page = await context.newPage();
@@ -273,7 +288,12 @@ test('first visit without a service worker, primary blackholed: the page loader 
     expect(notice.ms!).toBeLessThan(3000);
   }
   // The elements the loader inserted name the secondary and carry the build's digests.
-  const tags = await page.evaluate(() => [...document.querySelectorAll<HTMLScriptElement | HTMLLinkElement>('script[src], link[rel=stylesheet]')].map((element) => ({ url: 'src' in element ? element.src : element.href, integrity: element.integrity })));
+  const tags = await page.evaluate(() =>
+    [...document.querySelectorAll<HTMLScriptElement | HTMLLinkElement>('script[src], link[rel=stylesheet]')].map((element) => ({
+      url: 'src' in element ? element.src : element.href,
+      integrity: element.integrity,
+    })),
+  );
   expect(tags).toHaveLength(2);
   for (const tag of tags) {
     expect(tag.url).toContain(`azure.test:${azure.port}/assets/`);
@@ -301,11 +321,15 @@ test('first visit without a service worker, primary blackholed: the page loader 
 
   // The loader remembered the dead primary for a jittered cool-down (375–1,500 ms in this build)…
   const fastlyHost = `http://fastly.test:${fastly.port}`;
-  const downUntil = await page.evaluate((host) => (JSON.parse(localStorage.getItem('holdfast-cdn-down') ?? '{}') as Record<string, number>)[host]! - Date.now(), fastlyHost);
+  const downUntil = await page.evaluate(
+    (host) => (JSON.parse(localStorage.getItem('holdfast-cdn-down') ?? '{}') as Record<string, number>)[host]! - Date.now(),
+    fastlyHost,
+  );
   expect(downUntil).toBeLessThanOrEqual(1500);
   // …which the checks above may have outlasted on a slow machine: held for this reload, a reload goes
   // straight to the secondary, and then the cool-down ends as it would (in 500 ms).
-  const holdDown = (ms: number) => page.evaluate(([host, ms]) => localStorage.setItem('holdfast-cdn-down', JSON.stringify({ [host]: Date.now() + ms })), [fastlyHost, ms] as const);
+  const holdDown = (ms: number) =>
+    page.evaluate(([host, ms]) => localStorage.setItem('holdfast-cdn-down', JSON.stringify({ [host]: Date.now() + ms })), [fastlyHost, ms] as const);
   await holdDown(60_000);
   await page.reload();
   await expectRendered(page);
@@ -351,12 +375,16 @@ test('first visit without a service worker, a mirror serving other bytes: integr
     expect(['digest-mismatch', 'hedged']).toContain(mirror[0]!.reason);
   }
   // Whatever won the race, the page runs only bytes its integrity attributes vouch for.
-  const tags = await page.evaluate(() => [...document.querySelectorAll<HTMLScriptElement | HTMLLinkElement>('script[src], link[rel=stylesheet]')].map((element) => element.integrity));
+  const tags = await page.evaluate(() =>
+    [...document.querySelectorAll<HTMLScriptElement | HTMLLinkElement>('script[src], link[rel=stylesheet]')].map((element) => element.integrity),
+  );
   for (const integrity of tags) expect(integrity).toMatch(/^sha384-/);
   await context.close();
 });
 
-test('first visit with both CDNs down and a worker to install: the origin serves the page, the worker installs through the cascade and takes over', async ({ browser }) => {
+test('first visit with both CDNs down and a worker to install: the origin serves the page, the worker installs through the cascade and takes over', async ({
+  browser,
+}) => {
   const context = await browser.newContext({ baseURL: server.url });
   fastly.mode = '503';
   azure.mode = 'refused';
@@ -390,7 +418,7 @@ test.describe('every host slower than the deadline', () => {
     for (const host of [fastly, azure]) host.latencyMs = slowMs;
   };
 
-  test('first visit without a service worker: every asset still loads (the page loader\'s last chance), and the workspace works', async ({ browser }) => {
+  test("first visit without a service worker: every asset still loads (the page loader's last chance), and the workspace works", async ({ browser }) => {
     test.setTimeout(240_000);
     slowHosts();
     const context = await browser.newContext({ baseURL: slowOrigin.url, serviceWorkers: 'block' });
@@ -409,7 +437,9 @@ test.describe('every host slower than the deadline', () => {
     await context.close();
   });
 
-  test('under the service worker: it installs every asset through its last chance, then follows the slow network (deadlines from the hosts\' p95) and serves without a failure', async ({ browser }) => {
+  test("under the service worker: it installs every asset through its last chance, then follows the slow network (deadlines from the hosts' p95) and serves without a failure", async ({
+    browser,
+  }) => {
     test.setTimeout(300_000);
     slowHosts();
     const context = await browser.newContext({ baseURL: slowOrigin.url });
@@ -444,7 +474,9 @@ async function signInHere(page: Page) {
 }
 
 for (const mode of ['blackhole', 'wrong-bytes'] as CdnMode[]) {
-  test(`without a service worker, a primary that turns ${mode} after the entry loaded: the lazy workspace chunk comes from a healthy host, checked, sharing the entry's instance`, async ({ browser }) => {
+  test(`without a service worker, a primary that turns ${mode} after the entry loaded: the lazy workspace chunk comes from a healthy host, checked, sharing the entry's instance`, async ({
+    browser,
+  }) => {
     const context = await browser.newContext({ baseURL: server.url, serviceWorkers: 'block' });
     const page = await context.newPage();
     await page.goto('/');

@@ -33,14 +33,17 @@ function queueRange(page: Page, ids: readonly string[], from: number, to: number
   return page.evaluate(
     async ([ids, from, to, prefix]) => {
       const queued: Promise<string>[] = [];
-      for (let index = from; index < to; index++) queued.push(window.holdfast!.act('send', ids[index % ids.length]!, { text: `${prefix}${String(index).padStart(4, '0')}` }));
+      for (let index = from; index < to; index++)
+        queued.push(window.holdfast!.act('send', ids[index % ids.length]!, { text: `${prefix}${String(index).padStart(4, '0')}` }));
       return Promise.all(queued);
     },
     [ids, from, to, prefix] as const,
   );
 }
 
-test('1,000 actions from four agents while one node is SIGKILLed and another restarted: exactly 1,000 effects, each conversation in order, and changes written on any node reach every agent live', async ({ browser }) => {
+test('1,000 actions from four agents while one node is SIGKILLed and another restarted: exactly 1,000 effects, each conversation in order, and changes written on any node reach every agent live', async ({
+  browser,
+}) => {
   test.setTimeout(600_000);
   const api = await TestApi.signIn(cluster.url, 'alice@example.com');
   const open = await openConversations(api, agents.length * conversationsPerAgent + 1);
@@ -59,15 +62,22 @@ test('1,000 actions from four agents while one node is SIGKILLed and another res
     expect((await direct.postActions([createWorkspaceAction('send', shared.id, { text: `${prefix}written on ${node.name}` })])).status).toBe(200);
   }
   for (const page of pages) {
-    for (const node of cluster.nodes) await expect(page.getByRole('list', { name: 'Messages' })).toContainText(`${prefix}written on ${node.name}`, { timeout: 30_000 });
+    for (const node of cluster.nodes)
+      await expect(page.getByRole('list', { name: 'Messages' })).toContainText(`${prefix}written on ${node.name}`, { timeout: 30_000 });
   }
   // One stream per agent (its leader tab), wherever HAProxy placed it.
-  const openStreams = async () => (await Promise.all(cluster.nodes.map(async (node) => metricSum(await (await fetch(`${node.url}/metrics`)).text(), 'holdfast_event_streams_open')))).reduce((sum, count) => sum + count, 0);
+  const openStreams = async () =>
+    (await Promise.all(cluster.nodes.map(async (node) => metricSum(await (await fetch(`${node.url}/metrics`)).text(), 'holdfast_event_streams_open')))).reduce(
+      (sum, count) => sum + count,
+      0,
+    );
   await expect.poll(openStreams, { timeout: 30_000 }).toBe(agents.length);
 
   // The first half, then the failures while it replays, then the second half.
   await Promise.all(pages.map((page, index) => queueRange(page, ids[index]!, 0, perAgent / 2, `${prefix}${agents[index]}-`)));
-  await expect.poll(async () => (await Promise.all(ids.flat().map((id) => serverBodies(api, id, prefix)))).flat().length, { timeout: 60_000, intervals: [100] }).toBeGreaterThan(50);
+  await expect
+    .poll(async () => (await Promise.all(ids.flat().map((id) => serverBodies(api, id, prefix)))).flat().length, { timeout: 60_000, intervals: [100] })
+    .toBeGreaterThan(50);
   const [killed, restarted] = cluster.nodes;
   await killed!.process.kill();
   await restarted!.process.stop();

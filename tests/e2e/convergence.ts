@@ -8,7 +8,11 @@ import { expect } from './fixtures.js';
 /** Per conversation: its version and a digest of its message ids. What "this device holds the server's state" means. */
 export type StateDigest = Record<string, { version: number; messages: string }>;
 
-const digest = (ids: readonly string[]) => createHash('sha256').update([...ids].sort().join('\n')).digest('hex').slice(0, 16);
+const digest = (ids: readonly string[]) =>
+  createHash('sha256')
+    .update([...ids].sort().join('\n'))
+    .digest('hex')
+    .slice(0, 16);
 
 /** What the device's IndexedDB holds: every conversation's version and its thread's message ids (the workspace database). */
 export async function deviceDigest(page: Page | EngineTab): Promise<StateDigest> {
@@ -21,7 +25,7 @@ export async function deviceDigest(page: Page | EngineTab): Promise<StateDigest>
       open.onsuccess = () => resolve(open.result);
       open.onerror = () => reject(open.error);
     });
-    const all = <T,>(store: string) =>
+    const all = <T>(store: string) =>
       new Promise<T[]>((resolve, reject) => {
         const request = db.transaction(store).objectStore(store).getAll();
         request.onsuccess = () => resolve(request.result as T[]);
@@ -29,7 +33,10 @@ export async function deviceDigest(page: Page | EngineTab): Promise<StateDigest>
       });
     const result = {
       conversations: (await all<{ id: string; version: number }>('conversations')).map(({ id, version }) => ({ id, version })),
-      threads: (await all<{ conversationId: string; messages: { id: string }[] }>('threads')).map((thread) => ({ id: thread.conversationId, messages: thread.messages.map((message) => message.id) })),
+      threads: (await all<{ conversationId: string; messages: { id: string }[] }>('threads')).map((thread) => ({
+        id: thread.conversationId,
+        messages: thread.messages.map((message) => message.id),
+      })),
     };
     db.close();
     return result;
@@ -44,7 +51,9 @@ export async function serverDigest(api: TestApi): Promise<StateDigest> {
   const messages = new Map<string, string[]>();
   let cursor = '0';
   for (;;) {
-    const page = await api.json<{ conversations: Conversation[]; messages: Message[]; cursor: string; hasMore: boolean }>(`/api/sync?cursor=${cursor}&limit=5000`);
+    const page = await api.json<{ conversations: Conversation[]; messages: Message[]; cursor: string; hasMore: boolean }>(
+      `/api/sync?cursor=${cursor}&limit=5000`,
+    );
     for (const conversation of page.conversations) conversations.set(conversation.id, conversation.version);
     for (const message of page.messages) messages.set(message.conversationId, [...(messages.get(message.conversationId) ?? []), message.id]);
     cursor = page.cursor;
@@ -64,7 +73,7 @@ export function divergence(device: StateDigest, server: StateDigest): string[] {
  * within 30 s. It takes 0.5–3 s here (one sync, or the events); 30 s holds on a machine three times slower
  * and still fails a device left stale, which stays so for minutes (issue 22's stale thread).
  */
-export const convergenceBoundMs = 30_000;
+const convergenceBoundMs = 30_000;
 
 /**
  * The invariant after a fault heals: within `timeoutMs`, the device's IndexedDB holds exactly the

@@ -3,7 +3,11 @@ import { ApiProxy } from '../support/ApiProxy.js';
 import { deviceDigest, divergence, expectConverged, serverDigest } from './convergence.js';
 import { expect, expectMessages, firstSyncTimeout, inboxRow, submitSignIn, test } from './fixtures.js';
 
-test('a new device on a slow server: the thread opened shows the newest reply though its first read missed the deadline, and every conversation converges once the server is back', async ({ browser, server, api }) => {
+test('a new device on a slow server: the thread opened shows the newest reply though its first read missed the deadline, and every conversation converges once the server is back', async ({
+  browser,
+  server,
+  api,
+}) => {
   test.setTimeout(240_000);
   const alice = await api('alice@example.com');
   const target = (await alice.conversations('?status=open'))[3]!;
@@ -41,7 +45,11 @@ test('a new device on a slow server: the thread opened shows the newest reply th
   }
 });
 
-test('a new device whose conversation reads miss their deadline, sync held: the thread shows the reply within 5 s of the server answering normally again', async ({ browser, server, api }) => {
+test('a new device whose conversation reads miss their deadline, sync held: the thread shows the reply within 5 s of the server answering normally again', async ({
+  browser,
+  server,
+  api,
+}) => {
   test.setTimeout(240_000);
   const alice = await api('alice@example.com');
   const target = (await alice.conversations('?status=open'))[4]!;

@@ -24,7 +24,12 @@ const test = base.extend<object, { demoUrl: string }>({
   ],
 });
 
-const demoAgentNames: Record<string, string> = { 'alice@example.com': 'Alice Martin', 'bob@example.com': 'Bob Chen', 'dana@example.com': 'Dana Kim', 'eli@example.com': 'Eli Sato' };
+const demoAgentNames: Record<string, string> = {
+  'alice@example.com': 'Alice Martin',
+  'bob@example.com': 'Bob Chen',
+  'dana@example.com': 'Dana Kim',
+  'eli@example.com': 'Eli Sato',
+};
 
 /**
  * Into the demo as `email`: it opens signed in as its first agent, with no form (its backend starts in the
@@ -62,7 +67,10 @@ const storedMessageBodies = (page: Page) =>
 
 const conversationRow = (page: Page, index: number) => page.getByRole('navigation', { name: 'Inbox' }).getByRole('link').nth(index);
 
-test('the demo on a static host: sign in, reply, close and assign; reload offline and it is all there; Reset brings back the seed', async ({ browser, demoUrl }) => {
+test('the demo on a static host: sign in, reply, close and assign; reload offline and it is all there; Reset brings back the seed', async ({
+  browser,
+  demoUrl,
+}) => {
   const context = await browser.newContext({ baseURL: demoUrl });
   try {
     const page = await context.newPage();
@@ -93,7 +101,9 @@ test('the demo on a static host: sign in, reply, close and assign; reload offlin
     await expect(heading).toHaveText(customer, { timeout: 60_000 });
     await expect(page.getByRole('list', { name: 'Messages' })).toContainText(reply);
     await expect(page.getByRole('button', { name: 'Reopen conversation' })).toBeVisible();
-    await expect(page.getByRole('combobox', { name: 'Assign' })).toHaveValue(await page.getByRole('combobox', { name: 'Assign' }).locator('option', { hasText: 'Bob Chen' }).getAttribute('value') as string);
+    await expect(page.getByRole('combobox', { name: 'Assign' })).toHaveValue(
+      (await page.getByRole('combobox', { name: 'Assign' }).locator('option', { hasText: 'Bob Chen' }).getAttribute('value')) as string,
+    );
 
     // Reset: the seed again (still offline), and a sign-in to it.
     await page.getByRole('complementary', { name: 'Demo' }).getByRole('button', { name: 'Reset demo' }).click();
@@ -149,7 +159,12 @@ test("the demo's images come from its backend: an attachment shows, and again of
       // Its bytes come from the demo's backend, as an object URL.
       const image = page.locator('img.attachment').first();
       await expect(image).toHaveAttribute('src', /^blob:/, { timeout: 30_000 });
-      return image.evaluate(async (element: HTMLImageElement) => element.decode().then(() => element.naturalWidth, () => 0));
+      return image.evaluate(async (element: HTMLImageElement) =>
+        element.decode().then(
+          () => element.naturalWidth,
+          () => 0,
+        ),
+      );
     };
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 60_000 });
     expect(await imageShown()).toBeGreaterThan(0);
@@ -160,11 +175,15 @@ test("the demo's images come from its backend: an attachment shows, and again of
   }
 });
 
-test('"Try the demo" on the normal sign-in page opens the inbox in one click, as a demo agent, another one pick away; its sign-in hint says what it accepts; "Leave the demo" returns', async ({ page }) => {
+test('"Try the demo" on the normal sign-in page opens the inbox in one click, as a demo agent, another one pick away; its sign-in hint says what it accepts; "Leave the demo" returns', async ({
+  page,
+}) => {
   await page.goto('/');
   await expect(page.getByRole('complementary', { name: 'Demo' })).toHaveCount(0);
   // The real server's hint: its seeded accounts and their password.
-  await expect(page.locator('.sign-in-card')).toContainText('Demo: alice@example.com, bob@example.com, dana@example.com, eli@example.com, password “holdfast”.');
+  await expect(page.locator('.sign-in-card')).toContainText(
+    'Demo: alice@example.com, bob@example.com, dana@example.com, eli@example.com, password “holdfast”.',
+  );
   await page.getByRole('link', { name: 'Try the demo' }).click();
   // One click: the inbox, signed in, no form.
   await signInToDemo(page, 'bob@example.com');
@@ -183,7 +202,11 @@ test('"Try the demo" on the normal sign-in page opens the inbox in one click, as
   await expect(page.getByRole('complementary', { name: 'Demo' })).toHaveCount(0);
 });
 
-test('a real reply still waiting to be sent: "Try the demo" does not open the demo, says why, and the reply reaches the server', async ({ page, context, api }) => {
+test('a real reply still waiting to be sent: "Try the demo" does not open the demo, says why, and the reply reaches the server', async ({
+  page,
+  context,
+  api,
+}) => {
   const alice = await api();
   const [conversation] = await openConversations(alice, 1);
   // Alice signed in for real; the server does not get her reply yet (its actions endpoint is cut off).
@@ -204,10 +227,16 @@ test('a real reply still waiting to be sent: "Try the demo" does not open the de
   await expect.poll(() => serverBodies(alice, conversation!.id, 'demo-seal:'), { timeout: 60_000 }).toEqual(['demo-seal: kept while the demo was tried']);
 });
 
-test('the demo beside a real agent with nothing unsent: it reads, deletes and calls nothing real, and leaving it finds her signed in', async ({ page, context }) => {
+test('the demo beside a real agent with nothing unsent: it reads, deletes and calls nothing real, and leaving it finds her signed in', async ({
+  page,
+  context,
+}) => {
   await signIn(page);
   await expect(page.getByRole('banner')).toContainText('Alice Martin');
-  const realDatabases = async () => (await page.evaluate(async () => (await indexedDB.databases()).map((database) => database.name ?? ''))).filter((name) => /^holdfast-(workspace|outbox):/.test(name) && !name.startsWith('holdfast-outbox:demo:')).sort();
+  const realDatabases = async () =>
+    (await page.evaluate(async () => (await indexedDB.databases()).map((database) => database.name ?? '')))
+      .filter((name) => /^holdfast-(workspace|outbox):/.test(name) && !name.startsWith('holdfast-outbox:demo:'))
+      .sort();
   const before = await realDatabases();
   expect(before.length).toBeGreaterThanOrEqual(2);
 

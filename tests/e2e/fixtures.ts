@@ -5,7 +5,7 @@ import { ServerProcess } from '../support/serverProcess.js';
 import { TestApi } from '../support/testApi.js';
 
 type WorkerFixtures = { server: ServerProcess };
-export type OwnServerSetup = { server: ServerProcess; context: BrowserContext; alice: TestApi };
+type OwnServerSetup = { server: ServerProcess; context: BrowserContext; alice: TestApi };
 type TestFixtures = {
   api: (email?: string) => Promise<TestApi>;
   /** The environment of `ownServer` beyond the defaults; override with `test.use`. */
@@ -83,7 +83,9 @@ export async function watchCspViolations(context: BrowserContext): Promise<void>
   await context.addInitScript(() => {
     const seen: string[] = [];
     (window as unknown as { __cspViolations: string[] }).__cspViolations = seen;
-    document.addEventListener('securitypolicyviolation', (event) => seen.push(`${event.effectiveDirective} blocked ${event.blockedURI || 'inline'} (${event.sourceFile}:${event.lineNumber})`));
+    document.addEventListener('securitypolicyviolation', (event) =>
+      seen.push(`${event.effectiveDirective} blocked ${event.blockedURI || 'inline'} (${event.sourceFile}:${event.lineNumber})`),
+    );
   });
 }
 
@@ -115,7 +117,11 @@ export async function expectAllSent(page: Page, timeout = 20_000): Promise<void>
 
 /** A conversation's row in the inbox: its link, named by what it shows (customer, subject, time, preview). */
 export function inboxRow(page: Page, conversation: { customerName: string; subject: string }) {
-  return page.getByRole('navigation', { name: 'Inbox' }).getByRole('link').filter({ hasText: conversation.customerName }).filter({ hasText: conversation.subject });
+  return page
+    .getByRole('navigation', { name: 'Inbox' })
+    .getByRole('link')
+    .filter({ hasText: conversation.customerName })
+    .filter({ hasText: conversation.subject });
 }
 
 /**

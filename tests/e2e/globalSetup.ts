@@ -7,6 +7,7 @@ export default async function globalSetup() {
   if (!existsSync(join(distDir, 'index.html')) || !existsSync(join(distDir, 'sw.js'))) {
     throw new Error('The app is not built: run `npm run build` first (npm test does).');
   }
-  if (!existsSync(join(repoRoot, 'examples', 'tasks', 'dist', 'sw.js'))) throw new Error('The tasks example is not built: run `npm run build` (or `npm run build:tasks`).');
+  if (!existsSync(join(repoRoot, 'examples', 'tasks', 'dist', 'sw.js')))
+    throw new Error('The tasks example is not built: run `npm run build` (or `npm run build:tasks`).');
   await preparePgliteTemplate();
 }

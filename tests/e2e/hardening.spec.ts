@@ -3,7 +3,16 @@ import type { ServerProcess } from '../support/serverProcess.js';
 import { ApiProxy } from '../support/ApiProxy.js';
 import { TestApi } from '../support/testApi.js';
 import { cspViolations, expect, expectAllSent, inboxRow, sessionCookie, signIn, test, watchCspViolations } from './fixtures.js';
-import { backgroundSyncTrigger, expectedReplies, openConversations, queueReplies, readyPage, serverBodies, syncTags, waitPastUndoWindow } from './outboxSupport.js';
+import {
+  backgroundSyncTrigger,
+  expectedReplies,
+  openConversations,
+  queueReplies,
+  readyPage,
+  serverBodies,
+  syncTags,
+  waitPastUndoWindow,
+} from './outboxSupport.js';
 
 /**
  * Hardening in Chromium: text an agent pastes never jams the outbox, an action the server cannot apply
@@ -56,7 +65,10 @@ async function expectFiftyAppliedInOrder(alice: TestApi, ids: string[]) {
   }
 }
 
-test('an action the server cannot apply goes to "Needs your attention" with Retry and Discard; the 50 after it are applied once, in order', async ({ browser, ownServer }) => {
+test('an action the server cannot apply goes to "Needs your attention" with Retry and Discard; the 50 after it are applied once, in order', async ({
+  browser,
+  ownServer,
+}) => {
   test.setTimeout(180_000);
   const setup = await poisonSetup(browser, ownServer);
   try {

@@ -73,9 +73,15 @@ test('Chromium reports no installability errors, and "Install app" shows when th
     await page.goto('/');
     const cdp = await context.newCDPSession(page);
     await expect
-      .poll(async () => ((await cdp.send('Page.getInstallabilityErrors')) as { installabilityErrors: { errorId: string }[] }).installabilityErrors.map((error) => error.errorId), {
-        timeout: 30_000,
-      })
+      .poll(
+        async () =>
+          ((await cdp.send('Page.getInstallabilityErrors')) as { installabilityErrors: { errorId: string }[] }).installabilityErrors.map(
+            (error) => error.errorId,
+          ),
+        {
+          timeout: 30_000,
+        },
+      )
       .toEqual([]);
     const { errors } = (await cdp.send('Page.getAppManifest')) as { errors: { message: string }[] };
     expect(errors).toEqual([]);
@@ -87,17 +93,23 @@ test('Chromium reports no installability errors, and "Install app" shows when th
   });
 });
 
-test('launched as the installed app (its own window, display-mode standalone): the same workspace, no install offer, and the "Mine" shortcut opens on Mine', async ({ server }) => {
+test('launched as the installed app (its own window, display-mode standalone): the same workspace, no install offer, and the "Mine" shortcut opens on Mine', async ({
+  server,
+}) => {
   // `--app=<url>` opens the page in an app window, as launching the installed app does.
-  await withProfile(server.url, async (context) => {
-    const page = context.pages()[0] ?? (await context.waitForEvent('page'));
-    await page.goto('/');
-    expect(await page.evaluate(() => matchMedia('(display-mode: standalone)').matches)).toBe(true);
-    await signIn(page);
-    await expect(page.getByRole('navigation', { name: 'Inbox' }).getByRole('link').first()).toBeVisible();
-    await expect(page.getByRole('button', { name: 'Install app' })).toHaveCount(0);
-    await page.goto('/?view=mine');
-    await expect(page.getByRole('group', { name: 'Assignee' }).getByRole('button', { name: 'Mine' })).toHaveAttribute('aria-pressed', 'true');
-    await expect(page.getByRole('group', { name: 'Assignee' }).getByRole('button', { name: 'All' })).toHaveAttribute('aria-pressed', 'false');
-  }, [`--app=${server.url}/`]);
+  await withProfile(
+    server.url,
+    async (context) => {
+      const page = context.pages()[0] ?? (await context.waitForEvent('page'));
+      await page.goto('/');
+      expect(await page.evaluate(() => matchMedia('(display-mode: standalone)').matches)).toBe(true);
+      await signIn(page);
+      await expect(page.getByRole('navigation', { name: 'Inbox' }).getByRole('link').first()).toBeVisible();
+      await expect(page.getByRole('button', { name: 'Install app' })).toHaveCount(0);
+      await page.goto('/?view=mine');
+      await expect(page.getByRole('group', { name: 'Assignee' }).getByRole('button', { name: 'Mine' })).toHaveAttribute('aria-pressed', 'true');
+      await expect(page.getByRole('group', { name: 'Assignee' }).getByRole('button', { name: 'All' })).toHaveAttribute('aria-pressed', 'false');
+    },
+    [`--app=${server.url}/`],
+  );
 });

@@ -25,7 +25,9 @@ async function conversationsWithImages(api: TestApi): Promise<ConversationWithIm
   const conversations = new Map<string, { customerName: string }>();
   const messages: Message[] = [];
   for (let cursor = '0'; ; ) {
-    const page = await api.json<{ conversations: { id: string; customerName: string }[]; messages: Message[]; cursor: string; hasMore: boolean }>(`/api/sync?cursor=${cursor}&limit=1000`);
+    const page = await api.json<{ conversations: { id: string; customerName: string }[]; messages: Message[]; cursor: string; hasMore: boolean }>(
+      `/api/sync?cursor=${cursor}&limit=1000`,
+    );
     for (const conversation of page.conversations) conversations.set(conversation.id, conversation);
     messages.push(...page.messages);
     cursor = page.cursor;
@@ -64,7 +66,10 @@ const imagesLoaded = (page: Page) =>
     return [...widths.values()];
   });
 
-test('with the server stopped and the network cut, a cold start shows the inbox, opened conversations with their images, and canned replies', async ({ browser, ownServer: server }) => {
+test('with the server stopped and the network cut, a cold start shows the inbox, opened conversations with their images, and canned replies', async ({
+  browser,
+  ownServer: server,
+}) => {
   const context = await browser.newContext({ baseURL: server.url });
   try {
     const api = await TestApi.signIn(server.url, 'alice@example.com');
@@ -119,7 +124,10 @@ test('with the server stopped and the network cut, a cold start shows the inbox,
   }
 });
 
-test('when every API response takes 20 s, cached data shows at once (1 s here, 3 s allowed on a slow machine) and the status says the server is unreachable', async ({ browser, server }) => {
+test('when every API response takes 20 s, cached data shows at once (1 s here, 3 s allowed on a slow machine) and the status says the server is unreachable', async ({
+  browser,
+  server,
+}) => {
   const proxy = await ApiProxy.start(server.url);
   const context = await browser.newContext({ baseURL: proxy.url });
   try {
@@ -207,7 +215,10 @@ test('a first sync shows its progress: the changes stored, of how many', async (
   }
 });
 
-test('a new device: the inbox and the conversation an agent opens are fetched at once, ahead of the first sync, and kept for offline', async ({ browser, server }) => {
+test('a new device: the inbox and the conversation an agent opens are fetched at once, ahead of the first sync, and kept for offline', async ({
+  browser,
+  server,
+}) => {
   const proxy = await ApiProxy.start(server.url);
   const context = await browser.newContext({ baseURL: proxy.url });
   try {
@@ -223,7 +234,9 @@ test('a new device: the inbox and the conversation an agent opens are fetched at
     await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible({ timeout: firstSyncTimeout });
     // The inbox lists the newest open conversations at once, though no sync page has arrived.
     const newest = (await api.conversations('?status=open&limit=1'))[0]!;
-    await expect(page.getByRole('navigation', { name: 'Inbox' }).getByRole('link').filter({ hasText: newest.subject }).first()).toBeVisible({ timeout: 15_000 });
+    await expect(page.getByRole('navigation', { name: 'Inbox' }).getByRole('link').filter({ hasText: newest.subject }).first()).toBeVisible({
+      timeout: 15_000,
+    });
     await page.goto(`/conversations/${target.id}`);
     await expectMessages(page, messages.length, { timeout: 15_000 });
     await expect(page.getByRole('heading', { level: 1, name: target.customerName })).toBeVisible();
@@ -246,7 +259,9 @@ test('a new device: the inbox and the conversation an agent opens are fetched at
 test('older messages inserted above the one being read keep it in place on screen (scroll anchoring)', async ({ browser, server }) => {
   const api = await TestApi.signIn(server.url, 'alice@example.com');
   const me = await api.json<{ agent: { id: string }; tenant: { id: string } }>('/api/me');
-  const target = (await api.conversations('?status=all')).reduce((longest, conversation) => (conversation.messageCount > longest.messageCount ? conversation : longest));
+  const target = (await api.conversations('?status=all')).reduce((longest, conversation) =>
+    conversation.messageCount > longest.messageCount ? conversation : longest,
+  );
   expect(target.messageCount).toBeGreaterThanOrEqual(16);
   const proxy = await ApiProxy.start(server.url);
   const context = await browser.newContext({ baseURL: proxy.url });
@@ -301,10 +316,13 @@ test('older messages inserted above the one being read keep it in place on scree
     await expect(sameRow.locator('.message-body')).toHaveText(reading.text!);
     // Without anchoring it would have moved down by the height of the rows inserted above (or out of view).
     const drift = () =>
-      page.locator('.messages-scroll').evaluate((scroller, selector) => {
-        const row = scroller.querySelector<HTMLElement>(selector);
-        return row ? row.getBoundingClientRect().top - scroller.getBoundingClientRect().top : Number.POSITIVE_INFINITY;
-      }, `li[aria-posinset="${2 + inserted}"]`);
+      page.locator('.messages-scroll').evaluate(
+        (scroller, selector) => {
+          const row = scroller.querySelector<HTMLElement>(selector);
+          return row ? row.getBoundingClientRect().top - scroller.getBoundingClientRect().top : Number.POSITIVE_INFINITY;
+        },
+        `li[aria-posinset="${2 + inserted}"]`,
+      );
     await expect.poll(async () => Math.abs((await drift()) - reading.top)).toBeLessThanOrEqual(2);
   } finally {
     await context.close();
@@ -330,10 +348,12 @@ test("after sign-out, the next agent can read none of the first agent's conversa
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
-    await expect.poll(async () => {
-      const data = await localData(page);
-      return { workspaceDatabases: workspaceDatabases(data), cachedUrls: data.cachedUrls, acmeRecords: JSON.stringify(data.records).includes(acmeTenant) };
-    }).toEqual({ workspaceDatabases: [], cachedUrls: [], acmeRecords: false });
+    await expect
+      .poll(async () => {
+        const data = await localData(page);
+        return { workspaceDatabases: workspaceDatabases(data), cachedUrls: data.cachedUrls, acmeRecords: JSON.stringify(data.records).includes(acmeTenant) };
+      })
+      .toEqual({ workspaceDatabases: [], cachedUrls: [], acmeRecords: false });
 
     await page.getByRole('textbox', { name: 'Email' }).fill('carol@globex.example');
     await page.getByRole('textbox', { name: 'Password' }).fill('holdfast');
@@ -422,5 +442,3 @@ for (const version of [1, 2, 3]) {
     }
   });
 }
-
-

@@ -1,6 +1,18 @@
 import { expectAllSent, expect, sessionCookie, signIn, test } from './fixtures.js';
 import { expectConverged } from './convergence.js';
-import { act, backgroundSyncTrigger, expectedReplies, openConversations, outboxStatus, queueReplies, readyPage, serverBodies, storedPending, syncTags, waitPastUndoWindow } from './outboxSupport.js';
+import {
+  act,
+  backgroundSyncTrigger,
+  expectedReplies,
+  openConversations,
+  outboxStatus,
+  queueReplies,
+  readyPage,
+  serverBodies,
+  storedPending,
+  syncTags,
+  waitPastUndoWindow,
+} from './outboxSupport.js';
 import { execSync } from 'node:child_process';
 import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { chromium } from '@playwright/test';
@@ -12,7 +24,9 @@ import { TestApi } from '../support/testApi.js';
 import { newActionId } from 'holdfast/client';
 import { createWorkspaceAction } from '../../app/shared/index.js';
 
-test('offline: send, close and assign show at once, survive a reload, and reach the server exactly once, in order, when the network is back', async ({ own }) => {
+test('offline: send, close and assign show at once, survive a reload, and reach the server exactly once, in order, when the network is back', async ({
+  own,
+}) => {
   const { context, alice } = own;
   const [first, second] = await openConversations(alice, 2);
   const { agents } = await alice.json<{ agents: { id: string; name: string }[] }>('/api/agents');
@@ -83,7 +97,12 @@ test('a poison action goes to the failed list with its reason; the actions aroun
   expect(await serverBodies(alice, first!.id, '')).toEqual(expect.arrayContaining(['Before the poison', 'After the poison']));
   expect(await serverBodies(alice, second!.id, 'Elsewhere')).toEqual(['Elsewhere']);
   await expect(failed.getByRole('listitem').filter({ hasText: 'No such agent in your workspace.' })).toBeVisible();
-  await expect(failed.getByRole('listitem').filter({ hasText: /conversation/i }).last()).toContainText('Not applied');
+  await expect(
+    failed
+      .getByRole('listitem')
+      .filter({ hasText: /conversation/i })
+      .last(),
+  ).toContainText('Not applied');
 
   // Retry sends it again (and it fails again, for the same reason); Discard removes it for good.
   const unknownAgent = failed.getByRole('listitem').filter({ hasText: 'No such agent' });
@@ -106,10 +125,17 @@ test('two tabs queue offline, then reconnect: both show the same pending work, o
   const tabB = await context.newPage();
   await tabB.goto('/');
   await expect(tabB.getByTestId('last-sync')).toContainText('Last sync');
-  const sentBy = new Map<string, string[]>([['A', []], ['B', []]]);
-  for (const [name, tab] of [['A', tabA], ['B', tabB]] as const) {
+  const sentBy = new Map<string, string[]>([
+    ['A', []],
+    ['B', []],
+  ]);
+  for (const [name, tab] of [
+    ['A', tabA],
+    ['B', tabB],
+  ] as const) {
     tab.on('requestfinished', (request) => {
-      if (request.url().endsWith('/api/actions')) sentBy.get(name)!.push(...(request.postDataJSON() as { actions: { id: string }[] }).actions.map((action) => action.id));
+      if (request.url().endsWith('/api/actions'))
+        sentBy.get(name)!.push(...(request.postDataJSON() as { actions: { id: string }[] }).actions.map((action) => action.id));
     });
   }
 
@@ -210,7 +236,9 @@ test('a 401 in the middle of a replay pauses the queue; after signing in again i
   }
 });
 
-test('a flapping network: 50 random on/off flips while 500 actions are issued over five conversations → exactly 500 effects, each in order', async ({ own }) => {
+test('a flapping network: 50 random on/off flips while 500 actions are issued over five conversations → exactly 500 effects, each in order', async ({
+  own,
+}) => {
   const { context, alice } = own;
   const ids = (await openConversations(alice, 5)).map((target) => target.id);
   const page = await readyPage(context);
@@ -220,7 +248,10 @@ test('a flapping network: 50 random on/off flips while 500 actions are issued ov
   page.on('requestfinished', (request) => void (request.url().endsWith('/api/actions') && answeredSends++));
   // A seeded generator, so a failure can be replayed exactly.
   let seed = 20261123;
-  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const random = () => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed / 2 ** 31;
+  };
 
   let offline = false;
   const flips = (async () => {
@@ -269,37 +300,41 @@ test.describe('with a build of its own', () => {
     },
   });
 
-test('a new service worker version is activated (the agent clicks Update) while 100 actions are pending: all 100 are applied once', async ({ browser, ownServer: server, ownServerEnv }) => {
-  const staticDir = ownServerEnv.STATIC_DIR!;
-  const context = await browser.newContext({ baseURL: server.url });
-  try {
-    const alice = await TestApi.signIn(server.url, 'alice@example.com');
-    const ids = (await openConversations(alice, 2)).map((target) => target.id);
-    const page = await readyPage(context);
-    // The action endpoint is cut; the rest of the server (and so the service worker update) is not.
-    await page.route('**/api/actions', (route) => route.abort('connectionreset'));
-    await queueReplies(page, ids, 100, 'upgrade ');
-    await expect(outboxStatus(page)).toHaveText(/^100 pending/);
+  test('a new service worker version is activated (the agent clicks Update) while 100 actions are pending: all 100 are applied once', async ({
+    browser,
+    ownServer: server,
+    ownServerEnv,
+  }) => {
+    const staticDir = ownServerEnv.STATIC_DIR!;
+    const context = await browser.newContext({ baseURL: server.url });
+    try {
+      const alice = await TestApi.signIn(server.url, 'alice@example.com');
+      const ids = (await openConversations(alice, 2)).map((target) => target.id);
+      const page = await readyPage(context);
+      // The action endpoint is cut; the rest of the server (and so the service worker update) is not.
+      await page.route('**/api/actions', (route) => route.abort('connectionreset'));
+      await queueReplies(page, ids, 100, 'upgrade ');
+      await expect(outboxStatus(page)).toHaveText(/^100 pending/);
 
-    appendFileSync(join(staticDir, 'sw.js'), '\n// version 2\n');
-    // A release writes its compressed copies anew; here they go, so the new bytes are served as they are.
-    for (const copy of ['sw.js.br', 'sw.js.gz']) rmSync(join(staticDir, copy), { force: true });
-    await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())!.update());
-    // The new worker waits for the agent's word; "Update" moves the page to it (it reloads itself).
-    const reloaded = page.waitForEvent('load');
-    await page.getByRole('status').filter({ hasText: 'Update available' }).getByRole('button', { name: 'Update' }).click();
-    await reloaded;
-    expect(await page.evaluate(() => navigator.serviceWorker.controller?.state)).toBe('activated');
-    await expect(outboxStatus(page)).toHaveText(/^100 pending/);
-    expect(await serverBodies(alice, ids[0]!, 'upgrade ')).toEqual([]);
+      appendFileSync(join(staticDir, 'sw.js'), '\n// version 2\n');
+      // A release writes its compressed copies anew; here they go, so the new bytes are served as they are.
+      for (const copy of ['sw.js.br', 'sw.js.gz']) rmSync(join(staticDir, copy), { force: true });
+      await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())!.update());
+      // The new worker waits for the agent's word; "Update" moves the page to it (it reloads itself).
+      const reloaded = page.waitForEvent('load');
+      await page.getByRole('status').filter({ hasText: 'Update available' }).getByRole('button', { name: 'Update' }).click();
+      await reloaded;
+      expect(await page.evaluate(() => navigator.serviceWorker.controller?.state)).toBe('activated');
+      await expect(outboxStatus(page)).toHaveText(/^100 pending/);
+      expect(await serverBodies(alice, ids[0]!, 'upgrade ')).toEqual([]);
 
-    await page.unroute('**/api/actions');
-    await expectAllSent(page, 60_000);
-    for (const [index, id] of ids.entries()) expect(await serverBodies(alice, id, 'upgrade ')).toEqual(expectedReplies(100, 'upgrade ', index, 2));
-  } finally {
-    await context.close();
-  }
-});
+      await page.unroute('**/api/actions');
+      await expectAllSent(page, 60_000);
+      for (const [index, id] of ids.entries()) expect(await serverBodies(alice, id, 'upgrade ')).toEqual(expectedReplies(100, 'upgrade ', index, 2));
+    } finally {
+      await context.close();
+    }
+  });
 });
 
 test('with every tab closed, Background Sync makes the service worker replay the outbox', async ({ own }) => {
@@ -414,7 +449,9 @@ test('compaction: assign then assign sends only the last, close then reopen send
   expect(conversation).toMatchObject({ status: 'open', assigneeId: eli.id, version: first!.version + 1 });
   expect(await serverBodies(alice, second!.id, 'Sorry, wrong customer')).toEqual([]);
   // The replay's stats are recorded just after its last batch settles (and the status says all sent).
-  await expect.poll(() => page.evaluate(() => window.holdfast!.outboxHealth())).toMatchObject({ pending: 0, oldestPendingAgeMs: 0, lastReplay: { actions: 1 } });
+  await expect
+    .poll(() => page.evaluate(() => window.holdfast!.outboxHealth()))
+    .toMatchObject({ pending: 0, oldestPendingAgeMs: 0, lastReplay: { actions: 1 } });
 });
 
 test('signing out with pending actions warns first; staying keeps them, confirming deletes them', async ({ own }) => {
@@ -434,7 +471,12 @@ test('signing out with pending actions warns first; staying keeps them, confirmi
   await dialog.getByRole('button', { name: 'Sign out and delete them' }).click();
   await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
   // The sign-in screen shows at once; the wipe finishes just after.
-  const agentDatabases = () => page.evaluate(async () => (await indexedDB.databases()).map((database) => database.name).filter((name) => name?.startsWith('holdfast-outbox') || name === 'holdfast-replay-credentials'));
+  const agentDatabases = () =>
+    page.evaluate(async () =>
+      (await indexedDB.databases())
+        .map((database) => database.name)
+        .filter((name) => name?.startsWith('holdfast-outbox') || name === 'holdfast-replay-credentials'),
+    );
   await expect.poll(agentDatabases).toEqual([]);
   // Signing out is not a newer release: the page stays where it is (no reload).
   expect(await page.evaluate(() => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).type)).not.toBe('reload');
@@ -511,7 +553,14 @@ test('actions queued by the previous version (outbox schema v1, target named con
         open.onsuccess = () => {
           const tx = open.result.transaction(['pending', 'failed'], 'readwrite');
           for (const action of sends) tx.objectStore('pending').add({ action, queuedAt: Date.now(), attempts: 0 });
-          tx.objectStore('failed').put({ action: refused, kind: 'rejected', code: 'refused-earlier', message: 'Refused before the upgrade.', queuedAt: Date.now(), failedAt: Date.now() });
+          tx.objectStore('failed').put({
+            action: refused,
+            kind: 'rejected',
+            code: 'refused-earlier',
+            message: 'Refused before the upgrade.',
+            queuedAt: Date.now(),
+            failedAt: Date.now(),
+          });
           tx.oncomplete = () => {
             open.result.close();
             resolve();
@@ -529,6 +578,8 @@ test('actions queued by the previous version (outbox schema v1, target named con
   const failed = page.getByRole('region', { name: /Needs your attention/ });
   await expect(failed.getByRole('listitem')).toContainText('Refused before the upgrade.');
   await expect(failed.getByRole('listitem')).toContainText(second!.customerName);
-  const versions = await page.evaluate(async () => (await indexedDB.databases()).filter((database) => database.name?.startsWith('holdfast-outbox:')).map((database) => database.version));
+  const versions = await page.evaluate(async () =>
+    (await indexedDB.databases()).filter((database) => database.name?.startsWith('holdfast-outbox:')).map((database) => database.version),
+  );
   expect(versions).toEqual([2]);
 });

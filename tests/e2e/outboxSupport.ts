@@ -1,11 +1,8 @@
-import type { Browser, BrowserContext, Page } from '@playwright/test';
+import type { BrowserContext, Page } from '@playwright/test';
 import type {} from '../../app/client/state/exposeForMonitoring.js';
 import type { WorkspaceActionPayloads, WorkspaceActionType } from '../../app/shared/index.js';
-import { copyPgliteTemplate } from '../support/pgliteTemplate.js';
-import { ServerProcess } from '../support/serverProcess.js';
-import { TestApi } from '../support/testApi.js';
+import type { TestApi } from '../support/testApi.js';
 import { expect, firstSyncTimeout, signIn } from './fixtures.js';
-
 
 /** Signed in, controlled by the service worker (so a reload works offline) and synced once. */
 export async function readyPage(context: BrowserContext, email = 'alice@example.com'): Promise<Page> {
@@ -18,7 +15,11 @@ export async function readyPage(context: BrowserContext, email = 'alice@example.
 
 /** Queues an action through the page's own entry point (the one its buttons use); resolves with its id. */
 export function act<Type extends WorkspaceActionType>(page: Page, type: Type, conversationId: string, payload: WorkspaceActionPayloads[Type]): Promise<string> {
-  return page.evaluate(([type, conversationId, payload]) => window.holdfast!.act(type as never, conversationId as string, payload as never), [type, conversationId, payload] as const);
+  return page.evaluate(([type, conversationId, payload]) => window.holdfast!.act(type as never, conversationId as string, payload as never), [
+    type,
+    conversationId,
+    payload,
+  ] as const);
 }
 
 export function outboxStatus(page: Page) {
@@ -56,7 +57,6 @@ export function expectedReplies(count: number, prefix: string, which: number, of
     .filter((index) => index % of === which)
     .map((index) => `${prefix}${String(index).padStart(5, '0')}`);
 }
-
 
 /** The outbox's pending entries as IndexedDB holds them. */
 export function storedPending(page: Page): Promise<{ action: unknown; holdUntil?: number }[]> {

@@ -10,7 +10,16 @@ import { metricSum } from '../support/metricSum.js';
 import { TestApi } from '../support/testApi.js';
 import { expect, expectAllSent, firstSyncTimeout, signIn, test } from './fixtures.js';
 import { expectConverged } from './convergence.js';
-import { backgroundSyncTrigger, expectedReplies, openConversations, queueReplies, readyPage, serverBodies, syncTags, waitPastUndoWindow } from './outboxSupport.js';
+import {
+  backgroundSyncTrigger,
+  expectedReplies,
+  openConversations,
+  queueReplies,
+  readyPage,
+  serverBodies,
+  syncTags,
+  waitPastUndoWindow,
+} from './outboxSupport.js';
 
 /**
  * API failover across regions: the app built for two API origins (API_ORIGINS), region A (which also
@@ -37,7 +46,10 @@ test.beforeAll(async () => {
   regionA = await ServerProcess.start({ databaseUrl }, { ...env, NODE_NAME: 'region-a' }, undefined, portA);
   regionB = await ServerProcess.start({ databaseUrl }, { ...env, NODE_NAME: 'region-b' }, undefined, portB);
   // Web Locks and service workers need a secure context: these plain-HTTP test origins are declared one.
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: [...chromiumArgs, `--unsafely-treat-insecure-origin-as-secure=${a},${b}`] });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [...chromiumArgs, `--unsafely-treat-insecure-origin-as-secure=${a},${b}`],
+  });
 });
 test.afterAll(async () => {
   await browser?.close();
@@ -45,7 +57,8 @@ test.afterAll(async () => {
   stopPostgres();
 });
 
-const actionsApplied = async (region: ServerProcess) => metricSum(await (await fetch(`${region.url}/metrics`)).text(), 'holdfast_actions_total', { result: 'applied' });
+const actionsApplied = async (region: ServerProcess) =>
+  metricSum(await (await fetch(`${region.url}/metrics`)).text(), 'holdfast_actions_total', { result: 'applied' });
 
 test('region A killed in the middle of a replay: the outbox goes on on region B with nothing lost or doubled, and comes back to A after a probe', async () => {
   test.setTimeout(300_000);
@@ -96,10 +109,15 @@ test('region A killed in the middle of a replay: the outbox goes on on region B 
 
   // Region A comes back: after its cool-down, one probe (GET /readyz) finds it, and requests return to it.
   await regionA.restart();
-  await expect.poll(async () => {
-    await page.evaluate(([id]) => window.holdfast!.act('send', id, { text: 'probe nudge' }), [target!.id] as const);
-    return page.evaluate(() => window.holdfast!.apiRegion());
-  }, { timeout: 90_000, intervals: [1000] }).toBe(a);
+  await expect
+    .poll(
+      async () => {
+        await page.evaluate(([id]) => window.holdfast!.act('send', id, { text: 'probe nudge' }), [target!.id] as const);
+        return page.evaluate(() => window.holdfast!.apiRegion());
+      },
+      { timeout: 90_000, intervals: [1000] },
+    )
+    .toBe(a);
   const before = await actionsApplied(regionA);
   await page.evaluate(([id, prefix]) => window.holdfast!.act('send', id, { text: `${prefix}back on A` }), [target!.id, prefix] as const);
   await expectAllSent(page, 60_000);
@@ -109,9 +127,16 @@ test('region A killed in the middle of a replay: the outbox goes on on region B 
   await context.close();
 });
 
-test('with every tab closed and region A down, the service worker\'s Background Sync replays the outbox through region B', async () => {
+test("with every tab closed and region A down, the service worker's Background Sync replays the outbox through region B", async () => {
   test.setTimeout(300_000);
-  if (!regionA.pid || !(await fetch(`${regionA.url}/readyz`).then((response) => response.ok, () => false))) await regionA.restart();
+  if (
+    !regionA.pid ||
+    !(await fetch(`${regionA.url}/readyz`).then(
+      (response) => response.ok,
+      () => false,
+    ))
+  )
+    await regionA.restart();
   const context = await browser.newContext({ baseURL: a });
   const api = await TestApi.signIn(regionB.url, 'alice@example.com');
   const ids = (await openConversations(api, 2)).map((conversation) => conversation.id);

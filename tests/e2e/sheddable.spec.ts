@@ -84,7 +84,9 @@ test('a slow sheddable endpoint and an overloaded server: the client breaker ope
     const overloaded = await timeActions(30);
     const shots = await flood;
     const refused = shots.filter((shot) => shot.status === 429).length / shots.length;
-    console.log(`critical action p50: ${normal.toFixed(1)} ms quiet, ${overloaded.toFixed(1)} ms overloaded; presence refused: ${(refused * 100).toFixed(1)} %`);
+    console.log(
+      `critical action p50: ${normal.toFixed(1)} ms quiet, ${overloaded.toFixed(1)} ms overloaded; presence refused: ${(refused * 100).toFixed(1)} %`,
+    );
     // The server was overloaded (it refused most of the flood), and critical work stayed fast. The bound
     // is a margin for a starved machine, not a measurement (that is bench:overload): here the median rose
     // 1.1× with shedding (3.2× once on a slower CI machine), and 18× with SHEDDING=off (27 → 491 ms).

@@ -17,7 +17,11 @@ const test = base.extend<object, { tasksServer: ServerProcess }>({
     async ({}, use) => {
       // A fresh database, migrated (core, then the app's) and seeded by the app's own server on first start.
       const dataDir = tempDir('holdfast-tasks-e2e-');
-      const server = await ServerProcess.start({ dataDir }, { SEED: 'demo', STATIC_DIR: join(repoRoot, 'examples', 'tasks', 'dist') }, 'examples/tasks/server/main.ts');
+      const server = await ServerProcess.start(
+        { dataDir },
+        { SEED: 'demo', STATIC_DIR: join(repoRoot, 'examples', 'tasks', 'dist') },
+        'examples/tasks/server/main.ts',
+      );
       await use(server);
       await server.stop();
     },
@@ -49,7 +53,8 @@ test('tasks created and changed offline survive a cold start and a reload, and r
   await expect(page.getByText('Private task of another team')).toHaveCount(0);
   await page.evaluate(async () => {
     await navigator.serviceWorker.ready;
-    if (!navigator.serviceWorker.controller) await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
+    if (!navigator.serviceWorker.controller)
+      await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
   });
   await expect(page.getByRole('option', { name: 'Ben Okafor' })).toHaveCount(3);
   await expectNoSeriousAxeViolations(page);
@@ -124,7 +129,17 @@ test('tasks created and changed offline survive a cold start and a reload, and r
   // Ben's change reaches Ann's list through sync.
   await ben.json('/api/actions', {
     method: 'POST',
-    json: { actions: [{ id: crypto.randomUUID(), type: 'edit', targetId: creation.action.targetId, payload: { notes: 'bring the long hinge' }, createdAt: new Date().toISOString() }] },
+    json: {
+      actions: [
+        {
+          id: crypto.randomUUID(),
+          type: 'edit',
+          targetId: creation.action.targetId,
+          payload: { notes: 'bring the long hinge' },
+          createdAt: new Date().toISOString(),
+        },
+      ],
+    },
   });
   await page.reload();
   await expect(taskRow(page, 'Fix the east gate hinge')).toContainText('bring the long hinge');
@@ -138,7 +153,8 @@ test('sign-out wipes the member’s local list and outbox', async ({ page }) => 
   await page.getByRole('textbox', { name: 'Password' }).fill('holdfast');
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(taskRow(page, 'Check the north pier lights')).toBeVisible({ timeout: 60_000 });
-  const holdfastDatabases = () => page.evaluate(async () => (await indexedDB.databases()).map((database) => database.name).filter((name) => name?.includes('tasks:')));
+  const holdfastDatabases = () =>
+    page.evaluate(async () => (await indexedDB.databases()).map((database) => database.name).filter((name) => name?.includes('tasks:')));
   expect(await holdfastDatabases()).toHaveLength(2);
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();

@@ -66,9 +66,12 @@ test('three tabs, 100 actions pending, a draft in one: "Update" in another moves
 
     // 100 replies queued in the second tab; the network holds them, so they are pending across the update.
     const held = proxy.hold(/^\/api\/actions/);
-    await second.evaluate(async (ids) => {
-      for (let index = 0; index < 100; index++) await window.holdfast!.act('send', ids[index % ids.length]!, { text: `across the update ${index}` });
-    }, targets.map((target) => target.id));
+    await second.evaluate(
+      async (ids) => {
+        for (let index = 0; index < 100; index++) await window.holdfast!.act('send', ids[index % ids.length]!, { text: `across the update ${index}` });
+      },
+      targets.map((target) => target.id),
+    );
     await expect(second.getByRole('status', { name: 'Outbox' })).toContainText('100', { timeout: 20_000 });
     // A draft in the first tab, not sent.
     const draft = 'Half-written answer that must survive the update';
@@ -97,7 +100,9 @@ test('three tabs, 100 actions pending, a draft in one: "Update" in another moves
     await expect
       .poll(
         async () => {
-          const bodies = (await Promise.all(targets.map((target) => alice.conversation(target.id)))).flatMap(({ messages }) => messages.map((message) => message.body));
+          const bodies = (await Promise.all(targets.map((target) => alice.conversation(target.id)))).flatMap(({ messages }) =>
+            messages.map((message) => message.body),
+          );
           return bodies.filter((body) => body.startsWith('across the update ')).sort();
         },
         { timeout: 90_000 },
@@ -114,7 +119,11 @@ test('three tabs, 100 actions pending, a draft in one: "Update" in another moves
   }
 });
 
-test('a new version that fails to install (one of its files missing) leaves the current one serving, and the app says so', async ({ browser, ownServer, newVersion }) => {
+test('a new version that fails to install (one of its files missing) leaves the current one serving, and the app says so', async ({
+  browser,
+  ownServer,
+  newVersion,
+}) => {
   // The release with one of its new script files missing from the server (one the current version does
   // not have too: files both share are already kept by the worker).
   const broken = mkdtempSync(join(tmpdir(), 'holdfast-broken-build-'));
@@ -145,7 +154,10 @@ test('a new version that fails to install (one of its files missing) leaves the 
   }
 });
 
-test("a newer release upgrading the local database from another tab: this tab stores its draft, lets go at once, and reloads onto that release", async ({ browser, server }) => {
+test('a newer release upgrading the local database from another tab: this tab stores its draft, lets go at once, and reloads onto that release', async ({
+  browser,
+  server,
+}) => {
   const alice = await TestApi.signIn(server.url, 'alice@example.com');
   const me = await alice.json<{ agent: { id: string }; tenant: { id: string } }>('/api/me');
   const target = (await alice.conversations('?status=open'))[3]!;

@@ -84,7 +84,10 @@ test('sending a reply shows it and stores it on the server once', async ({ page,
   expect(messages.filter((message) => message.body === text)).toHaveLength(1);
 });
 
-test('the undo window is the agent\'s choice: 4 s by default with a countdown, 10 s, or off (sent at once); it stays chosen after a reload', async ({ page, api }) => {
+test("the undo window is the agent's choice: 4 s by default with a countdown, 10 s, or off (sent at once); it stays chosen after a reload", async ({
+  page,
+  api,
+}) => {
   test.setTimeout(120_000);
   const alice = await api();
   const target = await openConversation(alice, 7);
@@ -94,7 +97,8 @@ test('the undo window is the agent\'s choice: 4 s by default with a countdown, 1
   const posted = new Map<string, number>();
   page.on('request', (request) => {
     if (!request.url().endsWith('/api/actions') || request.method() !== 'POST') return;
-    for (const action of (request.postDataJSON() as { actions: { payload: { text?: string } }[] }).actions) if (action.payload.text) posted.set(action.payload.text, Date.now());
+    for (const action of (request.postDataJSON() as { actions: { payload: { text?: string } }[] }).actions)
+      if (action.payload.text) posted.set(action.payload.text, Date.now());
   });
   const setting = page.getByRole('combobox', { name: 'Undo window' });
   const held = page.getByRole('status', { name: 'Reply held' });
@@ -232,10 +236,15 @@ test('keyboard: j/k move through the inbox, r focuses the composer, Ctrl+Enter s
   const firstTwo = () => inbox.getByRole('link').evaluateAll((elements) => elements.slice(0, 2).map((element) => element.getAttribute('href')));
   let names = await firstTwo();
   await expect
-    .poll(async () => {
-      const [before, now] = [names, (names = await firstTwo())];
-      return JSON.stringify(before) === JSON.stringify(now);
-    }, { intervals: [500], timeout: 30_000 })
+    .poll(
+      async () => {
+        const before = names;
+        names = await firstTwo();
+        const now = names;
+        return JSON.stringify(before) === JSON.stringify(now);
+      },
+      { intervals: [500], timeout: 30_000 },
+    )
     .toBe(true);
   await page.keyboard.press('j');
   await expect(page).toHaveURL(new RegExp(`${names[0]}$`));
@@ -323,26 +332,39 @@ test('the build lists every content-hashed asset with its SHA-256, and the serve
   }
 });
 
-test('text is sent compressed by Accept-Encoding: assets precompressed (brotli, gzip) and immutable, the shell and the worker revalidated, API pages compressed per request', async ({ request, api }) => {
+test('text is sent compressed by Accept-Encoding: assets precompressed (brotli, gzip) and immutable, the shell and the worker revalidated, API pages compressed per request', async ({
+  request,
+  api,
+}) => {
   const manifest = (await (await request.get('/asset-manifest.json')).json()) as Record<string, { sha256: string; size: number; contentType: string }>;
   const textAssets = Object.entries(manifest).filter(([path, entry]) => /\.(js|css|svg)$/.test(path) && entry.size >= 1024);
   expect(textAssets.length).toBeGreaterThanOrEqual(3);
   for (const [path, entry] of textAssets) {
-    for (const [accept, encoding] of [['br, gzip', 'br'], ['gzip', 'gzip'], ['identity', undefined]] as const) {
+    for (const [accept, encoding] of [
+      ['br, gzip', 'br'],
+      ['gzip', 'gzip'],
+      ['identity', undefined],
+    ] as const) {
       const response = await request.get(path, { headers: { 'accept-encoding': accept } });
       const headers = response.headers();
       expect(headers['content-encoding'], `${path} for ${accept}`).toBe(encoding);
-      expect(headers['vary']?.toLowerCase(), path).toContain('accept-encoding');
+      expect(headers.vary?.toLowerCase(), path).toContain('accept-encoding');
       expect(headers['cache-control']).toContain('immutable');
       // Decoded, the bytes the build's digest names: what the cascade and SRI check.
-      expect(createHash('sha256').update(await response.body()).digest('hex'), `${path} for ${accept}`).toBe(entry.sha256);
+      expect(
+        createHash('sha256')
+          .update(await response.body())
+          .digest('hex'),
+        `${path} for ${accept}`,
+      ).toBe(entry.sha256);
     }
   }
   const worker = await request.get('/sw.js', { headers: { 'accept-encoding': 'br, gzip' } });
   expect(worker.headers()['content-encoding']).toBe('br');
   expect(worker.headers()['cache-control']).toBe('no-cache');
   // The shell (under 1 KiB, below the compression threshold today) is revalidated on every path.
-  for (const path of ['/', '/conversations/00000000-0000-4000-8000-000000000000']) expect((await request.get(path)).headers()['cache-control'], path).toBe('no-cache');
+  for (const path of ['/', '/conversations/00000000-0000-4000-8000-000000000000'])
+    expect((await request.get(path)).headers()['cache-control'], path).toBe('no-cache');
   // The precompressed copies are not a way around the shell's policy or the hidden source maps.
   for (const path of ['/index.html.br', '/index.html.gz']) expect((await request.get(path)).status(), path).not.toBe(200);
   const alice = await api();

@@ -27,7 +27,8 @@ const test = engineTest.extend<object, { newVersion: string }>({
 
 const versionIn = (tab: EngineTab) => tab.evaluate(() => document.documentElement.dataset.version ?? '').catch(() => '');
 /** How many requests to /api/actions this page made itself (its Resource Timing), since it loaded. */
-const actionRequestsIn = (tab: EngineTab) => tab.evaluate(() => performance.getEntriesByType('resource').filter((entry) => new URL(entry.name).pathname === '/api/actions').length);
+const actionRequestsIn = (tab: EngineTab) =>
+  tab.evaluate(() => performance.getEntriesByType('resource').filter((entry) => new URL(entry.name).pathname === '/api/actions').length);
 
 for (const engine of browserEngineNames) {
   test.describe(engine, () => {
@@ -49,7 +50,10 @@ for (const engine of browserEngineNames) {
       await workspaceReady(second);
 
       await server.kill();
-      for (const [name, tab] of [['A', first], ['B', second]] as const) {
+      for (const [name, tab] of [
+        ['A', first],
+        ['B', second],
+      ] as const) {
         await tab.evaluate(
           async ({ id, name, engine }) => {
             for (let index = 0; index < 10; index++) await window.holdfast!.act('send', id, { text: `${engine} tab ${name} ${index}` });
@@ -58,22 +62,29 @@ for (const engine of browserEngineNames) {
         );
       }
       // Each tab shows all 20, whichever tab queued them.
-      for (const tab of [first, second]) await waitIn(tab, 'all 20 pending in each tab', async () => (await window.holdfast!.outboxHealth()).pending === 20, undefined, 30_000);
+      for (const tab of [first, second])
+        await waitIn(tab, 'all 20 pending in each tab', async () => (await window.holdfast!.outboxHealth()).pending === 20, undefined, 30_000);
       await first.evaluate(() => performance.clearResourceTimings());
       await second.evaluate(() => performance.clearResourceTimings());
 
       await server.restart();
       const expected = ['A', 'B'].flatMap((name) => Array.from({ length: 10 }, (_, index) => `${engine} tab ${name} ${index}`));
       await expect
-        .poll(async () => (await alice.conversation(target!.id)).messages.map((message) => message.body).filter((body) => body.startsWith(`${engine} tab `)), { timeout: 60_000 })
+        .poll(async () => (await alice.conversation(target!.id)).messages.map((message) => message.body).filter((body) => body.startsWith(`${engine} tab `)), {
+          timeout: 60_000,
+        })
         .toEqual(expected);
-      for (const tab of [first, second]) await waitIn(tab, 'nothing pending in either tab', async () => (await window.holdfast!.outboxHealth()).pending === 0, undefined, 30_000);
+      for (const tab of [first, second])
+        await waitIn(tab, 'nothing pending in either tab', async () => (await window.holdfast!.outboxHealth()).pending === 0, undefined, 30_000);
       // One tab replayed (or, in Chromium, possibly the worker's Background Sync, from neither tab).
       const requests = [await actionRequestsIn(first), await actionRequestsIn(second)];
       expect(requests.filter((count) => count > 0).length).toBeLessThanOrEqual(1);
     });
 
-    test('a new version while two tabs are open and 10 actions wait: "Update" in one moves both to it; every action arrives once', async ({ server, newVersion }) => {
+    test('a new version while two tabs are open and 10 actions wait: "Update" in one moves both to it; every action arrives once', async ({
+      server,
+      newVersion,
+    }) => {
       test.setTimeout(300_000);
       const alice = await TestApi.signIn(server.url, 'alice@example.com');
       const [target] = await alice.conversations('?status=open');
@@ -91,9 +102,12 @@ for (const engine of browserEngineNames) {
         // Ten replies the network holds: pending across the update.
         const held = proxy.hold(/^\/api\/actions/);
         const replies = Array.from({ length: 10 }, (_, index) => `${engine} across the update ${index}`);
-        await second.evaluate(async ({ id, replies }) => {
-          for (const text of replies) await window.holdfast!.act('send', id, { text });
-        }, { id: target!.id, replies });
+        await second.evaluate(
+          async ({ id, replies }) => {
+            for (const text of replies) await window.holdfast!.act('send', id, { text });
+          },
+          { id: target!.id, replies },
+        );
 
         // The new version is served; the browser finds its worker, which installs and waits.
         await server.restartWith({ STATIC_DIR: newVersion });
@@ -103,11 +117,16 @@ for (const engine of browserEngineNames) {
         expect([await versionIn(first), await versionIn(second)]).toEqual([before, before]);
 
         await first.evaluate(() => document.querySelector<HTMLButtonElement>('.update-banner button')!.click());
-        for (const tab of [first, second]) await waitIn(tab, 'the new version in each tab', (name) => document.documentElement.dataset.version === name, newVersionName, 60_000);
+        for (const tab of [first, second])
+          await waitIn(tab, 'the new version in each tab', (name) => document.documentElement.dataset.version === name, newVersionName, 60_000);
 
         held.release();
         await expect
-          .poll(async () => (await alice.conversation(target!.id)).messages.map((message) => message.body).filter((body) => body.startsWith(`${engine} across the update `)), { timeout: 60_000 })
+          .poll(
+            async () =>
+              (await alice.conversation(target!.id)).messages.map((message) => message.body).filter((body) => body.startsWith(`${engine} across the update `)),
+            { timeout: 60_000 },
+          )
           .toEqual(replies);
         await workspaceReady(second);
         expect(await pendingIn(second)).toBe(0);
@@ -116,7 +135,9 @@ for (const engine of browserEngineNames) {
       }
     });
 
-    test("sign-out leaves nothing of the agent's readable: no database, no cached answer or image, and a cold start offline shows the sign-in", async ({ server }) => {
+    test("sign-out leaves nothing of the agent's readable: no database, no cached answer or image, and a cold start offline shows the sign-in", async ({
+      server,
+    }) => {
       test.setTimeout(300_000);
       const alice = await TestApi.signIn(server.url, 'alice@example.com');
       const tenantId = (await alice.json<{ tenant: { id: string } }>('/api/me')).tenant.id;
@@ -137,10 +158,13 @@ for (const engine of browserEngineNames) {
       await tab.evaluate(() => [...document.querySelectorAll('button')].find((button) => button.textContent === 'Sign out')!.click());
       await waitIn(tab, 'the sign-in form', () => document.querySelector('input[name=password]') !== null);
       await expect
-        .poll(async () => {
-          const data = await localDataNow();
-          return { workspace: data.workspace, cachedUrls: data.cachedUrls, conversation: data.text.includes(read!.id), tenant: data.text.includes(tenantId) };
-        }, { timeout: 30_000 })
+        .poll(
+          async () => {
+            const data = await localDataNow();
+            return { workspace: data.workspace, cachedUrls: data.cachedUrls, conversation: data.text.includes(read!.id), tenant: data.text.includes(tenantId) };
+          },
+          { timeout: 30_000 },
+        )
         .toEqual({ workspace: [], cachedUrls: [], conversation: false, tenant: false });
 
       // The server gone, the conversation's own address: the sign-in, nothing of Alice's.

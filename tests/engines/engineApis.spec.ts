@@ -7,15 +7,60 @@ import { engineNames, launchEngine } from './engines.js';
  * What each engine offers of the APIs the framework relies on, checked in the engine itself: the table in
  * docs/engines.md is this one. A browser update that adds or drops one fails here, and the doc is redone.
  */
-type Apis = { backgroundSync: boolean; webLocks: boolean; broadcastChannel: boolean; storageEstimate: boolean; storagePersist: boolean; serviceWorker: boolean; serviceWorkerUpdates: boolean; indexedDb: boolean };
+type Apis = {
+  backgroundSync: boolean;
+  webLocks: boolean;
+  broadcastChannel: boolean;
+  storageEstimate: boolean;
+  storagePersist: boolean;
+  serviceWorker: boolean;
+  serviceWorkerUpdates: boolean;
+  indexedDb: boolean;
+};
 
 const expected: Record<EngineName, Apis> = {
-  chromium: { backgroundSync: true, webLocks: true, broadcastChannel: true, storageEstimate: true, storagePersist: true, serviceWorker: true, serviceWorkerUpdates: true, indexedDb: true },
+  chromium: {
+    backgroundSync: true,
+    webLocks: true,
+    broadcastChannel: true,
+    storageEstimate: true,
+    storagePersist: true,
+    serviceWorker: true,
+    serviceWorkerUpdates: true,
+    indexedDb: true,
+  },
   // Background Sync taken away (chromiumEngine.ts): the rest as Chromium.
-  'chromium-no-background-sync': { backgroundSync: false, webLocks: true, broadcastChannel: true, storageEstimate: true, storagePersist: true, serviceWorker: true, serviceWorkerUpdates: true, indexedDb: true },
-  firefox: { backgroundSync: false, webLocks: true, broadcastChannel: true, storageEstimate: true, storagePersist: true, serviceWorker: true, serviceWorkerUpdates: true, indexedDb: true },
+  'chromium-no-background-sync': {
+    backgroundSync: false,
+    webLocks: true,
+    broadcastChannel: true,
+    storageEstimate: true,
+    storagePersist: true,
+    serviceWorker: true,
+    serviceWorkerUpdates: true,
+    indexedDb: true,
+  },
+  firefox: {
+    backgroundSync: false,
+    webLocks: true,
+    broadcastChannel: true,
+    storageEstimate: true,
+    storagePersist: true,
+    serviceWorker: true,
+    serviceWorkerUpdates: true,
+    indexedDb: true,
+  },
   // WebKitGTK's MiniBrowser as shipped: the Storage API is off (Safari has it), Background Sync absent.
-  webkit: { backgroundSync: false, webLocks: true, broadcastChannel: true, storageEstimate: false, storagePersist: false, serviceWorker: true, serviceWorkerUpdates: true, indexedDb: true },
+  webkit: {
+    backgroundSync: false,
+    webLocks: true,
+    broadcastChannel: true,
+    storageEstimate: false,
+    storagePersist: false,
+    serviceWorker: true,
+    serviceWorkerUpdates: true,
+    indexedDb: true,
+  },
 };
 
 let site: Server;
@@ -51,7 +96,10 @@ for (const engine of engineNames) {
           serviceWorker: 'serviceWorker' in navigator,
           // The update flow (ServiceWorkerUpdates): ask for an update, see it found and waiting, take it over.
           serviceWorkerUpdates:
-            typeof registration.update === 'function' && 'waiting' in registration && 'onupdatefound' in registration && 'oncontrollerchange' in navigator.serviceWorker,
+            typeof registration.update === 'function' &&
+            'waiting' in registration &&
+            'onupdatefound' in registration &&
+            'oncontrollerchange' in navigator.serviceWorker,
           indexedDb: typeof indexedDB?.open === 'function',
         };
       });

@@ -1,7 +1,13 @@
 import type { EngineTab } from './EngineBrowser.js';
 
 /** Polls `fn(arg)` in the tab until it answers truthy; fails with `what` after `timeoutMs`. A condition, never a fixed wait. */
-export async function waitIn<Result, Arg = undefined>(tab: EngineTab, what: string, fn: (arg: Arg) => Result | Promise<Result>, arg?: Arg, timeoutMs = 60_000): Promise<Result> {
+export async function waitIn<Result, Arg = undefined>(
+  tab: EngineTab,
+  what: string,
+  fn: (arg: Arg) => Result | Promise<Result>,
+  arg?: Arg,
+  timeoutMs = 60_000,
+): Promise<Result> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -13,7 +19,8 @@ export async function waitIn<Result, Arg = undefined>(tab: EngineTab, what: stri
       // A navigation under way destroys the page's context: ask again.
       last = error;
     }
-    if (Date.now() > deadline) throw new Error(`Not within ${timeoutMs / 1000} s: ${what} (last answer: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
+    if (Date.now() > deadline)
+      throw new Error(`Not within ${timeoutMs / 1000} s: ${what} (last answer: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
@@ -23,11 +30,14 @@ export async function signInThrough(tab: EngineTab, baseUrl: string, email = 'al
   await tab.goto(`${baseUrl}/`);
   // Enabled once React has hydrated the prerendered form.
   await waitIn(tab, 'the sign-in form', () => document.querySelector<HTMLButtonElement>('form button[type=submit]')?.disabled === false);
-  await tab.evaluate(({ email }) => {
-    document.querySelector<HTMLInputElement>('input[name=email]')!.value = email;
-    document.querySelector<HTMLInputElement>('input[name=password]')!.value = 'holdfast';
-    document.querySelector<HTMLFormElement>('form')!.requestSubmit();
-  }, { email });
+  await tab.evaluate(
+    ({ email }) => {
+      document.querySelector<HTMLInputElement>('input[name=email]')!.value = email;
+      document.querySelector<HTMLInputElement>('input[name=password]')!.value = 'holdfast';
+      document.querySelector<HTMLFormElement>('form')!.requestSubmit();
+    },
+    { email },
+  );
   await workspaceReady(tab, 120_000, options);
 }
 

@@ -6,7 +6,6 @@ import { signInThrough, waitIn } from './engineSupport.js';
 import { launchFirefox } from './firefoxEngine.js';
 import { engineTest as test } from './engineTest.js';
 
-
 /**
  * A device whose storage is full, for real: Firefox with its storage limit set low (a profile pref; the
  * site's share is a fifth of it, at least 10 MB), filled by another database of the origin until the
@@ -25,9 +24,12 @@ test('firefox: storage full: a new action is refused on screen, and nothing queu
     // Three replies queued with the server down: they must survive the full device.
     await server.kill();
     const queued = ['queued before the fill 0', 'queued before the fill 1', 'queued before the fill 2'];
-    await tab.evaluate(async ({ id, queued }) => {
-      for (const text of queued) await window.holdfast!.act('send', id, { text });
-    }, { id: target!.id, queued });
+    await tab.evaluate(
+      async ({ id, queued }) => {
+        for (const text of queued) await window.holdfast!.act('send', id, { text });
+      },
+      { id: target!.id, queued },
+    );
 
     // Another database of the origin takes every byte left, down to a kilobyte.
     const filled = await tab.evaluate(async () => {
@@ -91,7 +93,13 @@ test('firefox: storage full: a new action is refused on screen, and nothing queu
     await tab.evaluate((id) => window.holdfast!.act('send', id, { text: 'after the fill, with room again' }), target!.id);
     await server.restart();
     await expect
-      .poll(async () => (await alice.conversation(target!.id)).messages.map((message) => message.body).filter((body) => body.includes('the fill') || body.includes('while full')), { timeout: 60_000 })
+      .poll(
+        async () =>
+          (await alice.conversation(target!.id)).messages
+            .map((message) => message.body)
+            .filter((body) => body.includes('the fill') || body.includes('while full')),
+        { timeout: 60_000 },
+      )
       .toEqual([...queued, ...attempts.accepted, 'after the fill, with room again']);
   } finally {
     await browser?.close();

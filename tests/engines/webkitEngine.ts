@@ -39,14 +39,21 @@ export async function launchWebKit(): Promise<EngineBrowser> {
     xvfb.process.kill('SIGKILL');
   };
   const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const response = await fetch(`${base}${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const response = await fetch(`${base}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const answer = (await response.json()) as Answer<T>;
     if (!response.ok) throw new Error(`WebDriver ${method} ${path}: ${response.status} ${JSON.stringify(answer.value)}`);
     return answer.value;
   };
   try {
     for (const deadline = Date.now() + 30_000; ; await new Promise((resolve) => setTimeout(resolve, 50))) {
-      const ready = await call<{ ready: boolean }>('GET', '/status').then((status) => status.ready, () => false);
+      const ready = await call<{ ready: boolean }>('GET', '/status').then(
+        (status) => status.ready,
+        () => false,
+      );
       if (ready) break;
       if (Date.now() > deadline) throw new Error('WebKitWebDriver did not answer within 30 s');
     }

@@ -48,7 +48,9 @@ describe('the tasks app, outside the repository, on the packed framework', () =>
             'react-dom': locked('react-dom'),
             'workbox-precaching': locked('workbox-precaching'),
           },
-          devDependencies: Object.fromEntries(['vite', '@vitejs/plugin-react', 'typescript', '@types/react', '@types/react-dom', '@types/node'].map((name) => [name, locked(name)])),
+          devDependencies: Object.fromEntries(
+            ['vite', '@vitejs/plugin-react', 'typescript', '@types/react', '@types/react-dom', '@types/node'].map((name) => [name, locked(name)]),
+          ),
         },
         null,
         2,
@@ -65,15 +67,29 @@ describe('the tasks app, outside the repository, on the packed framework', () =>
     expect(files.some((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'))).toBe(false);
     expect(files.filter((file) => file.endsWith('.d.ts')).length).toBeGreaterThan(50);
     // The server's entry loads under Node from the install alone: its dependencies are declared.
-    expect(runIn(dir, process.execPath, ['--input-type=module', '-e', "const server = await import('holdfast/server'); console.log(typeof server.buildServer)"]).trim()).toBe('function');
+    expect(
+      runIn(dir, process.execPath, [
+        '--input-type=module',
+        '-e',
+        "const server = await import('holdfast/server'); console.log(typeof server.buildServer)",
+      ]).trim(),
+    ).toBe('function');
   });
 
   it('typechecks its page, worker and server against the package, reading no file of this repository', () => {
     for (const project of ['client', 'worker', 'server']) {
       runIn(dir, join(dir, 'node_modules', '.bin', 'tsc'), ['-p', project]);
-      const read = runIn(dir, join(dir, 'node_modules', '.bin', 'tsc'), ['-p', project, '--listFilesOnly']).split('\n').filter(Boolean);
-      expect(read.filter((file) => file.startsWith(root)), project).toEqual([]);
-      expect(read.some((file) => file.includes('node_modules/holdfast/')), project).toBe(true);
+      const read = runIn(dir, join(dir, 'node_modules', '.bin', 'tsc'), ['-p', project, '--listFilesOnly'])
+        .split('\n')
+        .filter(Boolean);
+      expect(
+        read.filter((file) => file.startsWith(root)),
+        project,
+      ).toEqual([]);
+      expect(
+        read.some((file) => file.includes('node_modules/holdfast/')),
+        project,
+      ).toBe(true);
     }
   }, 300_000);
 

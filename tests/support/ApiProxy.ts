@@ -29,7 +29,10 @@ export class ApiProxy {
   readonly #failures = new Set<{ pattern: RegExp; status: number; answered: number }>();
   readonly #forwarding = new Set<{ path: string }>();
 
-  private constructor(readonly target: URL, server: Server) {
+  private constructor(
+    readonly target: URL,
+    server: Server,
+  ) {
     this.#server = server;
   }
 
@@ -45,7 +48,9 @@ export class ApiProxy {
       if (failure) {
         failure.answered++;
         incoming.resume();
-        outgoing.writeHead(failure.status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'proxy-failure', message: 'answered by the test proxy' } }));
+        outgoing
+          .writeHead(failure.status, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ error: { code: 'proxy-failure', message: 'answered by the test proxy' } }));
         return;
       }
       const hold = [...proxy.#holds].find((candidate) => incoming.url?.startsWith('/api/') && candidate.pattern.test(incoming.url));
@@ -54,7 +59,13 @@ export class ApiProxy {
         return;
       }
       const delay = proxy.delayed.test(incoming.url ?? '') ? proxy.apiDelayMs : 0;
-      const timer = setTimeout(() => (proxy.poison && incoming.method === 'POST' && incoming.url === '/api/actions' ? proxy.#screen(incoming, outgoing) : proxy.#forward(incoming, outgoing)), delay);
+      const timer = setTimeout(
+        () =>
+          proxy.poison && incoming.method === 'POST' && incoming.url === '/api/actions'
+            ? proxy.#screen(incoming, outgoing)
+            : proxy.#forward(incoming, outgoing),
+        delay,
+      );
       outgoing.on('close', () => clearTimeout(timer));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -120,10 +131,13 @@ export class ApiProxy {
     const forwarding = { path: incoming.url ?? '' };
     this.#forwarding.add(forwarding);
     outgoing.on('close', () => this.#forwarding.delete(forwarding));
-    const upstream = request({ host: this.target.hostname, port: this.target.port, path: incoming.url, method: incoming.method, headers: incoming.headers }, (answer) => {
-      outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(outgoing);
-    });
+    const upstream = request(
+      { host: this.target.hostname, port: this.target.port, path: incoming.url, method: incoming.method, headers: incoming.headers },
+      (answer) => {
+        outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(outgoing);
+      },
+    );
     upstream.on('error', () => outgoing.destroy());
     if (body) upstream.end(body);
     else incoming.pipe(upstream);

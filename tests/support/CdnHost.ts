@@ -19,7 +19,10 @@ export class CdnHost {
   /** Answers sent compressed (the build's `.br` or `.gz` files). */
   compressedAnswers = 0;
   readonly #server: Server;
-  private constructor(public root: string, server: Server) {
+  private constructor(
+    public root: string,
+    server: Server,
+  ) {
     this.#server = server;
   }
 

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { buildApp } from '../../app/build/buildApp.js';
 import { tempDir } from './tempDir.js';
 

@@ -1,7 +1,7 @@
 import { connect, type Socket } from 'node:net';
 
 /** One request of a load run: what it was, how it was answered (0: no answer in time, or a broken connection), how long it took. */
-export type Shot = { kind: 'critical' | 'sheddable'; status: number; ms: number; /** When it was sent (performance.now()). */ at: number };
+export type Shot = { kind: 'critical' | 'sheddable'; status: number; ms: number /** When it was sent (performance.now()). */; at: number };
 export type RequestSpec = { method: 'GET' | 'POST'; path: string; body?: unknown };
 
 export type LoadOptions = {

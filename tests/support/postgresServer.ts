@@ -22,7 +22,10 @@ export function adminUrl(): string {
 export async function startPostgres(): Promise<() => void> {
   if (process.env.TEST_DATABASE_URL || (await canConnect())) return () => {};
   const bin = postgresBinDir();
-  if (!bin) throw new Error('PostgreSQL is not installed. Install it with `apt-get install -y postgresql` (npm test does so when run as root), or set TEST_DATABASE_URL.');
+  if (!bin)
+    throw new Error(
+      'PostgreSQL is not installed. Install it with `apt-get install -y postgresql` (npm test does so when run as root), or set TEST_DATABASE_URL.',
+    );
   postgresOwnedDir(baseDir);
   if (!existsSync(join(dataDir, 'PG_VERSION'))) {
     runAsPostgres(`${bin}/initdb -D ${dataDir} -U postgres -A trust --no-sync >/dev/null`);

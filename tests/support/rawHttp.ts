@@ -8,7 +8,10 @@ export type RawAnswer = { status: number; headers: Record<string, string | strin
  * addresses of their own on one machine, as a load balancer's per-address rules see them. Certificates
  * are not checked (the tests' proxy has a self-signed one).
  */
-export function requestFrom(url: string, options: { from?: string; method?: string; headers?: Record<string, string>; json?: unknown; body?: string } = {}): Promise<RawAnswer> {
+export function requestFrom(
+  url: string,
+  options: { from?: string; method?: string; headers?: Record<string, string>; json?: unknown; body?: string } = {},
+): Promise<RawAnswer> {
   const target = new URL(url);
   const body = options.json === undefined ? options.body : JSON.stringify(options.json);
   const send = target.protocol === 'https:' ? httpsRequest : httpRequest;

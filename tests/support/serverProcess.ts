@@ -6,7 +6,12 @@ export type ServerTarget = { dataDir: string } | { databaseUrl: string };
 /** A real server process, as `npm start` runs it, on a free loopback port. */
 export class ServerProcess {
   readonly #process: ManagedProcess;
-  private constructor(readonly target: ServerTarget, readonly port: number, env: Record<string, string>, readonly entry: string) {
+  private constructor(
+    readonly target: ServerTarget,
+    readonly port: number,
+    env: Record<string, string>,
+    readonly entry: string,
+  ) {
     this.#process = new ManagedProcess({
       command: process.execPath,
       args: ['--import', 'tsx', entry],

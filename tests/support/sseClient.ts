@@ -41,7 +41,10 @@ export class SseClient {
   async until(condition: (client: SseClient) => boolean, timeoutMs = 15_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!condition(this)) {
-      if (Date.now() > deadline) throw new Error(`stream condition not met within ${timeoutMs} ms (events: ${this.events.map((event) => event.event).join(', ')}; ended: ${this.ended})`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `stream condition not met within ${timeoutMs} ms (events: ${this.events.map((event) => event.event).join(', ')}; ended: ${this.ended})`,
+        );
       await new Promise<void>((resolve) => {
         this.#waiters.push(resolve);
         setTimeout(resolve, 200);
@@ -58,11 +61,14 @@ export class SseClient {
         if (done) break;
         this.bytes += value.length;
         buffer += value;
-        let end;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
+        for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
           const block = buffer.slice(0, end);
           buffer = buffer.slice(end + 2);
-          const field = (name: string) => block.split('\n').find((line) => line.startsWith(`${name}: `))?.slice(name.length + 2);
+          const field = (name: string) =>
+            block
+              .split('\n')
+              .find((line) => line.startsWith(`${name}: `))
+              ?.slice(name.length + 2);
           if (field('event')) this.events.push({ event: field('event')!, id: field('id'), data: field('data') ?? '' });
           this.#wake();
         }
@@ -75,6 +81,8 @@ export class SseClient {
   }
 
   #wake(): void {
-    this.#waiters.splice(0).forEach((wake) => wake());
+    this.#waiters.splice(0).forEach((wake) => {
+      wake();
+    });
   }
 }

@@ -10,7 +10,12 @@ const made = new Set<string>();
  */
 export function tempDir(prefix: string): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  if (made.size === 0) process.once('exit', () => made.forEach((path) => rmSync(path, { recursive: true, force: true })));
+  if (made.size === 0)
+    process.once('exit', () =>
+      made.forEach((path) => {
+        rmSync(path, { recursive: true, force: true });
+      }),
+    );
   made.add(dir);
   return dir;
 }

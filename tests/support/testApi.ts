@@ -3,7 +3,10 @@ import type { Conversation, Message } from '../../app/shared/index.js';
 
 /** A thin HTTP client for tests: raw responses, so status codes and error bodies can be asserted. */
 export class TestApi {
-  constructor(readonly baseUrl: string, readonly token?: string) {}
+  constructor(
+    readonly baseUrl: string,
+    readonly token?: string,
+  ) {}
 
   static async signIn(baseUrl: string, email: string, password = 'holdfast'): Promise<TestApi> {
     const response = await fetch(`${baseUrl}/api/login`, {

@@ -29,7 +29,13 @@ describe('API failover across regions', () => {
   it('a dead region: each request moves on at once, the region leaves rotation after 3 failures, and the client swaps once', async () => {
     const { byName, fetcher } = regions([a, b]);
     const switches: string[] = [];
-    const origins = new ApiOrigins({ origins: [a, b], fetch: fetcher, hedgeDelayMs: false, coolDown: { initialMs: 60_000, maxMs: 60_000 }, onSwitch: (from, to) => switches.push(`${from} → ${to}`) });
+    const origins = new ApiOrigins({
+      origins: [a, b],
+      fetch: fetcher,
+      hedgeDelayMs: false,
+      coolDown: { initialMs: 60_000, maxMs: 60_000 },
+      onSwitch: (from, to) => switches.push(`${from} → ${to}`),
+    });
     expect(origins.current).toBe(a);
     byName[a]!.up = false;
     for (let index = 0; index < 10; index++) expect(await body(await origins.fetch('/api/actions', { method: 'POST', body: '{}' }))).toBe(b);
@@ -47,7 +53,14 @@ describe('API failover across regions', () => {
   it('back to the preferred region after its probe (GET /readyz) succeeds, not before', async () => {
     const { byName, fetcher } = regions([a, b]);
     const switches: string[] = [];
-    const origins = new ApiOrigins({ origins: [a, b], fetch: fetcher, hedgeDelayMs: false, coolDown: { initialMs: 100, maxMs: 100 }, random: () => 1, onSwitch: (from, to) => switches.push(`${from} → ${to}`) });
+    const origins = new ApiOrigins({
+      origins: [a, b],
+      fetch: fetcher,
+      hedgeDelayMs: false,
+      coolDown: { initialMs: 100, maxMs: 100 },
+      random: () => 1,
+      onSwitch: (from, to) => switches.push(`${from} → ${to}`),
+    });
     byName[a]!.up = false;
     for (let index = 0; index < 3; index++) await origins.fetch('/api/sync');
     expect(origins.current).toBe(b);
@@ -62,7 +75,7 @@ describe('API failover across regions', () => {
     expect(switches).toEqual([`${a} → ${b}`, `${b} → ${a}`]);
   });
 
-  it('a 503 from the region counts as down; a 500 or 4xx is the request\'s own answer and does not fail over', async () => {
+  it("a 503 from the region counts as down; a 500 or 4xx is the request's own answer and does not fail over", async () => {
     const { byName, fetcher } = regions([a, b]);
     const origins = new ApiOrigins({ origins: [a, b], fetch: fetcher, hedgeDelayMs: false });
     byName[a]!.status = 500;
@@ -97,16 +110,21 @@ describe('API failover across regions', () => {
     expect(byName[b]!.requests).toEqual([]);
   });
 
-  it('slow is not dead: a caller\'s deadline costs a region nothing while it answers others, but a silent region is charged and leaves rotation', async () => {
+  it("slow is not dead: a caller's deadline costs a region nothing while it answers others, but a silent region is charged and leaves rotation", async () => {
     const { byName, fetcher } = regions([a, b]);
-    const origins = new ApiOrigins({ origins: [a, b], fetch: async (input, init) => {
-      const region = byName[new URL(input).origin]!;
-      if (region.delayMs) {
-        // Never answers before the caller's deadline; honours the abort as fetch does.
-        await new Promise((_, reject) => init.signal?.addEventListener('abort', () => reject(new DOMException('timed out', 'TimeoutError'))));
-      }
-      return fetcher(input, init);
-    }, hedgeDelayMs: false, coolDown: { initialMs: 60_000, maxMs: 60_000 } });
+    const origins = new ApiOrigins({
+      origins: [a, b],
+      fetch: async (input, init) => {
+        const region = byName[new URL(input).origin]!;
+        if (region.delayMs) {
+          // Never answers before the caller's deadline; honours the abort as fetch does.
+          await new Promise((_, reject) => init.signal?.addEventListener('abort', () => reject(new DOMException('timed out', 'TimeoutError'))));
+        }
+        return fetcher(input, init);
+      },
+      hedgeDelayMs: false,
+      coolDown: { initialMs: 60_000, maxMs: 60_000 },
+    });
     // Busy: its other requests are answered between the timed-out ones.
     byName[a]!.delayMs = 1;
     for (let index = 0; index < 5; index++) {
@@ -125,10 +143,14 @@ describe('API failover across regions', () => {
 
   it('a request the caller aborts is not retried elsewhere and costs the region nothing', async () => {
     const { byName, fetcher } = regions([a, b]);
-    const origins = new ApiOrigins({ origins: [a, b], fetch: async (input, init) => {
-      if (init?.signal?.aborted) throw new DOMException('aborted', 'AbortError');
-      return fetcher(input, init);
-    }, hedgeDelayMs: false });
+    const origins = new ApiOrigins({
+      origins: [a, b],
+      fetch: async (input, init) => {
+        if (init?.signal?.aborted) throw new DOMException('aborted', 'AbortError');
+        return fetcher(input, init);
+      },
+      hedgeDelayMs: false,
+    });
     const controller = new AbortController();
     controller.abort();
     await expect(origins.fetch('/api/sync', { signal: controller.signal })).rejects.toThrow(/aborted/);
@@ -136,15 +158,20 @@ describe('API failover across regions', () => {
     expect(origins.states()).toEqual({ [a]: 'closed', [b]: 'closed' });
   });
 
-  it('one origin (the default, the page\'s own) is plain same-origin fetching', async () => {
+  it("one origin (the default, the page's own) is plain same-origin fetching", async () => {
     const seen: [string, RequestCredentials | undefined][] = [];
-    const origins = new ApiOrigins({ fetch: async (input, init) => (seen.push([input, init?.credentials]), new Response('{}')) });
+    const origins = new ApiOrigins({
+      fetch: async (input, init) => {
+        seen.push([input, init?.credentials]);
+        return new Response('{}');
+      },
+    });
     await origins.fetch('/api/agents');
     expect(seen).toEqual([['/api/agents', 'same-origin']]);
     expect(origins.url('/api/events')).toBe('/api/events');
   });
 
-  it('deadlines follow the network: 4× the region\'s p95 once it has answered a few times, within [base, 4 × base]', async () => {
+  it("deadlines follow the network: 4× the region's p95 once it has answered a few times, within [base, 4 × base]", async () => {
     const { byName, fetcher } = regions([a, b]);
     const origins = new ApiOrigins({ origins: [a, b], fetch: fetcher, hedgeDelayMs: false });
     expect(origins.deadlineMs(100)).toBe(100);
@@ -157,7 +184,7 @@ describe('API failover across regions', () => {
 });
 
 describe('signing in through the regions (no breakers)', () => {
-  it('tries the regions in order: a dead one or a 502–504 moves on, any other answer is the answer, the last one\'s 503 is returned', async () => {
+  it("tries the regions in order: a dead one or a 502–504 moves on, any other answer is the answer, the last one's 503 is returned", async () => {
     const { byName, fetcher } = regions([a, b]);
     const send = firstAnswering([a, b], fetcher);
     byName[a]!.up = false;

@@ -17,7 +17,10 @@ class TestHost {
   slowMs = 500;
   requests = 0;
   abandoned = 0;
-  private constructor(readonly server: Server, readonly url: string) {}
+  private constructor(
+    readonly server: Server,
+    readonly url: string,
+  ) {}
   static async start(): Promise<TestHost> {
     const server = createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -61,7 +64,13 @@ describe('the CDN cascade', () => {
 
   beforeAll(async () => {
     [fastly, azure, origin] = await Promise.all([TestHost.start(), TestHost.start(), TestHost.start()]);
-    manifest = { [path]: { sha256: await sha256Hex(script.buffer.slice(script.byteOffset, script.byteOffset + script.byteLength) as ArrayBuffer), contentType: 'text/javascript', size: script.byteLength } };
+    manifest = {
+      [path]: {
+        sha256: await sha256Hex(script.buffer.slice(script.byteOffset, script.byteOffset + script.byteLength) as ArrayBuffer),
+        contentType: 'text/javascript',
+        size: script.byteLength,
+      },
+    };
   });
   afterAll(() => Promise.all([fastly, azure, origin].map((host) => host.close())));
   beforeEach(() => {
@@ -76,8 +85,16 @@ describe('the CDN cascade', () => {
 
   const cascade = (options: Partial<HostHealthOptions> = {}, more: Partial<AssetCascadeOptions> = {}) => {
     const hosts = [fastly.url, azure.url, origin.url];
-    const health = new HostHealth({ hosts, coolDown: { initialMs: 60_000, maxMs: 60_000 }, onTransition: (host, from, to) => transitions.push(`${name(host)} ${from}→${to}`), ...options });
-    return { health, cascade: new AssetCascade({ hosts, manifest, health, deadlines: { firstByteMs: 300, totalMs: 2000 }, onEvent: (event) => events.push(event), ...more }) };
+    const health = new HostHealth({
+      hosts,
+      coolDown: { initialMs: 60_000, maxMs: 60_000 },
+      onTransition: (host, from, to) => transitions.push(`${name(host)} ${from}→${to}`),
+      ...options,
+    });
+    return {
+      health,
+      cascade: new AssetCascade({ hosts, manifest, health, deadlines: { firstByteMs: 300, totalMs: 2000 }, onEvent: (event) => events.push(event), ...more }),
+    };
   };
   const name = (url: string) => (url === fastly.url ? 'fastly' : url === azure.url ? 'azure' : 'origin');
   const served = () => events.map((event) => (event.type === 'served' ? name(event.host) : 'failed'));
@@ -216,7 +233,7 @@ describe('the CDN cascade', () => {
     expect(fastly.requests).toBe(3);
   });
 
-  it("the origin is the last resort: tried even when its own breaker is open", async () => {
+  it('the origin is the last resort: tried even when its own breaker is open', async () => {
     fastly.mode = '503';
     azure.mode = '503';
     origin.mode = '503';

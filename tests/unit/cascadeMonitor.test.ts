@@ -62,7 +62,14 @@ describe('CascadeMonitor', () => {
 
   it('an asset no host could serve marks every host it tried', () => {
     const monitor = new CascadeMonitor([fastly, origin]);
-    monitor.record({ type: 'failed', path: '/assets/app.js', passedOver: [{ host: fastly, reason: 'server-error', ms: 5 }, { host: origin, reason: 'network', ms: 1 }] });
+    monitor.record({
+      type: 'failed',
+      path: '/assets/app.js',
+      passedOver: [
+        { host: fastly, reason: 'server-error', ms: 5 },
+        { host: origin, reason: 'network', ms: 1 },
+      ],
+    });
     expect(conditions(monitor)).toEqual([
       [fastly, 'failing'],
       [origin, 'failing'],

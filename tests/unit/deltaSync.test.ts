@@ -66,9 +66,7 @@ describe('delta sync', () => {
     let stored = '0';
     const sync = new DeltaSync<Page>({
       fetchPage: (cursor, signal) =>
-        cursor === '0'
-          ? server(10, 5)(cursor)
-          : new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason))),
+        cursor === '0' ? server(10, 5)(cursor) : new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason))),
       applyPage: async (page) => {
         stored = page.cursor;
       },

@@ -4,8 +4,19 @@ import { filterConversations } from '../../app/client/state/filterConversations.
 
 const me = 'me';
 const conversation = (id: string, patch: Partial<Conversation>): Conversation => ({
-  id, version: 1, status: 'open', assigneeId: null, subject: 's', customerName: 'Someone', customerEmail: 'someone@x.example',
-  createdAt: '', updatedAt: '', lastMessageAt: '2026-01-01T00:00:00Z', lastMessagePreview: '', messageCount: 1, ...patch,
+  id,
+  version: 1,
+  status: 'open',
+  assigneeId: null,
+  subject: 's',
+  customerName: 'Someone',
+  customerEmail: 'someone@x.example',
+  createdAt: '',
+  updatedAt: '',
+  lastMessageAt: '2026-01-01T00:00:00Z',
+  lastMessagePreview: '',
+  messageCount: 1,
+  ...patch,
 });
 const all = Object.fromEntries(
   [

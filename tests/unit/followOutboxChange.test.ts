@@ -7,13 +7,16 @@ const target = '00000000-0000-4000-8000-00000000000a';
 const entry = (seq: number): OutboxEntry => ({ seq, action: createWorkspaceAction('send', target, { text: `m${seq}` }), queuedAt: 0, attempts: 0 });
 const empty: OutboxSnapshot = { loaded: true, pending: [], failed: [], paused: null, lastPass: null, progress: null };
 
-describe("a view of the outbox follows its changes without reading the queue", () => {
+describe('a view of the outbox follows its changes without reading the queue', () => {
   it('a settled batch leaves the queue with what the server answered; the rest of 10,000 stays, in order', () => {
     const pending = Array.from({ length: 10_000 }, (_, index) => entry(index + 1));
     const batch = pending.slice(0, 500);
     const failed: FailedAction = { action: batch[7]!.action, kind: 'rejected', code: 'x', message: 'no', queuedAt: 0, failedAt: 1 };
     const applied = batch.filter((_, index) => index !== 7).map((queued) => ({ action: queued.action, state: { id: target, version: queued.seq } }));
-    const { snapshot, settled } = followOutboxChange({ ...empty, pending }, { kind: 'settled', removed: batch.map((queued) => queued.action.id), applied, failed: [failed] });
+    const { snapshot, settled } = followOutboxChange(
+      { ...empty, pending },
+      { kind: 'settled', removed: batch.map((queued) => queued.action.id), applied, failed: [failed] },
+    );
     expect(snapshot.pending).toEqual(pending.slice(500));
     expect(snapshot.failed).toEqual([failed]);
     expect(settled!.removed).toEqual(batch.map((queued) => queued.action));

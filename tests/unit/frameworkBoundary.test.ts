@@ -23,7 +23,9 @@ const isApp = (path: string) => appFolders.some((folder) => within(relative(root
 const frameworkFiles = () => frameworkFolders.flatMap((folder) => sourceFiles(join(root, folder)));
 /** Every module a file names: static and dynamic imports, re-exports, Vite's globs and `new URL(…, import.meta.url)`. */
 const importsOf = (path: string) =>
-  [...readFileSync(path, 'utf8').matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+|import\.meta\.glob(?:<[^>]*>)?\(\s*|new URL\(\s*)['"]([^'"]+)['"]/g)].map(([, specifier]) => specifier!);
+  [...readFileSync(path, 'utf8').matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+|import\.meta\.glob(?:<[^>]*>)?\(\s*|new URL\(\s*)['"]([^'"]+)['"]/g)].map(
+    ([, specifier]) => specifier!,
+  );
 
 describe('the framework boundary', () => {
   it("the framework never names an app's domain (conversations, canned replies, customers, tasks)", () => {
@@ -41,9 +43,15 @@ describe('the framework boundary', () => {
     // App code: a relative path into the framework is a reach-in, whatever the file.
     const reachIns = appFolders
       .flatMap((folder) => sourceFiles(join(root, folder)))
-      .flatMap((path) => importsOf(path).filter((specifier) => specifier.startsWith('.') && isFramework(join(path, '..', specifier))).map((specifier) => `${relative(root, path)} imports ${specifier}`));
+      .flatMap((path) =>
+        importsOf(path)
+          .filter((specifier) => specifier.startsWith('.') && isFramework(join(path, '..', specifier)))
+          .map((specifier) => `${relative(root, path)} imports ${specifier}`),
+      );
     expect(reachIns).toEqual([]);
-    const exported = Object.values((JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, string> }).exports).map((file) => join(root, file));
+    const exported = Object.values((JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, string> }).exports).map((file) =>
+      join(root, file),
+    );
     // And every public name resolves: the exports map points at real files.
     for (const file of exported) expect(statSync(file).isFile(), file).toBe(true);
   });
@@ -57,15 +65,23 @@ describe('the framework boundary', () => {
     expect(found).toEqual([]);
   });
 
-  it("tests and benchmarks reach the framework as apps do, through its entries (internals through holdfast/internal…), never a file by path", () => {
+  it('tests and benchmarks reach the framework as apps do, through its entries (internals through holdfast/internal…), never a file by path', () => {
     const reachIns = ['tests', 'bench']
       .flatMap((folder) => sourceFiles(join(root, folder)))
-      .flatMap((path) => importsOf(path).filter((specifier) => specifier.startsWith('.') && isFramework(join(path, '..', specifier))).map((specifier) => `${relative(root, path)} imports ${specifier}`));
+      .flatMap((path) =>
+        importsOf(path)
+          .filter((specifier) => specifier.startsWith('.') && isFramework(join(path, '..', specifier)))
+          .map((specifier) => `${relative(root, path)} imports ${specifier}`),
+      );
     expect(reachIns).toEqual([]);
   });
 
   it("the framework reaches its own parts by relative path, never by its package name ('holdfast/…'): emitted as a package, it must not need itself installed", () => {
-    const found = frameworkFiles().flatMap((path) => importsOf(path).filter((specifier) => /^holdfast(\/|$)/.test(specifier)).map((specifier) => `${relative(root, path)} imports ${specifier}`));
+    const found = frameworkFiles().flatMap((path) =>
+      importsOf(path)
+        .filter((specifier) => /^holdfast(\/|$)/.test(specifier))
+        .map((specifier) => `${relative(root, path)} imports ${specifier}`),
+    );
     expect(found).toEqual([]);
   });
 });

@@ -65,7 +65,13 @@ describe('the local-data marker (eviction said out loud)', () => {
     const storage = memoryStorage();
     storage.items.set('m', '{not json');
     expect(new LocalDataMarker('m', storage).check(undefined, 0)).toBeNull();
-    const refusing: MarkerStorage = { getItem: () => null, setItem: () => { throw new Error('QuotaExceededError'); }, removeItem: () => {} };
+    const refusing: MarkerStorage = {
+      getItem: () => null,
+      setItem: () => {
+        throw new Error('QuotaExceededError');
+      },
+      removeItem: () => {},
+    };
     const marker = new LocalDataMarker('m', refusing);
     expect(() => marker.noteSynced('1')).not.toThrow();
     expect(marker.check(undefined, 0)).toBeNull();

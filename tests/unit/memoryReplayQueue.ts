@@ -30,7 +30,14 @@ export class MemoryReplayQueue implements ReplayQueue {
       if (!entry) continue;
       this.entries = this.entries.filter((candidate) => candidate !== entry);
       if (result.status === 'rejected' || result.status === 'conflict') {
-        this.failed.push({ action: entry.action, kind: result.status, code: result.code, message: result.message, queuedAt: entry.queuedAt, failedAt: this.now() });
+        this.failed.push({
+          action: entry.action,
+          kind: result.status,
+          code: result.code,
+          message: result.message,
+          queuedAt: entry.queuedAt,
+          failedAt: this.now(),
+        });
       }
     }
   }

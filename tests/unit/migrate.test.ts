@@ -17,7 +17,9 @@ async function coreShape(db: Database): Promise<string[]> {
      FROM information_schema.columns WHERE table_name = ANY($1::text[]) ORDER BY 1`,
     [coreTables],
   );
-  const indexes = await db.query<{ t: string }>(`SELECT tablename || ' ' || indexdef AS t FROM pg_indexes WHERE tablename = ANY($1::text[]) ORDER BY 1`, [coreTables]);
+  const indexes = await db.query<{ t: string }>(`SELECT tablename || ' ' || indexdef AS t FROM pg_indexes WHERE tablename = ANY($1::text[]) ORDER BY 1`, [
+    coreTables,
+  ]);
   const sequences = await db.query<{ t: string }>(`SELECT sequencename AS t FROM pg_sequences WHERE sequencename = 'change_seq'`);
   return [...columns.rows, ...indexes.rows, ...sequences.rows].map((row) => row.t);
 }

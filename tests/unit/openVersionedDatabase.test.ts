@@ -65,7 +65,12 @@ describe('a versioned database across releases', () => {
   it('a deletion (sign-out wiping the data) is no newer release: the connection lets go at once, without the release callback', async () => {
     const name = freshName();
     const calls: string[] = [];
-    const db = await openVersionedDatabase<Schema>({ name, migrations: v1, versionChangeGraceMs: 10_000, onVersionChange: () => void calls.push('version change') });
+    const db = await openVersionedDatabase<Schema>({
+      name,
+      migrations: v1,
+      versionChangeGraceMs: 10_000,
+      onVersionChange: () => void calls.push('version change'),
+    });
     await db.put('notes', { id: 'private', text: 'an agent note' });
     const started = Date.now();
     await deleteDB(name);

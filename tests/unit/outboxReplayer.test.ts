@@ -44,7 +44,8 @@ describe('replaying the outbox', () => {
     let requests = 0;
     const transport = async (batch: readonly ActionEnvelope[]): Promise<BatchOutcome> => {
       requests++;
-      if (batch.some((action) => action.id === poison.id)) return { kind: 'refused', status: 404, code: 'conversation-not-found', message: 'No such conversation.' };
+      if (batch.some((action) => action.id === poison.id))
+        return { kind: 'refused', status: 404, code: 'conversation-not-found', message: 'No such conversation.' };
       applied.push(...batch.map((action) => action.id));
       return { kind: 'answered', results: batch.map((action) => ({ id: action.id, status: 'applied' as const, state: {} })) };
     };
@@ -75,7 +76,7 @@ describe('replaying the outbox', () => {
   });
 
   it('no usable answer: backs off with full jitter, doubling to a cap, never a hot loop; Retry-After wins when longer', async () => {
-    let now = 0;
+    const now = 0;
     const queue = new MemoryReplayQueue(() => now);
     queue.add(sends(1)[0]!);
     let outcome: BatchOutcome = { kind: 'retry', code: 'unreachable', message: 'down' };
@@ -154,8 +155,11 @@ describe('the replay leader', () => {
     const queue = new MemoryReplayQueue(() => Date.now());
     queue.add(sends(1)[0]!);
     let up = false;
-    const transport = vi.fn(async (batch: readonly ActionEnvelope[]): Promise<BatchOutcome> =>
-      up ? { kind: 'answered', results: batch.map((action) => ({ id: action.id, status: 'applied' as const, state: {} })) } : { kind: 'retry', code: 'unreachable', message: 'down' },
+    const transport = vi.fn(
+      async (batch: readonly ActionEnvelope[]): Promise<BatchOutcome> =>
+        up
+          ? { kind: 'answered', results: batch.map((action) => ({ id: action.id, status: 'applied' as const, state: {} })) }
+          : { kind: 'retry', code: 'unreachable', message: 'down' },
     );
     const replayer = new OutboxReplayer({ queue, transport, backoff: { initialDelayMs: 10_000, maxDelayMs: 60_000 }, random: () => 1 });
     const leader = new OutboxReplayLeader({ replayer, lockName: 'test' });

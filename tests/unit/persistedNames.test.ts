@@ -15,7 +15,15 @@ import { demoMigrations } from '../../app/demo/demoMigrations.js';
  * So they are written out here, and a change to one is a decision, with a migration of its own.
  */
 describe('names stored data is found by', () => {
-  const workspace = ['001_initial.sql', '002_tenant_scoped_ids.sql', '003_generic_action_target.sql', '004_presence.sql', 'core/001_core.sql', 'core/002_client_events.sql', 'core/003_hardening.sql'];
+  const workspace = [
+    '001_initial.sql',
+    '002_tenant_scoped_ids.sql',
+    '003_generic_action_target.sql',
+    '004_presence.sql',
+    'core/001_core.sql',
+    'core/002_client_events.sql',
+    'core/003_hardening.sql',
+  ];
 
   it("the workspace's migrations, as its servers have recorded them, in the order they run; the in-browser demo's the same", () => {
     expect(migrationNames(workspaceMigrations)).toEqual(workspace);

@@ -7,7 +7,13 @@ const B = '00000000-0000-4000-8000-00000000000b';
 let seq = 0;
 function entry(target: string, extra: Partial<OutboxEntry> = {}): OutboxEntry {
   seq++;
-  return { seq, action: { id: `id-${seq}`, type: 'send', targetId: target, payload: { text: `m${seq}` }, createdAt: '2026-11-23T10:00:00Z' }, queuedAt: 0, attempts: 0, ...extra };
+  return {
+    seq,
+    action: { id: `id-${seq}`, type: 'send', targetId: target, payload: { text: `m${seq}` }, createdAt: '2026-11-23T10:00:00Z' },
+    queuedAt: 0,
+    attempts: 0,
+    ...extra,
+  };
 }
 const limits = { maxActions: 500, maxBytes: 250_000 };
 

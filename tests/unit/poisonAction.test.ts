@@ -57,7 +57,17 @@ describe('a poison action the server cannot apply', () => {
     for (const action of actions) queue.add(action);
     const { applied, transport } = server(new Set([actions[3]!.id]));
     let probes = 0;
-    const result = await drainRepeatedly(new OutboxReplayer({ queue, transport, probe: async () => (probes++, true) }), 20);
+    const result = await drainRepeatedly(
+      new OutboxReplayer({
+        queue,
+        transport,
+        probe: async () => {
+          probes++;
+          return true;
+        },
+      }),
+      20,
+    );
     expect(result.status).toBe('drained');
     expect(probes).toBe(3);
     expect(queue.failed.map((failed) => failed.action.id)).toEqual([actions[3]!.id]);

@@ -56,7 +56,10 @@ describe('pages pushed by the event stream', () => {
 
   it('an event that carries nothing usable is read as "pull instead"', () => {
     const page = { cursor: '7', hasMore: false, items: [6, 7] };
-    expect(pushedPage<Page>(JSON.stringify({ ...page, from: '5', position: '0/1' }), isPage)).toEqual({ from: '5', page: { ...page, from: '5', position: '0/1' } });
+    expect(pushedPage<Page>(JSON.stringify({ ...page, from: '5', position: '0/1' }), isPage)).toEqual({
+      from: '5',
+      page: { ...page, from: '5', position: '0/1' },
+    });
     for (const data of [
       undefined,
       '',

@@ -22,7 +22,9 @@ function platform(overrides: Partial<ReachabilityPlatform> = {}) {
     probe: (overrides.probe as typeof probe | undefined) ?? probe,
     setOnline(next: boolean) {
       online = next;
-      listeners.forEach((listener) => listener());
+      listeners.forEach((listener) => {
+        listener();
+      });
     },
   };
 }

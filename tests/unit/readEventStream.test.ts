@@ -15,10 +15,13 @@ describe('the event stream reader', () => {
       () => new Response(JSON.stringify({ error: { code: 'too-many-streams', message: 'busy' } }), { status: 503, headers: { 'retry-after': '12' } }),
       () => new Response('event: change\nid: 42\ndata: {}\n\n', { status: 200 }),
     ];
-    vi.stubGlobal('fetch', vi.fn(async (url: string) => {
-      urls.push(url);
-      return (answers[urls.length - 1] ?? answers[2]!)();
-    }));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (url: string) => {
+        urls.push(url);
+        return (answers[urls.length - 1] ?? answers[2]!)();
+      }),
+    );
     const events: string[] = [];
     const close = readEventStream({
       url: (lastEventId) => `/api/events${lastEventId ? `?cursor=${lastEventId}` : ''}`,
@@ -53,10 +56,13 @@ describe('the event stream reader', () => {
     vi.useFakeTimers();
     vi.spyOn(Math, 'random').mockReturnValue(0.999);
     const calls: number[] = [];
-    vi.stubGlobal('fetch', vi.fn(async () => {
-      calls.push(Date.now());
-      return new Response('event: ready\nid: 1\ndata: {}\n\n', { status: 200 });
-    }));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => {
+        calls.push(Date.now());
+        return new Response('event: ready\nid: 1\ndata: {}\n\n', { status: 200 });
+      }),
+    );
     const close = readEventStream({ url: () => '/api/events', headers: () => ({}), onEvent: () => {}, initialRetryMs: 100, maxRetryMs: 10_000 });
     await vi.advanceTimersByTimeAsync(4000);
     close();
@@ -70,12 +76,31 @@ describe('the event stream reader', () => {
     vi.useFakeTimers();
     vi.spyOn(Math, 'random').mockReturnValue(0.999);
     const calls: number[] = [];
-    vi.stubGlobal('fetch', vi.fn(async () => {
-      calls.push(Date.now());
-      // The third connection stays up 40 s (heartbeats every 10 s), then the server goes away again.
-      return calls.length === 3 ? openStream([[10_000, ': hb\n\n'], [20_000, ': hb\n\n'], [30_000, ': hb\n\n']], 40_000) : new Response('', { status: 200 });
-    }));
-    const close = readEventStream({ url: () => '/api/events', headers: () => ({}), onEvent: () => {}, initialRetryMs: 1000, maxRetryMs: 60_000, healthyAfterMs: 30_000 });
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => {
+        calls.push(Date.now());
+        // The third connection stays up 40 s (heartbeats every 10 s), then the server goes away again.
+        return calls.length === 3
+          ? openStream(
+              [
+                [10_000, ': hb\n\n'],
+                [20_000, ': hb\n\n'],
+                [30_000, ': hb\n\n'],
+              ],
+              40_000,
+            )
+          : new Response('', { status: 200 });
+      }),
+    );
+    const close = readEventStream({
+      url: () => '/api/events',
+      headers: () => ({}),
+      onEvent: () => {},
+      initialRetryMs: 1000,
+      maxRetryMs: 60_000,
+      healthyAfterMs: 30_000,
+    });
     await vi.advanceTimersByTimeAsync(60_000);
     close();
     // Before it: 1 s, then 2 s. After 40 s healthy, the next break waits the first delay again (1 s), not 4 s.
@@ -87,12 +112,23 @@ describe('the event stream reader', () => {
     vi.useFakeTimers();
     const calls: number[] = [];
     const statuses: boolean[] = [];
-    vi.stubGlobal('fetch', vi.fn(async () => {
-      calls.push(Date.now());
-      // Opens, says ready, then nothing at all: no event, no heartbeat, and no close either.
-      return openStream([[0, 'event: ready\nid: 1\ndata: {}\n\n']]);
-    }));
-    const close = readEventStream({ url: () => '/api/events', headers: () => ({}), onEvent: () => {}, onStatus: (up) => statuses.push(up), idleTimeoutMs: 45_000, initialRetryMs: 100, maxRetryMs: 100 });
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => {
+        calls.push(Date.now());
+        // Opens, says ready, then nothing at all: no event, no heartbeat, and no close either.
+        return openStream([[0, 'event: ready\nid: 1\ndata: {}\n\n']]);
+      }),
+    );
+    const close = readEventStream({
+      url: () => '/api/events',
+      headers: () => ({}),
+      onEvent: () => {},
+      onStatus: (up) => statuses.push(up),
+      idleTimeoutMs: 45_000,
+      initialRetryMs: 100,
+      maxRetryMs: 100,
+    });
     await vi.advanceTimersByTimeAsync(44_000);
     expect(calls).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(2_000);

@@ -18,10 +18,12 @@ function memoryLocks(): LockManager {
         signal: options.signal,
         grant: () => {
           held = true;
-          Promise.resolve(callback({ name: _name, mode: 'exclusive' } as Lock)).then(resolve, reject).finally(() => {
-            held = false;
-            next();
-          });
+          Promise.resolve(callback({ name: _name, mode: 'exclusive' } as Lock))
+            .then(resolve, reject)
+            .finally(() => {
+              held = false;
+              next();
+            });
         },
       };
       options.signal?.addEventListener('abort', () => {
@@ -136,7 +138,16 @@ describe('one event stream shared by the tabs', () => {
   it('without Web Locks every tab reads its own stream', async () => {
     let readers = 0;
     for (let i = 0; i < 2; i++) {
-      const stream = new SharedEventStream({ name: 'x', url: () => '/', headers: () => ({}), onEvent: () => {}, read: () => (readers++, () => {}) });
+      const stream = new SharedEventStream({
+        name: 'x',
+        url: () => '/',
+        headers: () => ({}),
+        onEvent: () => {},
+        read: () => {
+          readers++;
+          return () => {};
+        },
+      });
       streams.push(stream);
       stream.start();
     }

@@ -12,7 +12,15 @@ function controlledStore() {
     const seen = [...committed];
     return new Promise<string[]>((resolve) => pending.push(() => resolve(seen)));
   };
-  return { committed, load, finishAll: () => pending.splice(0).forEach((finish) => finish()), loads: () => loads };
+  return {
+    committed,
+    load,
+    finishAll: () =>
+      pending.splice(0).forEach((finish) => {
+        finish();
+      }),
+    loads: () => loads,
+  };
 }
 
 describe('streams sharing page reads', () => {

@@ -43,11 +43,26 @@ describe('sheddable calls: a short deadline and a breaker, so a sick server cost
       return checkSheddable(new Response('{}', { status: 429, headers: { 'retry-after': '4' } }));
     });
     expect(calls.state).toBe('held');
-    expect(await calls.run(async () => (made++, 'x'))).toBeUndefined();
+    expect(
+      await calls.run(async () => {
+        made++;
+        return 'x';
+      }),
+    ).toBeUndefined();
     vi.advanceTimersByTime(3900);
-    expect(await calls.run(async () => (made++, 'x'))).toBeUndefined();
+    expect(
+      await calls.run(async () => {
+        made++;
+        return 'x';
+      }),
+    ).toBeUndefined();
     vi.advanceTimersByTime(200);
-    expect(await calls.run(async () => (made++, 'x'))).toBe('x');
+    expect(
+      await calls.run(async () => {
+        made++;
+        return 'x';
+      }),
+    ).toBe('x');
     expect(made).toBe(2);
   });
 });

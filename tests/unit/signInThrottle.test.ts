@@ -53,6 +53,7 @@ describe('the sign-in throttle in the database', () => {
     const throttle = new SignInThrottle(db);
     for (let index = 0; index < signInThrottleDefaults.pair.freeFailures - 1; index++) await throttle.reserve({ account: 'agent-3', address: '192.0.2.1' });
     await throttle.succeeded(await throttle.reserve({ account: 'agent-3', address: '192.0.2.1' }));
-    for (let index = 0; index < signInThrottleDefaults.pair.freeFailures; index++) expect((await throttle.reserve({ account: 'agent-3', address: '192.0.2.1' })).allowed).toBe(true);
+    for (let index = 0; index < signInThrottleDefaults.pair.freeFailures; index++)
+      expect((await throttle.reserve({ account: 'agent-3', address: '192.0.2.1' })).allowed).toBe(true);
   });
 });

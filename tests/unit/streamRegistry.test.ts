@@ -14,9 +14,17 @@ describe('the event-stream caps', () => {
 
   it('never leak: after 100,000 random opens, releases (some twice) and session ends, the counts equal the streams open', async () => {
     let seed = 42;
-    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const random = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
     const revoked = new Set<string>();
-    const registry = new StreamRegistry({ maxPerAgent: 7, maxPerProcess: 60, sessionCheckMs: 1e9, liveSessions: async (hashes) => new Set(hashes.filter((hash) => !revoked.has(hash))) });
+    const registry = new StreamRegistry({
+      maxPerAgent: 7,
+      maxPerProcess: 60,
+      sessionCheckMs: 1e9,
+      liveSessions: async (hashes) => new Set(hashes.filter((hash) => !revoked.has(hash))),
+    });
     const live = new Map<number, { agent: string; release: () => void }>();
     let next = 0;
     for (let cycle = 0; cycle < 100_000; cycle++) {
@@ -25,7 +33,14 @@ describe('the event-stream caps', () => {
         const id = next++;
         const agent = `agent-${Math.floor(random() * 12)}`;
         const admission = registry.admit({ agentKey: agent, tokenHash: `${agent}:${id % 3}`, close: () => live.get(id)?.release() });
-        if (admission.admitted) live.set(id, { agent, release: () => (admission.release(), live.delete(id)) });
+        if (admission.admitted)
+          live.set(id, {
+            agent,
+            release: () => {
+              admission.release();
+              live.delete(id);
+            },
+          });
       } else if (roll < 0.95 && live.size > 0) {
         const ids = [...live.keys()];
         const id = ids[Math.floor(random() * ids.length)]!;
@@ -41,7 +56,8 @@ describe('the event-stream caps', () => {
       }
       if (cycle % 997 === 0) {
         expect(registry.size).toBe(live.size);
-        for (let agent = 0; agent < 12; agent++) expect(registry.countFor(`agent-${agent}`)).toBe([...live.values()].filter((stream) => stream.agent === `agent-${agent}`).length);
+        for (let agent = 0; agent < 12; agent++)
+          expect(registry.countFor(`agent-${agent}`)).toBe([...live.values()].filter((stream) => stream.agent === `agent-${agent}`).length);
       }
     }
     for (const stream of [...live.values()]) stream.release();
@@ -53,7 +69,13 @@ describe('the event-stream caps', () => {
 describe('the safeguard watchdog', () => {
   it('forced stuck — every slot held by streams whose connection is gone, everyone refused — it gives the slots back, records it, and new streams get in again', () => {
     const incidents: unknown[] = [];
-    const registry = new StreamRegistry({ maxPerAgent: 50, maxPerProcess: 20, auditMs: 1e9, liveSessions: async (hashes) => new Set(hashes), onRecovered: (incident) => incidents.push(incident) });
+    const registry = new StreamRegistry({
+      maxPerAgent: 50,
+      maxPerProcess: 20,
+      auditMs: 1e9,
+      liveSessions: async (hashes) => new Set(hashes),
+      onRecovered: (incident) => incidents.push(incident),
+    });
     // Twenty streams whose connections died without their release ever running (the bug the watchdog is for).
     const sockets = Array.from({ length: 20 }, () => ({ destroyed: false }));
     for (const [index, socket] of sockets.entries()) {

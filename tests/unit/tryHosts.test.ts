@@ -16,7 +16,11 @@ describe('the cascade loop (worker and page loader alike)', () => {
       },
       () => clock,
     );
-    expect(tried).toEqual([['a', false], ['b', false], ['c', false]]);
+    expect(tried).toEqual([
+      ['a', false],
+      ['b', false],
+      ['c', false],
+    ]);
     expect(outcome).toEqual({
       ok: true,
       value: 'from c',
@@ -41,7 +45,7 @@ describe('the cascade loop (worker and page loader alike)', () => {
     expect(outcome.passedOver.map((failure) => failure.host)).toEqual(['a', 'origin']);
   });
 
-  const after = <T>(ms: number, value: T) => new Promise<T>((resolve) => setTimeout(() => resolve(value), ms));
+  const answerAfter = <T>(ms: number, value: T) => new Promise<T>((resolve) => setTimeout(() => resolve(value), ms));
 
   it('hedged: a host silent past the hedge delay gets the next as company; the first good answer wins, and the slow one is named', async () => {
     const started: string[] = [];
@@ -49,8 +53,8 @@ describe('the cascade loop (worker and page loader alike)', () => {
       ['dead', 'b', 'origin'],
       async (host, _lastResort, context) => {
         started.push(host);
-        if (host === 'dead') return after(1000, { ok: false as const, reason: 'first-byte-timeout', message: 'slow' });
-        const value = await after(20, `from ${host}`);
+        if (host === 'dead') return answerAfter(1000, { ok: false as const, reason: 'first-byte-timeout', message: 'slow' });
+        const value = await answerAfter(20, `from ${host}`);
         return context.settled() ? { ok: false as const, reason: 'hedged', message: 'lost' } : { ok: true as const, value };
       },
       { hedgeDelayMs: 50 },
@@ -65,9 +69,16 @@ describe('the cascade loop (worker and page loader alike)', () => {
 
   it('hedged: a host that answers before the hedge delay is the only one asked', async () => {
     const started: string[] = [];
-    const outcome = await tryHosts(['a', 'b'], async (host) => (started.push(host), after(10, { ok: true as const, value: host })), { hedgeDelayMs: 200 });
+    const outcome = await tryHosts(
+      ['a', 'b'],
+      async (host) => {
+        started.push(host);
+        return answerAfter(10, { ok: true as const, value: host });
+      },
+      { hedgeDelayMs: 200 },
+    );
     expect(outcome.ok && outcome.value).toBe('a');
-    await after(250, null);
+    await answerAfter(250, null);
     expect(started).toEqual(['a']);
   });
 
@@ -81,8 +92,8 @@ describe('the cascade loop (worker and page loader alike)', () => {
         ['busy', 'b'],
         async (host, _lastResort, context) => {
           started.push(host);
-          if (host === 'busy') return after(2000, { ok: false as const, reason: 'first-byte-timeout', message: 'slow' });
-          const value = await after(10, host);
+          if (host === 'busy') return answerAfter(2000, { ok: false as const, reason: 'first-byte-timeout', message: 'slow' });
+          const value = await answerAfter(10, host);
           return context.settled() ? { ok: false as const, reason: 'hedged', message: 'lost' } : { ok: true as const, value };
         },
         { hedgeDelayMs: 50, shouldHedge: (_host, since) => lastAnswer < since },

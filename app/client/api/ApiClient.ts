@@ -6,8 +6,6 @@ export type SyncPage = { conversations: Conversation[]; messages: Message[]; cur
 
 export type SignedIn = { agent: Agent; tenant: { id: string; name: string } };
 
-export { apiRequestHeaders } from 'holdfast/client';
-
 /** Another agent with the same conversation open (presence): `typing` while they type a reply. */
 export type Viewer = { agentId: string; name: string; typing: boolean };
 

@@ -14,7 +14,10 @@ export type PresenceOptions = {
  * (one heartbeat at once when typing starts, then at the normal pace). A hidden tab sends nothing, and a
  * shed or failed heartbeat shows nobody rather than an error: presence is sheddable.
  */
-export function usePresence(conversationId: string, { beatMs = 5000, typingMs = 4000 }: PresenceOptions = {}): { viewers: readonly Viewer[]; typed: () => void } {
+export function usePresence(
+  conversationId: string,
+  { beatMs = 5000, typingMs = 4000 }: PresenceOptions = {},
+): { viewers: readonly Viewer[]; typed: () => void } {
   const store = useWorkspaceStore();
   const [viewers, setViewers] = useState<readonly Viewer[]>([]);
   const typedAt = useRef(0);

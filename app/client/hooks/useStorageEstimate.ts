@@ -1,7 +1,7 @@
 import { useSyncExternalStore } from 'react';
 
 /** What the browser answered when asked for persistent storage (`persist()`), kept to be shown. */
-export type PersistAnswer = 'granted' | 'refused' | 'no answer yet' | 'not offered by this browser';
+type PersistAnswer = 'granted' | 'refused' | 'no answer yet' | 'not offered by this browser';
 
 export type StorageInfo = { usage: number; quota: number; persisted: boolean; asked: PersistAnswer };
 
@@ -24,9 +24,15 @@ async function update(): Promise<void> {
 function subscribe(listener: () => void): () => void {
   listeners.add(listener);
   if (listeners.size === 1 && typeof navigator.storage?.estimate === 'function') {
-    const request = navigator.storage.persist?.().then((granted) => void (asked = granted ? 'granted' : 'refused'));
+    const request = navigator.storage.persist?.().then((granted) => {
+      asked = granted ? 'granted' : 'refused';
+    });
     if (!request) asked = 'not offered by this browser';
-    void (request ?? Promise.resolve()).catch(() => void (asked = 'refused')).finally(update);
+    void (request ?? Promise.resolve())
+      .catch(() => {
+        asked = 'refused';
+      })
+      .finally(update);
     timer = window.setInterval(() => void update(), refreshMs);
   }
   return () => {
@@ -37,7 +43,11 @@ function subscribe(listener: () => void): () => void {
 
 /** Asks for persistent storage (so the browser does not evict the offline data) and reports usage; null before the first reading, or without a Storage API. */
 export function useStorageEstimate(): StorageInfo | null {
-  return useSyncExternalStore(subscribe, () => info, () => null);
+  return useSyncExternalStore(
+    subscribe,
+    () => info,
+    () => null,
+  );
 }
 
 export function formatBytes(bytes: number): string {

@@ -37,7 +37,7 @@ export type ThreadState = { id: string; held: number; total: number | undefined;
  * a deadline that grows to 4× the read deadline, so a slow server sees about one per deadline, and an
  * erroring one one per ~1.5 s from each agent with an incomplete thread open.
  */
-export const threadCatchUpDefaults: BackoffOptions = { initialDelayMs: 1000, maxDelayMs: 2500 };
+const threadCatchUpDefaults: BackoffOptions = { initialDelayMs: 1000, maxDelayMs: 2500 };
 
 export class ThreadCatchUp {
   readonly #options: ThreadCatchUpOptions;
@@ -75,7 +75,10 @@ export class ThreadCatchUp {
     if (!id || this.#stopped) return;
     const state = this.#state(id);
     this.#options.onChange?.(state);
-    if (!state || state.whole) return this.#reset();
+    if (!state || state.whole) {
+      this.#reset();
+      return;
+    }
     if (this.#running || this.#timer !== undefined) return;
     void this.#run(id);
   }
@@ -94,7 +97,13 @@ export class ThreadCatchUp {
   #state(id: string): ThreadState | null {
     const counts = this.#options.held(id);
     if (!counts) return null;
-    return { id, held: counts.held, total: counts.total, whole: counts.total !== undefined && counts.held >= counts.total, fetching: this.#running !== undefined };
+    return {
+      id,
+      held: counts.held,
+      total: counts.total,
+      whole: counts.total !== undefined && counts.held >= counts.total,
+      fetching: this.#running !== undefined,
+    };
   }
 
   #reset(): void {
@@ -115,11 +124,17 @@ export class ThreadCatchUp {
     if (this.#id !== id) return this.check();
     const state = this.#state(id);
     this.#options.onChange?.(state);
-    if (!state || state.whole) return this.#reset();
+    if (!state || state.whole) {
+      this.#reset();
+      return;
+    }
     // Not whole yet: the fetch failed, or answered a thread older than the inbox row. Again, after a wait.
-    this.#timer = this.#setTimeout(() => {
-      this.#timer = undefined;
-      this.check();
-    }, fullJitterDelay(attempt, this.#backoff, this.#options.random));
+    this.#timer = this.#setTimeout(
+      () => {
+        this.#timer = undefined;
+        this.check();
+      },
+      fullJitterDelay(attempt, this.#backoff, this.#options.random),
+    );
   }
 }

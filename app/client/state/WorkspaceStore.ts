@@ -40,7 +40,7 @@ export class WorkspaceStore {
 
   constructor(options: WorkspaceStoreOptions) {
     this.#options = workspaceStoreDefaults(options);
-    const { api, tenantId, me, origins } = options;
+    const { api, tenantId, me } = options;
     this.#view.set({ undoWindowMs: this.#options.undoWindowMs });
     this.#repository = new WorkspaceRepository({
       tenantId,
@@ -171,7 +171,12 @@ export class WorkspaceStore {
     } catch (error) {
       // Never swallowed: said on screen, and the caller keeps what the agent wrote (the composer its text).
       if (isHoldfastError(error, 'storage-full'))
-        this.#view.set({ refusedAction: { message: `Not saved: this device's storage is full, even after removing cached images. ${type === 'send' ? 'Your reply is still in the box. ' : ''}Free some space on this device (or close other sites' tabs and data), then try again. Nothing queued before was lost.`, at: Date.now() } });
+        this.#view.set({
+          refusedAction: {
+            message: `Not saved: this device's storage is full, even after removing cached images. ${type === 'send' ? 'Your reply is still in the box. ' : ''}Free some space on this device (or close other sites' tabs and data), then try again. Nothing queued before was lost.`,
+            at: Date.now(),
+          },
+        });
       throw error;
     }
     return action.id;

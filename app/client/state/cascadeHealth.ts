@@ -21,6 +21,7 @@ export const cascadeMonitor = new CascadeMonitor([...__HOLDFAST_CDN_HOSTS__, loc
  * hears no notice — the worker's breaker states.
  */
 export function listenToCascade(): void {
+  // biome-ignore lint/suspicious/noAssignInExpressions: the shortest form: this is on the sign-in page, within its byte budget
   const loader = (window.holdfastAssetLoader ??= { notices: [], listeners: [] });
   for (const notice of loader.notices) cascadeMonitor.record(notice);
   loader.listeners.push((notice) => cascadeMonitor.record(notice));

@@ -2,7 +2,7 @@ import type { CascadeListener, EventStreamState, HostReport } from 'holdfast/cli
 import { cascadeMonitor } from './cascadeHealth.js';
 import type { WorkspaceStore } from './WorkspaceStore.js';
 
-export type HoldfastPageHandle = {
+type HoldfastPageHandle = {
   /** Pending count, age of the oldest pending action, failed count, pause, last replay throughput. */
   outboxHealth: WorkspaceStore['outboxHealth'];
   /** The same entry point the UI's buttons use: for scripted load (tests, benchmarks, support tooling). */

@@ -16,10 +16,15 @@ export function preopenWorkspaceDatabase(session: SignedIn | null): void {
     handlers: {} as WorkspaceDatabaseHandlers,
     db: undefined as unknown as Promise<WorkspaceDatabase>,
   };
-  entry.db = openWorkspaceDatabase(session.tenant.id, session.agent.id, {
-    onVersionChange: () => entry.handlers.onVersionChange?.(),
-    onBlocked: () => entry.handlers.onBlocked?.(),
-  }, localNamespace());
+  entry.db = openWorkspaceDatabase(
+    session.tenant.id,
+    session.agent.id,
+    {
+      onVersionChange: () => entry.handlers.onVersionChange?.(),
+      onBlocked: () => entry.handlers.onBlocked?.(),
+    },
+    localNamespace(),
+  );
   entry.db.catch(() => undefined);
   early = entry;
 }

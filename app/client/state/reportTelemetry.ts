@@ -30,15 +30,29 @@ export function reportTelemetry(store: WorkspaceStore): () => void {
     if (pass !== last.outbox.lastPass && pass?.status === 'backing-off' && Date.now() - lastOutboxReport > outboxReportMs) {
       lastOutboxReport = Date.now();
       const oldest = Math.min(...now.outbox.pending.map((entry) => entry.queuedAt));
-      reporter.report('outbox', { status: pass.status, code: pass.code ?? null, pending: now.outbox.pending.length, failed: now.outbox.failed.length, oldestAgeMs: Number.isFinite(oldest) ? Date.now() - oldest : 0 });
+      reporter.report('outbox', {
+        status: pass.status,
+        code: pass.code ?? null,
+        pending: now.outbox.pending.length,
+        failed: now.outbox.failed.length,
+        oldestAgeMs: Number.isFinite(oldest) ? Date.now() - oldest : 0,
+      });
     }
     last = now;
   });
   const stopCascade = cascadeMonitor.subscribe((notice: CascadeNotice) => {
     if (notice.type === 'breaker') reporter.report('breaker', { host: notice.host, from: notice.from, to: notice.to });
     else if (notice.type === 'served' && notice.passedOver.length > 0) {
-      reporter.report('failover', { path: notice.path, host: notice.host, failoverMs: Math.round(notice.failoverMs), passedOver: notice.passedOver.length, reason: notice.passedOver[0]!.reason, source: notice.source ?? 'worker' });
-    } else if (notice.type === 'failed') reporter.report('failover', { path: notice.path, failed: true, passedOver: notice.passedOver.length, source: notice.source ?? 'worker' });
+      reporter.report('failover', {
+        path: notice.path,
+        host: notice.host,
+        failoverMs: Math.round(notice.failoverMs),
+        passedOver: notice.passedOver.length,
+        reason: notice.passedOver[0]!.reason,
+        source: notice.source ?? 'worker',
+      });
+    } else if (notice.type === 'failed')
+      reporter.report('failover', { path: notice.path, failed: true, passedOver: notice.passedOver.length, source: notice.source ?? 'worker' });
   });
   // The API's region in rotation changed: a failover to another region, or the return to the preferred one.
   const stopRegions = apiOrigins.subscribe((from, to) => reporter.report('failover', { api: true, from: from || 'this origin', to: to || 'this origin' }));

@@ -1,4 +1,4 @@
-import type { Agent, Conversation, ConversationState, Message } from '../../shared/client.js';
+import type { Agent, Conversation, ConversationState } from '../../shared/client.js';
 
 /**
  * How server state is merged into what the workspace holds: pure functions, apart from the store that
@@ -9,7 +9,10 @@ import type { Agent, Conversation, ConversationState, Message } from '../../shar
 export const sortAgents = (agents: Agent[]) => [...agents].sort((a, b) => a.name.localeCompare(b.name));
 
 export const isConversationState = (state: unknown): state is ConversationState =>
-  typeof state === 'object' && state !== null && typeof (state as ConversationState).id === 'string' && typeof (state as ConversationState).version === 'number';
+  typeof state === 'object' &&
+  state !== null &&
+  typeof (state as ConversationState).id === 'string' &&
+  typeof (state as ConversationState).version === 'number';
 
 /** Conversations with the state the server answered for an action; only a newer version changes one. */
 export function withServerStates(current: Readonly<Record<string, Conversation>>, states: readonly ConversationState[]) {

@@ -9,7 +9,7 @@ export const undoWindowChoices = [
   { ms: 10_000, label: 'Undo for 10 s' },
 ] as const;
 
-export const defaultUndoWindowMs = 4000;
+const defaultUndoWindowMs = 4000;
 
 const key = (tenantId: string, agentId: string) => `holdfast.undoWindow:${tenantId}:${agentId}`;
 
@@ -26,7 +26,8 @@ export function readUndoWindow(tenantId: string, agentId: string): number {
 }
 
 export function saveUndoWindow(tenantId: string, agentId: string, ms: number): void {
-  if (!undoWindowChoices.some((choice) => choice.ms === ms)) throw new Error(`The undo window is one of ${undoWindowChoices.map((choice) => choice.ms).join(', ')} ms, not ${ms}.`);
+  if (!undoWindowChoices.some((choice) => choice.ms === ms))
+    throw new Error(`The undo window is one of ${undoWindowChoices.map((choice) => choice.ms).join(', ')} ms, not ${ms}.`);
   try {
     localStorage.setItem(key(tenantId, agentId), String(ms));
   } catch {

@@ -1,5 +1,12 @@
 import { createOfflineClient, type OfflineClient, type SettledActions } from 'holdfast/client';
-import { compactWorkspaceActions, isAgentDataCache, mediaCacheName, wipeAgentDataMessage, workspaceDatabaseName, workspaceLegacyTargetField } from '../../shared/client.js';
+import {
+  compactWorkspaceActions,
+  isAgentDataCache,
+  mediaCacheName,
+  wipeAgentDataMessage,
+  workspaceDatabaseName,
+  workspaceLegacyTargetField,
+} from '../../shared/client.js';
 import type { SyncPage } from '../api/ApiClient.js';
 import { outboxScope } from './localData.js';
 import { localNamespace } from './localNamespace.js';

@@ -48,7 +48,8 @@ export class WorkspaceReads {
       },
       onChange: (openThread) => {
         const shown = view().openThread;
-        if (shown?.id !== openThread?.id || shown?.held !== openThread?.held || shown?.total !== openThread?.total || shown?.fetching !== openThread?.fetching) setView({ openThread });
+        if (shown?.id !== openThread?.id || shown?.held !== openThread?.held || shown?.total !== openThread?.total || shown?.fetching !== openThread?.fetching)
+          setView({ openThread });
       },
     });
   }

@@ -1,4 +1,12 @@
-import { readConversationMessages, storeThreadMessages, type Agent, type CannedReply, type Conversation, type Message, type WorkspaceDatabase } from '../../shared/client.js';
+import {
+  readConversationMessages,
+  storeThreadMessages,
+  type Agent,
+  type CannedReply,
+  type Conversation,
+  type Message,
+  type WorkspaceDatabase,
+} from '../../shared/client.js';
 import type { SyncPage } from '../api/ApiClient.js';
 import { openWorkspaceDatabaseOnce } from './preopenDatabase.js';
 
@@ -12,7 +20,13 @@ export type WorkspaceRepositoryOptions = {
 };
 
 /** What a cold start reads before anything else: the inbox, the directory, and how far sync had got. */
-export type LocalData = { conversations: Conversation[]; agents: Agent[]; cannedReplies: CannedReply[]; lastSyncAt: string | undefined; cursor: string | undefined };
+export type LocalData = {
+  conversations: Conversation[];
+  agents: Agent[];
+  cannedReplies: CannedReply[];
+  lastSyncAt: string | undefined;
+  cursor: string | undefined;
+};
 
 /**
  * The agent's local copy in IndexedDB: every read and write of the workspace's database, in one place.
@@ -48,13 +62,23 @@ export class WorkspaceRepository {
       },
     });
     // Once per open (not per access: this runs on every read and write of the store).
-    void this.#db.then(() => this.#blocked && this.#options.onBlocked((this.#blocked = false)), () => undefined);
+    void this.#db.then(
+      () => {
+        if (!this.#blocked) return;
+        this.#blocked = false;
+        this.#options.onBlocked(false);
+      },
+      () => undefined,
+    );
     return this.#db;
   }
 
   close(): void {
     this.#closed = true;
-    void this.#db?.then((db) => db.close(), () => undefined);
+    void this.#db?.then(
+      (db) => db.close(),
+      () => undefined,
+    );
   }
 
   async readLocalData(): Promise<LocalData> {
@@ -108,14 +132,21 @@ export class WorkspaceRepository {
   /** One conversation and its messages read from the server: stored if newer; the cursor does not move. */
   async storeConversation(conversation: Conversation, messages: readonly Message[]): Promise<Conversation[]> {
     const tx = (await this.database()).transaction(['conversations', 'threads'], 'readwrite');
-    const [newer] = await Promise.all([putNewerConversations(tx.objectStore('conversations'), [conversation]), storeThreadMessages(tx.objectStore('threads'), messages), tx.done]);
+    const [newer] = await Promise.all([
+      putNewerConversations(tx.objectStore('conversations'), [conversation]),
+      storeThreadMessages(tx.objectStore('threads'), messages),
+      tx.done,
+    ]);
     return newer;
   }
 
   async storeDirectory(agents: readonly Agent[], cannedReplies: readonly CannedReply[]): Promise<void> {
     const tx = (await this.database()).transaction(['agents', 'cannedReplies'], 'readwrite');
     await Promise.all([tx.objectStore('agents').clear(), tx.objectStore('cannedReplies').clear()]);
-    await Promise.all([...agents.map((agent) => tx.objectStore('agents').put(agent)), ...cannedReplies.map((reply) => tx.objectStore('cannedReplies').put(reply))]);
+    await Promise.all([
+      ...agents.map((agent) => tx.objectStore('agents').put(agent)),
+      ...cannedReplies.map((reply) => tx.objectStore('cannedReplies').put(reply)),
+    ]);
     await tx.done;
   }
 

@@ -34,12 +34,16 @@ export type WorkspaceState = {
   localDataLost: LocalDataLoss | null;
 };
 
-
-
-
 export const initialState: WorkspaceState = {
-  loaded: false, reachability: 'online', syncing: false, syncProgress: null, lastSyncAt: null,
-  conversations: {}, messages: {}, agents: [], cannedReplies: [],
+  loaded: false,
+  reachability: 'online',
+  syncing: false,
+  syncProgress: null,
+  lastSyncAt: null,
+  conversations: {},
+  messages: {},
+  agents: [],
+  cannedReplies: [],
   outbox: { loaded: false, pending: [], failed: [], paused: null, lastPass: null, progress: null },
   databaseBlocked: false,
   stream: { connected: false, leading: false, lastEventId: null, eventsReceived: 0 },

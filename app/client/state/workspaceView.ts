@@ -1,5 +1,13 @@
 import type { TargetOverlay } from 'holdfast/client';
-import { conversationWithPending, messagesWithPending, type Agent, type Conversation, type ConversationView, type Message, type PendingMessage } from '../../shared/client.js';
+import {
+  conversationWithPending,
+  messagesWithPending,
+  type Agent,
+  type Conversation,
+  type ConversationView,
+  type Message,
+  type PendingMessage,
+} from '../../shared/client.js';
 
 /** What the local store and sync hold: the server's word, before the outbox is drawn over it. */
 export type ServerState = { conversations: Readonly<Record<string, Conversation>>; messages: Readonly<Record<string, readonly Message[]>> };

@@ -25,7 +25,13 @@ export function AssetHostsStatus() {
     <span className="asset-hosts small" role="status" aria-label="Asset hosts">
       Assets:
       {hosts.map((report, index) => (
-        <span key={report.host} className={`asset-host asset-host-${report.condition}`} data-host={report.host} data-condition={report.condition} title={detail(report)}>
+        <span
+          key={report.host}
+          className={`asset-host asset-host-${report.condition}`}
+          data-host={report.host}
+          data-condition={report.condition}
+          title={detail(report)}
+        >
           {label(report.host)} {words[report.condition]}
           {index < hosts.length - 1 && <span className="visually-hidden">, then </span>}
         </span>

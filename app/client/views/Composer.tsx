@@ -32,6 +32,7 @@ export function Composer({ cannedReplies, composerRef, onSend, restore, draft, o
     setTextState(next);
     draft?.save(next);
   };
+  // biome-ignore lint/correctness/useExhaustiveDependencies: once per composer (it is keyed by conversation)
   useEffect(() => {
     let current = true;
     void draft?.load().then((stored) => {
@@ -49,10 +50,9 @@ export function Composer({ cannedReplies, composerRef, onSend, restore, draft, o
     return () => {
       current = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- once per composer (it is keyed by conversation)
   }, []);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: setText also stores the draft: run when a restore arrives, not when setText is remade
   useEffect(() => {
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- setText also stores the draft
     if (restore) setText(restore.text);
   }, [restore]);
 

@@ -67,12 +67,7 @@ export function ConversationPane({ id, me, composerRef }: { id: string; me: Agen
           </div>
         </div>
         <div className="conversation-controls">
-          <AssignControl
-            agents={agents}
-            me={me}
-            value={conversation.assigneeId}
-            onChange={(assigneeId) => void store.act('assign', id, { assigneeId })}
-          />
+          <AssignControl agents={agents} me={me} value={conversation.assigneeId} onChange={(assigneeId) => void store.act('assign', id, { assigneeId })} />
           {closed ? (
             <button type="button" onClick={() => void store.act('reopen', id, {})}>
               Reopen conversation
@@ -193,6 +188,7 @@ function MessageList({ messages }: { messages: readonly (Message | PendingMessag
     <div
       ref={scrollRef}
       className="messages-scroll"
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must take the focus, so a keyboard can scroll it
       tabIndex={0}
       onScroll={(event) => {
         const element = event.currentTarget;
@@ -203,7 +199,14 @@ function MessageList({ messages }: { messages: readonly (Message | PendingMessag
     >
       <ol className="messages" aria-label="Messages" style={{ height: virtualizer.getTotalSize() }}>
         {items.map((item) => (
-          <MessageItem key={item.key} message={messages[item.index]!} index={item.index} count={count} start={item.start} measure={virtualizer.measureElement} />
+          <MessageItem
+            key={item.key}
+            message={messages[item.index]!}
+            index={item.index}
+            count={count}
+            start={item.start}
+            measure={virtualizer.measureElement}
+          />
         ))}
       </ol>
     </div>
@@ -225,15 +228,15 @@ const MessageItem = memo(function MessageItem({ message, index, count, start, me
       style={{ transform: `translateY(${start}px)` }}
     >
       <div className={`message message-${message.authorKind}${pending ? ' message-pending' : ''}`}>
-      <p className="message-meta">
-        <strong>{message.authorName}</strong> <time dateTime={message.createdAt}>{formatDateTime(message.createdAt)}</time>
-        {pending && (
-          <span className="pending-mark" role="img" aria-label="Pending" title="Not yet sent to the server">
-            🕓
-          </span>
-        )}
-      </p>
-      <p className="message-body">{message.body}</p>
+        <p className="message-meta">
+          <strong>{message.authorName}</strong> <time dateTime={message.createdAt}>{formatDateTime(message.createdAt)}</time>
+          {pending && (
+            <span className="pending-mark" role="img" aria-label="Pending" title="Not yet sent to the server">
+              🕓
+            </span>
+          )}
+        </p>
+        <p className="message-body">{message.body}</p>
         {message.attachments.map((attachment) => (
           <AttachmentImage key={attachment.url} attachment={attachment} />
         ))}
@@ -243,7 +246,7 @@ const MessageItem = memo(function MessageItem({ message, index, count, start, me
 });
 
 /** A conversation with actions not yet confirmed by the server. */
-export function PendingBadge({ count }: { count: number }) {
+function PendingBadge({ count }: { count: number }) {
   return (
     <span className="pending-badge" title="Waiting to reach the server">
       {count} pending
@@ -268,7 +271,12 @@ function AttachmentImage({ attachment }: { attachment: Attachment }) {
   }, [attachment.url]);
   if (failed) {
     return (
-      <div role="img" aria-label={`Image not available offline: ${attachment.name}`} className="attachment-placeholder" style={{ aspectRatio: `${attachment.width} / ${attachment.height}` }}>
+      <div
+        role="img"
+        aria-label={`Image not available offline: ${attachment.name}`}
+        className="attachment-placeholder"
+        style={{ aspectRatio: `${attachment.width} / ${attachment.height}` }}
+      >
         Image not available offline
       </div>
     );

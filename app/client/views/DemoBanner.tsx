@@ -36,7 +36,10 @@ function ActAs({ api, email }: { api: ApiClient; email: string }) {
   const [accounts, setAccounts] = useState<string[]>([]);
   const [switching, setSwitching] = useState(false);
   useEffect(() => {
-    api.demoAccounts().then(({ accounts: found }) => setAccounts(found), () => undefined);
+    api.demoAccounts().then(
+      ({ accounts: found }) => setAccounts(found),
+      () => undefined,
+    );
   }, [api]);
   if (accounts.length === 0) return null;
   return (

@@ -25,8 +25,8 @@ export function DemoRefusedNotice() {
   return (
     <aside className="notice notice-info" role="alert" aria-label="Demo not started">
       <span>
-        The demo did not open: {unsent === 1 ? '1 action' : `${unsent} actions`} taken in this browser {unsent === 1 ? 'has' : 'have'} not reached the server yet. Sign in and let{' '}
-        {unsent === 1 ? 'it' : 'them'} send, then try the demo again.
+        The demo did not open: {unsent === 1 ? '1 action' : `${unsent} actions`} taken in this browser {unsent === 1 ? 'has' : 'have'} not reached the server
+        yet. Sign in and let {unsent === 1 ? 'it' : 'them'} send, then try the demo again.
       </span>{' '}
       <button type="button" onClick={dismiss}>
         Dismiss

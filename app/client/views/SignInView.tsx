@@ -14,7 +14,11 @@ const noSubscription = () => () => {};
 export function SignInView({ api, notice, onSignedIn }: { api: ApiClient; notice?: string | null; onSignedIn: (session: SignedIn) => void }) {
   const { submit, busy, error } = useSignInForm((email, password) => api.signIn(email, password), onSignedIn);
   // false in the prerendered markup and during hydration, true once React runs the page.
-  const hydrated = useSyncExternalStore(noSubscription, () => true, () => false);
+  const hydrated = useSyncExternalStore(
+    noSubscription,
+    () => true,
+    () => false,
+  );
   const demo = useIsDemo();
   const demoAccounts = useDemoAccounts(api, hydrated);
 

@@ -35,7 +35,10 @@ export function StatusPanel() {
       <dl aria-label="System status">
         <dt>Server</dt>
         <dd data-testid="status-server">
-          {reachabilityWords[reachability]} · <a href="/status" target="_blank" rel="noreferrer">server status</a>
+          {reachabilityWords[reachability]} ·{' '}
+          <a href="/status" target="_blank" rel="noreferrer">
+            server status
+          </a>
         </dd>
         {apiOrigins.origins.length > 1 && (
           <>

@@ -67,6 +67,7 @@ export function WorkspaceView({ me, tenantName, onSignOut }: { me: Agent; tenant
           <p id="sign-out-text">
             {unsent} {unsent === 1 ? 'action has' : 'actions have'} not reached the server. Signing out deletes them from this browser.
           </p>
+          {/* biome-ignore lint/a11y/noAutofocus: a confirmation's safe answer takes the focus, so Enter does not delete unsent work */}
           <button type="button" autoFocus onClick={() => setConfirmingSignOut(false)}>
             Stay signed in
           </button>
@@ -91,15 +92,7 @@ export function WorkspaceView({ me, tenantName, onSignOut }: { me: Agent; tenant
       )}
       <FailedActionsPanel />
       <div className="panes">
-        <InboxPane
-          conversations={conversations}
-          agents={agents}
-          selectedId={id}
-          filter={filter}
-          onFilter={setFilter}
-          searchRef={searchRef}
-          loaded={loaded}
-        />
+        <InboxPane conversations={conversations} agents={agents} selectedId={id} filter={filter} onFilter={setFilter} searchRef={searchRef} loaded={loaded} />
         {id ? (
           <ConversationPane key={id} id={id} me={me} composerRef={composerRef} />
         ) : (

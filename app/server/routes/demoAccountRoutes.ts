@@ -15,7 +15,10 @@ export type DemoAccounts = { accounts: string[]; password: string | null };
 export function demoAccountRoutes(app: FastifyInstance, db: Queryable) {
   let cached: { at: number; answer: Promise<DemoAccounts> } | undefined;
   const read = async (): Promise<DemoAccounts> => {
-    const { rows } = await db.query<{ email: string; password_hash: string }>('SELECT email, password_hash FROM agents WHERE email = ANY($1::text[]) ORDER BY email', [demoAgentEmails]);
+    const { rows } = await db.query<{ email: string; password_hash: string }>(
+      'SELECT email, password_hash FROM agents WHERE email = ANY($1::text[]) ORDER BY email',
+      [demoAgentEmails],
+    );
     const seeded = rows.length === demoAgentEmails.length && (await verifyPassword(demoPassword, rows[0]!.password_hash));
     return seeded ? { accounts: rows.map((row) => row.email), password: demoPassword } : { accounts: [], password: null };
   };

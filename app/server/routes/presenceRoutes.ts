@@ -4,7 +4,6 @@ import { beatPresence } from '../presence.js';
 import { conversationNotFound } from '../workspaceErrors.js';
 import { presenceBody } from './readQueries.js';
 
-
 /**
  * POST /api/presence — "Bob is viewing this conversation", "Bob is typing…": the agent's heartbeat on the
  * conversation they have open, answered with the others there. Sheddable: refused first under load

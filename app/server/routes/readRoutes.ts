@@ -5,7 +5,6 @@ import { getConversation, listAgents, listCannedReplies, listConversations } fro
 import { conversationNotFound } from '../workspaceErrors.js';
 import { idParams, listQuery } from './readQueries.js';
 
-
 /** The workspace's reads beside delta sync (which the framework serves from its ChangeModel). */
 export function readRoutes(app: FastifyInstance, db: Queryable, signer: MediaSigner) {
   app.get('/api/conversations', async (request) => {

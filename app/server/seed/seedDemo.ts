@@ -86,8 +86,12 @@ async function seedTenant(tx: Executor, random: () => number, platform: SeedPlat
   await tx.query('INSERT INTO tenants (id, name) VALUES ($1, $2)', [tenantId, plan.name]);
 
   const agents = plan.agents.map((agent) => ({ id: randomUUID(), ...agent, email: normalizeEmail(agent.email) }));
-  await insertRecords(tx, 'agents', '(id uuid, tenant_id uuid, email text, name text, password_hash text)',
-    agents.map((agent) => ({ ...agent, tenant_id: tenantId, password_hash: plan.passwordHash })));
+  await insertRecords(
+    tx,
+    'agents',
+    '(id uuid, tenant_id uuid, email text, name text, password_hash text)',
+    agents.map((agent) => ({ ...agent, tenant_id: tenantId, password_hash: plan.passwordHash })),
+  );
 
   const media = [];
   for (let index = 0; index < plan.images; index++) {
@@ -95,15 +99,24 @@ async function seedTenant(tx: Executor, random: () => number, platform: SeedPlat
     media.push({ id: randomUUID(), name: pixels.name, width: pixels.width, height: pixels.height, bytes: await platform.encodePng(pixels) });
   }
   for (const image of media) {
-    await tx.query(
-      'INSERT INTO media (id, tenant_id, name, content_type, width, height, bytes) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-      [image.id, tenantId, image.name, 'image/png', image.width, image.height, image.bytes],
-    );
+    await tx.query('INSERT INTO media (id, tenant_id, name, content_type, width, height, bytes) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
+      image.id,
+      tenantId,
+      image.name,
+      'image/png',
+      image.width,
+      image.height,
+      image.bytes,
+    ]);
   }
 
   if (plan.withCannedReplies) {
-    await insertRecords(tx, 'canned_replies', '(id uuid, tenant_id uuid, title text, body text)',
-      cannedReplies.map((reply) => ({ id: randomUUID(), tenant_id: tenantId, ...reply })));
+    await insertRecords(
+      tx,
+      'canned_replies',
+      '(id uuid, tenant_id uuid, title text, body text)',
+      cannedReplies.map((reply) => ({ id: randomUUID(), tenant_id: tenantId, ...reply })),
+    );
   }
 
   const now = Date.now();
@@ -139,21 +152,25 @@ async function seedTenant(tx: Executor, random: () => number, platform: SeedPlat
         author_agent_id: fromCustomer ? null : agent.id,
         author_name: fromCustomer ? customerName : agent.name,
         body: fromCustomer ? pick(customerLines) : pick(agentLines),
-        attachments: image
-          ? [{ mediaId: image.id, name: image.name, contentType: 'image/png', width: image.width, height: image.height }]
-          : [],
+        attachments: image ? [{ mediaId: image.id, name: image.name, contentType: 'image/png', width: image.width, height: image.height }] : [],
         created_at: new Date(start + m * 7 * 60_000).toISOString(),
       });
     }
   }
-  await insertRecords(tx, 'conversations',
+  await insertRecords(
+    tx,
+    'conversations',
     '(id uuid, tenant_id uuid, subject text, customer_name text, customer_email text, status text, assignee_id uuid, created_at timestamptz)',
-    conversationRows);
+    conversationRows,
+  );
   // Messages in creation order, so their `position` (a sequence default) orders them as written.
   for (let start = 0; start < messageRows.length; start += 2000) {
-    await insertRecords(tx, 'messages',
+    await insertRecords(
+      tx,
+      'messages',
       '(id uuid, tenant_id uuid, conversation_id uuid, author_kind text, author_agent_id uuid, author_name text, body text, attachments jsonb, created_at timestamptz)',
-      messageRows.slice(start, start + 2000));
+      messageRows.slice(start, start + 2000),
+    );
   }
   await tx.query(
     `UPDATE conversations c SET
@@ -175,9 +192,7 @@ async function seedTenant(tx: Executor, random: () => number, platform: SeedPlat
 async function insertRecords(tx: Executor, table: string, recordType: string, rows: object[]): Promise<void> {
   if (rows.length === 0) return;
   const columns = [...recordType.matchAll(/(\w+) [\w ]+?(?:,|\))/g)].map((match) => match[1]).join(', ');
-  await tx.query(`INSERT INTO ${table} (${columns}) SELECT ${columns} FROM jsonb_to_recordset($1::jsonb) AS r${recordType}`, [
-    JSON.stringify(rows),
-  ]);
+  await tx.query(`INSERT INTO ${table} (${columns}) SELECT ${columns} FROM jsonb_to_recordset($1::jsonb) AS r${recordType}`, [JSON.stringify(rows)]);
 }
 
 function mulberry32(seed: number): () => number {

@@ -11,8 +11,10 @@ export const assignAction: WorkspaceActionSpec<'assign', AssignPayload> = {
   applyTo: (conversation, action) => ({ ...conversation, assigneeId: action.payload.assigneeId }),
   judge: (action, current, others) => {
     if (current.assigneeId === action.payload.assigneeId) return { outcome: 'noop', reason: 'already assigned so' };
-    if (current.status === 'closed' && others.has('close')) return { outcome: 'conflict', code: 'closed-meanwhile', message: 'Another agent closed this conversation after you last saw it.' };
-    if (others.has('assign')) return { outcome: 'conflict', code: 'reassigned-meanwhile', message: 'Another agent reassigned this conversation after you last saw it.' };
+    if (current.status === 'closed' && others.has('close'))
+      return { outcome: 'conflict', code: 'closed-meanwhile', message: 'Another agent closed this conversation after you last saw it.' };
+    if (others.has('assign'))
+      return { outcome: 'conflict', code: 'reassigned-meanwhile', message: 'Another agent reassigned this conversation after you last saw it.' };
     return { outcome: 'apply' };
   },
 };

@@ -10,8 +10,10 @@ export const closeAction: WorkspaceActionSpec<'close', ClosePayload> = {
   applyTo: (conversation) => ({ ...conversation, status: 'closed' }),
   judge: (_action, current, others) => {
     if (current.status === 'closed') return { outcome: 'noop', reason: 'already closed' };
-    if (others.has('reopen')) return { outcome: 'conflict', code: 'reopened-meanwhile', message: 'Another agent reopened this conversation after you last saw it.' };
-    if (others.has('assign')) return { outcome: 'conflict', code: 'reassigned-meanwhile', message: 'Another agent reassigned this conversation after you last saw it.' };
+    if (others.has('reopen'))
+      return { outcome: 'conflict', code: 'reopened-meanwhile', message: 'Another agent reopened this conversation after you last saw it.' };
+    if (others.has('assign'))
+      return { outcome: 'conflict', code: 'reassigned-meanwhile', message: 'Another agent reassigned this conversation after you last saw it.' };
     return { outcome: 'apply' };
   },
 };

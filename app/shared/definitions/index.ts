@@ -3,10 +3,10 @@ import type { ActionEnvelope } from 'holdfast/envelope';
 import { assignAction, type AssignPayload } from './assignAction.js';
 import { closeAction, type ClosePayload } from './closeAction.js';
 import { reopenAction, type ReopenPayload } from './reopenAction.js';
-import { sendAction, messageMaxLength, type SendPayload } from './sendAction.js';
+import { sendAction, type SendPayload } from './sendAction.js';
 import type { WorkspaceActionSpec } from './WorkspaceActionSpec.js';
 
-export { assignAction, closeAction, reopenAction, sendAction, messageMaxLength };
+export { sendAction };
 export type { Judgement, ChangeSinceBase, WorkspaceActionSpec } from './WorkspaceActionSpec.js';
 
 export type WorkspaceActionPayloads = { send: SendPayload; close: ClosePayload; reopen: ReopenPayload; assign: AssignPayload };

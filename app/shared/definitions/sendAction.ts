@@ -1,6 +1,6 @@
 import type { WorkspaceActionSpec } from './WorkspaceActionSpec.js';
 
-export const messageMaxLength = 10_000;
+const messageMaxLength = 10_000;
 export type SendPayload = { text: string };
 
 /** A reply. Never compacted (every message is content the agent wrote) and never in conflict: messages only append. */
@@ -11,6 +11,8 @@ export const sendAction: WorkspaceActionSpec<'send', SendPayload> = {
   payload: ({ z, storableText }) => z.strictObject({ text: storableText({ max: messageMaxLength, visible: true, name: 'a message' }) }),
   // No messageCount bump: a confirmed reply may already be counted by the server's copy.
   applyTo: (conversation, action) =>
-    action.createdAt > conversation.lastMessageAt ? { ...conversation, lastMessageAt: action.createdAt, lastMessagePreview: action.payload.text.slice(0, 140) } : conversation,
+    action.createdAt > conversation.lastMessageAt
+      ? { ...conversation, lastMessageAt: action.createdAt, lastMessagePreview: action.payload.text.slice(0, 140) }
+      : conversation,
   judge: () => ({ outcome: 'apply' }),
 };

@@ -63,7 +63,11 @@ export class TaskStore {
   /** Shows the local copy at once, then connects. */
   async start(): Promise<void> {
     const tx = (await this.#db).transaction(['tasks', 'members', 'meta']);
-    const [tasks, members, cursor] = await Promise.all([tx.objectStore('tasks').getAll(), tx.objectStore('members').getAll(), tx.objectStore('meta').get('cursor')]);
+    const [tasks, members, cursor] = await Promise.all([
+      tx.objectStore('tasks').getAll(),
+      tx.objectStore('members').getAll(),
+      tx.objectStore('meta').get('cursor'),
+    ]);
     this.#server = new Map(tasks.map((task) => [task.id, task]));
     this.#client.readFrom(cursor);
     this.#view.set({ loaded: true, members: sortByName(members) });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { normalizeEmail } from 'holdfast/core';
 import { hashPassword, type Database } from 'holdfast/server';
 
-export const demoPassword = 'holdfast';
+const demoPassword = 'holdfast';
 
 /** Two teams (the second one so tenant isolation has something to fail to reach), each with members and a few tasks. */
 const teams = [
@@ -32,7 +32,13 @@ export async function seedTasks(db: Database): Promise<void> {
       for (const member of team.members) {
         const id = randomUUID();
         memberIds.push(id);
-        await tx.query('INSERT INTO agents (id, tenant_id, email, name, password_hash) VALUES ($1, $2, $3, $4, $5)', [id, tenantId, normalizeEmail(member.email), member.name, passwordHash]);
+        await tx.query('INSERT INTO agents (id, tenant_id, email, name, password_hash) VALUES ($1, $2, $3, $4, $5)', [
+          id,
+          tenantId,
+          normalizeEmail(member.email),
+          member.name,
+          passwordHash,
+        ]);
       }
       for (const title of team.tasks) {
         await tx.query('INSERT INTO tasks (id, tenant_id, title, created_by) VALUES ($1, $2, $3, $4)', [randomUUID(), tenantId, title, memberIds[0]]);

@@ -25,7 +25,8 @@ export const taskApplier: BatchApplier<Task> = {
     const outcomes = actions.map((action): HandlerOutcome<Task> => {
       const task = current.get(action.targetId);
       if (action.type === 'create' && task) return { status: 'rejected', code: 'task-exists', message: 'A task with this id exists already.' };
-      if (action.type !== 'create' && !task) return { status: 'rejected', code: 'task-not-found', message: 'The task was never created (its creation failed).' };
+      if (action.type !== 'create' && !task)
+        return { status: 'rejected', code: 'task-not-found', message: 'The task was never created (its creation failed).' };
       if (action.type === 'assign' && action.payload.assigneeId !== null && !team.has(action.payload.assigneeId)) {
         return { status: 'rejected', code: 'unknown-member', message: 'No such member in your team.' };
       }
@@ -37,8 +38,16 @@ export const taskApplier: BatchApplier<Task> = {
       return { status: 'applied', state: next };
     });
 
-    await insertTasks(tx, [...created].map((id) => current.get(id)!), actor);
-    await updateTasks(tx, [...changed].map((id) => current.get(id)!), actor);
+    await insertTasks(
+      tx,
+      [...created].map((id) => current.get(id)!),
+      actor,
+    );
+    await updateTasks(
+      tx,
+      [...changed].map((id) => current.get(id)!),
+      actor,
+    );
     return outcomes;
   },
 };
@@ -48,7 +57,6 @@ async function readTasks(tx: Queryable, actions: readonly TaskAction[], actor: A
   const { rows } = await tx.query(`SELECT ${taskColumns} FROM tasks WHERE tenant_id = $1 AND id = ANY($2::uuid[]) FOR UPDATE`, [actor.tenantId, ids]);
   return new Map(rows.map((row) => [row.id as string, toTask(row)]));
 }
-
 
 async function insertTasks(tx: Executor, tasks: readonly Task[], actor: ActorContext): Promise<void> {
   if (tasks.length === 0) return;

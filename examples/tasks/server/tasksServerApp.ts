@@ -6,7 +6,10 @@ import { existingTasks, taskApplier } from './taskApplier.js';
 import { taskChanges } from './taskChanges.js';
 
 /** The framework's tables first, then the task list's own (recorded as `tasks/…`). */
-export const tasksMigrations: readonly MigrationSet[] = [coreMigrations, { directory: fileURLToPath(new URL('./migrations', import.meta.url)), prefix: 'tasks/' }];
+export const tasksMigrations: readonly MigrationSet[] = [
+  coreMigrations,
+  { directory: fileURLToPath(new URL('./migrations', import.meta.url)), prefix: 'tasks/' },
+];
 
 /** The task list's server side: everything else (sign-in, actions exactly once, sync, health) is the framework's. */
 export const tasksServerApp: ServerApp = {

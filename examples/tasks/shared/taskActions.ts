@@ -6,20 +6,20 @@ import type { Task } from './taskTypes.js';
  * and how it changes a task, `applyTo`, which the page uses to draw queued actions and the server uses to
  * apply them, so the two cannot disagree. The target is the task; `create` makes it.
  */
-export type TaskActionSpec<Type extends string, Payload> = ActionSpec<Type, Payload> & {
+type TaskActionSpec<Type extends string, Payload> = ActionSpec<Type, Payload> & {
   /** The task with this action applied; `undefined` in means the task does not exist (yet). */
   applyTo: (task: Task | undefined, action: ActionEnvelope<Type, Payload>, actorId: string) => Task | undefined;
 };
 
-export type CreatePayload = { title: string; notes: string };
-export type EditPayload = { title?: string; notes?: string };
-export type CompletePayload = { done: boolean };
-export type AssignPayload = { assigneeId: string | null };
+type CreatePayload = { title: string; notes: string };
+type EditPayload = { title?: string; notes?: string };
+type CompletePayload = { done: boolean };
+type AssignPayload = { assigneeId: string | null };
 
-export const titleMaxLength = 200;
-export const notesMaxLength = 4000;
+const titleMaxLength = 200;
+const notesMaxLength = 4000;
 
-export const createTask: TaskActionSpec<'create', CreatePayload> = {
+const createTask: TaskActionSpec<'create', CreatePayload> = {
   type: 'create',
   description: 'Create a task (its id is the target, chosen by the client, so it can be created offline).',
   payload: ({ z, storableText }) =>
@@ -31,7 +31,7 @@ export const createTask: TaskActionSpec<'create', CreatePayload> = {
     task ?? { id: action.targetId, title: action.payload.title, notes: action.payload.notes, done: false, assigneeId: null, createdBy: actorId, version: 1 },
 };
 
-export const editTask: TaskActionSpec<'edit', EditPayload> = {
+const editTask: TaskActionSpec<'edit', EditPayload> = {
   type: 'edit',
   description: 'Change the title, the notes or both.',
   payload: ({ z, storableText }) =>
@@ -51,7 +51,7 @@ export const editTask: TaskActionSpec<'edit', EditPayload> = {
   applyTo: (task, action) => task && { ...task, ...definedOnly(action.payload), version: task.version + 1 },
 };
 
-export const completeTask: TaskActionSpec<'complete', CompletePayload> = {
+const completeTask: TaskActionSpec<'complete', CompletePayload> = {
   type: 'complete',
   description: 'Mark the task done, or not done.',
   payload: ({ z }) => z.strictObject({ done: z.boolean() }),
@@ -60,12 +60,13 @@ export const completeTask: TaskActionSpec<'complete', CompletePayload> = {
   applyTo: (task, action) => task && (task.done === action.payload.done ? task : { ...task, done: action.payload.done, version: task.version + 1 }),
 };
 
-export const assignTask: TaskActionSpec<'assign', AssignPayload> = {
+const assignTask: TaskActionSpec<'assign', AssignPayload> = {
   type: 'assign',
   description: 'Give the task to a member of the team, or to nobody.',
   payload: ({ z }) => z.strictObject({ assigneeId: z.uuid({ error: 'assigneeId must be a member id (UUID) or null' }).nullable() }),
   compact: (_earlier, later) => (later.type === 'assign' ? 'drop-earlier' : 'keep-both'),
-  applyTo: (task, action) => task && (task.assigneeId === action.payload.assigneeId ? task : { ...task, assigneeId: action.payload.assigneeId, version: task.version + 1 }),
+  applyTo: (task, action) =>
+    task && (task.assigneeId === action.payload.assigneeId ? task : { ...task, assigneeId: action.payload.assigneeId, version: task.version + 1 }),
 };
 
 export const taskActionSpecs = [createTask, editTask, completeTask, assignTask] as const;
@@ -83,7 +84,11 @@ export function applyTaskAction(task: Task | undefined, action: ActionEnvelope, 
 }
 
 /** Builds an action as the UI does: a fresh sortable id, the time of the click, pasted text made storable. */
-export function newTaskAction<Type extends TaskActionType>(type: Type, taskId: string, payload: TaskActionPayloads[Type]): ActionEnvelope<Type, TaskActionPayloads[Type]> {
+export function newTaskAction<Type extends TaskActionType>(
+  type: Type,
+  taskId: string,
+  payload: TaskActionPayloads[Type],
+): ActionEnvelope<Type, TaskActionPayloads[Type]> {
   const cleaned = Object.fromEntries(Object.entries(payload).map(([key, value]) => [key, typeof value === 'string' ? normalizeText(value) : value]));
   return { id: newActionId(), type, targetId: taskId, payload: cleaned as TaskActionPayloads[Type], createdAt: new Date().toISOString() };
 }

@@ -18,10 +18,7 @@ export function actionRoutes(app: FastifyInstance, context: ServerContext) {
     const session = sessionOf(request);
     const { actions } = parseOr400(batchSchema, request.body);
     try {
-      const results = await context.engine.applyBatch(
-        { tenantId: session.tenantId, agentId: session.agentId, agentName: session.agentName },
-        actions,
-      );
+      const results = await context.engine.applyBatch({ tenantId: session.tenantId, agentId: session.agentId, agentName: session.agentName }, actions);
       context.metrics.countActions(results);
       // Behind a read replica: the position the writer's next sync reads must see.
       const position = results.some((result) => result.status === 'applied') ? await context.reads.writePosition() : undefined;

@@ -28,7 +28,8 @@ export function cspReportRoutes(app: FastifyInstance, context: ServerContext) {
     reports.post('/api/csp-reports', { preHandler: reports.rateLimit({ max: 100, timeWindow: 60_000 }) }, async (request, reply) => {
       context.metrics.countCspReport();
       const decision = sampler.take();
-      if (decision.suppressedBefore > 0) request.log.warn({ suppressed: decision.suppressedBefore }, 'content security policy violations not logged in the last minute');
+      if (decision.suppressedBefore > 0)
+        request.log.warn({ suppressed: decision.suppressedBefore }, 'content security policy violations not logged in the last minute');
       if (decision.log) request.log.warn({ report: summarize(request.body) }, 'content security policy violation');
       return reply.code(204).send();
     });
@@ -37,7 +38,9 @@ export function cspReportRoutes(app: FastifyInstance, context: ServerContext) {
 
 /** The few fields an operator needs, from either report format, each cut to 200 characters. */
 function summarize(body: unknown): Record<string, string> {
-  const report = (Array.isArray(body) ? (body[0] as { body?: unknown } | undefined)?.body : (body as { 'csp-report'?: unknown } | null)?.['csp-report']) as Record<string, unknown> | undefined;
+  const report = (Array.isArray(body) ? (body[0] as { body?: unknown } | undefined)?.body : (body as { 'csp-report'?: unknown } | null)?.['csp-report']) as
+    | Record<string, unknown>
+    | undefined;
   if (!report || typeof report !== 'object') return { unparsable: 'true' };
   const field = (...names: string[]) => {
     const value = names.map((name) => report[name]).find((candidate) => typeof candidate === 'string' || typeof candidate === 'number');

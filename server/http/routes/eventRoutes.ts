@@ -87,7 +87,8 @@ export function eventRoutes(app: FastifyInstance, context: ServerContext) {
     let behind = 0;
     try {
       latest = await newest(session.tenantId);
-      if (resumeFrom !== undefined && resumeFrom < latest.sequence) behind = await changes.countChangesAfter(db, session.tenantId, resumeFrom, events.maxCatchUp + 1);
+      if (resumeFrom !== undefined && resumeFrom < latest.sequence)
+        behind = await changes.countChangesAfter(db, session.tenantId, resumeFrom, events.maxCatchUp + 1);
     } catch (error) {
       release();
       throw error;
@@ -135,7 +136,7 @@ export function eventRoutes(app: FastifyInstance, context: ServerContext) {
         do {
           again = false;
           let sent = 0;
-          let page;
+          let page: Awaited<ReturnType<typeof readPage>>['page'];
           do {
             const read = await readPage(session.tenantId, cursor);
             page = read.page;
@@ -148,7 +149,8 @@ export function eventRoutes(app: FastifyInstance, context: ServerContext) {
             let data = JSON.stringify({ ...page, from, position: read.position });
             // A page longer than events.maxCarryChars is announced, not carried: one burst of long messages must
             // not fill every stream's socket, and the client pulls it through paged /api/sync.
-            if (data.length > events.maxCarryChars) data = JSON.stringify({ cursor: page.cursor, hasMore: page.hasMore, from, position: read.position, withheld: true });
+            if (data.length > events.maxCarryChars)
+              data = JSON.stringify({ cursor: page.cursor, hasMore: page.hasMore, from, position: read.position, withheld: true });
             if (!(await write(`event: change\nid: ${page.cursor}\ndata: ${data}\n\n`))) return;
           } while (page.hasMore);
         } while (again && !closed);

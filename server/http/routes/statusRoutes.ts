@@ -20,24 +20,35 @@ export function statusRoutes(app: FastifyInstance, context: ServerContext, healt
     const database = await health();
     checks.push(
       database.reachable
-        ? { name: 'Database', ok: database.applied >= database.expected, detail: `${context.db.kind}, ${database.applied} of ${database.expected} migrations applied` }
+        ? {
+            name: 'Database',
+            ok: database.applied >= database.expected,
+            detail: `${context.db.kind}, ${database.applied} of ${database.expected} migrations applied`,
+          }
         : { name: 'Database', ok: false, detail: 'unreachable' },
     );
     const { streams } = context;
     checks.push({ name: 'Event streams', ok: streams.size < streams.maxPerProcess, detail: `${streams.size} open of at most ${streams.maxPerProcess}` });
     const incidents = [...streams.incidents].reverse();
     const lastHour = incidents.filter((incident) => Date.now() - Date.parse(incident.at) < 3_600_000);
-    checks.push({ name: 'Stream safeguard', ok: lastHour.length === 0, detail: lastHour.length === 0 ? 'sound' : `recovered ${lastHour.length} time(s) in the last hour` });
+    checks.push({
+      name: 'Stream safeguard',
+      ok: lastHour.length === 0,
+      detail: lastHour.length === 0 ? 'sound' : `recovered ${lastHour.length} time(s) in the last hour`,
+    });
 
     const nonce = newNonce();
     const allOk = checks.every((check) => check.ok);
     const rows = checks
-      .map((check) => `<tr><th scope="row">${escape(check.name)}</th><td class="${check.ok ? 'ok' : 'bad'}">${check.ok ? 'OK' : 'Problem'}</td><td>${escape(check.detail)}</td></tr>`)
+      .map(
+        (check) =>
+          `<tr><th scope="row">${escapeHtml(check.name)}</th><td class="${check.ok ? 'ok' : 'bad'}">${check.ok ? 'OK' : 'Problem'}</td><td>${escapeHtml(check.detail)}</td></tr>`,
+      )
       .join('');
     const incidentItems =
       incidents.length === 0
         ? '<p>None since the server started.</p>'
-        : `<ul>${incidents.map((incident) => `<li><time datetime="${escape(incident.at)}">${escape(incident.at)}</time>: the stream safeguard gave back ${incident.recovered} slot(s) of streams whose connection was gone</li>`).join('')}</ul>`;
+        : `<ul>${incidents.map((incident) => `<li><time datetime="${escapeHtml(incident.at)}">${escapeHtml(incident.at)}</time>: the stream safeguard gave back ${incident.recovered} slot(s) of streams whose connection was gone</li>`).join('')}</ul>`;
     const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="refresh" content="10"><title>${allOk ? 'All systems working' : 'Problems'} · Holdfast status</title>
@@ -48,7 +59,7 @@ table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.5rem;bo
 <p class="summary ${allOk ? 'ok' : 'bad'}" role="status">${allOk ? 'All systems working' : 'Something needs attention'}</p>
 <table><caption class="visually-hidden">Components</caption><tbody>${rows}</tbody></table>
 <h2>Recent incidents</h2>${incidentItems}
-<p><small>Checked ${escape(new Date().toISOString())}; this page refreshes every 10 s.</small></p>
+<p><small>Checked ${escapeHtml(new Date().toISOString())}; this page refreshes every 10 s.</small></p>
 </body></html>`;
     return reply
       .code(allOk ? 200 : 503)
@@ -59,6 +70,6 @@ table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.5rem;bo
   });
 }
 
-function escape(text: string): string {
+function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
 }

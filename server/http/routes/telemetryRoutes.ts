@@ -23,7 +23,11 @@ export const telemetryLimitDefaults: TelemetryLimits = { perSessionPerMinute: 12
  */
 export function telemetryRoutes(app: FastifyInstance, context: ServerContext) {
   const limits = context.telemetry;
-  const perSession = app.rateLimit({ max: limits.perSessionPerMinute, timeWindow: 60_000, keyGenerator: (request) => `telemetry:${request.session?.tokenHash ?? request.ip}` });
+  const perSession = app.rateLimit({
+    max: limits.perSessionPerMinute,
+    timeWindow: 60_000,
+    keyGenerator: (request) => `telemetry:${request.session?.tokenHash ?? request.ip}`,
+  });
   app.post('/api/telemetry', { config: sheddable, preHandler: perSession }, async (request, reply) => {
     const session = sessionOf(request);
     const { events } = parseOr400(telemetryBatchSchema, request.body);

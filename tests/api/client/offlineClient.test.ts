@@ -1,5 +1,4 @@
 import 'fake-indexeddb/auto';
-import { join } from 'node:path';
 import { openDB } from 'idb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiRequestError, type ReachabilityPlatform } from 'holdfast/internal';
@@ -37,7 +36,10 @@ const nodeReachability = (probe: ReachabilityPlatform['probe']): ReachabilityPla
 async function member(email: string, options: { events?: boolean; endSession?: () => Promise<unknown> } = {}) {
   const api = await TestApi.signIn(server.url, email);
   const headers = { 'x-holdfast-request': '1', authorization: `Bearer ${api.token}` };
-  const request = jsonApi({ baseUrl: server.url, fetch: (input, init) => fetch(input, { ...init, headers: { ...Object.fromEntries(new Headers(init.headers)), authorization: headers.authorization } }) });
+  const request = jsonApi({
+    baseUrl: server.url,
+    fetch: (input, init) => fetch(input, { ...init, headers: { ...Object.fromEntries(new Headers(init.headers)), authorization: headers.authorization } }),
+  });
   const databaseName = `test-tasks:${email}:${crypto.randomUUID()}`;
   const db = await openDB(databaseName, 1, { upgrade: (database) => database.createObjectStore('meta') });
   const tasks = new Map<string, Task>();
@@ -62,7 +64,9 @@ async function member(email: string, options: { events?: boolean; endSession?: (
       readStoredCursor: () => db.get('meta', 'cursor'),
       isPage: (page) => Array.isArray(page.tasks),
     },
-    signOut: { endSession: options.endSession ?? (() => api.raw('/api/logout', { method: 'POST', headers: { 'x-holdfast-request': '1' } })), databases: () => {
+    signOut: {
+      endSession: options.endSession ?? (() => api.raw('/api/logout', { method: 'POST', headers: { 'x-holdfast-request': '1' } })),
+      databases: () => {
         db.close();
         return [databaseName];
       },
@@ -92,7 +96,12 @@ describe('createOfflineClient', () => {
     const action = newTaskAction('create', crypto.randomUUID(), { title: 'Root-made task', notes: '' });
     await ann.client.act(action);
     // Drawn before any answer: pending over its target.
-    expect(ann.client.overlays().get(action.targetId)?.pending.map((queued) => queued.id)).toEqual([action.id]);
+    expect(
+      ann.client
+        .overlays()
+        .get(action.targetId)
+        ?.pending.map((queued) => queued.id),
+    ).toEqual([action.id]);
     await until(() => ann.tasks.has(action.targetId), 'the sync to bring the task');
     await until(() => ann.client.overlays().size === 0 && ann.client.getSnapshot().outbox.pending.length === 0, 'the overlay to let go');
     expect((await serverTasks(ann.api)).filter((task) => task.id === action.targetId)).toHaveLength(1);

@@ -13,11 +13,39 @@ import type { OfflineClient } from 'holdfast/client';
 
 const me: Agent = { id: 'a1', name: 'Alice', email: 'alice@example.com' };
 const conversation = (id: string, version: number, extra: Partial<Conversation> = {}): Conversation => ({
-  id, version, status: 'open', assigneeId: null, subject: 's', customerName: 'c', customerEmail: 'c@example.com',
-  createdAt: '2026-12-01T00:00:00Z', updatedAt: '2026-12-01T00:00:00Z', lastMessageAt: '2026-12-01T00:00:00Z', lastMessagePreview: '', messageCount: 0, ...extra,
+  id,
+  version,
+  status: 'open',
+  assigneeId: null,
+  subject: 's',
+  customerName: 'c',
+  customerEmail: 'c@example.com',
+  createdAt: '2026-12-01T00:00:00Z',
+  updatedAt: '2026-12-01T00:00:00Z',
+  lastMessageAt: '2026-12-01T00:00:00Z',
+  lastMessagePreview: '',
+  messageCount: 0,
+  ...extra,
 });
-const message = (id: string, conversationId: string): Message => ({ id, conversationId, authorKind: 'customer', authorAgentId: null, authorName: 'c', body: id, attachments: [], createdAt: '2026-12-01T00:00:00Z' });
-const outbox = (patch: Partial<OutboxSnapshot>): OutboxSnapshot => ({ loaded: true, pending: [], failed: [], paused: null, lastPass: null, progress: null, ...patch });
+const message = (id: string, conversationId: string): Message => ({
+  id,
+  conversationId,
+  authorKind: 'customer',
+  authorAgentId: null,
+  authorName: 'c',
+  body: id,
+  attachments: [],
+  createdAt: '2026-12-01T00:00:00Z',
+});
+const outbox = (patch: Partial<OutboxSnapshot>): OutboxSnapshot => ({
+  loaded: true,
+  pending: [],
+  failed: [],
+  paused: null,
+  lastPass: null,
+  progress: null,
+  ...patch,
+});
 
 describe("the workspace's view: the server's state with the queue drawn over it", () => {
   it('draws a pending close and reply over their conversation, and leaves the others as the server sent them', () => {
@@ -72,8 +100,7 @@ describe('the eviction check', () => {
 });
 
 describe("the workspace's repository (IndexedDB)", () => {
-  const repository = () =>
-    new WorkspaceRepository({ tenantId: crypto.randomUUID(), agentId: 'a1', onVersionChange: async () => {}, onBlocked: () => {} });
+  const repository = () => new WorkspaceRepository({ tenantId: crypto.randomUUID(), agentId: 'a1', onVersionChange: async () => {}, onBlocked: () => {} });
 
   it('a page and its cursor in one write; an older page never moves the cursor back or an older version over a newer one', async () => {
     const local = repository();
@@ -107,7 +134,12 @@ describe("the workspace's reads: stored before shown, newer only, failures count
     let state: ServerState = { conversations: {}, messages: {} };
     let view: WorkspaceState = initialState;
     const repository = new WorkspaceRepository({ tenantId: crypto.randomUUID(), agentId: 'a1', onVersionChange: async () => {}, onBlocked: () => {} });
-    const client = { noteRead: (error: unknown) => told.push(`failed: ${(error as Error).message}`), noteAnswered: () => told.push('answered'), readFrom: () => {}, getSnapshot: () => ({ outbox: outbox({}) }) } as unknown as OfflineClient;
+    const client = {
+      noteRead: (error: unknown) => told.push(`failed: ${(error as Error).message}`),
+      noteAnswered: () => told.push('answered'),
+      readFrom: () => {},
+      getSnapshot: () => ({ outbox: outbox({}) }),
+    } as unknown as OfflineClient;
     const reads = new WorkspaceReads({
       api: server as unknown as ApiClient,
       repository,
@@ -120,7 +152,9 @@ describe("the workspace's reads: stored before shown, newer only, failures count
         view = { ...view, ...extra };
       },
       view: () => view,
-      setView: (patch) => void (view = { ...view, ...patch }),
+      setView: (patch) => {
+        view = { ...view, ...patch };
+      },
     });
     return { reads, repository, told, state: () => state, view: () => view };
   }

@@ -36,7 +36,10 @@ export function TaskList({ store, teamName, onSignOut, onSignInAgain }: Props) {
       </header>
       {sessionExpired && (
         <p role="alert">
-          Your session ended; your changes are kept. <button onClick={onSignInAgain}>Sign in again</button>
+          Your session ended; your changes are kept.{' '}
+          <button type="button" onClick={onSignInAgain}>
+            Sign in again
+          </button>
         </p>
       )}
       <form className="new-task" onSubmit={add}>
