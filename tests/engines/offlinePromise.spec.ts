@@ -111,7 +111,9 @@ for (const engine of engineNames) {
       expect(storage).toMatch(
         engine === 'webkit'
           ? /^best-effort \(this browser does not report usage\)$/
-          : new RegExp(`^(persistent|best-effort: the browser may evict it) · [\\d.]+ [KM]B used of [\\d.]+ [KM]B · persistent storage asked for: ${answered}$`),
+          : new RegExp(
+              `^(persistent|best-effort: the browser may evict it) · [\\d.]+ [KM]B used of [\\d.]+ [KM]B · persistent storage asked for: ${answered}$`,
+            ),
       );
     });
   });
