@@ -115,8 +115,10 @@ export function createOfflineClient<Page extends SyncPageLike>(input: OfflineCli
     const appliedIds = new Set(settled.applied.map((result) => result.action.id));
     overlay.confirm(settled.removed.filter((action) => appliedIds.has(action.id)));
     options.onSettled(settled);
-    // Without a stream, nothing else tells this tab the server's state moved.
-    if (!stream) void syncNow();
+    // A pull started now lands what was confirmed. Without a stream nothing else tells this tab the server's
+    // state moved; with one, the change event may have come before this answer (it then found nothing to
+    // land, and no later event may come): a one-core run kept a created item drawn for good that way.
+    if (!stream || appliedIds.size > 0) void syncNow();
   };
 
   /** A `change` event's page, applied as it comes when this tab holds everything before it; pulled otherwise. */
