@@ -27,6 +27,16 @@ const importsOf = (path: string) =>
     ([, specifier]) => specifier!,
   );
 
+/** Imports in these folders that reach a framework file by relative path, instead of through an entry. */
+const reachInsFrom = (folders: readonly string[]) =>
+  folders
+    .flatMap((folder) => sourceFiles(join(root, folder)))
+    .flatMap((path) =>
+      importsOf(path)
+        .filter((specifier) => specifier.startsWith('.') && isFramework(join(path, '..', specifier)))
+        .map((specifier) => `${relative(root, path)} imports ${specifier}`),
+    );
+
 describe('the framework boundary', () => {
   it("the framework never names an app's domain (conversations, canned replies, customers, tasks)", () => {
     const found = frameworkFiles().flatMap((path) =>
@@ -41,13 +51,7 @@ describe('the framework boundary', () => {
 
   it("apps reach the framework only through its public entry points: package.json's exports ('holdfast/…')", () => {
     // App code: a relative path into the framework is a reach-in, whatever the file.
-    const reachIns = appFolders
-      .flatMap((folder) => sourceFiles(join(root, folder)))
-      .flatMap((path) =>
-        importsOf(path)
-          .filter((specifier) => specifier.startsWith('.') && isFramework(join(path, '..', specifier)))
-          .map((specifier) => `${relative(root, path)} imports ${specifier}`),
-      );
+    const reachIns = reachInsFrom(appFolders);
     expect(reachIns).toEqual([]);
     const exported = Object.values((JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, string> }).exports).map((file) =>
       join(root, file),
@@ -66,13 +70,7 @@ describe('the framework boundary', () => {
   });
 
   it('tests and benchmarks reach the framework as apps do, through its entries (internals through holdfast/internal…), never a file by path', () => {
-    const reachIns = ['tests', 'bench']
-      .flatMap((folder) => sourceFiles(join(root, folder)))
-      .flatMap((path) =>
-        importsOf(path)
-          .filter((specifier) => specifier.startsWith('.') && isFramework(join(path, '..', specifier)))
-          .map((specifier) => `${relative(root, path)} imports ${specifier}`),
-      );
+    const reachIns = reachInsFrom(['tests', 'bench']);
     expect(reachIns).toEqual([]);
   });
 
