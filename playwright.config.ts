@@ -39,5 +39,7 @@ export default defineConfig({
     // The offline promise in every engine: Chromium, Firefox ESR and WebKitGTK, each through its own driver
     // (tests/engines/engines.ts; Playwright drives only its own builds of the other two).
     { name: 'engines', testDir: 'tests/engines' },
+    // Each app's own end-to-end tests, found by convention in its folder (scripts/apps.mjs): <app>/tests/*.spec.ts.
+    { name: 'apps', testDir: '.', testMatch: /\/(app|examples\/[^/]+)\/tests\/[^/]+\.spec\.ts$/ },
   ],
 });

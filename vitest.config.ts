@@ -1,8 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Three Vitest projects: `unit` (pure logic and in-process database code), `api` (real server processes
- * over HTTP, on PGlite and on a real PostgreSQL) and `package` (the framework packed as a stranger installs
+ * Four Vitest projects: `unit` (pure logic and in-process database code), `api` (real server processes
+ * over HTTP, on PGlite and on a real PostgreSQL), `apps` (each app's own tests, in its folder) and `package` (the framework packed as a stranger installs
  * it: its API report, and an app built from the tarball outside the repository). API and package files run
  * one at a time: each starts servers or builds, and the machine has two cores.
  */
@@ -23,6 +23,17 @@ export default defineConfig({
           include: ['tests/api/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['tests/api/globalSetup.ts'],
+          fileParallelism: false,
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        // Each app's own tests, found by convention in its folder (scripts/apps.mjs): <app>/tests/*.test.ts.
+        test: {
+          name: 'apps',
+          include: ['app/tests/**/*.test.ts', 'examples/*/tests/**/*.test.ts'],
+          environment: 'node',
           fileParallelism: false,
           testTimeout: 60_000,
           hookTimeout: 120_000,

@@ -2,7 +2,15 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
-import { apiOriginsFromEnv, assetManifestPlugin, cdnCoolDownMsFromEnv, cdnHostsFromEnv, fallbackLoaderPlugin, securityManifestPlugin } from 'holdfast/build';
+import {
+  apiOriginsFromEnv,
+  assetManifestPlugin,
+  cdnCoolDownMsFromEnv,
+  cdnHostsFromEnv,
+  fallbackLoaderPlugin,
+  prerenderPlugin,
+  securityManifestPlugin,
+} from 'holdfast/build';
 
 /** The agent workspace. `npm run build` writes dist/; the service worker is a second build (vite.sw.config.ts). */
 const apiTarget = process.env.API_URL ?? 'http://localhost:8080';
@@ -30,6 +38,8 @@ export default defineConfig({
     assetManifestPlugin(),
     securityManifestPlugin(cdnHosts, apiOrigins),
     fallbackLoaderPlugin({ cdnHosts, coolDownMs: cdnCoolDownMsFromEnv() }),
+    // The sign-in screen as static markup in index.html, before the worker's build lists its bytes.
+    prerenderPlugin({ module: `${here}client/prerender.tsx`, tsconfig: `${here}client/tsconfig.json` }),
   ],
   build: {
     outDir: resolve(process.env.HOLDFAST_OUT_DIR ?? `${here}../dist`),

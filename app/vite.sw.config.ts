@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { defineConfig } from 'vite';
-import { cdnCoolDownMsFromEnv, cdnHostsFromEnv, precacheManifestPlugin } from 'holdfast/build';
+import { cdnCoolDownMsFromEnv, cdnHostsFromEnv, precacheManifestPlugin, precompressPlugin } from 'holdfast/build';
 
-/** The workspace's service worker, built after the app into dist/sw.js as one classic script. */
+/** The workspace's service worker, built after the app into dist/sw.js as one classic script; the last build, it compresses dist/. */
 const here = new URL('.', import.meta.url).pathname;
 const outDir = resolve(process.env.HOLDFAST_OUT_DIR ?? `${here}../dist`);
 /** CDN hosts in order of preference (the origin is always tried last), e.g. https://fastly.example,https://azure.example */
@@ -15,7 +15,7 @@ const skip = (path: string) => path.startsWith('assets/') || path === 'asset-man
 
 export default defineConfig({
   publicDir: false,
-  plugins: [precacheManifestPlugin({ outDir, skip })],
+  plugins: [precacheManifestPlugin({ outDir, skip }), precompressPlugin({ outDir })],
   define: {
     'process.env.NODE_ENV': JSON.stringify('production'),
     __HOLDFAST_CDN_HOSTS__: JSON.stringify(cdnHosts),

@@ -21,6 +21,7 @@ import { runNode } from '../tests/support/runNode.js';
 import { ServerProcess } from '../tests/support/serverProcess.js';
 import { TestApi } from '../tests/support/testApi.js';
 import { median, round } from './stats.js';
+import { precompressDir } from 'holdfast/build';
 
 const runs = Number(process.env.RUNS ?? 3);
 const chromePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -32,7 +33,7 @@ async function buildBare(): Promise<string> {
   await runNode([join(repoRoot, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'bench/bare/vite.config.ts', '--logLevel', 'warn'], {
     BARE_OUT_DIR: outDir,
   });
-  await runNode([join(repoRoot, 'scripts', 'precompress.mjs'), outDir], {});
+  precompressDir(outDir);
   return outDir;
 }
 

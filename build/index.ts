@@ -1,10 +1,12 @@
 // holdfast/build: what an app's build uses: the Vite plugins that list, check and precache its assets and
-// load them through the CDN cascade, the build settings read from the environment, and two small tools
+// load them through the CDN cascade, prerender its first screen and compress its files, the build settings read from the environment, and two small tools
 // for build scripts (run Node in the repository, serve a built folder).
 export { assetContentTypes, assetManifestFile, assetManifestPlugin } from './assetManifestPlugin.js';
 export { apiOriginsFromEnv, cdnCoolDownMsFromEnv, cdnHostsFromEnv } from './cdnHosts.js';
 export { fallbackLoaderPlugin, type FallbackLoaderOptions } from './fallbackLoaderPlugin.js';
 export { precacheManifestPlugin, type PrecacheManifestOptions } from './precacheManifestPlugin.js';
+export { precompressDir, precompressPlugin } from './precompress.js';
+export { prerenderPlugin, type PrerenderOptions } from './prerenderPlugin.js';
 export { securityManifestPlugin } from './securityManifestPlugin.js';
 export { runNode } from './runNode.js';
 export { serveStatic } from './staticServer.js';

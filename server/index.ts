@@ -4,7 +4,7 @@ export { buildServer } from './http/buildServer.js';
 export { serverDefaults, type ServerOptions } from './http/serverOptions.js';
 export { runServer, runSeed, type RunServerOptions } from './runServer.js';
 export { readConfig, type ServerConfig } from './config.js';
-export type { ServerApp, ChangeModel, ChangePage } from './app/ServerApp.js';
+export type { ServerApp, ChangeModel, ChangePage, Viewer } from './app/ServerApp.js';
 export type { ServerContext } from './http/ServerContext.js';
 export {
   ActionEngine,

@@ -6,13 +6,18 @@ import { openPostgres } from './db/openPostgres.js';
 import { buildServer } from './http/buildServer.js';
 
 export type RunServerOptions = {
+  /** The app's name: its embedded database lives in `data/<name>` unless `dataDir` or DATA_DIR says otherwise. */
+  name: string;
   /** Builds the app's server side once the database is open and migrated (it may read settings from it). */
   app: (db: Database) => Promise<ServerApp> | ServerApp;
   /** The app's migrations (the same list its ServerApp names). */
   migrations: ServerApp['migrations'];
   /** Fills an empty database with demo data when SEED=demo (never by default: a production database is not seeded). */
   seed?: { isSeeded: (db: Database) => Promise<boolean>; run: (db: Database) => Promise<void> };
-  /** Where embedded PGlite keeps this app's data when DATA_DIR is unset: one directory per app, so two apps never share one. */
+  /**
+   * Where embedded PGlite keeps this app's data when DATA_DIR is unset; default `data/<name>`: one directory
+   * per app, so a second app never finds the first one's database (already seeded, so its own seed never runs).
+   */
   dataDir?: string;
   /** Defaults to the environment (PORT, DATABASE_URL, DATA_DIR, STATIC_DIR, …: server/config.ts). */
   config?: ServerConfig;
@@ -24,7 +29,7 @@ export type RunServerOptions = {
  * database (so PGlite's directory lock is released even if a stream hangs).
  */
 export async function runServer(options: RunServerOptions): Promise<void> {
-  const config = options.config ?? readConfig(process.env, { dataDir: options.dataDir });
+  const config = options.config ?? readConfig(process.env, { dataDir: options.dataDir ?? `data/${options.name}` });
   const db = await openDatabase({ ...config, migrations: options.migrations });
   if (options.seed && config.seedWhenEmpty && !(await options.seed.isSeeded(db))) {
     console.log('Empty database: seeding the demo data…');

@@ -78,7 +78,7 @@ export default function SignedInApp({ api, session, freshSignIn, onExpired, onSi
     const stopSavingOnUpdate = appUpdates.addBeforeReload(async () => {
       // Mid-reply: after the reload the composer has the focus again, with the draft, caret at its end.
       if (document.activeElement?.id === 'composer-text') sessionStorage.setItem(resumeReplyKey, '1');
-      await store.flushDrafts();
+      await store.drafts.flush();
     });
     // Telemetry goes to the server; the demo has none to tell.
     const stopTelemetry = isDemo() ? () => {} : reportTelemetry(store);

@@ -9,8 +9,8 @@ export {
 } from './workspaceDatabase.js';
 export { mergeMessages, storeThreadMessages, type MessageThread } from './messageThreads.js';
 export { mediaCacheName, isAgentDataCache, wipeAgentDataMessage } from './cacheNames.js';
-export { createWorkspaceAction } from './createWorkspaceAction.js';
-export type { WorkspaceActionPayloads, WorkspaceActionType, WorkspaceAction } from './definitions/index.js';
+export { againstServerState, createWorkspaceAction } from './createWorkspaceAction.js';
+export type { WorkspaceActionPayloads, WorkspaceActionType } from './definitions/index.js';
 export type * from './types.js';
 export { compactWorkspaceActions } from './compactionRule.js';
 export { workspaceLegacyTargetField } from './legacyTargetField.js';

@@ -30,3 +30,14 @@ function cleanPayload<Type extends WorkspaceActionType>(type: Type, payload: Wor
   const { text } = payload as WorkspaceActionPayloads['send'];
   return { ...payload, text: normalizeText(text) };
 }
+
+/**
+ * A conflict resolved in the agent's favour: the same intent as a new action, made against the state the
+ * server reported with the conflict (else `knownVersion`, the page's), so the server applies it instead of
+ * finding the same conflict again.
+ */
+export function againstServerState(failed: { action: ActionEnvelope; state?: unknown }, knownVersion: number | undefined): ActionEnvelope {
+  const { action } = failed;
+  const reported = (failed.state as { version?: number } | undefined)?.version;
+  return createWorkspaceAction(action.type as WorkspaceActionType, action.targetId, action.payload as never, { baseVersion: reported ?? knownVersion });
+}

@@ -1,13 +1,13 @@
 import { defineConfig } from 'vite';
-import { precacheManifestPlugin } from 'holdfast/build';
+import { precacheManifestPlugin, precompressPlugin } from 'holdfast/build';
 
-/** The task list's worker, built after the page into dist/sw.js; it precaches the whole build. */
+/** The task list's worker, built after the page into dist/sw.js; it precaches the whole build, then compresses it. */
 const here = new URL('.', import.meta.url).pathname;
 const outDir = `${here}dist`;
 
 export default defineConfig({
   publicDir: false,
-  plugins: [precacheManifestPlugin({ outDir })],
+  plugins: [precacheManifestPlugin({ outDir }), precompressPlugin({ outDir })],
   define: { 'process.env.NODE_ENV': JSON.stringify('production') },
   build: {
     outDir,

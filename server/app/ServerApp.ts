@@ -10,6 +10,9 @@ import type { ServerContext } from '../http/ServerContext.js';
 /** A page of delta sync: the app's changed rows (any shape) and the cursor after them. */
 export type ChangePage = { cursor: string; hasMore: boolean };
 
+/** Who reads a page: the signed-in member of a tenant (the session's). */
+export type Viewer = { tenantId: string; memberId: string };
+
 /**
  * How an app's changes are read: the framework serves `GET /api/sync` and the live stream
  * `GET /api/events` from these, so both carry the same pages. Every read is bounded by tenant. Rows take
@@ -24,6 +27,14 @@ export type ChangeModel<Page extends ChangePage = ChangePage> = {
   latestSequences(db: Queryable, tenantIds: readonly string[]): Promise<Map<string, bigint>>;
   /** How many changes a tenant has after `cursor`, counted up to `limit` (and no further: cheap however far behind). */
   countChangesAfter(db: Queryable, tenantId: string, cursor: bigint, limit: number): Promise<number>;
+  /**
+   * Per-member data: the part of a tenant's page this member may see (e.g. without other members' private
+   * rows). Both `/api/sync` and every event stream apply it to the tenant's page before it is sent; the
+   * page keeps its cursor, so a member's cursor moves past what they may not see and never skips what they
+   * may. The tenant's page is read once however many members' streams carry it (SharedPageReads), which is
+   * why this filters a page rather than reading one per member. Without it, every member sees the whole page.
+   */
+  visibleTo?(page: Page, viewer: Viewer): Page;
 };
 
 /**

@@ -10,7 +10,7 @@ import { engineTest as test } from './engineTest.js';
  * A device whose storage is full, for real: Firefox with its storage limit set low (a profile pref; the
  * site's share is a fifth of it, at least 10 MB), filled by another database of the origin until the
  * browser refuses. Chromium 156 ignores DevTools' quota override and WebKitGTK offers none, so the real fill
- * runs here; the refusal path itself is unit-tested for every engine (tests/unit/outboxStorageFull.test.ts).
+ * runs here; the refusal path itself is unit-tested for every engine (tests/unit/shared/outbox/outboxStorageFull.test.ts).
  */
 test('firefox: storage full: a new action is refused on screen, and nothing queued before is lost', async ({ server }) => {
   test.setTimeout(300_000);

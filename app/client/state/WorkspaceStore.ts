@@ -1,16 +1,17 @@
 import { ExternalStore, isHoldfastError, SheddableCalls, type FailedAction, type OfflineClient, type SettledActions } from 'holdfast/client';
-import { createWorkspaceAction, type WorkspaceAction, type WorkspaceActionPayloads, type WorkspaceActionType } from '../../shared/client.js';
+import { againstServerState, createWorkspaceAction, type WorkspaceActionPayloads, type WorkspaceActionType } from '../../shared/client.js';
 import type { ApiClient, Viewer } from '../api/ApiClient.js';
 import { LocalDataCheck } from './LocalDataCheck.js';
 import { localDataMarkerKey } from './localData.js';
 import { isConversationState, withServerStates } from './serverState.js';
 import type { ThreadCatchUp } from './ThreadCatchUp.js';
+import { storageFullNotice } from './storageFullNotice.js';
 import { saveUndoWindow } from './undoWindow.js';
 import { workspaceClient } from './workspaceClient.js';
 import { WorkspaceReads } from './workspaceReads.js';
 import { WorkspaceRepository } from './workspaceRepository.js';
 import { initialState, type WorkspaceState } from './workspaceState.js';
-import { workspaceStoreDefaults, type WorkspaceStoreOptions } from './workspaceStoreOptions.js';
+import { readDeadlineMs, workspaceStoreDefaults, type WorkspaceStoreOptions } from './workspaceStoreOptions.js';
 import { workspaceView, type ServerState } from './workspaceView.js';
 export type { WorkspaceState } from './workspaceState.js';
 export type { WorkspaceStoreOptions } from './workspaceStoreOptions.js';
@@ -55,7 +56,7 @@ export class WorkspaceStore {
       repository: this.#repository,
       client: () => this.#client,
       localData: this.#localData,
-      readDeadlineMs: () => this.#readDeadlineMs(),
+      readDeadlineMs: () => readDeadlineMs(this.#options),
       server: () => this.#server,
       setServer: (patch, extra) => this.#setServer(patch, extra),
       view: () => this.getSnapshot(),
@@ -63,7 +64,7 @@ export class WorkspaceStore {
     });
     this.#client = workspaceClient(this.#options, {
       repository: this.#repository,
-      readDeadlineMs: () => this.#readDeadlineMs(),
+      readDeadlineMs: () => readDeadlineMs(this.#options),
       applyPage: (page) => this.#reads.applyPage(page),
       onSettled: (settled) => this.#onSettled(settled),
       onReconnected: () => this.#catchUp.reconnected(),
@@ -86,10 +87,6 @@ export class WorkspaceStore {
 
   subscribe = (listener: () => void): (() => void) => this.#view.subscribe(listener);
   getSnapshot = (): WorkspaceState => this.#view.getSnapshot();
-
-  get undoWindowMs(): number {
-    return this.getSnapshot().undoWindowMs;
-  }
 
   /** The agent's undo window from now on: replies already held keep theirs. */
   setUndoWindow(ms: number): void {
@@ -167,16 +164,11 @@ export class WorkspaceStore {
     const seen = this.#server.conversations[conversationId];
     const action = createWorkspaceAction(type, conversationId, payload, { baseVersion: seen?.version });
     try {
-      await this.#client.act(action, type === 'send' && this.undoWindowMs > 0 ? { holdMs: this.undoWindowMs } : {});
+      const { undoWindowMs } = this.getSnapshot();
+      await this.#client.act(action, type === 'send' && undoWindowMs > 0 ? { holdMs: undoWindowMs } : {});
     } catch (error) {
       // Never swallowed: said on screen, and the caller keeps what the agent wrote (the composer its text).
-      if (isHoldfastError(error, 'storage-full'))
-        this.#view.set({
-          refusedAction: {
-            message: `Not saved: this device's storage is full, even after removing cached images. ${type === 'send' ? 'Your reply is still in the box. ' : ''}Free some space on this device (or close other sites' tabs and data), then try again. Nothing queued before was lost.`,
-            at: Date.now(),
-          },
-        });
+      if (isHoldfastError(error, 'storage-full')) this.#view.set({ refusedAction: storageFullNotice(type) });
       throw error;
     }
     return action.id;
@@ -197,10 +189,8 @@ export class WorkspaceStore {
    * server reported, so the server applies it instead of finding the same conflict again.
    */
   applyAnyway(failed: FailedAction): Promise<void> {
-    const action = failed.action as WorkspaceAction;
-    const current = (failed.state as { version?: number } | undefined)?.version ?? this.#server.conversations[action.targetId]?.version;
-    const replacement = createWorkspaceAction(action.type, action.targetId, action.payload as never, { baseVersion: current });
-    return this.#client.retry(action.id, replacement);
+    const known = this.#server.conversations[failed.action.targetId]?.version;
+    return this.#client.retry(failed.action.id, againstServerState(failed, known));
   }
 
   discardFailed(actionId: string): Promise<void> {
@@ -212,25 +202,17 @@ export class WorkspaceStore {
     return this.#client.health();
   }
 
-  dismissLocalDataLost(): void {
-    this.#view.set({ localDataLost: null });
+  /** The agent read the notice: it goes. */
+  dismiss(notice: 'localDataLost' | 'refusedAction'): void {
+    this.#view.set({ [notice]: null });
   }
 
-  dismissRefusedAction(): void {
-    this.#view.set({ refusedAction: null });
-  }
-
-  readDraft(conversationId: string): Promise<string> {
-    return this.#repository.readDraft(conversationId);
-  }
-
-  saveDraft(conversationId: string, text: string): void {
-    this.#repository.saveDraft(conversationId, text);
-  }
-
-  flushDrafts(): Promise<void> {
-    return this.#repository.flushDrafts();
-  }
+  /** Unsent replies per conversation, kept in IndexedDB (saves are batched: `flush` writes them now). */
+  readonly drafts = {
+    read: (conversationId: string) => this.#repository.readDraft(conversationId),
+    save: (conversationId: string, text: string) => this.#repository.saveDraft(conversationId, text),
+    flush: () => this.#repository.flushDrafts(),
+  };
 
   /**
    * This agent's presence heartbeat on a conversation: who else has it open, or undefined when the
@@ -239,14 +221,6 @@ export class WorkspaceStore {
   beatPresence(conversationId: string, state: { typing: boolean; leaving: boolean }): Promise<{ viewers: Viewer[] } | undefined> {
     if (this.#stopped) return Promise.resolve(undefined);
     return this.#sheddable.run((signal) => this.api.presence({ conversationId, ...state }, signal));
-  }
-
-  /**
-   * A read's deadline: `readTimeoutMs` (5 s), stretched up to 4× on a network whose answers are slow
-   * (4× the region's p95): a slow network is not a dead server.
-   */
-  #readDeadlineMs(): number {
-    return this.#options.origins?.deadlineMs(this.#options.readTimeoutMs) ?? this.#options.readTimeoutMs;
   }
 
   /** Changes server state; the screen's state is derived again from it and the outbox. */

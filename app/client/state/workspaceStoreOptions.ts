@@ -40,3 +40,11 @@ export function workspaceStoreDefaults(options: WorkspaceStoreOptions) {
     ...options,
   };
 }
+
+/**
+ * A read's deadline: `readTimeoutMs` (5 s), stretched up to 4× on a network whose answers are slow
+ * (4× the region's p95): a slow network is not a dead server.
+ */
+export function readDeadlineMs(options: Pick<WorkspaceStoreOptions, 'origins'> & { readTimeoutMs: number }): number {
+  return options.origins?.deadlineMs(options.readTimeoutMs) ?? options.readTimeoutMs;
+}

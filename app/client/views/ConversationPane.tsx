@@ -98,7 +98,7 @@ export function ConversationPane({ id, me, composerRef }: { id: string; me: Agen
         cannedReplies={cannedReplies}
         composerRef={composerRef}
         restore={restore}
-        draft={{ load: () => store.readDraft(id), save: (text) => store.saveDraft(id, text) }}
+        draft={{ load: () => store.drafts.read(id), save: (text) => store.drafts.save(id, text) }}
         onTyping={presence.typed}
         onSend={async (text) => setUndoable({ id: await store.act('send', id, { text }), text })}
         actions={<UndoWindowSetting />}

@@ -21,7 +21,7 @@ export function LocalDataLostNotice() {
         ? `This browser deleted the copy of your conversations it kept on this device (kept since ${since}).`
         : `This browser took back part of the copy of your conversations it kept on this device (kept since ${since}): what it holds now is older than what it had.`}{' '}
       {unsent} {restoring ? 'A fresh copy is being fetched from the server…' : 'The server’s copy is back on this device.'}{' '}
-      <button type="button" onClick={() => store.dismissLocalDataLost()}>
+      <button type="button" onClick={() => store.dismiss('localDataLost')}>
         Dismiss
       </button>
     </div>

@@ -80,7 +80,7 @@ export function WorkspaceView({ me, tenantName, onSignOut }: { me: Agent; tenant
       {refusedAction && (
         <div role="alert" aria-label="Action not saved" className="notice notice-error">
           {refusedAction.message}{' '}
-          <button type="button" onClick={() => store.dismissRefusedAction()}>
+          <button type="button" onClick={() => store.dismiss('refusedAction')}>
             Dismiss
           </button>
         </div>

@@ -2,5 +2,5 @@ import { runServer } from 'holdfast/server';
 import { isSeeded, seedTasks } from './seedTasks.js';
 import { tasksMigrations, tasksServerApp } from './tasksServerApp.js';
 
-/** The task list's server: `npm run example:tasks` builds the page and runs this. */
-await runServer({ dataDir: 'data/tasks-pglite', app: () => tasksServerApp, migrations: tasksMigrations, seed: { isSeeded, run: seedTasks } });
+/** The task list's server (its data in data/tasks): `npm start tasks` builds the app and runs this. */
+await runServer({ name: 'tasks', app: () => tasksServerApp, migrations: tasksMigrations, seed: { isSeeded, run: seedTasks } });

@@ -56,6 +56,7 @@ export function eventRoutes(app: FastifyInstance, context: ServerContext) {
 
   app.get('/api/events', { config: { criticality: 'stream' } }, async (request, reply) => {
     const session = sessionOf(request);
+    const viewer = { tenantId: session.tenantId, memberId: session.agentId };
     const query = parseOr400(eventsQuery, request.query);
     const resumeFrom = parseCursor(request.headers['last-event-id']) ?? (query.cursor === undefined ? undefined : BigInt(query.cursor));
 
@@ -146,7 +147,9 @@ export function eventRoutes(app: FastifyInstance, context: ServerContext) {
             const from = cursor.toString();
             cursor = BigInt(page.cursor);
             sent += items;
-            let data = JSON.stringify({ ...page, from, position: read.position });
+            // The member's part of the tenant's shared page (ChangeModel.visibleTo), with the page's cursor.
+            const visible = changes.visibleTo?.(page, viewer) ?? page;
+            let data = JSON.stringify({ ...visible, from, position: read.position });
             // A page longer than events.maxCarryChars is announced, not carried: one burst of long messages must
             // not fill every stream's socket, and the client pulls it through paged /api/sync.
             if (data.length > events.maxCarryChars)

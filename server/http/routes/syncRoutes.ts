@@ -27,6 +27,7 @@ export function syncRoutes(app: FastifyInstance, context: ServerContext) {
       serverApp.changes.page(db, session.tenantId, BigInt(cursor), context.fairShare.pageLimit(session.tokenHash, limit)),
       count ? serverApp.changes.countChangesAfter(db, session.tenantId, BigInt(cursor), maxCounted) : undefined,
     ]);
-    return remaining === undefined ? page : { ...page, remaining };
+    const visible = serverApp.changes.visibleTo?.(page, { tenantId: session.tenantId, memberId: session.agentId }) ?? page;
+    return remaining === undefined ? visible : { ...visible, remaining };
   });
 }
