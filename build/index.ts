@@ -6,6 +6,7 @@ export { apiOriginsFromEnv, cdnCoolDownMsFromEnv, cdnHostsFromEnv } from './cdnH
 export { fallbackLoaderPlugin, type FallbackLoaderOptions } from './fallbackLoaderPlugin.js';
 export { precacheManifestPlugin, type PrecacheManifestOptions } from './precacheManifestPlugin.js';
 export { precompressDir, precompressPlugin } from './precompress.js';
+export { serviceWorkerConfig, type ServiceWorkerConfigOptions } from './serviceWorkerConfig.js';
 export { prerenderPlugin, type PrerenderOptions } from './prerenderPlugin.js';
 export { securityManifestPlugin } from './securityManifestPlugin.js';
 export { runNode } from './runNode.js';

@@ -2,3 +2,4 @@
 export { useStoreSelector, type Subscribable } from './useStoreSelector.js';
 export { captureInstallPrompt, useInstallPrompt } from './installPrompt.js';
 export { useSignInForm, type SignInForm } from './useSignInForm.js';
+export { PasswordSignIn, type PasswordSignInProps } from './PasswordSignIn.js';

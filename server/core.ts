@@ -1,7 +1,7 @@
 // The server's runtime-neutral parts: no Node built-ins, no Fastify, no file system. What an app's backend
 // needs to run somewhere other than the server process — the workspace's in-browser demo runs its action
-// engine, migrations and error answers on PGlite in a worker. The server itself imports them from here too
-// (through holdfast/server, which re-exports them).
+// engine, migrations and error answers on PGlite in a worker. holdfast/server names the same parts, each
+// from its own file, for the server process.
 export {
   ActionEngine,
   MissingTargetsError,

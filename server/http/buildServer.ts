@@ -286,7 +286,7 @@ async function serveTheApp(app: FastifyInstance, options: ResolvedServerOptions,
       root: staticDir,
       wildcard: false,
       index: false,
-      // The build writes `.br` and `.gz` beside each text file (scripts/precompress.mjs): sent by
+      // The build writes `.br` and `.gz` beside each text file (holdfast/build's precompressPlugin): sent by
       // Accept-Encoding, with `Vary: Accept-Encoding`.
       preCompressed: true,
       cacheControl: false,

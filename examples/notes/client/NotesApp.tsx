@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { releaseInBackForwardCache } from 'holdfast/client';
-import { useSignInForm, useStoreSelector } from 'holdfast/react';
+import { PasswordSignIn, useStoreSelector } from 'holdfast/react';
 import { appName } from '../shared/notes.js';
 import { NotesStore, signIn, type SignedIn } from './NotesStore.js';
 
@@ -32,26 +32,8 @@ export function NotesApp() {
     setStore(null);
     void store?.signOut();
   };
-  if (!signedIn) return <SignInForm onSignedIn={onSignedIn} />;
+  if (!signedIn) return <PasswordSignIn signIn={signIn} onSignedIn={onSignedIn} />;
   return store && <Notes store={store} onSignOut={signOut} />;
-}
-
-function SignInForm({ onSignedIn }: { onSignedIn: (session: SignedIn) => void }) {
-  const { submit, busy, error } = useSignInForm(signIn, onSignedIn);
-  return (
-    <form onSubmit={(event) => void submit(event)}>
-      <label>
-        Email <input name="email" type="email" autoComplete="username" required />
-      </label>
-      <label>
-        Password <input name="password" type="password" autoComplete="current-password" required />
-      </label>
-      {error && <p role="alert">{error}</p>}
-      <button type="submit" disabled={busy}>
-        Sign in
-      </button>
-    </form>
-  );
 }
 
 function Notes({ store, onSignOut }: { store: NotesStore; onSignOut: () => void }) {

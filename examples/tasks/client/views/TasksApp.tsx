@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'react';
 import { releaseInBackForwardCache } from 'holdfast/client';
+import { PasswordSignIn } from 'holdfast/react';
 import { loadSignedIn, saveSignedIn } from '../signedIn.js';
 import { TaskStore } from '../TaskStore.js';
 import { tasksApi, type SignedIn } from '../tasksApi.js';
-import { SignInForm } from './SignInForm.js';
 import { TaskList } from './TaskList.js';
 
 const api = tasksApi();
@@ -37,7 +37,12 @@ export function TasksApp() {
     await current?.signOut();
   };
 
-  if (!signedIn) return <SignInForm api={api} onSignedIn={onSignedIn} />;
+  if (!signedIn)
+    return (
+      <PasswordSignIn className="sign-in" signIn={api.signIn} onSignedIn={onSignedIn}>
+        <h1>Sign in to your team</h1>
+      </PasswordSignIn>
+    );
   if (!store) return null;
   return <TaskList store={store} teamName={signedIn.tenant.name} onSignOut={() => void signOut()} onSignInAgain={() => onSignedIn(signedIn)} />;
 }
