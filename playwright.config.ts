@@ -39,6 +39,8 @@ export default defineConfig({
     // The offline promise in every engine: Chromium, Firefox ESR and WebKitGTK, each through its own driver
     // (tests/engines/engines.ts; Playwright drives only its own builds of the other two).
     { name: 'engines', testDir: 'tests/engines' },
+    // The chaos suite's short forms (chaos/; `npm run chaos` runs the full forms).
+    { name: 'chaos', testDir: 'tests/chaos' },
     // Each app's own end-to-end tests, found by convention in its folder (scripts/apps.mjs): <app>/tests/*.spec.ts.
     { name: 'apps', testDir: '.', testMatch: /\/(app|examples\/[^/]+)\/tests\/[^/]+\.spec\.ts$/ },
   ],

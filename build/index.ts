@@ -1,6 +1,7 @@
-// holdfast/build: what an app's build uses: the Vite plugins that list, check and precache its assets and
-// load them through the CDN cascade, prerender its first screen and compress its files, the build settings read from the environment, and two small tools
-// for build scripts (run Node in the repository, serve a built folder).
+// holdfast/build: what an app's build uses: its worker's build config, the Vite plugins that list, check and
+// precache its assets and load them through the CDN cascade, prerender its first screen and compress its
+// files, the build settings read from the environment, and small tools for build scripts (run Node,
+// compress a built folder, serve one).
 export { assetContentTypes, assetManifestFile, assetManifestPlugin } from './assetManifestPlugin.js';
 export { apiOriginsFromEnv, cdnCoolDownMsFromEnv, cdnHostsFromEnv } from './cdnHosts.js';
 export { fallbackLoaderPlugin, type FallbackLoaderOptions } from './fallbackLoaderPlugin.js';

@@ -16,10 +16,10 @@ const filesUnder = (dir: string): string[] =>
   });
 
 /**
- * Writes `<file>.br` and `<file>.gz` beside every text file of a build (JS, CSS, HTML, SVG, JSON, the web
- * manifest), so the origin — and a CDN that pulls from it — sends compressed bytes without compressing per
+ * Writes `<file>.br` and `<file>.gz` beside every compressible file of 512 bytes or more of a build (JS,
+ * CSS, HTML, SVG, JSON, the web manifest, text, the demo's WebAssembly and data; maps aside), so the origin — and a CDN that pulls from it — sends compressed bytes without compressing per
  * request (@fastify/static's `preCompressed` picks one by Accept-Encoding, with `Vary: Accept-Encoding`).
- * Node's own zlib at maximum quality: a build compresses once, every visitor gains. A compressed copy
+ * Node's own zlib at top quality (brotli 7 for files over 1 MiB): a build compresses once, every visitor gains. A compressed copy
  * that is not smaller than the file is not written (the file is then served as it is).
  */
 export function precompressDir(dir: string): { files: number; bytes: number; brotliBytes: number } {

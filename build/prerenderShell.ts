@@ -5,13 +5,13 @@ import { pathToFileURL } from 'node:url';
 /**
  * Puts an app's first screen into its built `index.html` as static markup, so the first paint does not
  * wait for the script: `<div id="root"></div>` becomes `<div id="root">…</div>`, and the page hydrates it
- * (react-dom's hydrateRoot) instead of rendering from nothing. `render` must produce exactly what the app
+ * (react-dom's hydrateRoot) instead of rendering from nothing. `renderShell()` must produce exactly what the app
  * renders first, from the same components (renderToString).
  *
- * A step after the app's build and before its worker's (whose precache list takes the page's final bytes):
- *   node --import tsx build/prerenderShell.ts <dist/index.html> <module exporting renderShell(): string>
+ * Run by prerenderPlugin at the end of the page's build, before the worker's build lists the page's final
+ * bytes to precache:  node --import tsx build/prerenderShell.ts <dist/index.html> <module exporting renderShell(): string>
  */
-export function prerenderInto(indexFile: string, markup: string, rootId = 'root'): void {
+function prerenderInto(indexFile: string, markup: string, rootId = 'root'): void {
   const html = readFileSync(indexFile, 'utf8');
   const empty = `<div id="${rootId}"></div>`;
   if (!html.includes(empty)) throw new Error(`${indexFile}: no empty ${empty} to prerender into (built twice?).`);

@@ -1,6 +1,7 @@
 // The apps of this repository, found by convention: `app/` (the agent workspace) and every folder under
-// `examples/` that holds a `vite.config.ts`. Build, start, typecheck and test read this list, so a new app
-// needs no line in package.json or in any script: its folder is enough.
+// `examples/` that holds a `vite.config.ts`. A new app needs no line in package.json or in any script:
+// its folder is enough. Build and start read this list;
+// typecheck (every tsconfig.json) and the test configs (<app>/tests/ globs) follow the same convention.
 //   page:    <app>/vite.config.ts, built first
 //   worker:  <app>/vite.sw.config.ts, built second (it lists the page's files to precache)
 //   server:  <app>/server/main.ts

@@ -15,7 +15,10 @@ const budgets = [
   // store and its sync handling; the issue asks for that Queue rather than one of our own).
   // 23 → 24 KiB for the cascade's hedged requests, latency-following deadlines and last chance, and the API
   // regions for Background Sync (ApiOrigins): 22.8 → 23.6.
-  { name: 'service worker (dist/sw.js)', file: join(dist, 'sw.js'), maxGzipBytes: 24 * 1024 },
+  // 24 → 24.5 KiB for the replay's hedge (issue 25): a batch sent into an outage that has healed is given up
+  // and sent again once the probe answers fast, so the outbox drains within seconds of the heal instead of
+  // waiting out the stuck request (the 20-second API: 16 s after the heal, measured): 23.9 → 24.1.
+  { name: 'service worker (dist/sw.js)', file: join(dist, 'sw.js'), maxGzipBytes: 24.5 * 1024 },
   // 160 → 76 KiB when the signed-in app (store, outbox, router, views) became a chunk of its own: the
   // entry is React, the sign-in screen and the cascade monitor.
   {

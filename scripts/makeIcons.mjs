@@ -1,5 +1,5 @@
 /**
- * Writes the app's PNG icons (192 and 512 px, "any" and "maskable") into app/public, drawn from the same
+ * Writes the app's PNG icons (192 and 512 px, "any" and "maskable") into app/client/public, drawn from the same
  * shapes as icon.svg: a rounded square in the theme colour with a white "H". Run once when the mark
  * changes (`node scripts/makeIcons.mjs`); the PNGs are committed. Hand-drawn with pngjs because the
  * project has no image toolchain and the mark is three strokes: anti-aliased by 4×4 supersampling.

@@ -1,7 +1,9 @@
 // `npm test`: installs what the tests need and is missing (Chromium, Firefox ESR, WebKitGTK's WebKitWebDriver and Xvfb,
 // PostgreSQL, Prometheus, HAProxy — via apt-get when run
-// as root), then runs typecheck, build and size budgets, unit and API tests (Vitest), and end-to-end
-// tests (Playwright). Ends with one line counting every test: "tests: N passed, N failed".
+// as root), then runs lint (Biome, knip), typecheck, build and size budgets, the Vitest projects (unit, API,
+// each app's own, the packed framework), and the Playwright projects (end-to-end in Chromium, the offline
+// promise in three engines, the chaos suite's short forms, each app's own). Ends with one line counting
+// every test: "tests: N passed, N failed".
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -69,7 +71,7 @@ const vitestOk = run('unit and API tests (Vitest)', 'npx', [
   `--outputFile.json=${join(reports, 'vitest.json')}`,
 ]);
 const playwrightOk = run(
-  'end-to-end tests (Playwright: Chromium in depth; Chromium, Firefox ESR and WebKitGTK for the offline promise)',
+  'end-to-end tests (Playwright: Chromium in depth; Chromium, Firefox ESR and WebKitGTK for the offline promise; the chaos short forms; the apps)',
   'npx',
   ['playwright', 'test', '--reporter=list,json'],
   {

@@ -62,7 +62,10 @@ export async function runServer(options: RunServerOptions): Promise<void> {
   console.log(`Holdfast listening on http://${config.host}:${config.port} — data: ${where}`);
 }
 
-/** An app's seed command: migrate the configured database and seed it when empty (tests build templates with it). */
+/**
+ * An app's seed command: migrate the configured database and seed it when empty (tests build templates with
+ * it). The database is the environment's (DATABASE_URL, or DATA_DIR, else data/pglite: the workspace's).
+ */
 export async function runSeed(options: Required<Pick<RunServerOptions, 'migrations' | 'seed'>> & { config?: ServerConfig }): Promise<void> {
   const config = options.config ?? readConfig();
   const db = await openDatabase({ ...config, migrations: options.migrations });

@@ -18,7 +18,7 @@ export type { OutboxSnapshot, SettledActions } from './outbox/OutboxClient.js';
 export type { FailedAction, OutboxEntry, OutboxHealth, PauseReason, ReplayStats } from './outbox/outboxTypes.js';
 export type { TargetOverlay } from './outbox/PendingOverlay.js';
 export type { CompactionRule, CompactionVerdict } from './outbox/compactPending.js';
-export { outboxDatabaseName, outboxDatabasePrefix, deleteOutboxDatabase } from './outbox/outboxDatabase.js';
+export { outboxDatabaseName, outboxDatabasePrefix } from './outbox/outboxDatabase.js';
 export { minPositionHeader } from './sync/readPosition.js';
 
 // The envelope: ids, errors, limits, text rules, action specs (their schemas stay out of the page's bundle).

@@ -1,4 +1,4 @@
-// The framework core's public names. Nothing outside shared/ imports a file below core/ directly.
+// The framework core's public names: apps import them from the entries, never from core/.
 // Everything of the envelope (ids, errors, limits, types, text cleaning, ActionSpec), and its schemas.
 export { newActionId } from './core/actionId.js';
 export { HoldfastError, isHoldfastError, type HoldfastErrorCode } from './core/HoldfastError.js';

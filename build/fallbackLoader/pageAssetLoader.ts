@@ -9,7 +9,8 @@
  * within the first-byte deadline, no whole body within the total deadline (both abort the request), a
  * non-200, an empty body or a wrong content type; then the element is inserted for that host with its
  * `integrity`, and an element that fails (a digest that does not match: a stale or tampered mirror) moves
- * on too. The entry's imports and dynamic imports are relative, so they follow the host that served it.
+ * on too. Static imports follow the host that served the entry (import maps keep one instance of each);
+ * dynamic imports of built chunks go through this cascade too (routeDynamicImports.ts).
  * Failure reasons are the worker's (shared/cascade), so one health view reads both.
  * A host that failed is remembered in localStorage for a jittered cool-down, so the next load does not
  * wait on it either. Probes are hedged (a host silent past the hedge delay gets the next host as company;

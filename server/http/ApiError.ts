@@ -1,7 +1,7 @@
 import type { ApiErrorBody } from '../../shared/index.js';
 
 /**
- * Every 4xx the server answers, with a code clients branch on and a sentence people read. One map of
+ * Every error (4xx and 5xx) the server answers, with a code clients branch on and a sentence people read. One map of
  * messages, so the wording is consistent and reviewable in one place.
  */
 export type ApiErrorCode =
@@ -60,7 +60,7 @@ const messages: Record<ApiErrorCode, string> = {
   'invalid-request': 'The request does not match the expected shape.',
   'unsupported-media-type': 'Send the request body as application/json.',
   'body-too-large': 'The request body is too large.',
-  unauthenticated: 'Sign in first: this request needs an "Authorization: Bearer <token>" header.',
+  unauthenticated: 'Sign in first: this request needs a session (the session cookie, or an "Authorization: Bearer <token>" header).',
   'invalid-token': 'The session token is unknown or has expired; sign in again.',
   'invalid-credentials': 'The email or password is wrong.',
   'not-found': 'Nothing is here.',

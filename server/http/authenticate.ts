@@ -18,7 +18,8 @@ export function bearerToken(request: FastifyRequest): string | null {
 }
 
 /**
- * Runs before every /api route but sign-in and health: no session, no data. A bearer token (scripts,
+ * Runs before every /api route but the public ones (sign-in, health, CSP reports, the app's publicRoutes):
+ * no session, no data. A bearer token (scripts,
  * tests) or the session cookie (the browser; then a change must pass the CSRF check).
  */
 export function authenticate(db: Database, policy: CrossOriginPolicy, idle: SessionIdle) {

@@ -66,7 +66,10 @@ export type ServerOptions = {
     /** Base of the jittered Retry-After (base to 2× base seconds) when a stream is refused. */
     retryAfterSeconds?: number;
     heartbeatMs?: number;
-    /** How often the change feed reads the database for changes; default 0 (never: one process) on PGlite, 2 s on PostgreSQL. */
+    /**
+     * How often the change feed polls a database that cannot LISTEN; default 0 (never: one process) on
+     * PGlite, 2 s otherwise. PostgreSQL LISTENs for NOTIFY and never polls.
+     */
     changePollMs?: number;
   };
   login?: {

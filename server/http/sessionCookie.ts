@@ -10,7 +10,8 @@ const sessionCookieName = 'holdfast_session';
 
 /**
  * Cookie-authenticated requests that change something must carry this header. A cross-site page cannot
- * set a custom header without a CORS preflight, which this server never grants; SameSite=Strict already
+ * set a custom header without a CORS preflight, which this server grants only to its `allowedOrigins` (the
+ * app's own regions); SameSite=Strict already
  * keeps the cookie off cross-site requests, and an `Origin` that is not ours is refused as well.
  */
 const csrfHeader = 'x-holdfast-request';

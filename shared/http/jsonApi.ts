@@ -1,15 +1,17 @@
 import { HoldfastError } from '../core/HoldfastError.js';
 import type { ApiErrorBody } from '../core/protocol.js';
+import { isGatewayError } from './gatewayError.js';
 
 /** How a request goes out: the global fetch, or one that picks where (ApiOrigins' fetch). */
 export type Fetcher = (input: string, init: RequestInit) => Promise<Response>;
 
 /**
- * A failed API call, as a HoldfastError: `api-unreachable` (no answer), `api-timeout` (none in time), or
+ * A failed API call, as a HoldfastError: `api-unreachable` (no answer, or a gateway's 502/504), `api-timeout` (none in time), or
  * `api-refused` (the server's error: its `status`, `serverCode` and words). Tells them apart for reachability.
  */
 export function apiRequestError(status: number, serverCode: string, message?: string, retryAfter?: string | null): HoldfastError {
   if (status === 0) return new HoldfastError(serverCode === 'timeout' ? 'api-timeout' : 'api-unreachable', { status, reason: message });
+  if (isGatewayError(status)) return new HoldfastError('api-unreachable', { status, reason: `a gateway answered ${status}` });
   return new HoldfastError('api-refused', { status, serverCode, message, retryAfter: retryAfter ?? undefined });
 }
 

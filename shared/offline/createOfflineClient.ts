@@ -1,4 +1,5 @@
 import { ReachabilityMonitor } from '../connectivity/ReachabilityMonitor.js';
+import { isGatewayError } from '../http/gatewayError.js';
 import type { Fetcher } from '../http/jsonApi.js';
 import { OutboxClient, type SettledActions } from '../outbox/OutboxClient.js';
 import { PendingOverlay } from '../outbox/PendingOverlay.js';
@@ -45,9 +46,10 @@ export function createOfflineClient<Page extends SyncPageLike>(input: OfflineCli
   const { platform } = options;
   const reachability = new ReachabilityMonitor(
     platform.reachability(async (signal) => {
-      // Any answer, even an error status, means the server is reachable.
-      await send(endpoints.health, { signal, cache: 'no-store' });
-      return true;
+      // Any answer, even an error status, means the server is reachable; but not a gateway's 502 or 504,
+      // which says the server behind it is not (gatewayError.ts).
+      const response = await send(endpoints.health, { signal, cache: 'no-store' });
+      return !isGatewayError(response.status);
     }),
   );
   const outbox = new OutboxClient({
@@ -66,6 +68,8 @@ export function createOfflineClient<Page extends SyncPageLike>(input: OfflineCli
     },
     onReachable: () => reachability.reportSuccess(),
     onUnreachable: () => reachability.reportFailure(),
+    // A batch waiting on a slow server says so on screen, as a read past its deadline does.
+    onSlow: () => void reachability.reportSlow(),
   });
   const state = new ExternalStore<OfflineClientState>({
     reachability: reachability.state,

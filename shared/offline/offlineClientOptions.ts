@@ -72,7 +72,7 @@ export type OfflineClientOptions<Page extends SyncPageLike> = {
   };
 };
 
-/** The options with every default filled in: the one place they are set. */
+/** The options with every default filled in: where the client's defaults are set (the default url and fetch are in createOfflineClient). */
 export function offlineClientDefaults<Page extends SyncPageLike>(options: OfflineClientOptions<Page>) {
   return {
     ...options,

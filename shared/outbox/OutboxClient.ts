@@ -67,6 +67,8 @@ export type OutboxClientOptions = {
   onReachable?: () => void;
   /** A send got no answer at all (network, deadline). */
   onUnreachable?: () => void;
+  /** A send has waited past its first seconds and the readiness probe is slow too. */
+  onSlow?: () => void;
   /**
    * The device's storage was full as an action was queued: free what can be fetched again (media caches),
    * and the write is tried once more. Without it, or when it is still full, `enqueue` rejects with
@@ -130,7 +132,7 @@ export class OutboxClient {
     if (this.#stopped) return;
     // Starting means the user has a session: a pause for a refused one is over.
     await outbox.setPaused(null);
-    const { transport, compaction, probe, poison, onPaused, onReachable, onUnreachable, platform, scope } = this.#options;
+    const { transport, compaction, probe, poison, onPaused, onReachable, onUnreachable, onSlow, platform, scope } = this.#options;
     const replayer = new OutboxReplayer({
       queue: outbox,
       transport,
@@ -139,6 +141,7 @@ export class OutboxClient {
       poison,
       onProgress: (progress) => this.#publish({ progress: progress.total > progress.sent ? progress : null }),
       onAnswered: onReachable,
+      onSlowSend: onSlow,
       onFailedSend: (code) => {
         if (code === 'unreachable' || code === 'timeout') onUnreachable?.();
       },

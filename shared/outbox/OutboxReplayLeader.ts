@@ -18,8 +18,8 @@ export type OutboxReplayLeaderOptions = {
 /**
  * Exactly one replayer at a time, whatever the number of tabs. Each tab asks for one exclusive Web Lock;
  * the tab that holds it is the leader and replays for all, the others wait in the lock's queue and take
- * over the moment the leader's tab closes. Tabs tell the leader about new actions by `kick` (through a
- * BroadcastChannel the app wires up), so no tab ever sends what another is sending.
+ * over the moment the leader's tab closes. Tabs tell the leader about new actions by `kick` (through the
+ * BroadcastChannel OutboxClient opens), so no tab ever sends what another is sending.
  *
  * The leader runs a pass when kicked, when the undo window of a held action ends and when backoff expires.
  * A kick during backoff waits for it (a burst of clicks is no reason to hammer a failing server); a kick

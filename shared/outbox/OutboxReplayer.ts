@@ -1,4 +1,5 @@
 import { protocolLimits } from '../core/protocolLimits.js';
+import { isGatewayError } from '../http/gatewayError.js';
 import { fullJitterDelay, type BackoffOptions } from '../policy/backoff.js';
 import type { CompactionRule } from './compactPending.js';
 import type { Outbox } from './Outbox.js';
@@ -40,6 +41,14 @@ export type OutboxReplayerOptions = {
   limits?: Partial<BatchLimits>;
   /** Deadline of one batch request; default 30 s. */
   requestTimeoutMs?: number;
+  /**
+   * A batch still unanswered after `afterMs` (default 2 s) asks the readiness `probe` every `afterMs`; when
+   * the probe answers within `fastMs` (default 1 s), the server is well and the batch is stuck on the way
+   * (sent into an outage that has since healed): it is given up and sent again at once, which the
+   * server's id check makes harmless. Once per batch: a resend that is slow too is waited for (a server
+   * whose writes are slow while its probe is fast is not helped by sending again and again).
+   */
+  hedge?: { afterMs?: number; fastMs?: number };
   /** Between failed sends: full jitter, capped. Default 1 s doubling to 60 s. */
   backoff?: BackoffOptions;
   now?: () => number;
@@ -49,6 +58,8 @@ export type OutboxReplayerOptions = {
   onFailedSend?: (code: string) => void;
   /** Each send that got an answer. */
   onAnswered?: () => void;
+  /** A send still unanswered after `hedge.afterMs` while the probe is not fast either: the server is slow. */
+  onSlowSend?: () => void;
   poison?: PoisonOptions;
   /**
    * Whether the server is up and can reach its database (e.g. `GET /readyz` answering 200). Asked only
@@ -61,9 +72,12 @@ export type OutboxReplayerOptions = {
 type RetryOutcome = Extract<BatchOutcome, { kind: 'retry' }>;
 type GroupOutcome = { kind: 'settled' } | RetryOutcome | { kind: 'unauthorized' };
 
-/** A 5xx with no Retry-After: the server answered but failed. 503 and Retry-After mean "later", not "this action". */
+/**
+ * A 5xx with no Retry-After: the server answered but failed. 503 and Retry-After mean "later", not "this
+ * action"; a gateway's 502 or 504 means the server was never reached (gatewayError.ts).
+ */
 const isServerError = (outcome: RetryOutcome) =>
-  outcome.status !== undefined && outcome.status >= 500 && outcome.status !== 503 && outcome.retryAfterMs === undefined;
+  outcome.status !== undefined && outcome.status >= 500 && outcome.status !== 503 && !isGatewayError(outcome.status) && outcome.retryAfterMs === undefined;
 
 /**
  * Sends the outbox to the server: one pass (`drain`) sends batch after batch until the queue is empty or
@@ -84,7 +98,10 @@ const isServerError = (outcome: RetryOutcome) =>
  *   `maxIsolatedFailures` it goes to the failed list ("the server could not apply this"), with Retry and
  *   Discard, and its target's later actions go on. In a real outage the control fails too, so nothing is
  *   ever dead-lettered for it. The count is stored on the entry, so tabs and the service worker share it.
- * - 401: the queue pauses (stored, so every tab and the service worker see it) until `resume`.
+ * - 401: the queue pauses (stored, so every tab and the service worker see it) until the user signs in
+ *   again (OutboxClient.start clears it).
+ * - A batch still unanswered while the probe answers fast (sent into an outage that has healed) is given
+ *   up and sent again at once, once (`hedge`).
  */
 export class OutboxReplayer {
   readonly #options: OutboxReplayerOptions;
@@ -95,6 +112,10 @@ export class OutboxReplayer {
   #serverErrors = 0;
   /** The server's Retry-After, as an epoch ms: honoured even when reachability says to hurry. */
   #notBefore = 0;
+  /** The send under way was given up for a fresh one (`hedge`): not a failure. */
+  #superseded = false;
+  /** A send was given up since the last answer: the next is waited for whatever it takes. */
+  #hedged = false;
 
   constructor(options: OutboxReplayerOptions) {
     this.#options = options;
@@ -138,6 +159,11 @@ export class OutboxReplayer {
               plan.batch.filter((entry) => entry !== suspect),
             )
           : await this.#sendGroup(plan.batch, plan.contiguous, 'normal', plan.batch);
+        if (outcome.kind === 'retry' && this.#superseded) {
+          // Given up for a fresh send (`hedge`): the server is well, so again at once, no backoff.
+          this.#superseded = false;
+          continue;
+        }
         if (outcome.kind === 'retry') {
           this.#failures++;
           const backoff = fullJitterDelay(this.#failures - 1, this.#options.backoff ?? { initialDelayMs: 1000, maxDelayMs: 60_000 }, this.#options.random);
@@ -173,10 +199,14 @@ export class OutboxReplayer {
     context: readonly OutboxEntry[],
   ): Promise<GroupOutcome> {
     const { queue, transport, onFailedSend, onAnswered } = this.#options;
-    const outcome = await transport(
+    const giveUp = new AbortController();
+    const sending = transport(
       entries.map((entry) => entry.action),
-      AbortSignal.timeout(this.#options.requestTimeoutMs ?? 30_000),
+      AbortSignal.any([giveUp.signal, AbortSignal.timeout(this.#options.requestTimeoutMs ?? 30_000)]),
     );
+    const outcome = await this.#withHedge(sending, giveUp);
+    if (outcome.kind === 'retry' && this.#superseded) return outcome;
+    if (outcome.kind !== 'retry') this.#hedged = false;
     switch (outcome.kind) {
       case 'answered':
         onAnswered?.();
@@ -205,6 +235,40 @@ export class OutboxReplayer {
         }
         return this.#halves(entries, contiguous, mode, context);
       }
+    }
+  }
+
+  /**
+   * Waits for `sending`; meanwhile, once per batch, asks the probe every `hedge.afterMs` whether the server
+   * answers fast, and if it does, gives the send up (`giveUp`) so the caller sends again at once.
+   */
+  async #withHedge(sending: Promise<BatchOutcome>, giveUp: AbortController): Promise<BatchOutcome> {
+    const { probe, hedge } = this.#options;
+    if (!probe || this.#hedged) return sending;
+    const afterMs = hedge?.afterMs ?? 2000;
+    const fastMs = hedge?.fastMs ?? 1000;
+    let settled = false;
+    // Not waited for: once the send settles, a probe still under way finds `settled` and does nothing.
+    void (async () => {
+      while (!settled) {
+        await Promise.race([sending, new Promise((resolve) => setTimeout(resolve, afterMs))]);
+        if (settled) return;
+        const fast = await probe(AbortSignal.timeout(fastMs)).catch(() => false);
+        if (settled) return;
+        if (!fast) {
+          this.#options.onSlowSend?.();
+          continue;
+        }
+        this.#superseded = true;
+        this.#hedged = true;
+        giveUp.abort();
+        return;
+      }
+    })();
+    try {
+      return await sending;
+    } finally {
+      settled = true;
     }
   }
 

@@ -1,4 +1,4 @@
-import { deleteDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { DBSchema, IDBPDatabase } from 'idb';
 import { openVersionedDatabase, type Migration } from '../store/openVersionedDatabase.js';
 import { withTargetId } from '../core/withTargetId.js';
 import type { FailedAction, OutboxEntry, PauseReason, ReplayStats } from './outboxTypes.js';
@@ -63,8 +63,4 @@ export type OutboxDatabaseOptions = { onVersionChange?: () => void; legacyTarget
 
 export function openOutboxDatabase(scope: string, { onVersionChange, legacyTargetField }: OutboxDatabaseOptions = {}): Promise<OutboxDatabase> {
   return openVersionedDatabase<OutboxSchema>({ name: outboxDatabaseName(scope), migrations: outboxMigrations(legacyTargetField), onVersionChange });
-}
-
-export function deleteOutboxDatabase(scope: string): Promise<void> {
-  return deleteDB(outboxDatabaseName(scope));
 }

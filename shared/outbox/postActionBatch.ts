@@ -1,5 +1,6 @@
 import type { Fetcher } from '../http/jsonApi.js';
 import type { ActionBatchResponse, ActionEnvelope, ActionResult, ApiErrorBody } from '../core/protocol.js';
+import { isGatewayError } from '../http/gatewayError.js';
 
 /** What became of one request carrying a batch, as the replayer needs to know it. */
 export type BatchOutcome =
@@ -65,6 +66,8 @@ export function httpBatchTransport(options: HttpTransportOptions): BatchTranspor
     const code = error?.code ?? `http-${response.status}`;
     const message = error?.message ?? `The server answered ${response.status}.`;
     if (response.status === 401) return { kind: 'unauthorized' };
+    if (isGatewayError(response.status))
+      return { kind: 'retry', code: 'unreachable', message: `The server cannot be reached (a gateway answered ${response.status}).`, status: response.status };
     if (response.status === 408 || response.status === 429 || response.status >= 500) {
       const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), now());
       const retry: BatchOutcome = { kind: 'retry', code, message, status: response.status };

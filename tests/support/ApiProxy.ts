@@ -11,7 +11,9 @@ import type { Socket } from 'node:net';
  *   action's data triggers;
  * - `hold(pattern)`: matching /api/ requests wait until the test releases them — an answer that arrives
  *   exactly when the test is ready for it, with no timer;
- * - `fail(pattern, status)`: matching /api/ requests are answered `status` (a 503 from a sick server).
+ * - `fail(pattern, status)`: requests whose path matches are answered `status` (a 503 from a sick server);
+ *   `fail(pattern, 502, 'html')`: with a load balancer's HTML error page instead of the API's JSON;
+ * - `cutting`: every connection is reset as it arrives and those open are cut (a network that drops).
  */
 export class ApiProxy {
   apiDelayMs = 0;
@@ -26,7 +28,8 @@ export class ApiProxy {
   readonly #server: Server;
   readonly #sockets = new Set<Socket>();
   readonly #holds = new Set<{ pattern: RegExp; waiting: (() => void)[] }>();
-  readonly #failures = new Set<{ pattern: RegExp; status: number; answered: number }>();
+  readonly #failures = new Set<{ pattern: RegExp; status: number; html: boolean; answered: number }>();
+  #cutting = false;
   readonly #forwarding = new Set<{ path: string }>();
 
   private constructor(
@@ -40,17 +43,26 @@ export class ApiProxy {
     const server = createServer();
     const proxy = new ApiProxy(new URL(target), server);
     server.on('connection', (socket) => {
+      if (proxy.#cutting) {
+        socket.resetAndDestroy();
+        return;
+      }
       proxy.#sockets.add(socket);
       socket.on('close', () => proxy.#sockets.delete(socket));
     });
     server.on('request', (incoming, outgoing) => {
-      const failure = [...proxy.#failures].find((candidate) => incoming.url?.startsWith('/api/') && candidate.pattern.test(incoming.url));
+      const failure = [...proxy.#failures].find((candidate) => candidate.pattern.test(incoming.url ?? ''));
       if (failure) {
         failure.answered++;
         incoming.resume();
-        outgoing
-          .writeHead(failure.status, { 'content-type': 'application/json' })
-          .end(JSON.stringify({ error: { code: 'proxy-failure', message: 'answered by the test proxy' } }));
+        if (failure.html)
+          outgoing
+            .writeHead(failure.status, { 'content-type': 'text/html' })
+            .end(`<html><body><h1>${failure.status} Bad Gateway</h1><p>The server returned an invalid response.</p></body></html>`);
+        else
+          outgoing
+            .writeHead(failure.status, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ error: { code: 'proxy-failure', message: 'answered by the test proxy' } }));
         return;
       }
       const hold = [...proxy.#holds].find((candidate) => incoming.url?.startsWith('/api/') && candidate.pattern.test(incoming.url));
@@ -94,11 +106,20 @@ export class ApiProxy {
     };
   }
 
-  /** Answers the /api/ requests matching `pattern` with `status` (a sick server) until `stop()`. */
-  fail(pattern: RegExp, status: number): { answered: () => number; stop: () => void } {
-    const failure = { pattern, status, answered: 0 };
+  /** Answers the /api/ requests matching `pattern` with `status` (a sick server) until `stop()`; `html`: as a load balancer's error page. */
+  fail(pattern: RegExp, status: number, body: 'json' | 'html' = 'json'): { answered: () => number; stop: () => void } {
+    const failure = { pattern, status, html: body === 'html', answered: 0 };
     this.#failures.add(failure);
     return { answered: () => failure.answered, stop: () => this.#failures.delete(failure) };
+  }
+
+  /** Resets every connection as it arrives, and cuts those open (true), or lets them through again (false). */
+  set cutting(on: boolean) {
+    this.#cutting = on;
+    if (on) for (const socket of this.#sockets) socket.resetAndDestroy();
+  }
+  get cutting(): boolean {
+    return this.#cutting;
   }
 
   async stop(): Promise<void> {

@@ -10,7 +10,7 @@ import { fullJitterDelay, type BackoffOptions } from 'holdfast/core';
  * Why: a new device's first sync brings the oldest changes first, so on a slow server a thread opened
  * early showed an old state for minutes, while its inbox row already showed the newest reply.
  *
- * Timers, randomness and the fetch come in as options, so fake timers drive it (tests/unit).
+ * Timers, randomness and the fetch come in as options, so fake timers drive it (tests/unit/app/client/state).
  */
 export type ThreadCatchUpOptions = {
   /** Fetches the conversation and stores it; rejects when it could not (no answer, an error, the deadline). `attempt`: 0 first. */

@@ -237,8 +237,8 @@ export class WorkspaceStore {
 
   /**
    * Actions left the queue; the client keeps applied ones drawn until a sync brings their full effect. The
-   * state the server answered for each conversation (version, status, assignee) is taken at once: no
-   * re-read of the queue and no sync of its own — the event stream's change notice brings the rest.
+   * state the server answered for each conversation (version, status, assignee) is taken at once, with no
+   * re-read of the queue; the client then pulls what else changed (the change event may have come first).
    */
   #onSettled({ applied }: SettledActions): void {
     const states = applied.flatMap((result) => (isConversationState(result.state) ? [result.state] : []));

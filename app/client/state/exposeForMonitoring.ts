@@ -1,4 +1,4 @@
-import type { CascadeListener, EventStreamState, HostReport } from 'holdfast/client';
+import type { CascadeListener, EventStreamState, HostReport, Reachability } from 'holdfast/client';
 import { cascadeMonitor } from './cascadeHealth.js';
 import type { WorkspaceStore } from './WorkspaceStore.js';
 
@@ -9,6 +9,8 @@ type HoldfastPageHandle = {
   act: WorkspaceStore['act'];
   /** The event stream as this tab sees it: connected, held by this tab (its leader), last event id, events seen. */
   stream: () => EventStreamState;
+  /** Whether the server answers, as this tab sees it (what the connection line on screen says). */
+  reachability: () => Reachability;
   /** The API region requests go to now ('' : this page's origin). */
   apiRegion: () => string;
   /** The asset hosts' health, and every cascade notice (host served, failover cost, breaker transition) as it comes. */
@@ -38,6 +40,7 @@ export function exposeForMonitoring(): void {
     outboxHealth: () => signedIn().outboxHealth(),
     act: (type, conversationId, payload) => signedIn().act(type, conversationId, payload),
     stream: () => signedIn().getSnapshot().stream,
+    reachability: () => signedIn().getSnapshot().reachability,
     apiRegion: () => signedIn().apiRegion,
     cascade: { hosts: () => cascadeMonitor.hosts(), subscribe: (listener) => cascadeMonitor.subscribe(listener) },
   };

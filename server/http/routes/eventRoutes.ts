@@ -17,8 +17,9 @@ const pageSize = 500;
  * changed rows and the cursor after them, from its ChangeModel) and `from`, the cursor it follows: a client
  * holding everything up to `from` applies the page as it is, with no pull (DeltaSync.applyPushed), and a
  * client behind it pulls the gap. A page too large to carry is announced without its rows (`withheld`).
- * The client reads the stream with fetch, because EventSource
- * cannot send the Authorization header; `Last-Event-ID` or `?cursor=` resume after a reconnect.
+ * The client reads the stream with fetch (EventSource cannot send custom headers or honour
+ * Retry-After); the session is the cookie, or a bearer token for scripts. `Last-Event-ID` or `?cursor=`
+ * resume after a reconnect.
  *
  * Limits (docs/protocol.md, "Event stream"):
  * - Streams per agent and per process are capped (StreamRegistry); over a cap, 503 with a jittered

@@ -8,7 +8,8 @@ import { maxCounted, syncQuery } from './syncQuery.js';
 
 /**
  * GET /api/sync?cursor=&limit=[&count=1] — delta sync: what changed in the caller's tenant after `cursor`
- * (the app's ChangeModel). With `count=1` the answer also says how many changes there were after `cursor`
+ * (the app's ChangeModel), as much of it as the member may see (ChangeModel.visibleTo). With `count=1` the
+ * answer also says how many changes the tenant has after `cursor`, seen or not
  * (`remaining`, this page included), so a client can show a long first sync's progress; it asks once, on
  * the first page.
  *

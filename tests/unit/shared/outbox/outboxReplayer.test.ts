@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { OutboxReplayer, OutboxReplayLeader, parseRetryAfter, type BatchOutcome } from 'holdfast/internal';
+import { httpBatchTransport, OutboxReplayer, OutboxReplayLeader, parseRetryAfter, type BatchOutcome } from 'holdfast/internal';
 import type { ActionEnvelope } from 'holdfast/client';
 import { createWorkspaceAction } from '../../../../app/shared/client.js';
 import { MemoryReplayQueue } from './memoryReplayQueue.js';
@@ -198,5 +198,113 @@ describe('the replay leader', () => {
     await vi.advanceTimersByTimeAsync(1000);
     expect(transport).toHaveBeenCalledTimes(2);
     await leader.stop();
+  });
+});
+
+describe('a batch stuck on the way while the server is well again (hedge)', () => {
+  /** A transport whose first `stuck` sends never answer until aborted (sent into an outage that healed); later ones apply. */
+  function stuckThenWell(stuck: number) {
+    let sends = 0;
+    const applied: string[] = [];
+    const transport = async (actions: readonly ActionEnvelope[], signal?: AbortSignal): Promise<BatchOutcome> => {
+      if (++sends <= stuck)
+        return new Promise((resolve) =>
+          signal?.addEventListener('abort', () => resolve({ kind: 'retry', code: 'network', message: 'aborted' }), { once: true }),
+        );
+      applied.push(...actions.map((action) => action.id));
+      return { kind: 'answered', results: actions.map((action) => ({ id: action.id, status: 'applied' as const, state: {} })) };
+    };
+    return { transport, applied, sends: () => sends };
+  }
+
+  it('is sent again at once when the probe answers fast, with no backoff and no failure counted', async () => {
+    const queue = new MemoryReplayQueue();
+    const actions = sends(3);
+    for (const action of actions) queue.add(action);
+    const { transport, applied, sends: count } = stuckThenWell(1);
+    const failures: string[] = [];
+    const replayer = new OutboxReplayer({
+      queue,
+      transport,
+      probe: async () => true,
+      hedge: { afterMs: 20, fastMs: 1000 },
+      requestTimeoutMs: 60_000,
+      onFailedSend: (code) => failures.push(code),
+    });
+    expect(await replayer.drain()).toEqual({ status: 'drained', sent: 3 });
+    expect(count()).toBe(2);
+    expect(applied).toEqual(actions.map((action) => action.id));
+    expect(failures).toEqual([]);
+    expect(queue.entries).toEqual([]);
+  });
+
+  it('is waited for while the probe is slow too (the server is slow for everyone), which is said as slow', async () => {
+    const queue = new MemoryReplayQueue();
+    queue.add(sends(1)[0]!);
+    let answer!: () => void;
+    const transport = (actions: readonly ActionEnvelope[]): Promise<BatchOutcome> =>
+      new Promise((resolve) => {
+        answer = () => resolve({ kind: 'answered', results: actions.map((action) => ({ id: action.id, status: 'applied' as const, state: {} })) });
+      });
+    let probes = 0;
+    let slow = 0;
+    const replayer = new OutboxReplayer({
+      queue,
+      transport,
+      onSlowSend: () => slow++,
+      probe: (signal) => {
+        probes++;
+        return new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
+      },
+      hedge: { afterMs: 10, fastMs: 10 },
+    });
+    const draining = replayer.drain();
+    await vi.waitFor(() => expect(slow).toBeGreaterThanOrEqual(2));
+    answer();
+    expect(await draining).toEqual({ status: 'drained', sent: 1 });
+    expect(probes).toBeGreaterThanOrEqual(2);
+  });
+
+  it('gives a batch up once: a resend that is stuck too is waited for, not sent again and again', async () => {
+    const queue = new MemoryReplayQueue();
+    queue.add(sends(1)[0]!);
+    const { transport, sends: count } = stuckThenWell(2);
+    const replayer = new OutboxReplayer({ queue, transport, probe: async () => true, hedge: { afterMs: 10, fastMs: 1000 }, requestTimeoutMs: 300 });
+    const result = await replayer.drain();
+    // The resend waited out its own deadline (300 ms) rather than being given up at 10 ms: a backoff follows.
+    expect(result.status).toBe('backing-off');
+    expect(count()).toBe(2);
+  });
+});
+
+describe("a gateway's 502 or 504 (the API behind it not reached)", () => {
+  it('is never evidence against an action: with the probe saying ready, the action is retried, never dead-lettered', async () => {
+    const queue = new MemoryReplayQueue();
+    const action = sends(1)[0]!;
+    queue.add(action);
+    const failures: string[] = [];
+    const replayer = new OutboxReplayer({
+      queue,
+      transport: async () => ({ kind: 'retry', code: 'unreachable', message: 'a gateway answered 502', status: 502 }),
+      probe: async () => true,
+      poison: { bisectAfter: 1, maxIsolatedFailures: 1 },
+      backoff: { initialDelayMs: 0, maxDelayMs: 0 },
+      onFailedSend: (code) => failures.push(code),
+    });
+    for (let pass = 0; pass < 6; pass++) expect((await replayer.drain()).status).toBe('backing-off');
+    expect(queue.failed).toEqual([]);
+    expect(queue.entries.map((entry) => entry.action.id)).toEqual([action.id]);
+    expect(failures.every((code) => code === 'unreachable')).toBe(true);
+  });
+
+  it('is classified by the HTTP transport as no answer (unreachable), whatever its body, HTML included', async () => {
+    for (const status of [502, 504]) {
+      const transport = httpBatchTransport({
+        url: '/api/actions',
+        headers: () => ({}),
+        fetch: async () => new Response('<html><body><h1>Bad Gateway</h1></body></html>', { status, headers: { 'content-type': 'text/html' } }),
+      });
+      expect(await transport(sends(1), new AbortController().signal)).toMatchObject({ kind: 'retry', code: 'unreachable', status });
+    }
   });
 });

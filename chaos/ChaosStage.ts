@@ -1,0 +1,97 @@
+import { type Browser, chromium } from 'playwright-core';
+import { chromiumArgs } from '../playwright.config.js';
+import { ApiProxy } from '../tests/support/ApiProxy.js';
+import { buildWithCdn } from '../tests/support/buildWithCdn.js';
+import { CdnHost } from '../tests/support/CdnHost.js';
+import { copyPgliteTemplate, preparePgliteTemplate } from '../tests/support/pgliteTemplate.js';
+import { ServerProcess } from '../tests/support/serverProcess.js';
+import { ChaosAgent } from './ChaosAgent.js';
+import type { Timeline } from './Timeline.js';
+
+/**
+ * The real stack a chaos scenario breaks: the workspace built for two CDN hosts (fastly.test and
+ * azure.test, each a CdnHost on loopback, mapped by Chromium's resolver rules), its server process on a
+ * seeded database, a user-space proxy in front of the server (the network between the agents and the
+ * API: it delays, resets and answers 502 when told), and Debian's Chromium with one context per agent.
+ */
+export class ChaosStage {
+  readonly agents: ChaosAgent[] = [];
+  /** How to undo the faults under way, by name (a failure a proxy is answering, say). */
+  readonly faults = new Faults();
+  /** Work a scenario started in the background (a new device loading): awaited before the checks. */
+  readonly background: Promise<unknown>[] = [];
+  /** Devices that signed in during a fault, and how long each took from the first request to a synced inbox. */
+  readonly newDevices: { email: string; readyMs: number }[] = [];
+
+  private constructor(
+    readonly server: ServerProcess,
+    readonly proxy: ApiProxy,
+    readonly fastly: CdnHost,
+    readonly azure: CdnHost,
+    readonly browser: Browser,
+    readonly timeline: Timeline,
+  ) {}
+
+  /** Builds and starts everything (about 30 s on 2 cores: two Vite builds, a database copy, a browser). */
+  static async start(timeline: Timeline): Promise<ChaosStage> {
+    await preparePgliteTemplate();
+    const [fastly, azure] = await Promise.all([CdnHost.start(''), CdnHost.start('')]);
+    const outDir = await buildWithCdn([`http://fastly.test:${fastly.port}`, `http://azure.test:${azure.port}`], { CDN_COOL_DOWN_MS: '1500' });
+    fastly.root = outDir;
+    azure.root = outDir;
+    const server = await ServerProcess.start({ dataDir: await copyPgliteTemplate() }, { STATIC_DIR: outDir });
+    const proxy = await ApiProxy.start(server.url);
+    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs });
+    return new ChaosStage(server, proxy, fastly, azure, browser, timeline);
+  }
+
+  /** Where agents load the app and reach the API: the proxy in front of the server. */
+  get url(): string {
+    return this.proxy.url;
+  }
+
+  /** An agent signed in on a device of their own (a browser context), working in the workspace, its worker installed. */
+  async agent(email: string): Promise<ChaosAgent> {
+    const agent = await ChaosAgent.open(this.browser, this.url, email, this.timeline);
+    this.agents.push(agent);
+    return agent;
+  }
+
+  /**
+   * A new device signs in now, with nothing cached: its first load of the app, its worker's install and
+   * its first sync all happen under the fault (in the background; `background` holds it).
+   */
+  newDevice(email = 'dana@example.com'): void {
+    const started = Date.now();
+    this.timeline.mark('chaos', 'new device', email);
+    const arriving = this.agent(email).then(() => {
+      this.newDevices.push({ email, readyMs: Date.now() - started });
+      this.timeline.mark(`agent:${email}`, 'new device ready');
+    });
+    this.background.push(arriving);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.agents.map((agent) => agent.close().catch(() => undefined)));
+    await this.browser.close().catch(() => undefined);
+    await this.proxy.stop().catch(() => undefined);
+    await this.server.stop().catch(() => undefined);
+    await Promise.all([this.fastly.stop(), this.azure.stop()]);
+  }
+}
+
+/** The faults under way, each with what undoes it. */
+class Faults {
+  readonly #undo = new Map<string, () => void>();
+
+  set(name: string, undo: () => void): void {
+    this.#undo.set(name, undo);
+  }
+
+  /** What undoes `name`, forgotten here; a no-op if it was never set (healed already). */
+  take(name: string): () => void {
+    const undo = this.#undo.get(name) ?? (() => {});
+    this.#undo.delete(name);
+    return undo;
+  }
+}

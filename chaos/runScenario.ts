@@ -1,0 +1,223 @@
+import { TestApi } from '../tests/support/testApi.js';
+import { deviceDigest, divergence, serverDigest } from '../tests/support/stateDigest.js';
+import type { ChaosAgent } from './ChaosAgent.js';
+import type { ChaosStage } from './ChaosStage.js';
+import type { Scenario } from './scenarios.js';
+import type { TimelineEvent } from './Timeline.js';
+
+/** One invariant a user relies on, whether it held, and the figure behind the verdict. */
+type Check = { name: string; ok: boolean; figure: string };
+
+export type ScenarioResult = {
+  scenario: string;
+  form: 'short' | 'full';
+  checks: Check[];
+  figures: {
+    faultMs: number;
+    clicks: number;
+    worstClickToScreenMs: number;
+    /** From the fault to the first page that said so (undefined: no page noticed). */
+    detectMs: number | undefined;
+    /** From the heal to every outbox empty. */
+    recoverMs: number | undefined;
+    /** From every outbox empty to every device holding the server's state. */
+    convergeMs: number | undefined;
+    repliesLost: number;
+    repliesDoubled: number;
+    newDeviceReadyMs: number[];
+  };
+  timeline: TimelineEvent[];
+};
+
+/** The agents of every scenario, each on a conversation of their own. */
+const agentEmails = ['alice@example.com', 'bob@example.com'];
+/** The most a click may take to show on screen, fault or not: the agent never waits on the network. */
+const clickToScreenGoalMs = 100;
+const stepPauseMs = 700;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Polls `condition` until it holds or `timeoutMs` passes; answers when it held (undefined: never). One
+ * poll that does not answer within 10 s (a page that hangs) counts as not holding, and `say` is told why.
+ */
+async function waitFor(condition: () => Promise<boolean>, timeoutMs: number, say: (line: string) => void, pollMs = 250): Promise<number | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError = '';
+  while (Date.now() <= deadline) {
+    const held = await Promise.race([condition().catch((error: unknown) => String(error)), sleep(10_000).then(() => 'no answer within 10 s')]);
+    if (held === true) return Date.now();
+    if (typeof held === 'string' && held !== lastError) {
+      lastError = held;
+      say(held);
+    }
+    await sleep(pollMs);
+  }
+  return undefined;
+}
+
+/**
+ * Runs one scenario on a running stage: the agents work, the fault is injected and lasts `faultMs` while
+ * they keep working, it heals, and then the invariants are checked and their figures taken — every reply
+ * on the server once and in order, every click on screen within 100 ms, every outbox empty and every
+ * device holding the server's state within the scenario's bounds. `say` gets a line of progress at a time.
+ */
+export async function runScenario(
+  stage: ChaosStage,
+  scenario: Scenario,
+  form: 'short' | 'full',
+  say: (line: string) => void,
+  { clickToScreenBoundMs = clickToScreenGoalMs }: { clickToScreenBoundMs?: number } = {},
+): Promise<ScenarioResult> {
+  const { faultMs } = scenario[form];
+  const timelineFrom = stage.timeline.events.length;
+  const api = await TestApi.signIn(stage.server.url, agentEmails[0]!);
+  const agents: ChaosAgent[] = [];
+  for (const email of agentEmails) agents.push(stage.agents.find((agent) => agent.email === email) ?? (await stage.agent(email)));
+  const open = (await api.conversations('?status=open')).slice(0, agents.length);
+  if (open.length < agents.length) throw new Error('The seeded tenant has too few open conversations for the agents.');
+  await Promise.all(agents.map((agent, index) => agent.openConversation(open[index]!.id)));
+  for (const agent of agents) agent.watch();
+  const label = `${scenario.name}:${Date.now().toString(36)}`;
+
+  // Work before the fault, so every page is connected and warm (its clicks are not counted: a page's first
+  // render of a conversation is not the fault's doing).
+  for (const agent of agents) await agent.step(label);
+  const firstAction = new Map(agents.map((agent) => [agent, agent.actions.length]));
+
+  const faultAt = stage.timeline.mark('chaos', 'fault injected', scenario.name).at;
+  say(`fault: ${scenario.breaks}`);
+  await scenario.inject(stage);
+  const working = agents.map(async (agent) => {
+    while (Date.now() - faultAt < faultMs) {
+      await agent.step(label);
+      await sleep(stepPauseMs);
+    }
+  });
+  let reported = 0;
+  while (Date.now() - faultAt < faultMs) {
+    const elapsed = Date.now() - faultAt;
+    await scenario.during?.(stage, elapsed);
+    if (elapsed - reported >= 5000) {
+      reported = elapsed;
+      say(
+        `${(elapsed / 1000).toFixed(0)} s into the fault: ${agents.map((agent) => `${agent.email.split('@')[0]} ${agent.state?.reachability ?? '?'}, ${agent.state?.pending ?? '?'} waiting`).join('; ')}`,
+      );
+    }
+    await sleep(1000);
+  }
+  await Promise.all(working);
+  await scenario.heal(stage);
+  const healedAt = stage.timeline.mark('chaos', 'healed', scenario.name).at;
+  say('healed; waiting for every outbox to empty');
+  await Promise.all(stage.background.splice(0));
+
+  const all = [...agents, ...stage.agents.filter((agent) => !agents.includes(agent))];
+  const recoveredAt = await waitFor(async () => (await Promise.all(all.map((agent) => agent.pending()))).every((pending) => pending === 0), 60_000, say);
+  if (recoveredAt) stage.timeline.mark('chaos', 'recovered', 'every outbox empty', recoveredAt);
+  const convergedAt = recoveredAt
+    ? await waitFor(
+        async () => {
+          const server = await serverDigest(api);
+          for (const agent of all) if (divergence(await deviceDigest(agent.page), server).length > 0) return false;
+          return true;
+        },
+        60_000,
+        say,
+      )
+    : undefined;
+  if (convergedAt) stage.timeline.mark('chaos', 'converged', 'every device holds the server state', convergedAt);
+
+  // What the server holds of each agent's replies: each once, in the order they were written.
+  let lost = 0;
+  let doubled = 0;
+  const outOfOrder: string[] = [];
+  const actions = agents.flatMap((agent) => agent.actions.slice(firstAction.get(agent)));
+  for (const agent of agents) {
+    const replies = agent.actions.slice(firstAction.get(agent)).filter((action) => action.kind === 'reply');
+    if (replies.length === 0) continue;
+    const { messages } = await api.conversation(replies[0]!.conversationId);
+    const bodies = messages.map((message) => message.body).filter((body) => body.startsWith(`${label} ${agent.email}`));
+    for (const reply of replies) {
+      const count = bodies.filter((body) => body === reply.text).length;
+      if (count === 0) lost++;
+      if (count > 1) doubled++;
+    }
+    const written = replies.map((reply) => reply.text ?? '');
+    const onServer = [...new Set(bodies)].filter((body) => written.includes(body));
+    if (JSON.stringify(onServer) !== JSON.stringify(written.filter((text) => onServer.includes(text)))) outOfOrder.push(agent.email);
+  }
+  const worstClick = Math.max(0, ...actions.map((action) => action.clickToScreenMs));
+  const notShown = actions.filter((action) => action.clickToScreenMs === Number.POSITIVE_INFINITY).length;
+  const noticed = stage.timeline.first((event) => event.source.startsWith('agent:') && event.kind === 'connection' && event.detail !== 'online', faultAt);
+  const detectMs = noticed && noticed.at <= healedAt ? noticed.at - faultAt : undefined;
+  const recoverMs = recoveredAt === undefined ? undefined : recoveredAt - healedAt;
+  const convergeMs = convergedAt === undefined || recoveredAt === undefined ? undefined : convergedAt - recoveredAt;
+  const ms = (value: number | undefined) => (value === undefined ? 'never' : `${(value / 1000).toFixed(1)} s`);
+
+  const checks: Check[] = [
+    { name: 'no reply lost', ok: lost === 0, figure: `${lost} lost of ${actions.filter((action) => action.kind === 'reply').length}` },
+    { name: 'no reply applied twice', ok: doubled === 0, figure: `${doubled} doubled` },
+    {
+      name: 'order per conversation kept',
+      ok: outOfOrder.length === 0,
+      figure: outOfOrder.length === 0 ? 'in order' : `out of order: ${outOfOrder.join(', ')}`,
+    },
+    {
+      name: `every click on screen within ${clickToScreenBoundMs} ms`,
+      ok: worstClick <= clickToScreenBoundMs,
+      figure:
+        notShown > 0
+          ? `${notShown} of ${actions.length} clicks never shown (10 s): ${stage.timeline.events
+              .slice(timelineFrom)
+              .filter((event) => event.kind === 'click not shown' || event.kind === 'click failed')
+              .map((event) => `${event.source} ${event.kind}: ${event.detail}`)
+              .join('; ')}`
+          : `worst ${worstClick.toFixed(0)} ms of ${actions.length} clicks`,
+    },
+    {
+      name: scenario.noticed ? 'the pages noticed the fault' : 'the pages never saw the fault',
+      ok: scenario.noticed ? detectMs !== undefined : detectMs === undefined,
+      figure: detectMs === undefined ? 'not noticed' : `noticed after ${ms(detectMs)}`,
+    },
+    {
+      name: `every outbox empty within ${ms(scenario.bounds.recoveryMs)} of the heal`,
+      ok: recoverMs !== undefined && recoverMs <= scenario.bounds.recoveryMs,
+      figure: ms(recoverMs),
+    },
+    {
+      name: `every device holds the server's state within ${ms(scenario.bounds.convergenceMs)} after that`,
+      ok: convergeMs !== undefined && convergeMs <= scenario.bounds.convergenceMs,
+      figure: ms(convergeMs),
+    },
+  ];
+  if (stage.newDevices.length > 0)
+    checks.push({
+      name: 'a new device signed in during the fault and synced',
+      ok: stage.newDevices.every((device) => device.readyMs <= faultMs + 60_000),
+      figure: stage.newDevices.map((device) => ms(device.readyMs)).join(', '),
+    });
+  const result: ScenarioResult = {
+    scenario: scenario.name,
+    form,
+    checks,
+    figures: {
+      faultMs,
+      clicks: actions.length,
+      worstClickToScreenMs: worstClick,
+      detectMs,
+      recoverMs,
+      convergeMs,
+      repliesLost: lost,
+      repliesDoubled: doubled,
+      newDeviceReadyMs: stage.newDevices.map((device) => device.readyMs),
+    },
+    timeline: stage.timeline.events.slice(timelineFrom),
+  };
+  // A device that came for this scenario leaves with it.
+  for (const device of stage.newDevices.splice(0)) {
+    const index = stage.agents.findIndex((agent) => agent.email === device.email);
+    if (index >= 0) await stage.agents.splice(index, 1)[0]!.close();
+  }
+  return result;
+}
