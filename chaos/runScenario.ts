@@ -112,7 +112,8 @@ export async function runScenario(
   say('healed; waiting for every outbox to empty');
   await Promise.all(stage.background.splice(0));
 
-  const all = [...agents, ...stage.agents.filter((agent) => !agents.includes(agent))];
+  // The scenario's agents and any device that arrived during the fault.
+  const all = stage.agents;
   const recoveredAt = await waitFor(async () => (await Promise.all(all.map((agent) => agent.pending()))).every((pending) => pending === 0), 60_000, say);
   if (recoveredAt) stage.timeline.mark('chaos', 'recovered', 'every outbox empty', recoveredAt);
   const convergedAt = recoveredAt

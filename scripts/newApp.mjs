@@ -35,8 +35,11 @@ const title = name.replace(/(^|-)([a-z])/g, (_, dash, letter) => (dash ? ' ' : '
 const renames = [
   ['shared/notes.ts', `export const appName = '${templateName}';`, `export const appName = '${name}';`],
   ['client/index.html', '<title>Notes</title>', `<title>${title}</title>`],
-  ...(inRepo ? [['tests/notesApp.spec.ts', `const appName = '${templateName}';`, `const appName = '${name}';`]] : []),
-  ...(inRepo ? [['tests/privateNotes.test.ts', `const appName = '${templateName}';`, `const appName = '${name}';`]] : []),
+  ...(inRepo ? ['tests/notesApp.spec.ts', 'tests/privateNotes.test.ts'] : []).map((file) => [
+    file,
+    `const appName = '${templateName}';`,
+    `const appName = '${name}';`,
+  ]),
 ];
 for (const [file, from, to] of renames) {
   const path = join(target, file);

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { distDir, repoRoot } from '../support/paths.js';
 import { preparePgliteTemplate } from '../support/pgliteTemplate.js';
@@ -7,11 +7,10 @@ export default async function globalSetup() {
   if (!existsSync(join(distDir, 'index.html')) || !existsSync(join(distDir, 'sw.js'))) {
     throw new Error('The app is not built: run `npm run build` first (npm test does).');
   }
-  // Every example app (scripts/apps.mjs: a folder of examples/ with a vite.config.ts) is built into its dist/.
-  const examples = join(repoRoot, 'examples');
-  for (const name of readdirSync(examples)) {
-    if (existsSync(join(examples, name, 'vite.config.ts')) && !existsSync(join(examples, name, 'dist', 'sw.js')))
-      throw new Error(`The ${name} example is not built: run \`npm run build\` (or \`npm run build -- ${name}\`).`);
+  // Every app the build finds (scripts/apps.mjs, plain JavaScript: typed here by hand) is built.
+  const { findApps } = (await import(join(repoRoot, 'scripts', 'apps.mjs'))) as { findApps: () => { name: string; dist: string }[] };
+  for (const app of findApps()) {
+    if (!existsSync(join(app.dist, 'sw.js'))) throw new Error(`${app.name} is not built: run \`npm run build\` (or \`npm run build -- ${app.name}\`).`);
   }
   await preparePgliteTemplate();
 }
