@@ -1,12 +1,13 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { ActionResult } from '../../shared/index.js';
+import type { ActionResult, TelemetryEvent } from '../../shared/index.js';
 import type { StreamRegistry } from '../events/StreamRegistry.js';
 import type { ChangeFeed } from '../events/ChangeFeed.js';
 import type { Database } from '../db/Database.js';
 import type { ReadReplica, ReadRoute } from '../db/ReadReplica.js';
 import { criticalityOf } from './criticality.js';
 import type { LoadShedder, ShedRecord } from './LoadShedder.js';
+import { ClientReports } from './ClientReports.js';
 
 /**
  * The server's Prometheus metrics (prom-client), served at GET /metrics in the text format. A registry of
@@ -31,6 +32,7 @@ export class ServerMetrics {
   readonly #cspReports: Counter;
   readonly #healthReads: Counter;
   readonly #fairShare: Counter<'outcome'>;
+  readonly #clientReports = new ClientReports();
 
   constructor(streams: StreamRegistry, db: Database) {
     const registers = [this.registry];
@@ -98,6 +100,25 @@ export class ServerMetrics {
       help: 'Client telemetry events received, by kind (reachability, breaker, failover, outbox).',
       labelNames: ['kind'],
       registers,
+    });
+    const reports = this.#clientReports;
+    new Gauge({
+      name: 'holdfast_client_breakers_open',
+      help: "Devices whose last telemetry says an asset host's breaker is open, by host (reports older than 15 min forgotten).",
+      labelNames: ['host'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [host, devices] of reports.openBreakers()) this.set({ host }, devices);
+      },
+    });
+    new Gauge({
+      name: 'holdfast_client_outbox_oldest_seconds',
+      help: 'The oldest action waiting in any outbox, as devices reported it (aged since; 0 when none reported in the last 3 min).',
+      registers,
+      collect() {
+        this.set(reports.oldestWaitingMs() / 1000);
+      },
     });
     const pool = (name: string, help: string, read: () => number) =>
       new Gauge({
@@ -239,8 +260,10 @@ export class ServerMetrics {
     this.#fairShare.inc({ outcome });
   }
 
-  countClientEvent(kind: string): void {
-    this.#clientEvents.inc({ kind });
+  /** A device's telemetry batch (`device`: its session), counted by kind and kept for the client gauges. */
+  takeClientEvents(device: string, events: readonly Pick<TelemetryEvent, 'kind' | 'detail'>[]): void {
+    for (const event of events) this.#clientEvents.inc({ kind: event.kind });
+    this.#clientReports.take(device, events);
   }
 
   countShed(record: ShedRecord): void {

@@ -39,6 +39,10 @@ describe('client telemetry: POST /api/telemetry', () => {
     expect(await (await post(carol, { events: [events[0]] })).json()).toEqual({ received: 1, stored: 1 });
     const metrics = await (await fetch(`${backend.url}/metrics`)).text();
     expect(metrics).toMatch(/^holdfast_client_events_total\{kind="failover"\} [1-9]/m);
+    // What the alerts read (deploy/prometheus/alerts.yml): a device says cdn.example is down, and an action
+    // of its has waited a minute.
+    expect(metrics).toMatch(/^holdfast_client_breakers_open\{host="cdn.example"\} 1$/m);
+    expect(Number(metrics.match(/^holdfast_client_outbox_oldest_seconds (\S+)$/m)?.[1])).toBeGreaterThanOrEqual(61);
   });
 
   it('refuses bad batches with a clear 400, and an unauthenticated one with 401, storing nothing', async () => {

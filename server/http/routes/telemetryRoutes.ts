@@ -49,7 +49,7 @@ export function telemetryRoutes(app: FastifyInstance, context: ServerContext) {
       reply.header('retry-after', String(Math.max(1, Math.ceil((nextDay - now.getTime()) / 1000))));
       throw new ApiError('telemetry-quota-exceeded');
     }
-    for (const event of events) context.metrics.countClientEvent(event.kind);
+    context.metrics.takeClientEvents(session.tokenHash, events);
     return { received: events.length, stored };
   });
 }

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { ClientReports } from '../../../../server/http/ClientReports.js';
+
+describe("ClientReports: what devices last said, for the server's alerts", () => {
+  it("counts the devices whose last word is that a host's breaker is open, and forgets the silent ones", () => {
+    let now = 0;
+    const reports = new ClientReports({ breakerMemoryMs: 60_000 }, () => now);
+    reports.take('device-a', [{ kind: 'breaker', detail: { host: 'fastly.test', from: 'closed', to: 'open' } }]);
+    reports.take('device-b', [{ kind: 'breaker', detail: { host: 'fastly.test', from: 'closed', to: 'open' } }]);
+    reports.take('device-b', [{ kind: 'breaker', detail: { host: 'azure.test', from: 'closed', to: 'open' } }]);
+    expect(Object.fromEntries(reports.openBreakers())).toEqual({ 'fastly.test': 2, 'azure.test': 1 });
+    // B's breaker closed again: its last word counts, in the order the device recorded it.
+    reports.take('device-b', [
+      { kind: 'breaker', detail: { host: 'fastly.test', from: 'open', to: 'half-open' } },
+      { kind: 'breaker', detail: { host: 'fastly.test', from: 'half-open', to: 'closed' } },
+    ]);
+    expect(Object.fromEntries(reports.openBreakers())).toEqual({ 'fastly.test': 1, 'azure.test': 1 });
+    // A presence breaker (a feature, no host) and malformed details are not asset hosts.
+    reports.take('device-c', [{ kind: 'breaker', detail: { feature: 'presence', from: 'on', to: 'off' } }]);
+    reports.take('device-c', [{ kind: 'breaker', detail: { host: 42, to: 'open' } }]);
+    expect(Object.fromEntries(reports.openBreakers())).toEqual({ 'fastly.test': 1, 'azure.test': 1 });
+    now = 61_000;
+    expect(reports.openBreakers().size).toBe(0);
+  });
+
+  it('gives the oldest waiting action, aged since its report, until the device says it drained or falls silent', () => {
+    let now = 0;
+    const reports = new ClientReports({ outboxMemoryMs: 120_000 }, () => now);
+    expect(reports.oldestWaitingMs()).toBe(0);
+    reports.take('device-a', [{ kind: 'outbox', detail: { status: 'backing-off', pending: 3, failed: 0, oldestAgeMs: 40_000 } }]);
+    reports.take('device-b', [{ kind: 'outbox', detail: { status: 'backing-off', pending: 1, failed: 0, oldestAgeMs: 10_000 } }]);
+    now = 5000;
+    expect(reports.oldestWaitingMs()).toBe(45_000);
+    reports.take('device-a', [{ kind: 'outbox', detail: { status: 'idle', pending: 0, failed: 0, oldestAgeMs: 0 } }]);
+    expect(reports.oldestWaitingMs()).toBe(15_000);
+    now = 126_000;
+    expect(reports.oldestWaitingMs()).toBe(0);
+  });
+});
