@@ -6,13 +6,15 @@ import { CdnHost } from '../tests/support/CdnHost.js';
 import { copyPgliteTemplate, preparePgliteTemplate } from '../tests/support/pgliteTemplate.js';
 import { ServerProcess } from '../tests/support/serverProcess.js';
 import { ChaosAgent } from './ChaosAgent.js';
+import { ChaosPrometheus } from './ChaosPrometheus.js';
 import type { Timeline } from './Timeline.js';
 
 /**
  * The real stack a chaos scenario breaks: the workspace built for two CDN hosts (fastly.test and
  * azure.test, each a CdnHost on loopback, mapped by Chromium's resolver rules), its server process on a
  * seeded database, a user-space proxy in front of the server (the network between the agents and the
- * API: it delays, resets and answers 502 when told), and Debian's Chromium with one context per agent.
+ * API: it delays, resets and answers 502 when told), Debian's Chromium with one context per agent, and
+ * Debian's Prometheus scraping the server directly and through the proxy, with the alerting rules loaded.
  */
 export class ChaosStage {
   readonly agents: ChaosAgent[] = [];
@@ -29,6 +31,7 @@ export class ChaosStage {
     readonly fastly: CdnHost,
     readonly azure: CdnHost,
     readonly browser: Browser,
+    readonly prometheus: ChaosPrometheus,
     readonly timeline: Timeline,
   ) {}
 
@@ -42,7 +45,8 @@ export class ChaosStage {
     const server = await ServerProcess.start({ dataDir: await copyPgliteTemplate() }, { STATIC_DIR: outDir });
     const proxy = await ApiProxy.start(server.url);
     const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs });
-    return new ChaosStage(server, proxy, fastly, azure, browser, timeline);
+    const prometheus = await ChaosPrometheus.start([new URL(server.url).host], new URL(proxy.url).host);
+    return new ChaosStage(server, proxy, fastly, azure, browser, prometheus, timeline);
   }
 
   /** Where agents load the app and reach the API: the proxy in front of the server. */
@@ -74,6 +78,7 @@ export class ChaosStage {
   async stop(): Promise<void> {
     await Promise.all(this.agents.map((agent) => agent.close().catch(() => undefined)));
     await this.browser.close().catch(() => undefined);
+    await this.prometheus.stop();
     await this.proxy.stop().catch(() => undefined);
     await this.server.stop().catch(() => undefined);
     await Promise.all([this.fastly.stop(), this.azure.stop()]);

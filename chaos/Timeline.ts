@@ -1,5 +1,5 @@
-/** Who saw a moment of an incident: the chaos runner (its fault marks), an agent's page, or the server. */
-export type TimelineSource = 'chaos' | `agent:${string}` | 'server';
+/** Who saw a moment of an incident: the chaos runner (its fault marks), an agent's page, the server, or Prometheus (its alerts). */
+export type TimelineSource = 'chaos' | `agent:${string}` | 'server' | 'prometheus';
 
 export type TimelineEvent = { at: number; source: TimelineSource; kind: string; detail?: string };
 

@@ -1,5 +1,6 @@
 import { TestApi } from '../tests/support/testApi.js';
 import { deviceDigest, divergence, serverDigest } from '../tests/support/stateDigest.js';
+import { AlertWatch } from './AlertWatch.js';
 import type { ChaosAgent } from './ChaosAgent.js';
 import type { ChaosStage } from './ChaosStage.js';
 import type { Scenario } from './scenarios.js';
@@ -25,6 +26,8 @@ export type ScenarioResult = {
     repliesLost: number;
     repliesDoubled: number;
     newDeviceReadyMs: number[];
+    /** Each alert that became active during the scenario: from the fault to pending and to firing. */
+    alerts: { name: string; pendingMs: number; firingMs: number | undefined }[];
   };
   timeline: TimelineEvent[];
 };
@@ -85,7 +88,18 @@ export async function runScenario(
   for (const agent of agents) await agent.step(label);
   const firstAction = new Map(agents.map((agent) => [agent, agent.actions.length]));
 
+  // An alert this fault must raise may still be active from the fault before (the edge alert's window is a
+  // minute long): it must resolve first, or it could not be told apart from this fault's.
+  const expectedAlerts = scenario.alerts[form];
+  const stillActive = async () => (await stage.prometheus.alerts()).filter((alert) => expectedAlerts.includes(alert.name)).map((alert) => alert.name);
+  const before = expectedAlerts.length > 0 ? await stillActive() : [];
+  if (before.length > 0) {
+    say(`waiting for ${[...new Set(before)].join(', ')} of the fault before to resolve`);
+    await waitFor(async () => (await stillActive()).length === 0, 90_000, say, 1000);
+  }
+
   const faultAt = stage.timeline.mark('chaos', 'fault injected', scenario.name).at;
+  const alertWatch = new AlertWatch(stage.prometheus, stage.timeline, faultAt);
   say(`fault: ${scenario.breaks}`);
   await scenario.inject(stage);
   const working = agents.map(async (agent) => {
@@ -128,6 +142,11 @@ export async function runScenario(
       )
     : undefined;
   if (convergedAt) stage.timeline.mark('chaos', 'converged', 'every device holds the server state', convergedAt);
+  const alertsSeen = [...(await alertWatch.stop()).values()].map((alert) => ({
+    name: alert.name,
+    pendingMs: alert.pendingAt - faultAt,
+    firingMs: alert.firingAt === undefined ? undefined : alert.firingAt - faultAt,
+  }));
 
   // What the server holds of each agent's replies: each once, in the order they were written.
   let lost = 0;
@@ -192,6 +211,17 @@ export async function runScenario(
       figure: ms(convergeMs),
     },
   ];
+  if (expectedAlerts.length > 0) {
+    const raised = (name: string) => alertsSeen.find((alert) => alert.name === name && (form === 'short' || alert.firingMs !== undefined));
+    checks.push({
+      name: `Prometheus raised ${expectedAlerts.join(', ')} (${form === 'short' ? 'pending at least' : 'firing'})`,
+      ok: expectedAlerts.every((name) => raised(name)),
+      figure:
+        alertsSeen
+          .map((alert) => `${alert.name} pending after ${ms(alert.pendingMs)}, ${alert.firingMs === undefined ? 'not firing' : `firing after ${ms(alert.firingMs)}`}`)
+          .join('; ') || 'no alert',
+    });
+  }
   if (stage.newDevices.length > 0)
     checks.push({
       name: 'a new device signed in during the fault and synced',
@@ -212,6 +242,7 @@ export async function runScenario(
       repliesLost: lost,
       repliesDoubled: doubled,
       newDeviceReadyMs: stage.newDevices.map((device) => device.readyMs),
+      alerts: alertsSeen,
     },
     timeline: stage.timeline.events.slice(timelineFrom),
   };

@@ -13,6 +13,11 @@ export type Scenario = {
   during?(stage: ChaosStage, elapsedMs: number): void | Promise<void>;
   /** Whether the agents' pages can see it: an API fault they notice; a CDN fault they must not (the cascade hides it). */
   noticed: boolean;
+  /**
+   * The alerts of deploy/prometheus/alerts.yml this fault must raise: `full`, firing during the full form;
+   * `short`, at least pending (their condition seen) in the short form, too short for most `for:` clauses.
+   */
+  alerts: { short: string[]; full: string[] };
   /** After the heal: every outbox empty within `recoveryMs`, every device holding the server's state within `convergenceMs` after that. */
   bounds: { recoveryMs: number; convergenceMs: number };
   short: ScenarioForm;
@@ -31,17 +36,24 @@ const apiBounds = { recoveryMs: 10_000, convergenceMs: 30_000 };
  */
 const stretch = { short: { faultMs: 10_000 }, full: { faultMs: 120_000 } };
 
+/**
+ * In the order `npm run chaos` and `npm test` run them: faults of the API alternate with faults of the CDN,
+ * so that the edge alert of one API fault has mostly resolved before the next one needs it.
+ */
 export const scenarios: readonly Scenario[] = [
   {
     name: 'api-slow',
     breaks: 'the API answers in 20 s for a stretch (a proxy holds every /api/ request and the probe 20 s)',
     inject: (stage) => {
+      // The whole platform is slow: the API, its health probe and its metrics, as the front door serves them.
+      stage.proxy.delayed = /^\/(api\/|readyz|metrics)/;
       stage.proxy.apiDelayMs = 20_000;
     },
     heal: (stage) => {
       stage.proxy.apiDelayMs = 0;
     },
     noticed: true,
+    alerts: { short: ['HoldfastEdgeFailing'], full: ['HoldfastEdgeFailing'] },
     bounds: apiBounds,
     // A page calls the server slow once a read misses its 5 s deadline and a probe is late too (about 8 s):
     // the short form lasts long enough for that.
@@ -49,13 +61,50 @@ export const scenarios: readonly Scenario[] = [
     full: stretch.full,
   },
   {
+    name: 'cdn-primary-blackholed',
+    breaks: 'the primary CDN accepts connections and never answers; a new device signs in during it',
+    inject: (stage) => {
+      stage.fastly.mode = 'blackhole';
+    },
+    during: (stage, elapsedMs) => (elapsedMs < 1000 ? stage.newDevice() : undefined),
+    heal: (stage) => {
+      stage.fastly.mode = 'healthy';
+    },
+    noticed: false,
+    alerts: { short: ['HoldfastAssetHostDown'], full: ['HoldfastAssetHostDown'] },
+    bounds: apiBounds,
+    short: { faultMs: 8000 },
+    full: { faultMs: 90_000 },
+  },
+  {
     name: 'api-502-html',
-    breaks: 'the load balancer answers every API request and the readiness probe with 502 and an HTML error page',
-    inject: (stage) => stage.faults.set('502', stage.proxy.fail(/^\/(api\/|readyz)/, 502, 'html').stop),
+    breaks: 'the load balancer answers every API request, the readiness probe and the metrics with 502 and an HTML error page',
+    inject: (stage) => stage.faults.set('502', stage.proxy.fail(/^\/(api\/|readyz|metrics)/, 502, 'html').stop),
     heal: (stage) => stage.faults.take('502')(),
     noticed: true,
+    alerts: { short: ['HoldfastEdgeFailing'], full: ['HoldfastEdgeFailing'] },
     bounds: apiBounds,
-    ...stretch,
+    // 15 s: a fifth of a minute's scrapes failed, what the edge alert needs to be pending.
+    short: { faultMs: 15_000 },
+    full: stretch.full,
+  },
+  {
+    name: 'cdn-both-down',
+    breaks: 'both CDNs refuse connections; the origin serves the assets; a new device signs in during it',
+    inject: (stage) => {
+      stage.fastly.mode = 'refused';
+      stage.azure.mode = 'refused';
+    },
+    during: (stage, elapsedMs) => (elapsedMs < 1000 ? stage.newDevice() : undefined),
+    heal: (stage) => {
+      stage.fastly.mode = 'healthy';
+      stage.azure.mode = 'healthy';
+    },
+    noticed: false,
+    alerts: { short: ['HoldfastAssetHostDown'], full: ['HoldfastAssetHostDown'] },
+    bounds: apiBounds,
+    short: { faultMs: 8000 },
+    full: { faultMs: 90_000 },
   },
   {
     name: 'server-sigkill',
@@ -63,6 +112,7 @@ export const scenarios: readonly Scenario[] = [
     inject: (stage) => stage.server.kill(),
     heal: (stage) => stage.server.restart(),
     noticed: true,
+    alerts: { short: ['HoldfastNodeDown'], full: ['HoldfastNodeDown', 'HoldfastEdgeFailing'] },
     // A server that was gone is found again by the pages' probes, whose backoff is capped at 30 s
     // (ReachabilityMonitor) so that 10,000 pages do not come back at once (bench:reconnect-storm).
     bounds: { recoveryMs: 35_000, convergenceMs: 30_000 },
@@ -81,40 +131,9 @@ export const scenarios: readonly Scenario[] = [
       stage.proxy.cutting = false;
     },
     noticed: true,
+    alerts: { short: [], full: ['HoldfastEdgeFailing'] },
     bounds: apiBounds,
     ...stretch,
-  },
-  {
-    name: 'cdn-primary-blackholed',
-    breaks: 'the primary CDN accepts connections and never answers; a new device signs in during it',
-    inject: (stage) => {
-      stage.fastly.mode = 'blackhole';
-    },
-    during: (stage, elapsedMs) => (elapsedMs < 1000 ? stage.newDevice() : undefined),
-    heal: (stage) => {
-      stage.fastly.mode = 'healthy';
-    },
-    noticed: false,
-    bounds: apiBounds,
-    short: { faultMs: 8000 },
-    full: { faultMs: 90_000 },
-  },
-  {
-    name: 'cdn-both-down',
-    breaks: 'both CDNs refuse connections; the origin serves the assets; a new device signs in during it',
-    inject: (stage) => {
-      stage.fastly.mode = 'refused';
-      stage.azure.mode = 'refused';
-    },
-    during: (stage, elapsedMs) => (elapsedMs < 1000 ? stage.newDevice() : undefined),
-    heal: (stage) => {
-      stage.fastly.mode = 'healthy';
-      stage.azure.mode = 'healthy';
-    },
-    noticed: false,
-    bounds: apiBounds,
-    short: { faultMs: 8000 },
-    full: { faultMs: 90_000 },
   },
 ];
 

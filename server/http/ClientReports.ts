@@ -1,13 +1,24 @@
 import type { TelemetryEvent } from '../../shared/index.js';
 
 /** How long a client's last word counts: past it, a client that stopped reporting is forgotten (gone, or healed). */
-export type ClientReportsOptions = { breakerMemoryMs: number; outboxMemoryMs: number };
-export const clientReportsDefaults: ClientReportsOptions = { breakerMemoryMs: 15 * 60_000, outboxMemoryMs: 3 * 60_000 };
+export type ClientReportsOptions = { breakerMemoryMs: number; outboxMemoryMs: number; failoverMemoryMs: number; maxHosts: number };
+/**
+ * `maxHosts`: host names are labels, and any signed-in client can send any name: past this many distinct
+ * ones, the rest are counted as `other` (an app has a handful of asset hosts).
+ */
+export const clientReportsDefaults: ClientReportsOptions = {
+  breakerMemoryMs: 15 * 60_000,
+  outboxMemoryMs: 3 * 60_000,
+  failoverMemoryMs: 2 * 60_000,
+  maxHosts: 16,
+};
+/** The most failovers remembered at once (each is a host and a time): a flood from clients cannot grow it further. */
+const maxFailovers = 10_000;
 
 /**
- * What agents' browsers last said about what the server cannot see itself, as two gauges for alerts:
- * which asset hosts' breakers are open on how many devices (a CDN the server never talks to), and the
- * oldest action waiting in any outbox. Telemetry arrives late (a device that could not reach the server
+ * What agents' browsers last said about what the server cannot see itself, as gauges for alerts: which
+ * asset hosts' breakers are open on how many devices and which hosts assets were fetched around lately (a
+ * CDN the server never talks to), and the oldest action waiting in any outbox. Telemetry arrives late (a device that could not reach the server
  * reports once it can), so these say "reported", never "now". Kept per process, in memory: each node sees
  * the devices that report to it, and Prometheus takes the max or the sum over nodes.
  */
@@ -19,6 +30,10 @@ export class ClientReports {
   /** By device: the oldest waiting action's age when reported, and when that was received. */
   readonly #outboxes = new Map<string, { oldestAgeMs: number; receivedAt: number }>();
 
+  readonly #hosts = new Set<string>();
+  /** Failovers away from a host, as received, oldest first. */
+  #failovers: { host: string; receivedAt: number }[] = [];
+
   constructor(options: Partial<ClientReportsOptions> = {}, now: () => number = Date.now) {
     this.#options = { ...clientReportsDefaults, ...options };
     this.#now = now;
@@ -28,12 +43,25 @@ export class ClientReports {
   take(device: string, events: readonly Pick<TelemetryEvent, 'kind' | 'detail'>[]): void {
     const receivedAt = this.#now();
     for (const { kind, detail } of events) {
-      if (kind === 'breaker' && typeof detail.host === 'string' && typeof detail.to === 'string')
-        this.#breakers.set(`${device} ${detail.host}`, { host: detail.host, state: detail.to, receivedAt });
+      if (kind === 'breaker' && typeof detail.host === 'string' && typeof detail.to === 'string') {
+        const host = this.#label(detail.host);
+        this.#breakers.set(`${device} ${host}`, { host, state: detail.to, receivedAt });
+      }
+      if (kind === 'failover' && typeof detail.from === 'string' && detail.api !== true)
+        this.#failovers.push({ host: this.#label(detail.from), receivedAt });
       if (kind === 'outbox' && typeof detail.oldestAgeMs === 'number' && typeof detail.pending === 'number')
         if (detail.pending > 0) this.#outboxes.set(device, { oldestAgeMs: detail.oldestAgeMs, receivedAt });
         else this.#outboxes.delete(device);
     }
+    if (this.#failovers.length > maxFailovers) this.#failovers = this.#failovers.slice(-maxFailovers);
+  }
+
+  /** The host as a label: itself, or `other` once `maxHosts` distinct names have been seen. */
+  #label(host: string): string {
+    if (this.#hosts.has(host)) return host;
+    if (this.#hosts.size >= this.#options.maxHosts) return 'other';
+    this.#hosts.add(host);
+    return host;
   }
 
   /** Devices whose last report says the host's breaker is open, by host (hosts with none are absent). */
@@ -45,6 +73,15 @@ export class ClientReports {
       else if (report.state === 'open') open.set(report.host, (open.get(report.host) ?? 0) + 1);
     }
     return open;
+  }
+
+  /** Failovers away from each host that devices reported lately (within `failoverMemoryMs`), by host. */
+  passedOver(): Map<string, number> {
+    const since = this.#now() - this.#options.failoverMemoryMs;
+    this.#failovers = this.#failovers.filter((failover) => failover.receivedAt >= since);
+    const counts = new Map<string, number>();
+    for (const { host } of this.#failovers) counts.set(host, (counts.get(host) ?? 0) + 1);
+    return counts;
   }
 
   /** The oldest waiting action any device reported, aged since the report (0: none reported lately). */

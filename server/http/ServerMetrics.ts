@@ -103,6 +103,16 @@ export class ServerMetrics {
     });
     const reports = this.#clientReports;
     new Gauge({
+      name: 'holdfast_client_hosts_passed_over',
+      help: 'Assets devices fetched from another host because this one failed, in the last 2 min, by the host passed over (from their telemetry).',
+      labelNames: ['host'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [host, failovers] of reports.passedOver()) this.set({ host }, failovers);
+      },
+    });
+    new Gauge({
       name: 'holdfast_client_breakers_open',
       help: "Devices whose last telemetry says an asset host's breaker is open, by host (reports older than 15 min forgotten).",
       labelNames: ['host'],
@@ -153,14 +163,18 @@ export class ServerMetrics {
   /** The change feed's LISTEN connection (PostgreSQL): up or not, and how many catch-up reads its reconnects cost. */
   watchFeed(feed: ChangeFeed): void {
     const registers = this.#registers;
-    new Gauge({
-      name: 'holdfast_change_listener_up',
-      help: "1 while the LISTEN connection for other processes' changes is up (absent without one: PGlite).",
-      registers,
-      collect() {
-        if (feed.listener) this.set(feed.listener.listening ? 1 : 0);
-      },
-    });
+    const { listener } = feed;
+    // Only where there is one: a gauge never set still reads 0, and an alert would call PGlite's absent
+    // listener down.
+    if (listener)
+      new Gauge({
+        name: 'holdfast_change_listener_up',
+        help: "1 while the LISTEN connection for other processes' changes is up (absent without one: PGlite).",
+        registers,
+        collect() {
+          this.set(listener.listening ? 1 : 0);
+        },
+      });
     new Gauge({
       name: 'holdfast_change_feed_catch_ups',
       help: 'Catch-up reads after the LISTEN connection came back (notifications sent while it was down are lost).',

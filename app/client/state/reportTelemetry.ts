@@ -48,6 +48,7 @@ export function reportTelemetry(store: WorkspaceStore): () => void {
         host: notice.host,
         failoverMs: Math.round(notice.failoverMs),
         passedOver: notice.passedOver.length,
+        from: notice.passedOver[0]!.host,
         reason: notice.passedOver[0]!.reason,
         source: notice.source ?? 'worker',
       });

@@ -37,3 +37,24 @@ describe("ClientReports: what devices last said, for the server's alerts", () =>
     expect(reports.oldestWaitingMs()).toBe(0);
   });
 });
+
+describe('ClientReports: failovers and host names', () => {
+  it('counts failovers away from each asset host in the last two minutes; API failovers are not asset hosts', () => {
+    let now = 0;
+    const reports = new ClientReports({}, () => now);
+    const failover = (from: string, api = false) => ({ kind: 'failover' as const, detail: { from, host: 'azure.test', passedOver: 1, ...(api ? { api } : {}) } });
+    reports.take('device-a', [failover('fastly.test'), failover('fastly.test'), failover('region-a', true)]);
+    now = 60_000;
+    reports.take('device-b', [failover('fastly.test')]);
+    expect(Object.fromEntries(reports.passedOver())).toEqual({ 'fastly.test': 3 });
+    now = 121_000;
+    expect(Object.fromEntries(reports.passedOver())).toEqual({ 'fastly.test': 1 });
+  });
+
+  it('labels at most maxHosts distinct host names; any further name a client sends is "other"', () => {
+    const reports = new ClientReports({ maxHosts: 2 });
+    for (const host of ['a.test', 'b.test', 'c.test', 'd.test'])
+      reports.take(`device-${host}`, [{ kind: 'breaker', detail: { host, from: 'closed', to: 'open' } }]);
+    expect(Object.fromEntries(reports.openBreakers())).toEqual({ 'a.test': 1, 'b.test': 1, other: 2 });
+  });
+});
