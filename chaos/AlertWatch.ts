@@ -55,6 +55,12 @@ export class AlertWatch {
       }
   }
 
+  /** Whether `name` has been seen in `state` (or firing, which follows pending) since the watch began. */
+  seen(name: string, state: 'pending' | 'firing'): boolean {
+    const seen = this.#seen.get(name);
+    return seen !== undefined && (state === 'pending' || seen.firingAt !== undefined);
+  }
+
   /** Stops watching; answers every alert seen, by name (the first time each became active). */
   async stop(): Promise<Map<string, AlertSeen>> {
     clearInterval(this.#timer);

@@ -142,6 +142,10 @@ export async function runScenario(
       )
     : undefined;
   if (convergedAt) stage.timeline.mark('chaos', 'converged', 'every device holds the server state', convergedAt);
+  // Devices report what only they saw (a CDN's failures) through their telemetry, batched for 5 s and sent
+  // by the worker's queue: an alert on it may come after the checks above. It gets 30 s more.
+  if (expectedAlerts.length > 0)
+    await waitFor(async () => expectedAlerts.every((name) => alertWatch.seen(name, form === 'short' ? 'pending' : 'firing')), 30_000, say, 1000);
   const alertsSeen = [...(await alertWatch.stop()).values()].map((alert) => ({
     name: alert.name,
     pendingMs: alert.pendingAt - faultAt,

@@ -150,6 +150,9 @@ export function createOfflineClient<Page extends SyncPageLike>(input: OfflineCli
       openChannel: platform.outbox.openChannel,
       url: (lastEventId) => url(`${endpoints.events}${lastEventId ? `?cursor=${lastEventId}` : ''}`),
       headers: () => network.headers,
+      // The server answers again: a stream in its backoff reconnects now, so that changes made since the
+      // pull that follows (another agent's replayed outbox) arrive at once.
+      wakeWhen: (wake) => reachability.subscribe((now) => now === 'online' && wake()),
       onStatus: (connected) => {
         setStream({ connected });
         // A connected stream proves the server is reachable; a broken one is retried by the stream itself.

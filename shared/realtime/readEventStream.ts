@@ -24,6 +24,12 @@ export type EventStreamOptions = {
   idleTimeoutMs?: number;
   /** Resume from here on the first connection (a tab taking over another's stream knows where it was). */
   lastEventId?: string;
+  /**
+   * Tells the stream when the server is known to answer again (a probe, the outbox's replay): a stream
+   * waiting out its backoff reconnects at once, rather than up to `maxRetryMs` later with the page's
+   * view going stale meanwhile. Not before a Retry-After the server gave. Answers how to stop telling.
+   */
+  wakeWhen?: (wake: () => void) => () => void;
 };
 
 /**
@@ -38,6 +44,8 @@ export function readEventStream(options: EventStreamOptions): () => void {
   let controller: AbortController | undefined;
   let lastEventId = options.lastEventId;
   let attempt = 0;
+  let wakeUp: (() => void) | undefined;
+  const stopWaking = options.wakeWhen?.(() => wakeUp?.()) ?? (() => {});
 
   const connect = async () => {
     while (!stopped) {
@@ -90,12 +98,22 @@ export function readEventStream(options: EventStreamOptions): () => void {
       options.onStatus?.(false);
       if (stopped) return;
       const delay = Math.max(retryAfterMs, fullJitterDelay(attempt++, { initialDelayMs: initialRetryMs, maxDelayMs: maxRetryMs }));
-      await new Promise((resolve) => setTimeout(resolve, delay));
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, delay);
+        if (retryAfterMs === 0)
+          wakeUp = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+      });
+      wakeUp = undefined;
     }
   };
   void connect();
   return () => {
     stopped = true;
+    stopWaking();
+    wakeUp?.();
     controller?.abort();
   };
 }

@@ -136,4 +136,49 @@ describe('the event stream reader', () => {
     expect(statuses.slice(0, 3)).toEqual([true, false, true]);
     close();
   });
+
+  it('reconnects at once when told the server answers again, instead of waiting out its backoff; never before a Retry-After', async () => {
+    vi.useFakeTimers();
+    vi.spyOn(Math, 'random').mockReturnValue(0.999);
+    const calls: number[] = [];
+    let refuseWithRetryAfter = false;
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => {
+        calls.push(Date.now());
+        if (refuseWithRetryAfter) return new Response('', { status: 503, headers: { 'retry-after': '20' } });
+        throw new TypeError('Failed to fetch');
+      }),
+    );
+    let wake = () => {};
+    const close = readEventStream({
+      url: () => '/api/events',
+      headers: () => ({}),
+      onEvent: () => {},
+      initialRetryMs: 1000,
+      maxRetryMs: 30_000,
+      wakeWhen: (callback) => {
+        wake = callback;
+        return () => {
+          wake = () => {};
+        };
+      },
+    });
+    // Down for a while: the backoff has grown to waits of up to 16 s and 30 s.
+    await vi.advanceTimersByTimeAsync(31_000);
+    const before = calls.length;
+    expect(before).toBeGreaterThanOrEqual(4);
+    wake();
+    await vi.advanceTimersByTimeAsync(10);
+    expect(calls.length).toBe(before + 1);
+
+    // A server over its cap said when to come back: being woken does not hurry that.
+    refuseWithRetryAfter = true;
+    await vi.advanceTimersByTimeAsync(30_000);
+    const refused = calls.length;
+    wake();
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(calls.length).toBe(refused);
+    close();
+  });
 });
