@@ -23,6 +23,8 @@ const cycle = ['reply', 'reply', 'close', 'reopen'] as const;
  */
 export class ChaosAgent {
   readonly actions: AgentAction[] = [];
+  /** The outbox's depth at each read of the page ([epoch ms, actions waiting]): the report's outbox chart. */
+  readonly depth: [number, number][] = [];
   #step = 0;
   #state: PageState | null = null;
   #watching: ReturnType<typeof setInterval> | undefined;
@@ -162,6 +164,7 @@ export class ChaosAgent {
     if (!state) return;
     const before = this.#state;
     this.#state = state;
+    this.depth.push([Date.now(), state.pending]);
     const source = `agent:${this.email}` as const;
     if (before?.reachability !== state.reachability) this.timeline.mark(source, 'connection', state.reachability);
     if (before?.paused !== state.paused) this.timeline.mark(source, state.paused ? 'outbox paused' : 'outbox running', state.paused ?? undefined);

@@ -3,7 +3,8 @@ import { chromiumArgs } from '../playwright.config.js';
 import { ApiProxy } from '../tests/support/ApiProxy.js';
 import { buildWithCdn } from '../tests/support/buildWithCdn.js';
 import { CdnHost } from '../tests/support/CdnHost.js';
-import { copyPgliteTemplate, preparePgliteTemplate } from '../tests/support/pgliteTemplate.js';
+import { createPostgresDatabase, startPostgres } from '../tests/support/postgresServer.js';
+import { openPostgres, type Database } from '../server/index.js';
 import { ServerProcess } from '../tests/support/serverProcess.js';
 import { ChaosAgent } from './ChaosAgent.js';
 import { ChaosPrometheus } from './ChaosPrometheus.js';
@@ -12,7 +13,7 @@ import type { Timeline } from './Timeline.js';
 /**
  * The real stack a chaos scenario breaks: the workspace built for two CDN hosts (fastly.test and
  * azure.test, each a CdnHost on loopback, mapped by Chromium's resolver rules), its server process on a
- * seeded database, a user-space proxy in front of the server (the network between the agents and the
+ * seeded PostgreSQL database (where each incident's timeline is stored too), a user-space proxy in front of the server (the network between the agents and the
  * API: it delays, resets and answers 502 when told), Debian's Chromium with one context per agent, and
  * Debian's Prometheus scraping the server directly and through the proxy, with the alerting rules loaded.
  */
@@ -33,20 +34,25 @@ export class ChaosStage {
     readonly browser: Browser,
     readonly prometheus: ChaosPrometheus,
     readonly timeline: Timeline,
+    /** The server's database, for the incident store. */
+    readonly db: Database,
+    private readonly stopPostgres: () => void,
   ) {}
 
-  /** Builds and starts everything (about 30 s on 2 cores: two Vite builds, a database copy, a browser). */
+  /** Builds and starts everything (about 30 s on 2 cores: two Vite builds, PostgreSQL and a database, a browser, Prometheus). */
   static async start(timeline: Timeline): Promise<ChaosStage> {
-    await preparePgliteTemplate();
+    const stopPostgres = await startPostgres();
+    const databaseUrl = await createPostgresDatabase();
     const [fastly, azure] = await Promise.all([CdnHost.start(''), CdnHost.start('')]);
     const outDir = await buildWithCdn([`http://fastly.test:${fastly.port}`, `http://azure.test:${azure.port}`], { CDN_COOL_DOWN_MS: '1500' });
     fastly.root = outDir;
     azure.root = outDir;
-    const server = await ServerProcess.start({ dataDir: await copyPgliteTemplate() }, { STATIC_DIR: outDir });
+    const server = await ServerProcess.start({ databaseUrl }, { STATIC_DIR: outDir });
     const proxy = await ApiProxy.start(server.url);
     const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs });
     const prometheus = await ChaosPrometheus.start([new URL(server.url).host], new URL(proxy.url).host);
-    return new ChaosStage(server, proxy, fastly, azure, browser, prometheus, timeline);
+    const db = await openPostgres({ connectionString: databaseUrl, maxConnections: 2 });
+    return new ChaosStage(server, proxy, fastly, azure, browser, prometheus, timeline, db, stopPostgres);
   }
 
   /** Where agents load the app and reach the API: the proxy in front of the server. */
@@ -82,6 +88,8 @@ export class ChaosStage {
     await this.proxy.stop().catch(() => undefined);
     await this.server.stop().catch(() => undefined);
     await Promise.all([this.fastly.stop(), this.azure.stop()]);
+    await this.db.close().catch(() => undefined);
+    this.stopPostgres();
   }
 }
 

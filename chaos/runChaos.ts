@@ -1,12 +1,14 @@
 // `npm run chaos -- --list` prints the scenarios, one a line with what each breaks; `npm run chaos --
 // <name>…` runs those (all of them with no name) in their full form, `--short` in the short form `npm test`
 // runs. Each scenario runs on the real stack (ChaosStage), prints its progress as it goes and each
-// invariant with its figure, and writes its result and timeline to .cache/chaos/<name>-<time>.json.
+// invariant with its figure, and writes its result and timeline to .cache/chaos/<name>-<time>.json; its
+// incident (timeline and metrics) goes to PostgreSQL, and its draft outage report to .cache/chaos/incident-<id>.md and .html.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { repoRoot } from '../tests/support/paths.js';
 import { ChaosStage } from './ChaosStage.js';
+import { recordIncident, reportAgrees } from './recordIncident.js';
 import { runScenario } from './runScenario.js';
 import { scenarioNamed, scenarios } from './scenarios.js';
 import { Timeline } from './Timeline.js';
@@ -40,11 +42,14 @@ try {
   for (const scenario of chosen) {
     console.log(`\n${clock()} ▶ ${scenario.name} (${form}: ${scenario[form].faultMs / 1000} s of fault)`);
     const result = await runScenario(stage, scenario, form, (line) => console.log(`${clock()}   ${line}`));
+    const incident = await recordIncident(stage, scenario, result, outDir);
+    result.checks.push(reportAgrees(result, incident.report, incident.markdown));
     for (const check of result.checks) console.log(`${clock()}   ${check.ok ? '✓' : '✗'} ${check.name}: ${check.figure}`);
     if (result.checks.some((check) => !check.ok)) failed++;
     const file = join(outDir, `${scenario.name}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
     writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
     console.log(`${clock()}   result and timeline: ${file}`);
+    console.log(`${clock()}   incident ${incident.id} stored in PostgreSQL; its draft outage report: ${incident.files.join(', ')}`);
   }
 } finally {
   await stage.stop();

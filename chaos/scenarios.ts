@@ -1,3 +1,4 @@
+import type { AlertExpectation } from './AlertWatch.js';
 import type { ChaosStage } from './ChaosStage.js';
 
 /** How long a scenario's fault lasts. */
@@ -16,8 +17,9 @@ export type Scenario = {
   /**
    * The alerts of deploy/prometheus/alerts.yml this fault must raise: `full`, firing during the full form;
    * `short`, at least pending (their condition seen) in the short form, too short for most `for:` clauses.
+   * `Name{label~part}`: the series whose label contains `part` (a CDN's own host).
    */
-  alerts: { short: string[]; full: string[] };
+  alerts: { short: AlertExpectation[]; full: AlertExpectation[] };
   /** After the heal: every outbox empty within `recoveryMs`, every device holding the server's state within `convergenceMs` after that. */
   bounds: { recoveryMs: number; convergenceMs: number };
   short: ScenarioForm;
@@ -71,7 +73,7 @@ export const scenarios: readonly Scenario[] = [
       stage.fastly.mode = 'healthy';
     },
     noticed: false,
-    alerts: { short: ['HoldfastAssetHostDown'], full: ['HoldfastAssetHostDown'] },
+    alerts: { short: ['HoldfastAssetHostDown{host~fastly.test}'], full: ['HoldfastAssetHostDown{host~fastly.test}'] },
     bounds: apiBounds,
     short: { faultMs: 8000 },
     full: { faultMs: 90_000 },
@@ -101,7 +103,7 @@ export const scenarios: readonly Scenario[] = [
       stage.azure.mode = 'healthy';
     },
     noticed: false,
-    alerts: { short: ['HoldfastAssetHostDown'], full: ['HoldfastAssetHostDown'] },
+    alerts: { short: ['HoldfastAssetHostDown{host~azure.test}'], full: ['HoldfastAssetHostDown{host~azure.test}'] },
     bounds: apiBounds,
     short: { faultMs: 8000 },
     full: { faultMs: 90_000 },

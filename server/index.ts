@@ -30,6 +30,15 @@ export { addAgent, minPasswordLength, type NewAgent } from './auth/addAgent.js';
 export type { Session } from './auth/sessions.js';
 export { sheddable, withStatementTimeout, criticalityOf, type Criticality } from './http/criticality.js';
 export type { LoadShedderOptions, PressureReason } from './http/LoadShedder.js';
+// Incidents: one timeline each, in PostgreSQL; outage reports drafted from it (`incident` command, npm run chaos).
+export { IncidentStore } from './incidents/IncidentStore.js';
+export { draftReport, seriesNames, type Claim, type Evidence, type OutageReport } from './incidents/draftReport.js';
+export { reportMarkdown, reportSections, ticketsPlaceholder, type EvidenceLinks } from './incidents/reportMarkdown.js';
+export { reportHtml } from './incidents/reportHtml.js';
+export { recordWindow, type WindowOptions } from './incidents/recordWindow.js';
+export { collectSeries, alertEvents, incidentQueries } from './incidents/collectSeries.js';
+export { incidentCommand, incidentUsage, writeDraft } from './incidents/incidentCommand.js';
+export type { Incident, IncidentCheck, IncidentEvent, IncidentFindings, IncidentRecording, IncidentSeries, IncidentSource } from './incidents/incident.js';
 // Types the names above mention: what a route finds in the ServerContext, and the options' parts.
 export type { ActionEnvelope, ActionResult, ApiErrorBody } from '../shared/index.js';
 export type { DatabaseListener, ListenHandlers, PoolStats } from './db/Database.js';

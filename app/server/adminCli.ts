@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { addAgent, openDatabase, readConfig } from 'holdfast/server';
+import { addAgent, incidentCommand, incidentUsage, openDatabase, readConfig } from 'holdfast/server';
 import { rotateMediaKey } from './mediaKeys.js';
 import { workspaceMigrations } from './workspaceServerApp.js';
 
@@ -8,6 +8,8 @@ import { workspaceMigrations } from './workspaceServerApp.js';
  *   npm run migrate                                   apply the migrations, nothing else
  *   AGENT_PASSWORD=… npm run add-agent -- --tenant "Acme Support" --email ann@acme.example --name "Ann Lee"
  *   npm run rotate-media-key                          a new media signing key (servers take it within a minute)
+ *   npm run incident -- draft --from … --to … --title "…" [--prometheus http://…]   an outage report's draft
+ *   npm run incident -- publish <id> --file edited.md   publish it once a person has edited it (/status lists it)
  * The password comes from the environment, never the command line (which other users of the host can read).
  */
 const [command, ...rest] = process.argv.slice(2);
@@ -24,7 +26,8 @@ try {
   } else if (command === 'rotate-media-key') {
     const [current, previous] = await rotateMediaKey(db);
     console.log(`Media URLs are signed with key ${current!.id} now; key ${previous?.id ?? '(none)'} still verifies the URLs already handed out.`);
-  } else throw new Error(`Unknown command "${command ?? ''}": migrate, add-agent or rotate-media-key.`);
+  } else if (command === 'incident') await incidentCommand(db, rest);
+  else throw new Error(`Unknown command "${command ?? ''}": migrate, add-agent, rotate-media-key or ${incidentUsage}`);
 } catch (error) {
   console.error((error as Error).message);
   process.exitCode = 1;

@@ -1,3 +1,4 @@
+import { cascadeDefaults } from '../../shared/cascade/cascadeDefaults.js';
 import type { TelemetryEvent } from '../../shared/index.js';
 
 /** How long a client's last word counts: past it, a client that stopped reporting is forgotten (gone, or healed). */
@@ -6,8 +7,10 @@ export type ClientReportsOptions = { breakerMemoryMs: number; outboxMemoryMs: nu
  * `maxHosts`: host names are labels, and any signed-in client can send any name: past this many distinct
  * ones, the rest are counted as `other` (an app has a handful of asset hosts).
  */
-export const clientReportsDefaults: ClientReportsOptions = {
-  breakerMemoryMs: 15 * 60_000,
+const clientReportsDefaults: ClientReportsOptions = {
+  // A device whose breaker is still open reports again at each half-open probe (a cool-down of a minute or
+  // less); one that went away stops counting after this.
+  breakerMemoryMs: cascadeDefaults.maxCoolDownMs + 60_000,
   outboxMemoryMs: 3 * 60_000,
   failoverMemoryMs: 2 * 60_000,
   maxHosts: 16,
@@ -47,8 +50,7 @@ export class ClientReports {
         const host = this.#label(detail.host);
         this.#breakers.set(`${device} ${host}`, { host, state: detail.to, receivedAt });
       }
-      if (kind === 'failover' && typeof detail.from === 'string' && detail.api !== true)
-        this.#failovers.push({ host: this.#label(detail.from), receivedAt });
+      if (kind === 'failover' && typeof detail.from === 'string' && detail.api !== true) this.#failovers.push({ host: this.#label(detail.from), receivedAt });
       if (kind === 'outbox' && typeof detail.oldestAgeMs === 'number' && typeof detail.pending === 'number')
         if (detail.pending > 0) this.#outboxes.set(device, { oldestAgeMs: detail.oldestAgeMs, receivedAt });
         else this.#outboxes.delete(device);

@@ -114,7 +114,7 @@ export class ServerMetrics {
     });
     new Gauge({
       name: 'holdfast_client_breakers_open',
-      help: "Devices whose last telemetry says an asset host's breaker is open, by host (reports older than 15 min forgotten).",
+      help: "Devices whose last telemetry says an asset host's breaker is open, by host (reports older than 6 min forgotten).",
       labelNames: ['host'],
       registers,
       collect() {

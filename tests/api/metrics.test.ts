@@ -87,7 +87,8 @@ describe('health you can see: /metrics (Prometheus text format) and /status', ()
     for (const component of ['API', 'Database', 'Event streams', 'Stream safeguard'])
       expect(html).toMatch(new RegExp(`<th scope="row">${component}</th><td class="ok">OK</td>`));
     expect(html).toContain('migrations applied');
-    expect(html).toContain('Recent incidents');
+    expect(html).toContain('Incident reports');
+    expect(html).toContain('No incident reports published.');
     expect(html).toContain('<meta http-equiv="refresh" content="10">');
     // Works with the bundle broken: no script, no asset of the build.
     expect(html).not.toMatch(/<script|\/assets\//);

@@ -23,6 +23,7 @@ describe('names stored data is found by', () => {
     'core/001_core.sql',
     'core/002_client_events.sql',
     'core/003_hardening.sql',
+    'core/004_incidents.sql',
   ];
 
   it("the workspace's migrations, as its servers have recorded them, in the order they run; the in-browser demo's the same", () => {
@@ -31,7 +32,13 @@ describe('names stored data is found by', () => {
   });
 
   it("the tasks app's migrations", () => {
-    expect(migrationNames(tasksMigrations)).toEqual(['core/001_core.sql', 'core/002_client_events.sql', 'core/003_hardening.sql', 'tasks/001_tasks.sql']);
+    expect(migrationNames(tasksMigrations)).toEqual([
+      'core/001_core.sql',
+      'core/002_client_events.sql',
+      'core/003_hardening.sql',
+      'core/004_incidents.sql',
+      'tasks/001_tasks.sql',
+    ]);
   });
 
   it('the IndexedDB databases holding queued actions and local data', () => {

@@ -1,4 +1,7 @@
 import type { FastifyInstance } from 'fastify';
+import { marked } from 'marked';
+import { formatDuration, formatTime } from '../../incidents/draftReport.js';
+import { IncidentStore } from '../../incidents/IncidentStore.js';
 import { newNonce } from '../appShell.js';
 import type { ServerContext } from '../ServerContext.js';
 import type { DatabaseHealth } from './healthRoutes.js';
@@ -15,7 +18,35 @@ type Check = { name: string; ok: boolean; detail: string };
  * as "unreachable", never with the driver's message (it can name hosts, users and databases).
  */
 export function statusRoutes(app: FastifyInstance, context: ServerContext, health: () => Promise<DatabaseHealth>) {
-  app.get('/status', { preHandler: app.rateLimit({ max: 60, timeWindow: 60_000 }) }, async (_request, reply) => {
+  const incidents = new IncidentStore(context.db);
+  // Published incidents change when an operator publishes one: read at most every 10 s, whatever the traffic.
+  let published: { at: number; list: Promise<Awaited<ReturnType<IncidentStore['published']>> | null> } | undefined;
+  const publishedIncidents = () => {
+    if (!published || Date.now() - published.at > 10_000) published = { at: Date.now(), list: incidents.published(10).catch(() => null) };
+    return published.list;
+  };
+  const rateLimit = app.rateLimit({ max: 60, timeWindow: 60_000 });
+
+  app.get('/status/incidents/:id', { preHandler: rateLimit }, async (request, reply) => {
+    const { id } = request.params as { id: string };
+    const incident = await incidents.publishedReport(id).catch(() => undefined);
+    if (!incident) return reply.code(404).type('text/plain; charset=utf-8').send('No published incident has this id.');
+    const nonce = newNonce();
+    // The operator's published report. Marked does not sanitise, so the CSP carries the weight: no script,
+    // no request of any kind (default-src 'none'), only this page's own style.
+    const body = marked.parse(incident.markdown, { async: false });
+    return reply
+      .header('cache-control', 'no-store')
+      .header('content-security-policy', `default-src 'none'; style-src 'nonce-${nonce}'; frame-ancestors 'none'`)
+      .type('text/html; charset=utf-8')
+      .send(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(incident.title)} · Holdfast status</title>
+<style nonce="${nonce}">body{font:16px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:48rem;padding:0 1rem;color:#1d2530}h1{font-size:1.5rem}code{font-size:.85em}</style>
+</head><body><p><a href="/status">← Status</a></p>${body}</body></html>`);
+  });
+
+  app.get('/status', { preHandler: rateLimit }, async (_request, reply) => {
     const checks: Check[] = [{ name: 'API', ok: true, detail: 'answering' }];
     const database = await health();
     checks.push(
@@ -29,8 +60,8 @@ export function statusRoutes(app: FastifyInstance, context: ServerContext, healt
     );
     const { streams } = context;
     checks.push({ name: 'Event streams', ok: streams.size < streams.maxPerProcess, detail: `${streams.size} open of at most ${streams.maxPerProcess}` });
-    const incidents = [...streams.incidents].reverse();
-    const lastHour = incidents.filter((incident) => Date.now() - Date.parse(incident.at) < 3_600_000);
+    const safeguardIncidents = [...streams.incidents].reverse();
+    const lastHour = safeguardIncidents.filter((incident) => Date.now() - Date.parse(incident.at) < 3_600_000);
     checks.push({
       name: 'Stream safeguard',
       ok: lastHour.length === 0,
@@ -45,10 +76,17 @@ export function statusRoutes(app: FastifyInstance, context: ServerContext, healt
           `<tr><th scope="row">${escapeHtml(check.name)}</th><td class="${check.ok ? 'ok' : 'bad'}">${check.ok ? 'OK' : 'Problem'}</td><td>${escapeHtml(check.detail)}</td></tr>`,
       )
       .join('');
+    const reports = await publishedIncidents();
+    const reportItems =
+      reports === null
+        ? '<p>Incident reports cannot be read now.</p>'
+        : reports.length === 0
+          ? '<p>No incident reports published.</p>'
+          : `<ul>${reports.map((incident) => `<li><a href="/status/incidents/${escapeHtml(incident.id)}">${escapeHtml(incident.title)}</a>: ${escapeHtml(formatTime(incident.startedAt))}, ${escapeHtml(formatDuration(incident.endedAt - incident.startedAt))}</li>`).join('')}</ul>`;
     const incidentItems =
-      incidents.length === 0
+      safeguardIncidents.length === 0
         ? '<p>None since the server started.</p>'
-        : `<ul>${incidents.map((incident) => `<li><time datetime="${escapeHtml(incident.at)}">${escapeHtml(incident.at)}</time>: the stream safeguard gave back ${incident.recovered} slot(s) of streams whose connection was gone</li>`).join('')}</ul>`;
+        : `<ul>${safeguardIncidents.map((incident) => `<li><time datetime="${escapeHtml(incident.at)}">${escapeHtml(incident.at)}</time>: the stream safeguard gave back ${incident.recovered} slot(s) of streams whose connection was gone</li>`).join('')}</ul>`;
     const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="refresh" content="10"><title>${allOk ? 'All systems working' : 'Problems'} · Holdfast status</title>
@@ -58,7 +96,8 @@ table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.5rem;bo
 </head><body><h1>Holdfast status</h1>
 <p class="summary ${allOk ? 'ok' : 'bad'}" role="status">${allOk ? 'All systems working' : 'Something needs attention'}</p>
 <table><caption class="visually-hidden">Components</caption><tbody>${rows}</tbody></table>
-<h2>Recent incidents</h2>${incidentItems}
+<h2>Incident reports</h2>${reportItems}
+<h2>Stream safeguard, since the server started</h2>${incidentItems}
 <p><small>Checked ${escapeHtml(new Date().toISOString())}; this page refreshes every 10 s.</small></p>
 </body></html>`;
     return reply

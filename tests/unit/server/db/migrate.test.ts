@@ -54,13 +54,23 @@ describe('migrations', () => {
       // Today's workspace database: its own migrations only, as every existing deployment has them.
       await migrate(db, [workspaceMigrations[0]!]);
       const before = await coreShape(db);
-      expect(await migrate(db, workspaceMigrations)).toEqual(['core/001_core.sql', 'core/002_client_events.sql', 'core/003_hardening.sql']);
+      expect(await migrate(db, workspaceMigrations)).toEqual([
+        'core/001_core.sql',
+        'core/002_client_events.sql',
+        'core/003_hardening.sql',
+        'core/004_incidents.sql',
+      ]);
       return [before, await coreShape(db)];
     });
     // Every column and index the workspace had is still there, unchanged (003 only adds).
     expect(afterCore).toEqual(expect.arrayContaining(workspaceOnly));
     const coreOnly = await withFreshDatabase(async (db) => {
-      expect(await migrate(db, [coreMigrations])).toEqual(['core/001_core.sql', 'core/002_client_events.sql', 'core/003_hardening.sql']);
+      expect(await migrate(db, [coreMigrations])).toEqual([
+        'core/001_core.sql',
+        'core/002_client_events.sql',
+        'core/003_hardening.sql',
+        'core/004_incidents.sql',
+      ]);
       return coreShape(db);
     });
     expect(coreOnly).toEqual(afterCore);

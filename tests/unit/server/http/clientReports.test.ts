@@ -42,7 +42,10 @@ describe('ClientReports: failovers and host names', () => {
   it('counts failovers away from each asset host in the last two minutes; API failovers are not asset hosts', () => {
     let now = 0;
     const reports = new ClientReports({}, () => now);
-    const failover = (from: string, api = false) => ({ kind: 'failover' as const, detail: { from, host: 'azure.test', passedOver: 1, ...(api ? { api } : {}) } });
+    const failover = (from: string, api = false) => ({
+      kind: 'failover' as const,
+      detail: { from, host: 'azure.test', passedOver: 1, ...(api ? { api } : {}) },
+    });
     reports.take('device-a', [failover('fastly.test'), failover('fastly.test'), failover('region-a', true)]);
     now = 60_000;
     reports.take('device-b', [failover('fastly.test')]);

@@ -1,0 +1,66 @@
+import { marked } from 'marked';
+import { formatTime, type OutageReport } from './draftReport.js';
+import { chartAnchor, type EvidenceLinks, reportMarkdown } from './reportMarkdown.js';
+
+/** The charts of a report: each series over the incident, with the outage shaded. */
+function chartSvg(echarts: typeof import('echarts'), report: OutageReport, name: string, points: [number, number][]): string {
+  // Server-side rendering to SVG (ECharts' `ssr`): a static page, no script, no canvas.
+  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: 720, height: 220 });
+  try {
+    chart.setOption({
+      animation: false,
+      title: { text: name, left: 8, textStyle: { fontSize: 13 } },
+      grid: { left: 56, right: 16, top: 36, bottom: 28 },
+      xAxis: { type: 'time' },
+      yAxis: { type: 'value', scale: false },
+      series: [
+        {
+          type: 'line',
+          step: 'end',
+          showSymbol: false,
+          data: points,
+          markArea: { itemStyle: { color: 'rgba(179, 38, 30, 0.12)' }, data: [[{ xAxis: report.outage.startAt }, { xAxis: report.outage.endAt }]] },
+        },
+      ],
+    });
+    return chart.renderToSVGString();
+  } finally {
+    chart.dispose();
+  }
+}
+
+/**
+ * The report as one static HTML page: the Markdown rendered (marked), then a chart for each series of the
+ * incident (request rate, error rate, p99, outbox depth, breakers, streams), drawn by ECharts into inline
+ * SVG. No script and nothing fetched, so it opens anywhere, from a file or an attachment. Escaped as the
+ * Markdown is: the report is the system's draft or an operator's edit, never an agent's or a customer's text.
+ */
+export async function reportHtml(report: OutageReport, links: EvidenceLinks = {}): Promise<string> {
+  // Loaded here, not with the server: only whoever draws a report needs the charting library.
+  const echarts = await import('echarts');
+  const body = marked.parse(reportMarkdown(report, links), { async: false });
+  const charts = report.series
+    .filter((series) => series.points.length > 0)
+    .map(
+      (series) =>
+        `<figure id="${chartAnchor(series.name)}">${chartSvg(echarts, report, series.name, series.points)}<figcaption><code>${escapeHtml(series.query)}</code></figcaption></figure>`,
+    )
+    .join('\n');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(report.title)} · outage report (draft)</title>
+<style>body{font:15px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:52rem;padding:0 1rem;color:#1d2530}
+h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:2rem}code{font-size:.85em;background:#f2f4f7;padding:0 .2em}
+figure{margin:1rem 0}figcaption{font-size:.8rem;color:#5a6472}li{margin:.2rem 0}</style>
+</head><body>
+${body}
+<h2>Charts</h2>
+<p>The outage, ${escapeHtml(formatTime(report.outage.startAt))} to ${escapeHtml(formatTime(report.outage.endAt))}, is shaded.</p>
+${charts || '<p>No metrics were recorded for this incident.</p>'}
+</body></html>
+`;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
+}
