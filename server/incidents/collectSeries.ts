@@ -9,14 +9,15 @@ export function incidentQueries(rateWindow: string): { name: string; query: stri
   const requests = `sum(rate(holdfast_http_requests_total{job="holdfast"}[${rateWindow}]))`;
   return [
     { name: seriesNames.requests, query: requests },
-    { name: seriesNames.errors, query: `sum(rate(holdfast_http_requests_total{job="holdfast",status="5xx"}[${rateWindow}])) / ${requests}` },
+    // `or vector(0)`: no 5xx series at all (none answered yet) is a rate of 0, not a gap in the chart.
+    { name: seriesNames.errors, query: `(sum(rate(holdfast_http_requests_total{job="holdfast",status="5xx"}[${rateWindow}])) or vector(0)) / ${requests}` },
     { name: seriesNames.edge, query: 'avg(up{job="holdfast-edge"})' },
     {
       name: seriesNames.p99,
       query: `histogram_quantile(0.99, sum by (le) (rate(holdfast_http_request_duration_seconds_bucket{job="holdfast",route!="/api/events"}[${rateWindow}])))`,
     },
     { name: seriesNames.streams, query: 'sum(holdfast_event_streams_open{job="holdfast"})' },
-    { name: seriesNames.breakers, query: 'sum(holdfast_client_breakers_open{job="holdfast"})' },
+    { name: seriesNames.breakers, query: 'sum(holdfast_client_breakers_open{job="holdfast"}) or vector(0)' },
   ];
 }
 

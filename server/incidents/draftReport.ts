@@ -15,6 +15,8 @@ export type Claim = { text: string; evidence: Evidence[] };
 export type OutageReport = {
   title: string;
   description: string;
+  /** The window the recording covers (wider than the outage: the calm before it, the recovery after). */
+  window: { from: number; to: number };
   outage: { startAt: number; endAt: number; durationMs: number; startedBy: Claim; endedBy: Claim };
   ticketsRaised: null;
   /** From the start to the first alert firing (operators told); undefined: no alert fired. */
@@ -251,6 +253,7 @@ export function draftReport(recording: IncidentRecording): OutageReport {
   return {
     title: recording.title,
     description,
+    window: { from: recording.startedAt, to: recording.endedAt },
     outage: { startAt, endAt, durationMs: endAt - startAt, startedBy, endedBy },
     ticketsRaised: null,
     detectMs: firstFiring ? firstFiring.at - startAt : undefined,

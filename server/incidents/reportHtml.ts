@@ -11,14 +11,14 @@ function chartSvg(echarts: typeof import('echarts'), report: OutageReport, name:
       animation: false,
       title: { text: name, left: 8, textStyle: { fontSize: 13 } },
       grid: { left: 56, right: 16, top: 36, bottom: 28 },
-      xAxis: { type: 'time' },
+      xAxis: { type: 'time', min: report.window.from, max: report.window.to },
       yAxis: { type: 'value', scale: false },
       series: [
         {
           type: 'line',
           step: 'end',
           showSymbol: false,
-          data: points,
+          data: withGaps(points),
           markArea: { itemStyle: { color: 'rgba(179, 38, 30, 0.12)' }, data: [[{ xAxis: report.outage.startAt }, { xAxis: report.outage.endAt }]] },
         },
       ],
@@ -27,6 +27,25 @@ function chartSvg(echarts: typeof import('echarts'), report: OutageReport, name:
   } finally {
     chart.dispose();
   }
+}
+
+/**
+ * The points with a break where samples stop (a scrape target that was down, a page that was not read):
+ * a gap wider than three times the usual spacing is drawn as a gap, not as the last value held across it.
+ */
+function withGaps(points: [number, number][]): [number, number | null][] {
+  const spacings = points
+    .slice(1)
+    .map(([at], index) => at - points[index]![0])
+    .sort((a, b) => a - b);
+  const usual = spacings[Math.floor(spacings.length / 2)] ?? 0;
+  const drawn: [number, number | null][] = [];
+  for (const [index, point] of points.entries()) {
+    const previous = points[index - 1];
+    if (previous && usual > 0 && point[0] - previous[0] > 3 * usual) drawn.push([previous[0] + usual, null]);
+    drawn.push(point);
+  }
+  return drawn;
 }
 
 /**

@@ -1,0 +1,97 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { draftReport, seriesNames } from '../../../../server/incidents/draftReport.js';
+import type { IncidentEvent, IncidentRecording } from '../../../../server/incidents/incident.js';
+import { reportMarkdown, reportSections, ticketsPlaceholder } from '../../../../server/incidents/reportMarkdown.js';
+
+/**
+ * Outage reports drafted from incidents `npm run chaos` recorded (fixtures/: the recording JSON each run
+ * writes beside its report, kept as they came). Each figure is computed here again, from the recording's
+ * own lines, and must be the report's.
+ */
+const fixtures = join(import.meta.dirname, 'fixtures');
+const recordings = readdirSync(fixtures)
+  .filter((file) => file.endsWith('.json'))
+  .map((file) => ({ file, recording: JSON.parse(readFileSync(join(fixtures, file), 'utf8')) as IncidentRecording }));
+
+const find = (events: IncidentEvent[], source: string, kind: string) =>
+  [...events].sort((a, b) => a.at - b.at).find((event) => event.source.startsWith(source) && event.kind === kind);
+
+describe('outage reports drafted from recorded chaos runs', () => {
+  it('has recordings to draft from', () => {
+    expect(recordings.length).toBeGreaterThanOrEqual(2);
+  });
+
+  for (const { file, recording } of recordings)
+    it(`${file}: every section, and figures that are the recording's`, () => {
+      const report = draftReport(recording);
+      const markdown = reportMarkdown(report);
+      for (const section of reportSections) expect(markdown).toContain(`## ${section}\n`);
+
+      const fault = find(recording.events, 'chaos', 'fault injected')!;
+      const healed = find(recording.events, 'chaos', 'healed')!;
+      const recovered = find(recording.events, 'chaos', 'recovered')!;
+      expect(report.outage.startAt).toBe(fault.at);
+      expect(report.outage.endAt).toBe(recovered.at);
+      expect(report.recoverMs).toBe(recovered.at - fault.at);
+      expect(report.afterHealMs).toBe(recovered.at - healed.at);
+      const firing = recording.events.filter((event) => event.kind === 'alert firing' && event.at >= fault.at).sort((a, b) => a.at - b.at)[0];
+      expect(report.detectMs).toBe(firing ? firing.at - fault.at : undefined);
+      const noticed = recording.events
+        .filter((event) => event.source.startsWith('agent:') && event.kind === 'connection' && event.detail !== 'online' && event.at >= fault.at)
+        .sort((a, b) => a.at - b.at)[0];
+      expect(report.noticedMs).toBe(noticed ? noticed.at - fault.at : undefined);
+
+      // The outbox's deepest point, as the affected functionality says it.
+      const depth = recording.series.find((series) => series.name === seriesNames.outbox);
+      const deepest = Math.max(0, ...(depth?.points ?? []).map(([, value]) => value));
+      if (deepest > 0) expect(markdown).toContain(`up to ${deepest} at once`);
+      else expect(markdown).not.toContain('Sending replies, closes and reopens');
+
+      // The tickets are never the system's to count.
+      expect(report.ticketsRaised).toBeNull();
+      expect(markdown).toContain(ticketsPlaceholder);
+
+      // Every claim rests on lines that exist: each event it cites is in the timeline appendix, each metric
+      // value is a point of its series.
+      for (const claim of [...report.affected, ...report.investigations, report.outage.startedBy, report.outage.endedBy])
+        for (const evidence of claim.evidence) {
+          if (evidence.kind === 'event') {
+            expect(report.timeline[evidence.seq]).toEqual(evidence.event);
+            expect(markdown).toContain(`<a id="e${evidence.seq}"></a>`);
+          } else expect(recording.series.find((series) => series.name === evidence.series)!.points).toContainEqual([evidence.at, evidence.value]);
+        }
+
+      // Preventive measures come from what fell short: each broken check is one.
+      for (const check of recording.findings.checks?.filter((entry) => !entry.ok) ?? []) expect(report.preventive.join('\n')).toContain(check.name);
+      expect(report.preventive.length).toBeGreaterThan(0);
+    });
+
+  it('names what fell short: a broken bound, an expected alert that never fired, an alert that fired late', () => {
+    const { recording } = recordings[0]!;
+    const fault = find(recording.events, 'chaos', 'fault injected')!;
+    const shortfall: IncidentRecording = {
+      ...recording,
+      events: [
+        ...recording.events.filter((event) => event.source !== 'prometheus'),
+        { at: fault.at + 1000, source: 'prometheus', kind: 'alert pending', detail: 'HoldfastNodeDown' },
+        { at: fault.at + 200_000, source: 'prometheus', kind: 'alert firing', detail: 'HoldfastNodeDown' },
+      ],
+      findings: {
+        ...recording.findings,
+        checks: [{ name: 'every outbox empty within 10.0 s of the heal', ok: false, figure: '14.2 s' }],
+        expectedAlerts: ['HoldfastNodeDown', 'HoldfastEdgeFailing'],
+        alertGoalMs: 120_000,
+      },
+    };
+    const preventive = draftReport(shortfall).preventive.join('\n');
+    expect(preventive).toContain('Bring "every outbox empty within 10.0 s of the heal" back within its bound: measured 14.2 s.');
+    expect(preventive).toContain('HoldfastEdgeFailing never went pending');
+    expect(preventive).toContain('The first alert fired after 3 min 20 s, later than the goal of 2 min 0 s: tighten HoldfastNodeDown.');
+
+    const silent = draftReport({ ...shortfall, events: shortfall.events.filter((event) => event.source !== 'prometheus'), findings: {} });
+    if (silent.noticedMs !== undefined) expect(silent.preventive.join('\n')).toContain('No alert fired while agents were affected');
+    expect(silent.detectMs).toBeUndefined();
+  });
+});
