@@ -124,6 +124,14 @@ export class ChaosAgent {
     await this.context.close();
   }
 
+  /** Signs out as the agent does on a device they leave (the server forgets what the device reported), then closes it. */
+  async leave(): Promise<void> {
+    await this.page
+      .evaluate(() => fetch('/api/logout', { method: 'POST', headers: { 'x-holdfast-request': '1' }, credentials: 'same-origin' }))
+      .catch(() => undefined);
+    await this.close();
+  }
+
   #log(action: AgentAction): AgentAction {
     this.actions.push(action);
     return action;

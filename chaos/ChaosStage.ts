@@ -25,6 +25,13 @@ export class ChaosStage {
   readonly background: Promise<unknown>[] = [];
   /** Devices that signed in during a fault, and how long each took from the first request to a synced inbox. */
   readonly newDevices: { email: string; readyMs: number }[] = [];
+  /**
+   * While set, devices that sign in resolve names through a resolver that has lost the primary CDN's
+   * record (Chromium's resolver rules answer NOTFOUND for fastly.test): what a broken DNS record does to
+   * every device whose cached answer has expired. Devices already working keep theirs.
+   */
+  dnsBroken = false;
+  #brokenDnsBrowser: Promise<Browser> | undefined;
 
   private constructor(
     readonly server: ServerProcess,
@@ -62,7 +69,13 @@ export class ChaosStage {
 
   /** An agent signed in on a device of their own (a browser context), working in the workspace, its worker installed. */
   async agent(email: string): Promise<ChaosAgent> {
-    const agent = await ChaosAgent.open(this.browser, this.url, email, this.timeline);
+    if (this.dnsBroken && !this.#brokenDnsBrowser)
+      this.#brokenDnsBrowser = chromium.launch({
+        executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+        args: chromiumArgs.map((arg) => arg.replace('MAP fastly.test 127.0.0.1', 'MAP fastly.test ~NOTFOUND')),
+      });
+    const browser = this.dnsBroken ? await this.#brokenDnsBrowser! : this.browser;
+    const agent = await ChaosAgent.open(browser, this.url, email, this.timeline);
     this.agents.push(agent);
     return agent;
   }
@@ -84,6 +97,7 @@ export class ChaosStage {
   async stop(): Promise<void> {
     await Promise.all(this.agents.map((agent) => agent.close().catch(() => undefined)));
     await this.browser.close().catch(() => undefined);
+    await (await this.#brokenDnsBrowser)?.close().catch(() => undefined);
     await this.prometheus.stop();
     await this.proxy.stop().catch(() => undefined);
     await this.server.stop().catch(() => undefined);

@@ -267,7 +267,7 @@ export async function runScenario(
   // A device that came for this scenario leaves with it.
   for (const device of stage.newDevices.splice(0)) {
     const index = stage.agents.findIndex((agent) => agent.email === device.email);
-    if (index >= 0) await stage.agents.splice(index, 1)[0]!.close();
+    if (index >= 0) await stage.agents.splice(index, 1)[0]!.leave();
   }
   return result;
 }

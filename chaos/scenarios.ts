@@ -121,6 +121,22 @@ export const scenarios: readonly Scenario[] = [
     ...stretch,
   },
   {
+    name: 'cdn-dns-broken',
+    breaks: "the primary CDN's name stops resolving (NOTFOUND from the resolver of devices that look it up anew); a new device signs in during it",
+    inject: (stage) => {
+      stage.dnsBroken = true;
+    },
+    during: (stage, elapsedMs) => (elapsedMs < 1000 ? stage.newDevice() : undefined),
+    heal: (stage) => {
+      stage.dnsBroken = false;
+    },
+    noticed: false,
+    alerts: { short: ['HoldfastAssetHostDown{host~fastly.test}'], full: ['HoldfastAssetHostDown{host~fastly.test}'] },
+    bounds: apiBounds,
+    short: { faultMs: 8000 },
+    full: { faultMs: 90_000 },
+  },
+  {
     name: 'network-flapping',
     breaks: 'the network between agents and API drops every other 1.5 s: connections reset as they arrive, open ones cut',
     inject: (stage) => {

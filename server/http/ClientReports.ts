@@ -35,7 +35,7 @@ export class ClientReports {
 
   readonly #hosts = new Set<string>();
   /** Failovers away from a host, as received, oldest first. */
-  #failovers: { host: string; receivedAt: number }[] = [];
+  #failovers: { device: string; host: string; receivedAt: number }[] = [];
 
   constructor(options: Partial<ClientReportsOptions> = {}, now: () => number = Date.now) {
     this.#options = { ...clientReportsDefaults, ...options };
@@ -50,12 +50,20 @@ export class ClientReports {
         const host = this.#label(detail.host);
         this.#breakers.set(`${device} ${host}`, { host, state: detail.to, receivedAt });
       }
-      if (kind === 'failover' && typeof detail.from === 'string' && detail.api !== true) this.#failovers.push({ host: this.#label(detail.from), receivedAt });
+      if (kind === 'failover' && typeof detail.from === 'string' && detail.api !== true)
+        this.#failovers.push({ device, host: this.#label(detail.from), receivedAt });
       if (kind === 'outbox' && typeof detail.oldestAgeMs === 'number' && typeof detail.pending === 'number')
         if (detail.pending > 0) this.#outboxes.set(device, { oldestAgeMs: detail.oldestAgeMs, receivedAt });
         else this.#outboxes.delete(device);
     }
     if (this.#failovers.length > maxFailovers) this.#failovers = this.#failovers.slice(-maxFailovers);
+  }
+
+  /** Forgets a device (it signed out): its breakers, its outbox and its failovers no longer count. */
+  forget(device: string): void {
+    for (const key of [...this.#breakers.keys()]) if (key.startsWith(`${device} `)) this.#breakers.delete(key);
+    this.#outboxes.delete(device);
+    this.#failovers = this.#failovers.filter((failover) => failover.device !== device);
   }
 
   /** The host as a label: itself, or `other` once `maxHosts` distinct names have been seen. */

@@ -274,6 +274,11 @@ export class ServerMetrics {
     this.#fairShare.inc({ outcome });
   }
 
+  /** A device signed out: what it reported stops counting (its local data is wiped; it has no outbox left). */
+  forgetDevice(device: string): void {
+    this.#clientReports.forget(device);
+  }
+
   /** A device's telemetry batch (`device`: its session), counted by kind and kept for the client gauges. */
   takeClientEvents(device: string, events: readonly Pick<TelemetryEvent, 'kind' | 'detail'>[]): void {
     for (const event of events) this.#clientEvents.inc({ kind: event.kind });

@@ -56,6 +56,9 @@ const impaired: Partial<Record<string, (value: number) => boolean>> = {
   [seriesNames.outbox]: (value) => value > 0,
 };
 
+/** An action sent within this long of the click was not held up: it is how long a send takes. */
+const slowSendMs = 5000;
+
 const isPage = (event: IncidentEvent) => event.source.startsWith('agent:') || event.source.startsWith('device:');
 const noticed = (event: IncidentEvent) => isPage(event) && event.kind === 'connection' && event.detail !== 'online';
 const outboxWaiting = (event: IncidentEvent) => isPage(event) && event.kind === 'outbox waiting';
@@ -153,13 +156,22 @@ export function draftReport(recording: IncidentRecording): OutageReport {
 
   // Affected functionality, each from its evidence.
   const affected: Claim[] = [];
-  const waiting = timeline.filter(outboxWaiting);
+  // An action is in an outbox for a moment every time an agent acts: only a wait longer than that counts.
+  const waits = timeline
+    .filter((event) => outboxWaiting(event) && event.at >= startAt && event.at <= endAt)
+    .map((event) => {
+      const drained = timeline.find((later) => later.at >= event.at && later.source === event.source && later.kind === 'outbox drained');
+      return { event, ms: (drained?.at ?? endAt) - event.at };
+    });
+  const longest = waits.reduce<(typeof waits)[number] | undefined>((max, wait) => (!max || wait.ms > max.ms ? wait : max), undefined);
   const depth = series.get(seriesNames.outbox);
-  const deepest = depth?.points.reduce<[number, number] | undefined>((max, point) => (!max || point[1] > max[1] ? point : max), undefined);
-  if (waiting.length > 0 || (deepest && deepest[1] > 0))
+  const deepest = depth?.points
+    .filter(([at]) => at >= startAt && at <= endAt)
+    .reduce<[number, number] | undefined>((max, point) => (!max || point[1] > max[1] ? point : max), undefined);
+  if (longest && longest.ms > slowSendMs)
     affected.push({
-      text: `Sending replies, closes and reopens: actions waited in outboxes${deepest ? ` (up to ${deepest[1]} at once)` : ''} and were sent once the server answered.`,
-      evidence: [...(waiting[0] ? [ref(waiting[0])] : []), ...(deepest && deepest[1] > 0 ? [metric(seriesNames.outbox, deepest)] : [])],
+      text: `Sending replies, closes and reopens: actions waited in outboxes (up to ${formatDuration(longest.ms)}${deepest ? `, ${deepest[1]} at once` : ''}) and were sent once the server answered.`,
+      evidence: [ref(longest.event), ...(deepest && deepest[1] > 0 ? [metric(seriesNames.outbox, deepest)] : [])],
     });
   if (firstNoticed)
     affected.push({
@@ -215,6 +227,11 @@ export function draftReport(recording: IncidentRecording): OutageReport {
     if (inside.length === 0) continue;
     const low = entry.name === seriesNames.edge || entry.name === seriesNames.requests || entry.name === seriesNames.streams;
     const extreme = inside.reduce((best, point) => ((low ? point[1] < best[1] : point[1] > best[1]) ? point : best));
+    // Only what shows the incident: a series past its threshold, or traffic and streams that fell by half.
+    const before = entry.points.filter(([at]) => at < startAt).at(-1)?.[1];
+    const past = impaired[entry.name];
+    const shows = past ? past(extreme[1]) && entry.name !== seriesNames.outbox : before !== undefined && extreme[1] < before / 2;
+    if (!shows && !(entry.name === seriesNames.outbox && longest && longest.ms > slowSendMs)) continue;
     investigations.push({
       text: `${entry.name}: ${low ? 'lowest' : 'highest'} ${formatValue(entry.name, extreme[1])}, ${since(extreme[0])}.`,
       evidence: [metric(entry.name, extreme)],
@@ -225,19 +242,22 @@ export function draftReport(recording: IncidentRecording): OutageReport {
 
   const preventive: string[] = [];
   for (const check of failedChecks) preventive.push(`Bring "${check.name}" back within its bound: measured ${check.figure}.`);
-  for (const name of recording.findings.expectedAlerts ?? [])
+  for (const expected of recording.findings.expectedAlerts ?? []) {
+    // `Name{label~part}` (chaos/scenarios.ts): the timeline names alerts, not their series.
+    const name = expected.replace(/\{.*\}$/, '');
     if (!fired.includes(name))
       preventive.push(
         pendingOnly.includes(name)
           ? `${name} went pending but never fired: shorten its \`for:\` or add a faster rule for this (deploy/prometheus/alerts.yml).`
           : `${name} never went pending: its rule does not see this fault; add one that does (deploy/prometheus/alerts.yml).`,
       );
+  }
   const goal = recording.findings.alertGoalMs;
   if (firstFiring && goal !== undefined && firstFiring.at - startAt > goal)
     preventive.push(
       `The first alert fired after ${formatDuration(firstFiring.at - startAt)}, later than the goal of ${formatDuration(goal)}: tighten ${firstFiring.detail}.`,
     );
-  if (!firstFiring && (firstNoticed || waiting.length > 0))
+  if (!firstFiring && (firstNoticed || (longest && longest.ms > slowSendMs)))
     preventive.push(
       'No alert fired while agents were affected: add an alert that would have caught it (deploy/prometheus/alerts.yml), at the least on the first metric above that moved.',
     );

@@ -25,9 +25,10 @@ export type EventStreamOptions = {
   /** Resume from here on the first connection (a tab taking over another's stream knows where it was). */
   lastEventId?: string;
   /**
-   * Tells the stream when the server is known to answer again (a probe, the outbox's replay): a stream
-   * waiting out its backoff reconnects at once, rather than up to `maxRetryMs` later with the page's
-   * view going stale meanwhile. Not before a Retry-After the server gave. Answers how to stop telling.
+   * Tells the stream when the server is known to answer again after it did not (a probe, the outbox's
+   * replay): a stream waiting out its backoff reconnects at once, rather than up to `maxRetryMs` later with
+   * the page's view going stale meanwhile; a connection that stayed open through the outage is replaced
+   * (it may be half-open). Not before a Retry-After the server gave. Answers how to stop telling.
    */
   wakeWhen?: (wake: () => void) => () => void;
 };
@@ -45,7 +46,22 @@ export function readEventStream(options: EventStreamOptions): () => void {
   let lastEventId = options.lastEventId;
   let attempt = 0;
   let wakeUp: (() => void) | undefined;
-  const stopWaking = options.wakeWhen?.(() => wakeUp?.()) ?? (() => {});
+  /** The connection open now, to drop when woken. */
+  let dropOpen: (() => void) | undefined;
+  /** The connection just dropped was dropped by a wake: connect again without a backoff. */
+  let woken = false;
+  // Woken while waiting out the backoff: connect now. Woken while connected: the connection was open
+  // through the outage and may be half-open (a proxy that never passed on the server's death): drop it and
+  // connect again at once, resuming from the last event id, rather than wait for the idle timeout.
+  const stopWaking =
+    options.wakeWhen?.(() => {
+      // Neither (a connection being made, a Retry-After being waited out): nothing to hurry.
+      if (wakeUp) wakeUp();
+      else if (dropOpen) {
+        woken = true;
+        dropOpen();
+      }
+    }) ?? (() => {});
 
   const connect = async () => {
     while (!stopped) {
@@ -78,6 +94,8 @@ export function readEventStream(options: EventStreamOptions): () => void {
           current.abort();
           void reader.cancel().catch(() => undefined);
         };
+        dropOpen = dropSilent;
+        woken = false;
         let idle = setTimeout(dropSilent, idleTimeoutMs);
         try {
           for (;;) {
@@ -89,6 +107,7 @@ export function readEventStream(options: EventStreamOptions): () => void {
             parser.feed(value);
           }
         } finally {
+          dropOpen = undefined;
           clearTimeout(idle);
           if (Date.now() - openedAt >= healthyAfterMs) attempt = 0;
         }
@@ -97,7 +116,9 @@ export function readEventStream(options: EventStreamOptions): () => void {
       }
       options.onStatus?.(false);
       if (stopped) return;
-      const delay = Math.max(retryAfterMs, fullJitterDelay(attempt++, { initialDelayMs: initialRetryMs, maxDelayMs: maxRetryMs }));
+      const backoff = fullJitterDelay(attempt++, { initialDelayMs: initialRetryMs, maxDelayMs: maxRetryMs });
+      const delay = Math.max(retryAfterMs, woken ? 0 : backoff);
+      woken = false;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, delay);
         if (retryAfterMs === 0)

@@ -68,9 +68,10 @@ describe('outage reports of real incidents: draft from a window, publish, /statu
     ])
       expect(markdown).toContain(`## ${section}\n`);
     // Figures from the data: the outage runs from the first device that lost the server to the last sign of
-    // recovery (85 s); the deepest outbox is the telemetry's 9; the tickets are left to a person.
+    // recovery (85 s); actions waited from the first outbox report to then (83 s), 9 at most; the tickets
+    // are left to a person.
     expect(markdown).toContain('**1 min 25 s**');
-    expect(markdown).toContain('up to 9 at once');
+    expect(markdown).toContain('(up to 1 min 23 s, 9 at once)');
     expect(markdown).toContain(ticketsPlaceholder);
     expect(markdown).toContain('No alert fired while agents were affected');
     // Devices by a hash, never by the agent.

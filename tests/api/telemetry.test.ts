@@ -66,4 +66,13 @@ describe('client telemetry: POST /api/telemetry', () => {
     // None of it was stored: the good event sent now is new.
     expect(await (await post(alice, { events: [good] })).json()).toEqual({ received: 1, stored: 1 });
   });
+
+  it("forgets a device's reports when it signs out: its open breaker stops counting for the alerts", async () => {
+    const dana = await TestApi.signIn(backend.url, 'dana@example.com');
+    await post(dana, { events: [event('breaker', { host: 'leaving.example', from: 'closed', to: 'open' })] });
+    const scrape = async () => (await fetch(`${backend.url}/metrics`)).text();
+    expect(await scrape()).toMatch(/^holdfast_client_breakers_open\{host="leaving.example"\} 1$/m);
+    expect((await dana.raw('/api/logout', { method: 'POST' })).status).toBe(204);
+    expect(await scrape()).not.toMatch(/host="leaving.example"/);
+  });
 });

@@ -82,8 +82,9 @@ export function sessionRoutes(app: FastifyInstance, context: ServerContext) {
   });
 }
 
-/** Deletes the session and closes its open event streams in this process (others notice within seconds). */
+/** Deletes the session, closes its open event streams in this process (others notice within seconds) and forgets what its device reported. */
 async function endSession(context: ServerContext, tokenHash: string): Promise<void> {
   await signOut(context.db, tokenHash);
   context.streams.endSession(tokenHash);
+  context.metrics.forgetDevice(tokenHash);
 }

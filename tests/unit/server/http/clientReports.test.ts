@@ -61,3 +61,19 @@ describe('ClientReports: failovers and host names', () => {
     expect(Object.fromEntries(reports.openBreakers())).toEqual({ 'a.test': 1, 'b.test': 1, other: 2 });
   });
 });
+
+describe('ClientReports: a device that signed out', () => {
+  it('no longer counts: its open breakers, its waiting actions and its failovers are forgotten, and no one else’s', () => {
+    const reports = new ClientReports();
+    for (const device of ['leaving', 'staying'])
+      reports.take(device, [
+        { kind: 'breaker', detail: { host: 'fastly.test', from: 'closed', to: 'open' } },
+        { kind: 'outbox', detail: { status: 'backing-off', pending: 2, failed: 0, oldestAgeMs: device === 'leaving' ? 90_000 : 10_000 } },
+        { kind: 'failover', detail: { from: 'fastly.test', host: 'azure.test', passedOver: 1 } },
+      ]);
+    reports.forget('leaving');
+    expect(Object.fromEntries(reports.openBreakers())).toEqual({ 'fastly.test': 1 });
+    expect(Object.fromEntries(reports.passedOver())).toEqual({ 'fastly.test': 1 });
+    expect(reports.oldestWaitingMs()).toBeLessThan(20_000);
+  });
+});

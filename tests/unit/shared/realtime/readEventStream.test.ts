@@ -181,4 +181,37 @@ describe('the event stream reader', () => {
     expect(calls.length).toBe(refused);
     close();
   });
+
+  it('replaces a connection that stayed open through the outage when woken (it may be half-open), resuming from the last event id', async () => {
+    vi.useFakeTimers();
+    const urls: string[] = [];
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (url: string, init: RequestInit) => {
+        urls.push(url);
+        // Says ready, then nothing: the server behind it died and the proxy never passed that on.
+        const response = openStream([[0, `event: ready\nid: ${urls.length}\ndata: {}\n\n`]]);
+        init.signal?.addEventListener('abort', () => void response.body?.cancel().catch(() => undefined));
+        return response;
+      }),
+    );
+    let wake = () => {};
+    const close = readEventStream({
+      url: (lastEventId) => `/api/events${lastEventId ? `?cursor=${lastEventId}` : ''}`,
+      headers: () => ({}),
+      onEvent: () => {},
+      idleTimeoutMs: 45_000,
+      wakeWhen: (callback) => {
+        wake = callback;
+        return () => {};
+      },
+    });
+    await vi.advanceTimersByTimeAsync(12_000);
+    expect(urls).toEqual(['/api/events']);
+    wake();
+    await vi.advanceTimersByTimeAsync(50);
+    // At once, long before the 45-s idle timeout, and from where it was.
+    expect(urls).toEqual(['/api/events', '/api/events?cursor=1']);
+    close();
+  });
 });
