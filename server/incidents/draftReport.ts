@@ -5,6 +5,7 @@ export type Evidence =
   | { kind: 'event'; seq: number; event: IncidentEvent }
   | { kind: 'metric'; series: string; query: string; promql: boolean; at: number; value: number };
 
+/** A sentence of a report, with what it rests on. */
 export type Claim = { text: string; evidence: Evidence[] };
 
 /**

@@ -21,6 +21,7 @@ export type IncidentFindings = {
   alertGoalMs?: number;
 };
 
+/** Where an incident came from: a chaos run, or a real incident's time window. */
 export type IncidentSource = 'chaos' | 'window';
 
 /** An incident as recorded: its window, its timeline and its metrics. */
@@ -34,6 +35,7 @@ export type IncidentRecording = {
   series: IncidentSeries[];
 };
 
+/** A stored incident: its recording, its id, and its report (a draft until published). */
 export type Incident = IncidentRecording & {
   id: string;
   status: 'draft' | 'published';
