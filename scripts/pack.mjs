@@ -36,7 +36,8 @@ export const entries = {
  * peer: holdfast/sw's entry names every part, so an app's worker build resolves all of them (an optional
  * peer left out fails the build), and npm gives an app that also names a workbox package one shared copy.
  * Peers: idb, whose wrap/unwrap caches are module state the app's own imports must share; React and Vite,
- * the app's own, optional, so a server-only app is not given them.
+ * the app's own, optional, so a server-only app is not given them; ECharts (60 MB), optional, for whoever
+ * draws outage reports' charts (reportHtml loads it then, and says how to install it when it is missing).
  */
 const dependencyNames = [
   '@electric-sql/pglite',
@@ -50,6 +51,7 @@ const dependencyNames = [
   'esbuild',
   'eventsource-parser',
   'fastify',
+  'marked',
   'pg',
   'pino',
   'prom-client',
@@ -63,7 +65,7 @@ const dependencyNames = [
   'workbox-strategies',
   'zod',
 ];
-const peerNames = ['idb', 'react', 'vite'];
+const peerNames = ['echarts', 'idb', 'react', 'vite'];
 const requiredPeers = new Set(['idb']);
 
 function run(command, args, options = {}) {

@@ -55,8 +55,11 @@ function withGaps(points: [number, number][]): [number, number | null][] {
  * Markdown is: the report is the system's draft or an operator's edit, never an agent's or a customer's text.
  */
 export async function reportHtml(report: OutageReport, links: EvidenceLinks = {}): Promise<string> {
-  // Loaded here, not with the server: only whoever draws a report needs the charting library.
-  const echarts = await import('echarts');
+  // Loaded here, not with the server: only whoever draws a report needs the charting library (an optional
+  // peer of the package: 60 MB a server does not need).
+  const echarts = await import('echarts').catch((error: unknown) => {
+    throw new Error(`Drawing an outage report's charts needs ECharts: npm install echarts (${(error as Error).message})`);
+  });
   const body = marked.parse(reportMarkdown(report, links), { async: false });
   const charts = report.series
     .filter((series) => series.points.length > 0)
