@@ -32,17 +32,21 @@ export class AlertWatch {
   readonly #seen = new Map<string, AlertSeen>();
   /** The state of each series active at the last poll. */
   readonly #now = new Map<string, 'pending' | 'firing'>();
-  readonly #timer: NodeJS.Timeout;
-  #polling: Promise<void> = Promise.resolve();
+  #stopped = false;
+  readonly #polling: Promise<void>;
 
   constructor(
     private readonly prometheus: ChaosPrometheus,
     private readonly timeline: Timeline,
     private readonly since: number,
   ) {
-    this.#timer = setInterval(() => {
-      this.#polling = this.#poll().catch(() => undefined);
-    }, 1000);
+    // One poll at a time, a second apart: a poll that takes long (Prometheus busy) never overlaps the next.
+    this.#polling = (async () => {
+      while (!this.#stopped) {
+        await this.#poll().catch(() => undefined);
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    })();
   }
 
   async #poll(): Promise<void> {
@@ -77,7 +81,7 @@ export class AlertWatch {
 
   /** Stops watching; answers every series seen (the first time each became active). */
   async stop(): Promise<AlertSeen[]> {
-    clearInterval(this.#timer);
+    this.#stopped = true;
     await this.#polling;
     return [...this.#seen.values()];
   }

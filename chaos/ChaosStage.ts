@@ -97,7 +97,7 @@ export class ChaosStage {
   async stop(): Promise<void> {
     await Promise.all(this.agents.map((agent) => agent.close().catch(() => undefined)));
     await this.browser.close().catch(() => undefined);
-    await (await this.#brokenDnsBrowser)?.close().catch(() => undefined);
+    await this.#brokenDnsBrowser?.then((browser) => browser.close()).catch(() => undefined);
     await this.prometheus.stop();
     await this.proxy.stop().catch(() => undefined);
     await this.server.stop().catch(() => undefined);

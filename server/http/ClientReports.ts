@@ -8,13 +8,14 @@ export type ClientReportsOptions = { breakerMemoryMs: number; outboxMemoryMs: nu
  * ones, the rest are counted as `other` (an app has a handful of asset hosts).
  */
 const clientReportsDefaults: ClientReportsOptions = {
-  // A device whose breaker is still open reports again at each half-open probe (a cool-down of a minute or
-  // less); one that went away stops counting after this.
+  // A device whose breaker is still open reports again at each half-open probe (after a cool-down that
+  // grows to at most cascadeDefaults.maxCoolDownMs); one that went away stops counting a minute after that.
   breakerMemoryMs: cascadeDefaults.maxCoolDownMs + 60_000,
   outboxMemoryMs: 3 * 60_000,
   failoverMemoryMs: 2 * 60_000,
   maxHosts: 16,
 };
+const maxAgeMs = 7 * 24 * 3_600_000;
 /** The most failovers remembered at once (each is a host and a time): a flood from clients cannot grow it further. */
 const maxFailovers = 10_000;
 
@@ -53,7 +54,9 @@ export class ClientReports {
       if (kind === 'failover' && typeof detail.from === 'string' && detail.api !== true)
         this.#failovers.push({ device, host: this.#label(detail.from), receivedAt });
       if (kind === 'outbox' && typeof detail.oldestAgeMs === 'number' && typeof detail.pending === 'number')
-        if (detail.pending > 0) this.#outboxes.set(device, { oldestAgeMs: detail.oldestAgeMs, receivedAt });
+        if (detail.pending > 0)
+          // Clamped: any signed-in client can send any number, and a week is longer than any outbox waits.
+          this.#outboxes.set(device, { oldestAgeMs: Math.min(Math.max(0, detail.oldestAgeMs), maxAgeMs), receivedAt });
         else this.#outboxes.delete(device);
     }
     if (this.#failovers.length > maxFailovers) this.#failovers = this.#failovers.slice(-maxFailovers);

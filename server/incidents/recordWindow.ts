@@ -8,13 +8,13 @@ export type WindowOptions = { from: number; to: number; title: string; prometheu
 
 /** The longest window a report covers: a week of telemetry is what the purge job keeps at the least. */
 const maxWindowMs = 7 * 24 * 3_600_000;
-/** The most client events one report reads: beyond it, the busiest minutes are enough to tell the story. */
+/** The most client events one report reads (the first of the window); the timeline says when it stopped there. */
 const maxClientEvents = 5000;
 
 /**
  * A real incident, recorded after the fact from a time window: the devices' telemetry stored in
  * `client_events` (reachability, outbox health, breakers, failovers; devices named by a hash, never by
- * the agent), and, where Prometheus is given, its metrics and alerts over the window.
+ * the agent: a hash of their id, so one agent's devices are one), and, where Prometheus is given, its metrics and alerts over the window.
  */
 export async function recordWindow(db: Queryable, options: WindowOptions): Promise<IncidentRecording> {
   const { from, to } = options;
@@ -43,10 +43,18 @@ export async function recordWindow(db: Queryable, options: WindowOptions): Promi
     else if (row.kind === 'failover')
       events.push({ at, source, kind: 'failover', detail: `${String(detail.from ?? '?')} → ${String(detail.host ?? detail.to)}` });
   }
+  if (rows.length === maxClientEvents)
+    events.push({
+      at: rows.at(-1)!.at.getTime(),
+      source: 'recorder',
+      kind: 'telemetry cut off',
+      detail: `the first ${maxClientEvents} device events of the window are read`,
+    });
   const series: IncidentSeries[] = [];
   if (options.prometheusUrl) {
     const stepSeconds = Math.max(15, Math.ceil((to - from) / 1000 / 300));
-    series.push(...(await collectSeries(options.prometheusUrl, from, to, stepSeconds, '1m')));
+    // Each rate() spans at least its step, so no sample between two steps is skipped.
+    series.push(...(await collectSeries(options.prometheusUrl, from, to, stepSeconds, `${Math.max(60, stepSeconds)}s`)));
     events.push(...(await alertEvents(options.prometheusUrl, from, to, stepSeconds)));
   }
   if (depth.length > 0)

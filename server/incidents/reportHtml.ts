@@ -51,8 +51,8 @@ function withGaps(points: [number, number][]): [number, number | null][] {
 /**
  * The report as one static HTML page: the Markdown rendered (marked), then a chart for each series of the
  * incident (request rate, error rate, p99, outbox depth, breakers, streams), drawn by ECharts into inline
- * SVG. No script and nothing fetched, so it opens anywhere, from a file or an attachment. Escaped as the
- * Markdown is: the report is the system's draft or an operator's edit, never an agent's or a customer's text.
+ * SVG. No script and nothing fetched, so it opens anywhere, from a file or an attachment. What devices
+ * reported is escaped in the Markdown already; the page's own policy allows no script and no request at all.
  */
 export async function reportHtml(report: OutageReport, links: EvidenceLinks = {}): Promise<string> {
   // Loaded here, not with the server: only whoever draws a report needs the charting library (an optional
@@ -70,6 +70,7 @@ export async function reportHtml(report: OutageReport, links: EvidenceLinks = {}
     .join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; form-action 'none'; base-uri 'none'">
 <title>${escapeHtml(report.title)} · outage report (draft)</title>
 <style>body{font:15px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:52rem;padding:0 1rem;color:#1d2530}
 h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:2rem}code{font-size:.85em;background:#f2f4f7;padding:0 .2em}

@@ -18,6 +18,13 @@ export const reportSections = [
 /** Where a metric can be looked at again: the chart of the HTML report, and Prometheus's graph when its address is known. */
 export type EvidenceLinks = { prometheusUrl?: string };
 
+/**
+ * Text from the recording as Markdown that stays text: a device's telemetry (a host name, a state) is any
+ * signed-in client's to write, so nothing in it may become HTML or a link in the report.
+ */
+const plain = (text: string) =>
+  text.replace(/[&<>[\]]/g, (character) => (character === '[' || character === ']' ? `\\${character}` : `&#${character.charCodeAt(0)};`));
+
 const anchor = (name: string) =>
   `chart-${name
     .toLowerCase()
@@ -28,7 +35,7 @@ export const chartAnchor = anchor;
 function evidenceText(evidence: Evidence, links: EvidenceLinks): string {
   if (evidence.kind === 'event') {
     const { event, seq } = evidence;
-    return `[${formatTime(event.at)} ${event.source}: ${event.kind}${event.detail ? ` (${event.detail})` : ''}](#e${seq})`;
+    return `[${formatTime(event.at)} ${plain(event.source)}: ${plain(event.kind)}${event.detail ? ` (${plain(event.detail)})` : ''}](#e${seq})`;
   }
   const graph =
     links.prometheusUrl && evidence.promql
@@ -39,20 +46,20 @@ function evidenceText(evidence: Evidence, links: EvidenceLinks): string {
 
 function claim(claim: Claim, links: EvidenceLinks): string {
   const evidence = claim.evidence.map((entry) => `  - ${evidenceText(entry, links)}`).join('\n');
-  return `- ${claim.text}${evidence ? `\n${evidence}` : ''}`;
+  return `- ${plain(claim.text)}${evidence ? `\n${evidence}` : ''}`;
 }
 
 /** The report as Markdown, in the fixed format, marked a draft; the timeline is its appendix, each line an anchor the evidence links to. */
 export function reportMarkdown(report: OutageReport, links: EvidenceLinks = {}): string {
   const { outage } = report;
   const lines = [
-    `# ${report.title}`,
+    `# ${plain(report.title)}`,
     '',
     '**Draft**, written by the system from the recorded data. A person checks it, fills in the support tickets, edits what needs it, and publishes it.',
     '',
     `## ${reportSections[0]}`,
     '',
-    report.description,
+    plain(report.description),
     '',
     `## ${reportSections[1]}`,
     '',
@@ -73,7 +80,7 @@ export function reportMarkdown(report: OutageReport, links: EvidenceLinks = {}):
     '',
     `## ${reportSections[4]}`,
     '',
-    report.explanation.join(' '),
+    plain(report.explanation.join(' ')),
     '',
     `## ${reportSections[5]}`,
     '',
@@ -81,13 +88,13 @@ export function reportMarkdown(report: OutageReport, links: EvidenceLinks = {}):
     '',
     `## ${reportSections[6]}`,
     '',
-    ...report.preventive.map((measure) => `- ${measure}`),
+    ...report.preventive.map((measure) => `- ${plain(measure)}`),
     '',
     `## ${reportSections[7]}`,
     '',
     ...report.timeline.map(
       (event, seq) =>
-        `- <a id="e${seq}"></a>${formatTime(event.at)} (${formatDuration(Math.abs(event.at - outage.startAt))} ${event.at < outage.startAt ? 'before' : 'in'}) **${event.source}**: ${event.kind}${event.detail ? ` (${event.detail})` : ''}`,
+        `- <a id="e${seq}"></a>${formatTime(event.at)} (${formatDuration(Math.abs(event.at - outage.startAt))} ${event.at < outage.startAt ? 'before' : 'in'}) **${plain(event.source)}**: ${plain(event.kind)}${event.detail ? ` (${plain(event.detail)})` : ''}`,
     ),
     '',
   ];

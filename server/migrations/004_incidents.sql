@@ -1,7 +1,8 @@
 -- Incidents: one timeline per incident (a chaos run, or a real incident's time window), kept where the
 -- telemetry is, and the outage report drafted from it. A report stays a draft until a person has edited
 -- and published it; /status lists the published ones. Operator data, across tenants: no tenant column,
--- and nothing in it names an agent or a customer (devices appear by a hash of their session).
+-- and nothing a real incident's report records names an agent or a customer (devices appear by a hash of
+-- the agent's id). A chaos run's timeline names its own test agents.
 CREATE TABLE IF NOT EXISTS incidents (
   id uuid PRIMARY KEY,
   title text NOT NULL,

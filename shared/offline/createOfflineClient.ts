@@ -150,9 +150,16 @@ export function createOfflineClient<Page extends SyncPageLike>(input: OfflineCli
       openChannel: platform.outbox.openChannel,
       url: (lastEventId) => url(`${endpoints.events}${lastEventId ? `?cursor=${lastEventId}` : ''}`),
       headers: () => network.headers,
-      // The server answers again: a stream in its backoff reconnects now, so that changes made since the
+      // The server answers again after it did not (not after a slow read): a stream in its backoff
+      // reconnects now, and one left open through the outage is replaced, so that changes made since the
       // pull that follows (another agent's replayed outbox) arrive at once.
-      wakeWhen: (wake) => reachability.subscribe((now) => now === 'online' && wake()),
+      wakeWhen: (wake) => {
+        let before = reachability.state;
+        return reachability.subscribe((now) => {
+          if (now === 'online' && (before === 'unreachable' || before === 'offline')) wake();
+          before = now;
+        });
+      },
       onStatus: (connected) => {
         setStream({ connected });
         // A connected stream proves the server is reachable; a broken one is retried by the stream itself.

@@ -94,7 +94,9 @@ describe('health you can see: /metrics (Prometheus text format) and /status', ()
     expect(html).not.toMatch(/<script|\/assets\//);
     // Its only style is allowed by nonce; nothing else may load.
     const nonce = html.match(/<style nonce="([^"]+)">/)![1];
-    expect(response.headers.get('content-security-policy')).toBe(`default-src 'none'; style-src 'nonce-${nonce}'; frame-ancestors 'none'`);
+    expect(response.headers.get('content-security-policy')).toBe(
+      `default-src 'none'; style-src 'nonce-${nonce}'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'`,
+    );
   });
 
   it("Debian's Prometheus scrapes it", async () => {

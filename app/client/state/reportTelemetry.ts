@@ -22,6 +22,9 @@ export function reportTelemetry(store: WorkspaceStore): () => void {
   });
   let last = store.getSnapshot();
   let lastOutboxReport = 0;
+  // Whether the server was last told of actions waiting: it is told of the drain too, or its gauge of the
+  // oldest waiting action would go on ageing (and page) after the device is done.
+  let reportedWaiting = false;
   const stopStore = store.subscribe(() => {
     const now = store.getSnapshot();
     if (now.reachability !== last.reachability) reporter.report('reachability', { from: last.reachability, to: now.reachability });
@@ -37,6 +40,11 @@ export function reportTelemetry(store: WorkspaceStore): () => void {
         failed: now.outbox.failed.length,
         oldestAgeMs: Number.isFinite(oldest) ? Date.now() - oldest : 0,
       });
+      reportedWaiting = true;
+    }
+    if (reportedWaiting && now.outbox.pending.length === 0) {
+      reportedWaiting = false;
+      reporter.report('outbox', { status: 'drained', code: null, pending: 0, failed: now.outbox.failed.length, oldestAgeMs: 0 });
     }
     last = now;
   });

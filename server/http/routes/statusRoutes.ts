@@ -37,7 +37,7 @@ export function statusRoutes(app: FastifyInstance, context: ServerContext, healt
     const body = marked.parse(incident.markdown, { async: false });
     return reply
       .header('cache-control', 'no-store')
-      .header('content-security-policy', `default-src 'none'; style-src 'nonce-${nonce}'; frame-ancestors 'none'`)
+      .header('content-security-policy', `default-src 'none'; style-src 'nonce-${nonce}'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'`)
       .type('text/html; charset=utf-8')
       .send(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -103,7 +103,7 @@ table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.5rem;bo
     return reply
       .code(allOk ? 200 : 503)
       .header('cache-control', 'no-store')
-      .header('content-security-policy', `default-src 'none'; style-src 'nonce-${nonce}'; frame-ancestors 'none'`)
+      .header('content-security-policy', `default-src 'none'; style-src 'nonce-${nonce}'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'`)
       .type('text/html; charset=utf-8')
       .send(html);
   });

@@ -41,7 +41,7 @@ export function telemetryRoutes(app: FastifyInstance, context: ServerContext) {
          RETURNING id`,
         [session.tenantId, session.agentId, JSON.stringify(events)],
       );
-      return result.rows.length;
+      return new Set(result.rows.map((row) => row.id.toLowerCase()));
     });
     if (stored === null) {
       const now = new Date();
@@ -49,8 +49,12 @@ export function telemetryRoutes(app: FastifyInstance, context: ServerContext) {
       reply.header('retry-after', String(Math.max(1, Math.ceil((nextDay - now.getTime()) / 1000))));
       throw new ApiError('telemetry-quota-exceeded');
     }
-    context.metrics.takeClientEvents(session.tokenHash, events);
-    return { received: events.length, stored };
+    // Only what was stored now: a batch sent again (a replay) is not counted twice.
+    context.metrics.takeClientEvents(
+      session.tokenHash,
+      events.filter((event) => stored.has(event.id.toLowerCase())),
+    );
+    return { received: events.length, stored: stored.size };
   });
 }
 

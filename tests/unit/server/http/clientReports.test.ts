@@ -31,7 +31,7 @@ describe("ClientReports: what devices last said, for the server's alerts", () =>
     reports.take('device-b', [{ kind: 'outbox', detail: { status: 'backing-off', pending: 1, failed: 0, oldestAgeMs: 10_000 } }]);
     now = 5000;
     expect(reports.oldestWaitingMs()).toBe(45_000);
-    reports.take('device-a', [{ kind: 'outbox', detail: { status: 'idle', pending: 0, failed: 0, oldestAgeMs: 0 } }]);
+    reports.take('device-a', [{ kind: 'outbox', detail: { status: 'drained', code: null, pending: 0, failed: 0, oldestAgeMs: 0 } }]);
     expect(reports.oldestWaitingMs()).toBe(15_000);
     now = 126_000;
     expect(reports.oldestWaitingMs()).toBe(0);

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { marked } from 'marked';
 import { describe, expect, it } from 'vitest';
 import { draftReport, seriesNames } from '../../../../server/incidents/draftReport.js';
 import type { IncidentEvent, IncidentRecording } from '../../../../server/incidents/incident.js';
@@ -75,8 +76,52 @@ describe('outage reports drafted from recorded chaos runs', () => {
       expect(report.preventive.length).toBeGreaterThan(0);
     });
 
+  it('gives the figures the runs themselves printed (npm run chaos, 2026-12-04; bench/RESULTS.md)', () => {
+    const figures = (name: string) => {
+      const report = draftReport(recordings.find((entry) => entry.file === `${name}.json`)!.recording);
+      return {
+        detect: Math.round(report.detectMs! / 100) / 10,
+        afterHeal: Math.round(report.afterHealMs! / 100) / 10,
+        outage: report.outage.durationMs,
+        affected: report.affected.map((claim) => claim.text.split(':')[0]),
+      };
+    };
+    // "HoldfastNodeDown … firing after 32.0 s", "every outbox empty within 35.0 s of the heal: 7.0 s", "outage 129.8 s".
+    expect(figures('server-sigkill-full')).toMatchObject({
+      detect: 32,
+      afterHeal: 7,
+      affected: ['Sending replies, closes and reopens', 'Reading current data', 'Live updates'],
+    });
+    expect(Math.round(figures('server-sigkill-full').outage / 100) / 10).toBe(129.8);
+    expect(figures('api-502-html-full')).toMatchObject({
+      detect: 73.1,
+      afterHeal: 4.2,
+      affected: ['Sending replies, closes and reopens', 'Reading current data'],
+    });
+    // The pages never saw it: only a new device's first load was, around the dead CDN.
+    expect(figures('cdn-primary-blackholed-full')).toMatchObject({ detect: 71.1, afterHeal: 0, affected: ['Loading the app'] });
+  });
+
+  it("keeps what devices reported as text: no HTML and no link from a device's telemetry reaches the report", () => {
+    const { recording } = recordings.find((entry) => entry.file === 'server-sigkill-full.json')!;
+    const fault = find(recording.events, 'chaos', 'fault injected')!;
+    const hostile: IncidentRecording = {
+      ...recording,
+      title: 'Outage <script>alert(1)</script>',
+      events: [
+        ...recording.events,
+        { at: fault.at + 5, source: 'device:<img src=x onerror=alert(1)>', kind: 'connection', detail: '[click](javascript:alert(1))' },
+      ],
+    };
+    // As a person reads it: rendered, the way the HTML report and /status render it.
+    const html = marked.parse(reportMarkdown(draftReport(hostile)), { async: false });
+    expect(html).not.toMatch(/<script|<img|href="javascript:/);
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(html).toContain('[click](javascript:alert(1))');
+  });
+
   it('names what fell short: a broken bound, an expected alert that never fired, an alert that fired late', () => {
-    const { recording } = recordings[0]!;
+    const { recording } = recordings.find((entry) => entry.file === 'server-sigkill-full.json')!;
     const fault = find(recording.events, 'chaos', 'fault injected')!;
     const shortfall: IncidentRecording = {
       ...recording,
@@ -97,8 +142,10 @@ describe('outage reports drafted from recorded chaos runs', () => {
     expect(preventive).toContain('HoldfastEdgeFailing never went pending');
     expect(preventive).toContain('The first alert fired after 3 min 20 s, later than the goal of 2 min 0 s: tighten HoldfastNodeDown.');
 
+    // The pages noticed, no alert fired: the least measure is an alert that would have.
     const silent = draftReport({ ...shortfall, events: shortfall.events.filter((event) => event.source !== 'prometheus'), findings: {} });
-    if (silent.noticedMs !== undefined) expect(silent.preventive.join('\n')).toContain('No alert fired while agents were affected');
+    expect(silent.noticedMs).toBeDefined();
     expect(silent.detectMs).toBeUndefined();
+    expect(silent.preventive.join('\n')).toContain('No alert fired while agents were affected');
   });
 });
