@@ -4,7 +4,7 @@ import { ApiProxy } from '../tests/support/ApiProxy.js';
 import { buildWithCdn } from '../tests/support/buildWithCdn.js';
 import { CdnHost } from '../tests/support/CdnHost.js';
 import { createPostgresDatabase, startPostgres } from '../tests/support/postgresServer.js';
-import { openPostgres, type Database } from '../server/index.js';
+import { openPostgres, type Database } from 'holdfast/server';
 import { ServerProcess } from '../tests/support/serverProcess.js';
 import { ChaosAgent } from './ChaosAgent.js';
 import { ChaosPrometheus } from './ChaosPrometheus.js';

@@ -10,7 +10,7 @@ import {
   seriesNames,
   ticketsPlaceholder,
   writeDraft,
-} from '../server/index.js';
+} from 'holdfast/server';
 import type { ChaosStage } from './ChaosStage.js';
 import type { ScenarioResult } from './runScenario.js';
 import type { Scenario } from './scenarios.js';

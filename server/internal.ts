@@ -3,6 +3,7 @@
 // with any release; an app composes the server through holdfast/server.
 export { lockDirectory, DirectoryLockedError } from './db/directoryLock.js';
 export { FairShare } from './http/FairShare.js';
+export { ClientReports } from './http/ClientReports.js';
 export { LogSampler } from './http/LogSampler.js';
 export { errorWithoutData } from './http/logSerializers.js';
 export { resolveServerOptions } from './http/serverOptions.js';

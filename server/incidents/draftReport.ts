@@ -171,7 +171,7 @@ export function draftReport(recording: IncidentRecording): OutageReport {
     .reduce<[number, number] | undefined>((max, point) => (!max || point[1] > max[1] ? point : max), undefined);
   if (longest && longest.ms > slowSendMs)
     affected.push({
-      text: `Sending replies, closes and reopens: actions waited in outboxes (up to ${formatDuration(longest.ms)}${deepest ? `, ${deepest[1]} at once` : ''}) and were sent once the server answered.`,
+      text: `Sending actions: they waited in outboxes (up to ${formatDuration(longest.ms)}${deepest ? `, ${deepest[1]} at once` : ''}) and were sent once the server answered.`,
       evidence: [ref(longest.event), ...(deepest && deepest[1] > 0 ? [metric(seriesNames.outbox, deepest)] : [])],
     });
   if (firstNoticed)

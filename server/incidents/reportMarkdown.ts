@@ -1,7 +1,7 @@
 import { type Claim, type Evidence, formatDuration, formatTime, formatValue, type OutageReport } from './draftReport.js';
 
 /** What the ticket count says until a person writes it: publishing refuses a report that still says it. */
-export const ticketsPlaceholder = '_To be filled in by a person: the system cannot know how many tickets agents or customers raised._';
+export const ticketsPlaceholder = '_To be filled in by a person: the system cannot know how many support tickets were raised._';
 
 /** The sections of every report, in the fixed order (a test checks each is there). */
 export const reportSections = [

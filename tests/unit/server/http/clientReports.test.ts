@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ClientReports } from '../../../../server/http/ClientReports.js';
+import { ClientReports } from 'holdfast/internal/server';
 
 describe("ClientReports: what devices last said, for the server's alerts", () => {
   it("counts the devices whose last word is that a host's breaker is open, and forgets the silent ones", () => {

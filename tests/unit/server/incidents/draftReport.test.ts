@@ -2,9 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { marked } from 'marked';
 import { describe, expect, it } from 'vitest';
-import { draftReport, seriesNames } from '../../../../server/incidents/draftReport.js';
-import type { IncidentEvent, IncidentRecording } from '../../../../server/incidents/incident.js';
-import { reportMarkdown, reportSections, ticketsPlaceholder } from '../../../../server/incidents/reportMarkdown.js';
+import { draftReport, type IncidentEvent, type IncidentRecording, reportMarkdown, reportSections, seriesNames, ticketsPlaceholder } from 'holdfast/server';
 
 /**
  * Outage reports drafted from incidents `npm run chaos` recorded (fixtures/: the recording JSON each run
@@ -55,7 +53,7 @@ describe('outage reports drafted from recorded chaos runs', () => {
       const depth = recording.series.find((series) => series.name === seriesNames.outbox);
       const deepest = Math.max(0, ...(depth?.points ?? []).filter(([at]) => at >= fault.at && at <= recovered.at).map(([, value]) => value));
       if (Math.max(0, ...waits) > 5000) expect(markdown).toContain(`, ${deepest} at once)`);
-      else expect(markdown).not.toContain('Sending replies, closes and reopens');
+      else expect(markdown).not.toContain('Sending actions');
 
       // The tickets are never the system's to count.
       expect(report.ticketsRaised).toBeNull();
@@ -90,13 +88,13 @@ describe('outage reports drafted from recorded chaos runs', () => {
     expect(figures('server-sigkill-full')).toMatchObject({
       detect: 32,
       afterHeal: 7,
-      affected: ['Sending replies, closes and reopens', 'Reading current data', 'Live updates'],
+      affected: ['Sending actions', 'Reading current data', 'Live updates'],
     });
     expect(Math.round(figures('server-sigkill-full').outage / 100) / 10).toBe(129.8);
     expect(figures('api-502-html-full')).toMatchObject({
       detect: 73.1,
       afterHeal: 4.2,
-      affected: ['Sending replies, closes and reopens', 'Reading current data'],
+      affected: ['Sending actions', 'Reading current data'],
     });
     // The pages never saw it: only a new device's first load was, around the dead CDN.
     expect(figures('cdn-primary-blackholed-full')).toMatchObject({ detect: 71.1, afterHeal: 0, affected: ['Loading the app'] });

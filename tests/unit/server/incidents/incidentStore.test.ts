@@ -1,10 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IncidentStore } from '../../../../server/incidents/IncidentStore.js';
-import type { IncidentRecording } from '../../../../server/incidents/incident.js';
-import { ticketsPlaceholder } from '../../../../server/incidents/reportMarkdown.js';
-import { openPglite, type Database } from '../../../../server/index.js';
+import { type Database, IncidentStore, type IncidentRecording, migrate, openPglite, ticketsPlaceholder } from 'holdfast/server';
 import { workspaceMigrations } from '../../../../app/server/workspaceServerApp.js';
-import { migrate } from '../../../../server/db/migrate.js';
 import { tempDir } from '../../../support/tempDir.js';
 
 /** Incidents in the database (core migration 004), on PGlite: the same SQL runs on PostgreSQL (tests/api/incidents.test.ts). */
