@@ -129,7 +129,9 @@ for (const engine of browserEngineNames) {
           )
           .toEqual(replies);
         await workspaceReady(second);
-        expect(await pendingIn(second)).toBe(0);
+        // Every action arrived once (above); the tab's own view of its outbox follows the replay, not at the
+        // same instant on a starved machine (a one-core run saw 10 still counted right after).
+        await expect.poll(() => pendingIn(second), { timeout: 30_000 }).toBe(0);
       } finally {
         await proxy.stop();
       }
