@@ -3,6 +3,9 @@ import type { Executor, Queryable } from '../db/Database.js';
 import type { Incident, IncidentRecording, IncidentSeries } from './incident.js';
 import { ticketsPlaceholder } from './reportMarkdown.js';
 
+/** What an incident id looks like (a UUID): anything else names no incident, and is not sent to the database. */
+const incidentId = /^[0-9a-f-]{36}$/i;
+
 type IncidentRow = {
   id: string;
   title: string;
@@ -55,7 +58,7 @@ export class IncidentStore {
 
   /** The incident, with its timeline and metrics; undefined when no incident has this id. */
   async load(id: string): Promise<Incident | undefined> {
-    if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+    if (!incidentId.test(id)) return undefined;
     const { rows } = await this.db.query<IncidentRow>('SELECT * FROM incidents WHERE id = $1', [id]);
     const row = rows[0];
     if (!row) return undefined;
@@ -108,7 +111,7 @@ export class IncidentStore {
 
   /** One published incident's title and report (undefined: none published with this id). */
   async publishedReport(id: string): Promise<{ title: string; markdown: string } | undefined> {
-    if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+    if (!incidentId.test(id)) return undefined;
     const { rows } = await this.db.query<{ title: string; report_markdown: string }>(
       `SELECT title, report_markdown FROM incidents WHERE id = $1 AND status = 'published'`,
       [id],

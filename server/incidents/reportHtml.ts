@@ -1,4 +1,5 @@
 import { marked } from 'marked';
+import { escapeHtml } from '../http/escapeHtml.js';
 import { formatTime, type OutageReport } from './draftReport.js';
 import { chartAnchor, type EvidenceLinks, reportMarkdown } from './reportMarkdown.js';
 
@@ -82,8 +83,4 @@ ${body}
 ${charts || '<p>No metrics were recorded for this incident.</p>'}
 </body></html>
 `;
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
 }

@@ -3,6 +3,7 @@ import { marked } from 'marked';
 import { formatDuration, formatTime } from '../../incidents/draftReport.js';
 import { IncidentStore } from '../../incidents/IncidentStore.js';
 import { newNonce } from '../appShell.js';
+import { escapeHtml } from '../escapeHtml.js';
 import type { ServerContext } from '../ServerContext.js';
 import type { DatabaseHealth } from './healthRoutes.js';
 
@@ -107,8 +108,4 @@ table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.5rem;bo
       .type('text/html; charset=utf-8')
       .send(html);
   });
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
 }
