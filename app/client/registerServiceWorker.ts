@@ -10,14 +10,8 @@ export const appUpdates = new ServiceWorkerUpdates();
 /** Registers the service worker of the production build; the dev server has none. */
 export function registerServiceWorker(): void {
   if (!import.meta.env.PROD || !('serviceWorker' in navigator)) return;
-  const register = () => {
-    navigator.serviceWorker.register('/sw.js', { scope: '/' }).then(
-      (registration) => appUpdates.watch(registration),
-      (error: unknown) => {
-        console.warn('Service worker registration failed; the app works online without it.', error);
-      },
-    );
-  };
+  // A first install that fails (a busy server, a cut connection) is registered again shortly.
+  const register = () => void appUpdates.register('/sw.js', { scope: '/' });
   // After the page's load, so installing the worker does not compete with the first render. Behind CDN
   // hosts the page's fallback loader inserts this script itself, possibly after `load` has fired.
   if (document.readyState === 'complete') register();

@@ -154,6 +154,35 @@ test('a new version that fails to install (one of its files missing) leaves the 
   }
 });
 
+test('a first visit whose worker fails to install (one file of the app answered 503) gets its worker soon after, with no reload: offline from the first visit', async ({
+  browser,
+  server,
+}) => {
+  const proxy = await ApiProxy.start(server.url);
+  const context = await browser.newContext({ baseURL: proxy.url });
+  try {
+    // A file the worker precaches and the page itself never loads: refused until the first install has failed.
+    const refused = proxy.fail(/^\/icon-maskable-512\.png/, 503);
+    const page = await context.newPage();
+    const navigations = countNavigations(page);
+    await page.goto('/');
+    await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+    await expect.poll(() => refused.answered(), { timeout: 60_000 }).toBeGreaterThan(0);
+    // The install failed, and with no version before it the browser kept no registration at all.
+    await expect.poll(() => page.evaluate(async () => (await navigator.serviceWorker.getRegistration()) === undefined), { timeout: 60_000 }).toBe(true);
+    refused.stop();
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 60_000 });
+    expect(navigations()).toBe(1);
+    // The shell is really kept: a cold start with no network shows the app.
+    await context.setOffline(true);
+    await page.reload();
+    await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+  } finally {
+    await context.close();
+    await proxy.stop();
+  }
+});
+
 test('a newer release upgrading the local database from another tab: this tab stores its draft, lets go at once, and reloads onto that release', async ({
   browser,
   server,

@@ -1,3 +1,4 @@
+import { ServiceWorkerUpdates } from 'holdfast/client';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { NotesApp } from './NotesApp.js';
@@ -9,6 +10,7 @@ createRoot(document.getElementById('root')!).render(
 );
 
 // The worker serves the app offline and replays the outbox once every tab is closed (Background Sync).
+// ServiceWorkerUpdates registers it again if its first install fails (a file of the app not loaded).
 if (import.meta.env.PROD && 'serviceWorker' in navigator) {
-  navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch((error: unknown) => console.warn('No service worker: the app works online only.', error));
+  void new ServiceWorkerUpdates().register('/sw.js', { scope: '/' });
 }

@@ -1,3 +1,4 @@
+import { ServiceWorkerUpdates } from 'holdfast/client';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { TasksApp } from './views/TasksApp.js';
@@ -10,10 +11,7 @@ createRoot(document.getElementById('root')!).render(
 );
 
 // The worker serves the shell offline and replays the outbox after every tab is closed (Background Sync).
+// ServiceWorkerUpdates registers it again when its first install fails (a file of the shell not loaded).
 if (import.meta.env.PROD && 'serviceWorker' in navigator) {
-  window.addEventListener('load', () => {
-    navigator.serviceWorker
-      .register('/sw.js', { scope: '/' })
-      .catch((error: unknown) => console.warn('No service worker; the list works online without it.', error));
-  });
+  window.addEventListener('load', () => void new ServiceWorkerUpdates().register('/sw.js', { scope: '/' }));
 }

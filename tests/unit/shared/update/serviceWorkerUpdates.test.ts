@@ -17,6 +17,7 @@ class FakeWorker extends EventTarget {
 class FakeRegistration extends EventTarget {
   installing: FakeWorker | null = null;
   waiting: FakeWorker | null = null;
+  active: FakeWorker | null = null;
   updates = 0;
   async update() {
     this.updates++;
@@ -27,8 +28,23 @@ class FakeRegistration extends EventTarget {
   }
 }
 class FakeContainer extends EventTarget {
+  /** Each call to register: what it answered, or the error it threw (the script could not be fetched). */
+  registrations: (FakeRegistration | Error)[] = [];
+  failRegistrations = 0;
   constructor(public controller: object | null) {
     super();
+  }
+  async register(url: string) {
+    expect(url).toBe('/sw.js');
+    if (this.failRegistrations > 0) {
+      this.failRegistrations--;
+      const error = new TypeError('Failed to register a ServiceWorker: a network error');
+      this.registrations.push(error);
+      throw error;
+    }
+    const registration = new FakeRegistration();
+    this.registrations.push(registration);
+    return registration;
   }
   takeOver() {
     this.controller = {};
@@ -100,5 +116,67 @@ describe('service worker updates', () => {
     const updates = new ServiceWorkerUpdates({ container: container as unknown as ServiceWorkerContainer, checkIntervalMs: 0 });
     updates.watch(registration as unknown as ServiceWorkerRegistration);
     expect(updates.getSnapshot().available).toBe(true);
+  });
+
+  describe('register', () => {
+    const waitFor = async (condition: () => boolean) => {
+      for (let i = 0; i < 200 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(condition()).toBe(true);
+    };
+    const first = (container: FakeContainer) => container.registrations.at(-1) as FakeRegistration;
+
+    it('a first install that fails (no version before it) is registered again after the waits, tells the agent nothing, and stops once one installs', async () => {
+      const container = new FakeContainer(null);
+      const updates = new ServiceWorkerUpdates({ container: container as unknown as ServiceWorkerContainer, checkIntervalMs: 0, retryDelaysMs: [10, 10, 10] });
+      await updates.register('/sw.js', { scope: '/' });
+      for (let attempt = 1; attempt <= 2; attempt++) {
+        const broken = new FakeWorker();
+        first(container).find(broken);
+        broken.moveTo('redundant');
+        await waitFor(() => container.registrations.length === attempt + 1);
+      }
+      const good = new FakeWorker();
+      first(container).find(good);
+      good.moveTo('installed');
+      container.takeOver();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(container.registrations).toHaveLength(3);
+      expect(updates.getSnapshot()).toMatchObject({ available: false, failed: null });
+    });
+
+    it('gives up after the last wait, until the next page load', async () => {
+      const container = new FakeContainer(null);
+      const updates = new ServiceWorkerUpdates({ container: container as unknown as ServiceWorkerContainer, checkIntervalMs: 0, retryDelaysMs: [5] });
+      await updates.register('/sw.js');
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const broken = new FakeWorker();
+        first(container).find(broken);
+        broken.moveTo('redundant');
+        await new Promise((resolve) => setTimeout(resolve, 40));
+      }
+      expect(container.registrations).toHaveLength(2);
+    });
+
+    it('a registration refused (the script not fetched: the server down at the first visit) is tried again', async () => {
+      const container = new FakeContainer(null);
+      container.failRegistrations = 2;
+      const updates = new ServiceWorkerUpdates({ container: container as unknown as ServiceWorkerContainer, checkIntervalMs: 0, retryDelaysMs: [5, 5, 5] });
+      expect(await updates.register('/sw.js')).toBeNull();
+      await waitFor(() => container.registrations.length === 3);
+      expect(container.registrations.map((entry) => entry instanceof Error)).toEqual([true, true, false]);
+    });
+
+    it('an update that fails under a controlled page is not registered again: the agent is told, the current version serves', async () => {
+      const container = new FakeContainer({});
+      const updates = new ServiceWorkerUpdates({ container: container as unknown as ServiceWorkerContainer, checkIntervalMs: 0, retryDelaysMs: [5] });
+      await updates.register('/sw.js');
+      first(container).active = new FakeWorker();
+      const broken = new FakeWorker();
+      first(container).find(broken);
+      broken.moveTo('redundant');
+      await new Promise((resolve) => setTimeout(resolve, 40));
+      expect(container.registrations).toHaveLength(1);
+      expect(updates.getSnapshot().failed).toContain('could not be installed');
+    });
   });
 });
