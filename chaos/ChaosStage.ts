@@ -3,19 +3,21 @@ import { chromiumArgs } from '../playwright.config.js';
 import { ApiProxy } from '../tests/support/ApiProxy.js';
 import { buildWithCdn } from '../tests/support/buildWithCdn.js';
 import { CdnHost } from '../tests/support/CdnHost.js';
-import { createPostgresDatabase, startPostgres } from '../tests/support/postgresServer.js';
 import { openPostgres, type Database } from 'holdfast/server';
-import { ServerProcess } from '../tests/support/serverProcess.js';
+import type { Cluster } from '../deploy/cluster/Cluster.js';
+import { startTestCluster, stopTestCluster } from '../tests/support/testCluster.js';
 import { ChaosAgent } from './ChaosAgent.js';
 import { ChaosPrometheus } from './ChaosPrometheus.js';
 import type { Timeline } from './Timeline.js';
 
 /**
  * The real stack a chaos scenario breaks: the workspace built for two CDN hosts (fastly.test and
- * azure.test, each a CdnHost on loopback, mapped by Chromium's resolver rules), its server process on a
- * seeded PostgreSQL database (where each incident's timeline is stored too), a user-space proxy in front of the server (the network between the agents and the
- * API: it delays, resets and answers 502 when told), Debian's Chromium with one context per agent, and
- * Debian's Prometheus scraping the server directly and through the proxy, with the alerting rules loaded.
+ * azure.test, each a CdnHost on loopback, mapped by Chromium's resolver rules); `npm run cluster`'s
+ * topology serving it (HAProxy with deploy/haproxy.cfg, two server nodes, a PostgreSQL primary and its
+ * streaming standby, seeded; each incident's timeline is stored there too); a user-space proxy in front of
+ * HAProxy (the network between the agents and the API: it delays, resets and answers 502 when told);
+ * Debian's Chromium with one context per agent; and Debian's Prometheus scraping every node directly and
+ * the API through the proxy, with the alerting rules loaded.
  */
 export class ChaosStage {
   readonly agents: ChaosAgent[] = [];
@@ -34,32 +36,46 @@ export class ChaosStage {
   #brokenDnsBrowser: Promise<Browser> | undefined;
 
   private constructor(
-    readonly server: ServerProcess,
+    readonly cluster: Cluster,
     readonly proxy: ApiProxy,
     readonly fastly: CdnHost,
     readonly azure: CdnHost,
     readonly browser: Browser,
     readonly prometheus: ChaosPrometheus,
     readonly timeline: Timeline,
-    /** The server's database, for the incident store. */
+    /** The primary's database, for the incident store. */
     readonly db: Database,
-    private readonly stopPostgres: () => void,
   ) {}
 
-  /** Builds and starts everything (about 30 s on 2 cores: two Vite builds, PostgreSQL and a database, a browser, Prometheus). */
+  /**
+   * Builds and starts everything (about 40 s on 2 cores: two Vite builds, a PostgreSQL pair seeded,
+   * two nodes and HAProxy, a browser, Prometheus).
+   */
   static async start(timeline: Timeline): Promise<ChaosStage> {
-    const stopPostgres = await startPostgres();
-    const databaseUrl = await createPostgresDatabase();
     const [fastly, azure] = await Promise.all([CdnHost.start(''), CdnHost.start('')]);
     const outDir = await buildWithCdn([`http://fastly.test:${fastly.port}`, `http://azure.test:${azure.port}`], { CDN_COOL_DOWN_MS: '1500' });
     fastly.root = outDir;
     azure.root = outDir;
-    const server = await ServerProcess.start({ databaseUrl }, { STATIC_DIR: outDir });
-    const proxy = await ApiProxy.start(server.url);
-    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs });
-    const prometheus = await ChaosPrometheus.start([new URL(server.url).host], new URL(proxy.url).host);
-    const db = await openPostgres({ connectionString: databaseUrl, maxConnections: 2 });
-    return new ChaosStage(server, proxy, fastly, azure, browser, prometheus, timeline, db, stopPostgres);
+    const cluster = await startTestCluster({ nodes: 2, staticDir: outDir });
+    try {
+      const proxy = await ApiProxy.start(cluster.url);
+      const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs });
+      const prometheus = await ChaosPrometheus.start(
+        cluster.nodes.map((node) => new URL(node.url).host),
+        new URL(proxy.url).host,
+      );
+      // The incident store keeps working while a scenario stops the primary: it is written after the heal.
+      const db = await openPostgres({ connectionString: cluster.databaseUrl, maxConnections: 2 });
+      return new ChaosStage(cluster, proxy, fastly, azure, browser, prometheus, timeline, db);
+    } catch (error) {
+      await stopTestCluster(cluster);
+      throw error;
+    }
+  }
+
+  /** The API as the runner's own checks reach it: HAProxy, not through the proxy a fault may be breaking. */
+  get apiUrl(): string {
+    return this.cluster.url;
   }
 
   /** Where agents load the app and reach the API: the proxy in front of the server. */
@@ -100,10 +116,9 @@ export class ChaosStage {
     await this.#brokenDnsBrowser?.then((browser) => browser.close()).catch(() => undefined);
     await this.prometheus.stop();
     await this.proxy.stop().catch(() => undefined);
-    await this.server.stop().catch(() => undefined);
     await Promise.all([this.fastly.stop(), this.azure.stop()]);
     await this.db.close().catch(() => undefined);
-    this.stopPostgres();
+    await stopTestCluster(this.cluster);
   }
 }
 

@@ -74,7 +74,7 @@ export async function runScenario(
 ): Promise<ScenarioResult> {
   const { faultMs } = scenario[form];
   const timelineFrom = stage.timeline.events.length;
-  const api = await TestApi.signIn(stage.server.url, agentEmails[0]!);
+  const api = await TestApi.signIn(stage.apiUrl, agentEmails[0]!);
   const agents: ChaosAgent[] = [];
   for (const email of agentEmails) agents.push(stage.agents.find((agent) => agent.email === email) ?? (await stage.agent(email)));
   const open = (await api.conversations('?status=open')).slice(0, agents.length);

@@ -127,13 +127,51 @@ export const scenarios: readonly Scenario[] = [
     full: stretch.full,
   },
   {
-    name: 'server-sigkill',
-    breaks: 'the API server process is SIGKILLed (no clean-up) and started again on the same data after the stretch',
-    inject: (stage) => stage.server.kill(),
-    heal: (stage) => stage.server.restart(),
+    name: 'node-sigkill',
+    breaks: 'one of the two API nodes behind HAProxy is SIGKILLed (no clean-up) and started again after the stretch',
+    inject: (stage) => stage.cluster.nodes[0]!.process.kill(),
+    heal: (stage) => stage.cluster.nodes[0]!.process.start(),
+    // HAProxy retries what the dead node dropped on the other one, and its health check takes the node out
+    // within 2 s: the agents must not see it.
+    noticed: false,
+    alerts: { short: ['HoldfastNodeDown'], full: ['HoldfastNodeDown'] },
+    bounds: apiBounds,
+    short: { faultMs: 10_000 },
+    full: stretch.full,
+  },
+  {
+    name: 'listen-killed',
+    breaks: "every node's LISTEN connection to PostgreSQL is terminated (pg_terminate_backend), twice, 5 s apart",
+    inject: (stage) => terminateListeners(stage),
+    during: (stage, elapsedMs) => (elapsedMs >= 5000 && elapsedMs < 6000 ? terminateListeners(stage) : undefined),
+    heal: () => {},
+    // Each node listens again at once and reads what it missed: live updates go on, the agents see nothing.
+    noticed: false,
+    alerts: { short: [], full: [] },
+    bounds: apiBounds,
+    short: { faultMs: 10_000 },
+    full: { faultMs: 30_000 },
+  },
+  {
+    name: 'db-primary-restart',
+    breaks: 'the PostgreSQL primary is stopped (every session ended) and started again on the same data after the stretch',
+    inject: (stage) => stage.cluster.postgres.stopPrimary(),
+    heal: (stage) => stage.cluster.postgres.startPrimary(),
+    // Every node's /readyz fails, HAProxy has no node to send to: the whole API answers 503.
+    noticed: true,
+    alerts: { short: ['HoldfastDatabaseUnreachable'], full: ['HoldfastDatabaseUnreachable', 'HoldfastEdgeFailing'] },
+    bounds: { recoveryMs: 35_000, convergenceMs: 30_000 },
+    short: { faultMs: 15_000 },
+    full: stretch.full,
+  },
+  {
+    name: 'region-down',
+    breaks: 'every API node of the region is SIGKILLed at once (HAProxy has none left) and started again on the same data after the stretch',
+    inject: (stage) => Promise.all(stage.cluster.nodes.map((node) => node.process.kill())),
+    heal: (stage) => Promise.all(stage.cluster.nodes.map((node) => node.process.start())),
     noticed: true,
     alerts: { short: ['HoldfastNodeDown'], full: ['HoldfastNodeDown', 'HoldfastEdgeFailing'] },
-    // A server that was gone is found again by the pages' probes, whose backoff is capped at 30 s
+    // An API that was gone is found again by the pages' probes, whose backoff is capped at 30 s
     // (ReachabilityMonitor) so that 10,000 pages do not come back at once (bench:reconnect-storm).
     bounds: { recoveryMs: 35_000, convergenceMs: 30_000 },
     ...stretch,
@@ -156,6 +194,16 @@ export const scenarios: readonly Scenario[] = [
     ...stretch,
   },
 ];
+
+/** Ends every node's LISTEN connection on the primary, as a network cut or an operator would. */
+async function terminateListeners(stage: ChaosStage): Promise<void> {
+  const { rows } = await stage.db.query<{ ended: boolean }>(
+    "SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity WHERE application_name = 'holdfast-listener'",
+  );
+  // Two nodes, one listener each: fewer means a node was not listening (a bug this scenario would hide).
+  if (rows.length < stage.cluster.nodes.length) throw new Error(`Only ${rows.length} LISTEN connection(s) to end, for ${stage.cluster.nodes.length} nodes.`);
+  stage.timeline.mark('chaos', 'LISTEN connections terminated', String(rows.length));
+}
 
 export function scenarioNamed(name: string): Scenario | undefined {
   return scenarios.find((scenario) => scenario.name === name);

@@ -80,6 +80,17 @@ export class PostgresPair {
     this.#pgCtl(this.primaryDir, this.options.primaryPort, 'stop');
   }
 
+  /**
+   * The primary alone stopped, as its host going away does to the nodes (fast shutdown: every session
+   * ended), and started again on the same data; the standby reconnects by itself.
+   */
+  stopPrimary(): void {
+    this.#pgCtl(this.primaryDir, this.options.primaryPort, 'stop');
+  }
+  startPrimary(): void {
+    this.#pgCtl(this.primaryDir, this.options.primaryPort, 'start');
+  }
+
   #initPrimary(): void {
     if (existsSync(join(this.primaryDir, 'PG_VERSION'))) return;
     runAsPostgres(`${this.bin}/initdb -D ${this.primaryDir} -U postgres -A trust --no-sync >/dev/null`);

@@ -160,6 +160,22 @@ export class ServerMetrics {
     });
   }
 
+  /**
+   * Whether the database answers, from the readiness check's own cached read (at most one a second,
+   * shared with /readyz): a scrape while the primary is gone reads 0 here, where /metrics itself still
+   * answers and a node-down alert says nothing.
+   */
+  watchDatabase(check: () => Promise<{ reachable: boolean }>): void {
+    new Gauge({
+      name: 'holdfast_database_reachable',
+      help: "1 while this node's database answers (the readiness check's read), 0 while it does not.",
+      registers: this.#registers,
+      async collect() {
+        this.set((await check()).reachable ? 1 : 0);
+      },
+    });
+  }
+
   /** The change feed's LISTEN connection (PostgreSQL): up or not, and how many catch-up reads its reconnects cost. */
   watchFeed(feed: ChangeFeed): void {
     const registers = this.#registers;

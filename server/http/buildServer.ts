@@ -259,6 +259,7 @@ async function registerRoutes(app: FastifyInstance, context: ServerContext): Pro
     publicSessionRoutes(api, context);
     cspReportRoutes(api, context);
     const health = databaseHealth(context);
+    context.metrics.watchDatabase(health);
     healthRoutes(api, context, health);
     statusRoutes(api, context, health);
     serverApp.publicRoutes?.(api, context);

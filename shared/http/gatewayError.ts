@@ -1,6 +1,14 @@
 /**
- * 502 Bad Gateway and 504 Gateway Timeout are a load balancer's or proxy's answers, not the API's: the API
- * behind it could not be reached. Reachability, the outbox and its poison-action search treat them as no
- * answer at all (the API is down, nothing is wrong with what was sent). 503 stays the API's own "later".
+ * A load balancer's or proxy's answer, not the API's: the API behind it could not be reached.
+ * Reachability, the outbox and its poison-action search treat it as no answer at all (the API is down,
+ * nothing is wrong with what was sent).
+ * - 502 Bad Gateway and 504 Gateway Timeout, always.
+ * - 503 when it is not the API's own: HAProxy answers 503 with an HTML page ("No server is available")
+ *   once its health checks have taken every node out, as when the database is down or every node is
+ *   gone. The API's own 503 (shedding, a statement timeout) carries its JSON error and means "later".
+ *   `fromApi`: the answer is the API's JSON (its content type says so).
  */
-export const isGatewayError = (status: number): boolean => status === 502 || status === 504;
+export const isGatewayError = (status: number, fromApi = false): boolean => status === 502 || status === 504 || (status === 503 && !fromApi);
+
+/** Whether `response` is the API's own JSON (its errors always are), not a gateway's page. */
+export const isApiAnswer = (response: Response): boolean => /\bjson\b/i.test(response.headers.get('content-type') ?? '');

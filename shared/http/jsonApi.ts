@@ -5,13 +5,16 @@ import { isGatewayError } from './gatewayError.js';
 /** How a request goes out: the global fetch, or one that picks where (ApiOrigins' fetch). */
 export type Fetcher = (input: string, init: RequestInit) => Promise<Response>;
 
+/** The code of an error answer that carried none of the API's own (a gateway's HTML page, say). */
+const noApiCode = 'http-error';
+
 /**
- * A failed API call, as a HoldfastError: `api-unreachable` (no answer, or a gateway's 502/504), `api-timeout` (none in time), or
+ * A failed API call, as a HoldfastError: `api-unreachable` (no answer, or a gateway's: gatewayError.ts), `api-timeout` (none in time), or
  * `api-refused` (the server's error: its `status`, `serverCode` and words). Tells them apart for reachability.
  */
 export function apiRequestError(status: number, serverCode: string, message?: string, retryAfter?: string | null): HoldfastError {
   if (status === 0) return new HoldfastError(serverCode === 'timeout' ? 'api-timeout' : 'api-unreachable', { status, reason: message });
-  if (isGatewayError(status)) return new HoldfastError('api-unreachable', { status, reason: `a gateway answered ${status}` });
+  if (isGatewayError(status, serverCode !== noApiCode)) return new HoldfastError('api-unreachable', { status, reason: `a gateway answered ${status}` });
   return new HoldfastError('api-refused', { status, serverCode, message, retryAfter: retryAfter ?? undefined });
 }
 
@@ -58,7 +61,7 @@ export function jsonApi({ onUnauthorized = () => {}, baseUrl = '', fetch: send =
       if (response.status === 401 && path !== '/api/login' && path !== '/api/logout') onUnauthorized();
       throw apiRequestError(
         response.status,
-        error?.code ?? 'http-error',
+        error?.code ?? noApiCode,
         error?.message ?? `The server answered ${response.status}.`,
         response.headers.get('retry-after'),
       );

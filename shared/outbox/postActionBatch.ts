@@ -66,7 +66,7 @@ export function httpBatchTransport(options: HttpTransportOptions): BatchTranspor
     const code = error?.code ?? `http-${response.status}`;
     const message = error?.message ?? `The server answered ${response.status}.`;
     if (response.status === 401) return { kind: 'unauthorized' };
-    if (isGatewayError(response.status))
+    if (isGatewayError(response.status, error?.code !== undefined))
       return { kind: 'retry', code: 'unreachable', message: `The server cannot be reached (a gateway answered ${response.status}).`, status: response.status };
     if (response.status === 408 || response.status === 429 || response.status >= 500) {
       const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), now());

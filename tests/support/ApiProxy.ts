@@ -1,3 +1,4 @@
+import { pipeline } from 'node:stream';
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 
@@ -156,7 +157,9 @@ export class ApiProxy {
       { host: this.target.hostname, port: this.target.port, path: incoming.url, method: incoming.method, headers: incoming.headers },
       (answer) => {
         outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(outgoing);
+        // pipeline, not pipe: an answer cut off upstream (a node killed mid-stream) cuts this one too, as
+        // a real middlebox does, rather than leaving the browser's connection open with nothing behind it.
+        pipeline(answer, outgoing, () => undefined);
       },
     );
     upstream.on('error', () => outgoing.destroy());

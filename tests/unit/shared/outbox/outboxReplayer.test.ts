@@ -307,4 +307,17 @@ describe("a gateway's 502 or 504 (the API behind it not reached)", () => {
       expect(await transport(sends(1), new AbortController().signal)).toMatchObject({ kind: 'retry', code: 'unreachable', status });
     }
   });
+
+  it('HAProxy\'s 503 page (no node left to send to) is no answer too; the API\'s own 503, in its JSON, is its "later"', async () => {
+    const answering = (response: () => Response) =>
+      httpBatchTransport({ url: '/api/actions', headers: () => ({}), fetch: async () => response() })(sends(1), new AbortController().signal);
+    const haproxy = () =>
+      new Response('<html><body><h1>503 Service Unavailable</h1>\nNo server is available to handle this request.\n</body></html>', {
+        status: 503,
+        headers: { 'content-type': 'text/html' },
+      });
+    expect(await answering(haproxy)).toMatchObject({ kind: 'retry', code: 'unreachable', status: 503 });
+    const shedding = () => Response.json({ error: { code: 'overloaded', message: 'The server is busy.' } }, { status: 503, headers: { 'retry-after': '2' } });
+    expect(await answering(shedding)).toMatchObject({ kind: 'retry', code: 'overloaded', status: 503, retryAfterMs: 2000 });
+  });
 });
