@@ -41,6 +41,7 @@ export function createOfflineClient<Page extends SyncPageLike>(input: OfflineCli
   let poll: ReturnType<typeof setInterval> | undefined;
   let stream: SharedEventStream | undefined;
   let unsubscribeReachability: (() => void) | undefined;
+  let stopFreezing: (() => void) | undefined;
 
   const overlay = new PendingOverlay();
   const { platform } = options;
@@ -186,6 +187,7 @@ export function createOfflineClient<Page extends SyncPageLike>(input: OfflineCli
 
   const stop = async () => {
     stopped = true;
+    stopFreezing?.();
     clearInterval(poll);
     unsubscribeReachability?.();
     stream?.stop();
@@ -220,8 +222,20 @@ export function createOfflineClient<Page extends SyncPageLike>(input: OfflineCli
       void outbox.start();
       reachability.start();
       // The stream's first event (`ready`) prompts the first pull; without a stream, the client pulls at once.
-      if (endpoints.events) openStream();
-      else {
+      if (endpoints.events) {
+        openStream();
+        // A frozen tab leading the stream would hold every other tab's live changes (as the outbox's
+        // replay, OutboxClient): it lets go before it freezes, and joins the queue again once it runs.
+        stopFreezing = platform.outbox.onFreeze?.(
+          () => {
+            stream?.stop();
+            stream = undefined;
+          },
+          () => {
+            if (!stopped && !stream) openStream();
+          },
+        );
+      } else {
         poll = setInterval(() => reachability.state === 'online' && void syncNow(), sync.pollMs);
         void syncNow();
       }

@@ -47,6 +47,11 @@ export type OutboxClientPlatform = {
    * Returns what stops it.
    */
   onWake?: (wake: () => void) => () => void;
+  /**
+   * Calls `freeze` just before the browser freezes this tab (Chromium freezes background tabs; its
+   * scripts stop, its locks stay held) and `resume` when it runs again. Returns what stops it.
+   */
+  onFreeze?: (freeze: () => void, resume: () => void) => () => void;
 };
 
 export type OutboxClientOptions = {
@@ -94,6 +99,7 @@ export class OutboxClient {
   #snapshot: OutboxSnapshot = emptySnapshot;
   #outbox: Promise<Outbox> | undefined;
   #leader: OutboxReplayLeader | undefined;
+  #stopFreezing: (() => void) | undefined;
   #stopped = false;
   #stopWaking: (() => void) | undefined;
 
@@ -146,25 +152,41 @@ export class OutboxClient {
         if (code === 'unreachable' || code === 'timeout') onUnreachable?.();
       },
     });
-    this.#leader = new OutboxReplayLeader({
-      replayer,
-      lockName: outboxLockName(scope),
-      locks: platform.locks,
-      onResult: (result) => {
-        // Progress stays up while a long replay waits to retry: "500 of 1,500 sent · will retry".
-        const over = result.status === 'drained' || result.status === 'paused';
-        this.#publish({ lastPass: result, progress: over ? null : this.#snapshot.progress });
-        if (result.status === 'paused') onPaused?.(result.reason);
-      },
-    });
-    this.#leader.start();
+    const lead = () => {
+      this.#leader = new OutboxReplayLeader({
+        replayer,
+        lockName: outboxLockName(scope),
+        locks: platform.locks,
+        onResult: (result) => {
+          // Progress stays up while a long replay waits to retry: "500 of 1,500 sent · will retry".
+          const over = result.status === 'drained' || result.status === 'paused';
+          this.#publish({ lastPass: result, progress: over ? null : this.#snapshot.progress });
+          if (result.status === 'paused') onPaused?.(result.reason);
+        },
+      });
+      this.#leader.start();
+    };
+    lead();
     this.#stopWaking = platform.onWake?.(() => this.#leader?.kick({ force: true }));
+    // A frozen tab keeps its Web Lock while none of its code runs: leading, it would hold every other tab's
+    // replay (and the worker's) until it is thawed, which may be never. So it stops leading before it is
+    // frozen — another tab takes the lock at once — and queues for the lock again once it runs.
+    this.#stopFreezing = platform.onFreeze?.(
+      () => {
+        void this.#leader?.stop();
+        this.#leader = undefined;
+      },
+      () => {
+        if (!this.#stopped && !this.#leader) lead();
+      },
+    );
     await this.refresh();
   }
 
   async stop(): Promise<void> {
     this.#stopped = true;
     this.#stopWaking?.();
+    this.#stopFreezing?.();
     this.#channel?.close();
     await this.#leader?.stop();
   }

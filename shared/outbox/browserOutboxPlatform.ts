@@ -9,8 +9,8 @@ type WakeTarget = {
 type SyncRegistration = ServiceWorkerRegistration & { sync?: { register(tag: string): Promise<void> } };
 
 /**
- * The browser's Web Locks, BroadcastChannel, Background Sync and wake-ups (online, focus, visible, restored
- * from the back/forward cache), for an OutboxClient in a page. Each is optional: where the browser lacks
+ * The browser's Web Locks, BroadcastChannel, Background Sync, wake-ups (online, focus, visible, restored
+ * from the back/forward cache) and the freezing of a tab, for an OutboxClient in a page. Each is optional: where the browser lacks
  * one, the outbox still works, with less (one tab replays alone, or the queue drains only while a tab is
  * open: at its start, at each wake-up, and on the replay's own backoff timer).
  */
@@ -38,6 +38,17 @@ export function browserOutboxPlatform(): OutboxClientPlatform {
         page.removeEventListener!('focus', wake);
         page.removeEventListener!('pageshow', restored);
         document.removeEventListener('visibilitychange', visible);
+      };
+    },
+    onFreeze: (freeze, resume) => {
+      // The Page Lifecycle events, on the document (Chromium; other engines have none and never freeze a tab this way).
+      const { document } = globalThis as unknown as { document?: WakeTarget };
+      if (!document) return () => {};
+      document.addEventListener('freeze', freeze);
+      document.addEventListener('resume', resume);
+      return () => {
+        document.removeEventListener('freeze', freeze);
+        document.removeEventListener('resume', resume);
       };
     },
   };

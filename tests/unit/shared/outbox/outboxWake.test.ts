@@ -47,6 +47,20 @@ describe('outbox wake-ups where there is no Background Sync', () => {
     expect(wakes).toBe(4);
   });
 
+  it("the document's freeze and resume (Page Lifecycle) reach the outbox, until stopped", () => {
+    const { document } = fakePage();
+    const seen: string[] = [];
+    const stop = browserOutboxPlatform().onFreeze!(
+      () => seen.push('freeze'),
+      () => seen.push('resume'),
+    );
+    document.dispatchEvent(new Event('freeze'));
+    document.dispatchEvent(new Event('resume'));
+    stop();
+    document.dispatchEvent(new Event('freeze'));
+    expect(seen).toEqual(['freeze', 'resume']);
+  });
+
   it('in a worker (no document) there is nothing to listen to', () => {
     let wakes = 0;
     const stop = browserOutboxPlatform().onWake!(() => wakes++);
