@@ -60,6 +60,21 @@ async function waitFor(condition: () => Promise<boolean>, timeoutMs: number, say
 }
 
 /**
+ * Whether every device holds the server's state; throws which device differs (printed by waitFor).
+ * `fromPrimary`: the server's state as the primary holds it (reads carrying its current WAL position),
+ * not as a replica that may have stopped following it would answer.
+ */
+async function converged(stage: ChaosStage, api: TestApi, fromPrimary: boolean): Promise<boolean> {
+  const position = fromPrimary ? (await stage.db.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn')).rows[0]?.lsn : undefined;
+  const server = await serverDigest(api, position);
+  for (const agent of stage.agents) {
+    const behind = divergence(await deviceDigest(agent.page), server);
+    if (behind.length > 0) throw new Error(`converging: ${agent.email} differs on ${behind.length} conversation(s)`);
+  }
+  return true;
+}
+
+/**
  * Runs one scenario on a running stage: the agents work, the fault is injected and lasts `faultMs` while
  * they keep working, it heals, and then the invariants are checked and their figures taken — every reply
  * on the server once and in order, every click on screen within 100 ms, every outbox empty and every
@@ -126,6 +141,20 @@ export async function runScenario(
     await sleep(1000);
   }
   await Promise.all(working);
+  // Faults the framework must route around: the work reaches the server, and every device holds the
+  // primary's state, before the heal.
+  const lastClickAt = Date.now();
+  const sentDuringAt = scenario.duringFault?.sent
+    ? await waitFor(
+        async () => (await Promise.all(stage.agents.map((agent) => agent.pending()))).every((pending) => pending === 0),
+        scenario.bounds.recoveryMs,
+        say,
+      )
+    : undefined;
+  const convergedDuringAt =
+    scenario.duringFault?.converged && sentDuringAt !== undefined
+      ? await waitFor(() => converged(stage, api, true), scenario.bounds.convergenceMs, say)
+      : undefined;
   await scenario.heal(stage);
   const healedAt = stage.timeline.mark('chaos', 'healed', scenario.name).at;
   say('healed; waiting for every outbox to empty');
@@ -135,21 +164,7 @@ export async function runScenario(
   const all = stage.agents;
   const recoveredAt = await waitFor(async () => (await Promise.all(all.map((agent) => agent.pending()))).every((pending) => pending === 0), 60_000, say);
   if (recoveredAt) stage.timeline.mark('chaos', 'recovered', 'every outbox empty', recoveredAt);
-  const convergedAt = recoveredAt
-    ? await waitFor(
-        async () => {
-          const server = await serverDigest(api);
-          // Not converged yet: which device is behind, on what (printed once each time it changes).
-          for (const agent of all) {
-            const behind = divergence(await deviceDigest(agent.page), server);
-            if (behind.length > 0) throw new Error(`converging: ${agent.email} differs on ${behind.length} conversation(s)`);
-          }
-          return true;
-        },
-        60_000,
-        say,
-      )
-    : undefined;
+  const convergedAt = recoveredAt ? await waitFor(() => converged(stage, api, false), 60_000, say) : undefined;
   if (convergedAt) stage.timeline.mark('chaos', 'converged', 'every device holds the server state', convergedAt);
   // Devices report what only they saw (a CDN's failures) through their telemetry, batched for 5 s and sent
   // by the worker's queue: an alert on it may come after the checks above. It gets 30 s more.
@@ -214,6 +229,24 @@ export async function runScenario(
       ok: scenario.noticed ? detectMs !== undefined : detectMs === undefined,
       figure: detectMs === undefined ? 'not noticed' : `noticed after ${ms(detectMs)}`,
     },
+    ...(scenario.duringFault?.sent
+      ? [
+          {
+            name: `every outbox empty within ${ms(scenario.bounds.recoveryMs)} of the last click, the fault still on`,
+            ok: sentDuringAt !== undefined,
+            figure: sentDuringAt === undefined ? 'not before the heal' : ms(sentDuringAt - lastClickAt),
+          },
+        ]
+      : []),
+    ...(scenario.duringFault?.converged
+      ? [
+          {
+            name: `every device holds the primary's state within ${ms(scenario.bounds.convergenceMs)} after that, the fault still on`,
+            ok: convergedDuringAt !== undefined,
+            figure: convergedDuringAt === undefined || sentDuringAt === undefined ? 'not before the heal' : ms(convergedDuringAt - sentDuringAt),
+          },
+        ]
+      : []),
     {
       name: `every outbox empty within ${ms(scenario.bounds.recoveryMs)} of the heal`,
       ok: recoverMs !== undefined && recoverMs <= scenario.bounds.recoveryMs,

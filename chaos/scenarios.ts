@@ -1,3 +1,4 @@
+import pg from 'pg';
 import type { AlertExpectation } from './AlertWatch.js';
 import type { ChaosStage } from './ChaosStage.js';
 
@@ -20,6 +21,12 @@ export type Scenario = {
    * `Name{label~part}`: the series whose label contains `part` (a CDN's own host).
    */
   alerts: { short: AlertExpectation[]; full: AlertExpectation[] };
+  /**
+   * Faults the framework must route around, checked before the heal: the agents' work reaches the server
+   * (`sent`: every outbox empty within `recoveryMs` of the last click) and every device holds the
+   * primary's state (`converged`: within `convergenceMs` of that), the fault still on.
+   */
+  duringFault?: { sent?: boolean; converged?: boolean };
   /** After the heal: every outbox empty within `recoveryMs`, every device holding the server's state within `convergenceMs` after that. */
   bounds: { recoveryMs: number; convergenceMs: number };
   short: ScenarioForm;
@@ -175,6 +182,39 @@ export const scenarios: readonly Scenario[] = [
     // (ReachabilityMonitor) so that 10,000 pages do not come back at once (bench:reconnect-storm).
     bounds: { recoveryMs: 35_000, convergenceMs: 30_000 },
     ...stretch,
+  },
+  {
+    name: 'sheddable-slow',
+    breaks: 'the database work of presence and telemetry (sheddable) waits on a lock held on their tables for the stretch',
+    inject: async (stage) => {
+      // A transaction holding the tables, as a long migration or a runaway batch job does.
+      const holder = new pg.Client({ connectionString: stage.cluster.databaseUrl, application_name: 'chaos-lock-holder' });
+      await holder.connect();
+      await holder.query('BEGIN');
+      await holder.query('LOCK TABLE presence, client_events IN ACCESS EXCLUSIVE MODE');
+      stage.faults.set('lock', () => void holder.query('ROLLBACK').finally(() => holder.end()));
+    },
+    heal: (stage) => stage.faults.take('lock')(),
+    // Presence and telemetry give up after their statement timeout; what an agent does never waits on them.
+    noticed: false,
+    duringFault: { sent: true },
+    alerts: { short: [], full: [] },
+    bounds: apiBounds,
+    short: { faultMs: 10_000 },
+    full: stretch.full,
+  },
+  {
+    name: 'standby-promoted',
+    breaks: 'the read replica is promoted (pg_ctl promote) while the primary still takes every write; rebuilt from the primary after the stretch',
+    inject: (stage) => stage.cluster.postgres.promoteStandby(),
+    heal: (stage) => stage.cluster.postgres.rebuildStandby(),
+    noticed: false,
+    // Reads that would have gone to the replica must show what the primary holds, fault or not.
+    duringFault: { sent: true, converged: true },
+    alerts: { short: ['HoldfastReplicaPromoted'], full: ['HoldfastReplicaPromoted'] },
+    bounds: apiBounds,
+    short: { faultMs: 15_000 },
+    full: stretch.full,
   },
   {
     name: 'network-flapping',

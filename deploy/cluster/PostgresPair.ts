@@ -1,8 +1,8 @@
-import { appendFileSync, copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { postgresBinDir, postgresOwnedDir, runAsPostgres } from './postgresTools.js';
+import { postgresBinDir, postgresOwnedDir, runAsPostgres, runAsPostgresAsync } from './postgresTools.js';
 
 const deployDir = join(fileURLToPath(new URL('.', import.meta.url)), '..');
 
@@ -80,15 +80,38 @@ export class PostgresPair {
     this.#pgCtl(this.primaryDir, this.options.primaryPort, 'stop');
   }
 
+  // The faults below run without blocking this process (runAsPostgresAsync): the chaos runner serves its
+  // proxy meanwhile.
+
   /**
    * The primary alone stopped, as its host going away does to the nodes (fast shutdown: every session
    * ended), and started again on the same data; the standby reconnects by itself.
    */
-  stopPrimary(): void {
-    this.#pgCtl(this.primaryDir, this.options.primaryPort, 'stop');
+  async stopPrimary(): Promise<void> {
+    await runAsPostgresAsync(this.#pgCtlCommand(this.primaryDir, this.options.primaryPort, 'stop'));
   }
-  startPrimary(): void {
-    this.#pgCtl(this.primaryDir, this.options.primaryPort, 'start');
+  async startPrimary(): Promise<void> {
+    await runAsPostgresAsync(this.#pgCtlCommand(this.primaryDir, this.options.primaryPort, 'start'));
+  }
+
+  /**
+   * The standby promoted (`pg_ctl promote`) while the primary still runs: what failover tooling does when
+   * it takes a partition for the primary's death. It ends recovery and takes writes of its own; it no
+   * longer follows the primary, and what it serves drifts from it.
+   */
+  async promoteStandby(): Promise<void> {
+    if (this.options.standbyPort === false) throw new Error('This pair has no standby.');
+    await runAsPostgresAsync(`${this.bin}/pg_ctl -D ${this.standbyDir} -w -t 60 promote >/dev/null`);
+  }
+
+  /** A fresh standby of the primary in place of the old one: stopped, its data removed, copied again, started. */
+  async rebuildStandby(): Promise<void> {
+    if (this.options.standbyPort === false) throw new Error('This pair has no standby.');
+    await runAsPostgresAsync(this.#pgCtlCommand(this.standbyDir, this.options.standbyPort, 'stop'));
+    rmSync(this.standbyDir, { recursive: true, force: true });
+    await runAsPostgresAsync(this.#baseBackupCommand());
+    this.#include(this.standbyDir, 'postgresql-standby.conf');
+    await runAsPostgresAsync(this.#pgCtlCommand(this.standbyDir, this.options.standbyPort, 'start'));
   }
 
   #initPrimary(): void {
@@ -99,8 +122,13 @@ export class PostgresPair {
 
   #initStandby(): void {
     if (existsSync(join(this.standbyDir, 'PG_VERSION'))) return;
-    runAsPostgres(`${this.bin}/pg_basebackup -h 127.0.0.1 -p ${this.options.primaryPort} -U postgres -D ${this.standbyDir} -R -X stream --no-sync`);
+    runAsPostgres(this.#baseBackupCommand());
     this.#include(this.standbyDir, 'postgresql-standby.conf');
+  }
+
+  // A fast checkpoint: the default (spread) makes the copy wait out up to 90 % of checkpoint_timeout.
+  #baseBackupCommand(): string {
+    return `${this.bin}/pg_basebackup -h 127.0.0.1 -p ${this.options.primaryPort} -U postgres -D ${this.standbyDir} -R -X stream --no-sync --checkpoint=fast`;
   }
 
   /** Copies deploy/`file` into the data directory and includes it: the postgres user may not be able to read the checkout. */
@@ -112,16 +140,18 @@ export class PostgresPair {
   }
 
   #pgCtl(dataDir: string, port: number, action: 'start' | 'stop'): void {
-    if (action === 'stop') {
-      if (existsSync(join(dataDir, 'postmaster.pid'))) runAsPostgres(`${this.bin}/pg_ctl -D ${dataDir} -m fast -w -t 60 stop >/dev/null`);
-      return;
-    }
+    if (action === 'stop' && !existsSync(join(dataDir, 'postmaster.pid'))) return;
+    runAsPostgres(this.#pgCtlCommand(dataDir, port, action));
+  }
+
+  #pgCtlCommand(dataDir: string, port: number, action: 'start' | 'stop'): string {
+    if (action === 'stop') return existsSync(join(dataDir, 'postmaster.pid')) ? `${this.bin}/pg_ctl -D ${dataDir} -m fast -w -t 60 stop >/dev/null` : 'true';
     const settings = [`-p ${port}`, `-k ${this.options.dir}`, '-c listen_addresses=127.0.0.1'];
     // Not durable: nothing is flushed to disk. synchronous_commit stays on: with it off, a commit's NOTIFY
     // waits for the WAL writer's next round (wal_writer_delay, 200 ms), and every event across nodes took
     // 200 ms longer (bench:live). With fsync off, the flush a synchronous commit waits for costs nothing.
     if (this.options.durable === false) settings.push('-c fsync=off', '-c full_page_writes=off');
     if (dataDir === this.standbyDir && this.options.standbyApplyDelayMs) settings.push(`-c recovery_min_apply_delay=${this.options.standbyApplyDelayMs}ms`);
-    runAsPostgres(`${this.bin}/pg_ctl -D ${dataDir} -l ${dataDir}.log -w -t 120 -o "${settings.join(' ')}" start >/dev/null`);
+    return `${this.bin}/pg_ctl -D ${dataDir} -l ${dataDir}.log -w -t 120 -o "${settings.join(' ')}" start >/dev/null`;
   }
 }

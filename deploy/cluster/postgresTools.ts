@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -24,6 +24,22 @@ export function runAsPostgres(command: string): string {
   const result = isRoot ? spawnSync('su', ['postgres', '-c', command], { encoding: 'utf8' }) : spawnSync('sh', ['-c', command], { encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`${command} failed:\n${result.stdout}\n${result.stderr}`);
   return result.stdout;
+}
+
+/**
+ * The same, without blocking this process while it runs: for a process that serves something meanwhile
+ * (the chaos runner's proxy, say).
+ */
+export function runAsPostgresAsync(command: string): Promise<string> {
+  const child = isRoot ? spawn('su', ['postgres', '-c', command]) : spawn('sh', ['-c', command]);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve(stdout) : reject(new Error(`${command} failed:\n${stdout}\n${stderr}`))));
+  });
 }
 
 /** Creates `dir` and gives it to the PostgreSQL user (as root; otherwise it is already ours). */

@@ -20,7 +20,7 @@ export type ReadReplicaOptions = {
 export type ReadRoute = {
   db: Queryable;
   served: 'replica' | 'primary';
-  reason: 'no-replica' | 'no-write' | 'caught-up' | 'behind' | 'replica-down' | 'unreadable-position';
+  reason: 'no-replica' | 'no-write' | 'caught-up' | 'behind' | 'replica-down' | 'replica-promoted' | 'unreadable-position';
 };
 
 /** A PostgreSQL WAL position as text (`16/B374D848`). */
@@ -46,6 +46,10 @@ export function laterPosition(a: string, b: string): string {
  *   shows, the client never wrote anything newer.
  * - A standby that fails a query is left alone for `replicaDownMs` (cockatiel's breaker): reads go to the
  *   primary meanwhile, so a dead standby costs one failed query, not one per read.
+ * - A replica that is no longer a standby (promoted while the primary still takes writes, or recovery
+ *   ended) follows the primary no more: a read without a position served there would show the state of
+ *   the moment it was promoted, for good. Whether it still is one is asked at most once a second;
+ *   while it is not, every read goes to the primary (npm run chaos -- standby-promoted).
  */
 /** How long a read waits for the standby, how often it looks, how long a failed standby is left alone. */
 export const readReplicaDefaults = { maxWaitMs: 250, pollMs: 10, replicaDownMs: 5000 } as const;
@@ -58,6 +62,23 @@ export class ReadReplica {
     this.#options = { ...readReplicaDefaults, ...options };
     this.#breaker = circuitBreaker(handleAll, { halfOpenAfter: this.#options.replicaDownMs, breaker: new ConsecutiveBreaker(1) });
   }
+
+  /**
+   * Whether the replica still follows the primary: `standby` (in recovery), `promoted` (it is not), `down`
+   * (it did not answer). Read at most once a second, shared by every caller.
+   */
+  following(): Promise<'standby' | 'promoted' | 'down'> {
+    const { replica } = this.#options;
+    if (!replica) return Promise.resolve('down');
+    if (this.#following && Date.now() - this.#following.at < 1000) return this.#following.state;
+    const state = replica
+      .query<{ standby: boolean }>('SELECT pg_is_in_recovery() AS standby')
+      .then(({ rows }) => (rows[0]?.standby === true ? ('standby' as const) : ('promoted' as const)))
+      .catch(() => 'down' as const);
+    this.#following = { at: Date.now(), state };
+    return state;
+  }
+  #following: { at: number; state: Promise<'standby' | 'promoted' | 'down'> } | undefined;
 
   get hasReplica(): boolean {
     return this.#options.replica !== undefined;
@@ -78,6 +99,7 @@ export class ReadReplica {
     const { replica, primary, maxWaitMs, pollMs } = this.#options;
     if (!replica) return { db: primary, served: 'primary', reason: 'no-replica' };
     if (minPosition === null) return { db: primary, served: 'primary', reason: 'unreadable-position' };
+    if ((await this.following()) === 'promoted') return { db: primary, served: 'primary', reason: 'replica-promoted' };
     if (minPosition === undefined) return { db: replica, served: 'replica', reason: 'no-write' };
     const deadline = Date.now() + maxWaitMs;
     try {

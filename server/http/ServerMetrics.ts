@@ -63,7 +63,7 @@ export class ServerMetrics {
     });
     this.#syncReads = new Counter({
       name: 'holdfast_sync_reads_total',
-      help: 'Delta-sync reads by where they were served (replica, primary) and why (no-replica, no-write, caught-up, behind, replica-down, unreadable-position).',
+      help: 'Delta-sync reads by where they were served (replica, primary) and why (no-replica, no-write, caught-up, behind, replica-down, replica-promoted, unreadable-position).',
       labelNames: ['served', 'reason'],
       registers,
     });
@@ -219,6 +219,15 @@ export class ServerMetrics {
       async collect() {
         const value = await lag();
         if (value) this.set(value.bytes);
+      },
+    });
+    new Gauge({
+      name: 'holdfast_replica_following',
+      help: '1 while the read replica is a standby of the primary (in recovery), 0 once it is not (promoted: reads go to the primary).',
+      registers,
+      async collect() {
+        const state = await reads.following();
+        if (state !== 'down') this.set(state === 'standby' ? 1 : 0);
       },
     });
     new Gauge({

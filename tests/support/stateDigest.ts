@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Conversation, Message } from '../../app/shared/index.js';
 import type { TestApi } from './testApi.js';
+import { minPositionHeader } from 'holdfast/client';
 
 /** A tab whose page can run a function: a Playwright page, or another engine's tab (tests/engines). */
 type PageLike = { evaluate<T>(fn: () => Promise<T>): Promise<T> };
@@ -44,14 +45,19 @@ export async function deviceDigest(page: PageLike): Promise<StateDigest> {
   return Object.fromEntries(stored.conversations.map(({ id, version }) => [id, { version, messages: digest(threads.get(id) ?? []) }]));
 }
 
-/** The server's state, read as a new device would: every page of delta sync from the start. */
-export async function serverDigest(api: TestApi): Promise<StateDigest> {
+/**
+ * The server's state, read as a new device would: every page of delta sync from the start. `minPosition`:
+ * a WAL position of the primary the reads must see (its read-your-writes header), so that they come from
+ * the primary, or a standby caught up with it — never from a replica that stopped following it.
+ */
+export async function serverDigest(api: TestApi, minPosition?: string): Promise<StateDigest> {
   const conversations = new Map<string, number>();
   const messages = new Map<string, string[]>();
   let cursor = '0';
   for (;;) {
     const page = await api.json<{ conversations: Conversation[]; messages: Message[]; cursor: string; hasMore: boolean }>(
       `/api/sync?cursor=${cursor}&limit=5000`,
+      minPosition ? { headers: { [minPositionHeader]: minPosition } } : {},
     );
     for (const conversation of page.conversations) conversations.set(conversation.id, conversation.version);
     for (const message of page.messages) messages.set(message.conversationId, [...(messages.get(message.conversationId) ?? []), message.id]);
