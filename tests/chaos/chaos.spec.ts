@@ -9,7 +9,8 @@ import { Timeline } from '../../chaos/Timeline.js';
 
 /**
  * The chaos suite's short forms inside `npm test` (`npm run chaos` runs the full forms): every scenario on
- * one real stack (the workspace behind two CDN hosts, its server, a proxy, Chromium agents), each fault
+ * one real stack (the workspace behind two CDN hosts; HAProxy, two nodes, a PostgreSQL primary and standby;
+ * a proxy in front; Chromium agents; Prometheus), each fault
  * injected, worked through, healed, and every invariant a user relies on checked — nothing lost or
  * doubled, order kept, every click on screen at once, every outbox empty and every device converged
  * within the stated bounds, the alerts Prometheus must raise pending, and the drafted outage report telling
