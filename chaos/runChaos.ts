@@ -33,7 +33,9 @@ const clock = () => `${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s
 const timeline = new Timeline((event) => {
   if (event.source !== 'chaos') console.log(`${clock()}   · ${event.source}: ${event.kind}${event.detail ? ` (${event.detail})` : ''}`);
 });
-console.log(`${clock()} starting the stack: the workspace built for two CDN hosts, HAProxy with two nodes and a PostgreSQL pair, a proxy, Chromium, Prometheus…`);
+console.log(
+  `${clock()} starting the stack: the workspace built for two CDN hosts, HAProxy with two nodes and a PostgreSQL pair, a proxy, Chromium, Prometheus…`,
+);
 const stage = await ChaosStage.start(timeline);
 const outDir = join(repoRoot, '.cache', 'chaos');
 mkdirSync(outDir, { recursive: true });

@@ -258,6 +258,17 @@ export async function runScenario(
       figure: ms(convergeMs),
     },
   ];
+  // A node the scenario did not kill must not die of the fault (a database gone, a connection cut): what
+  // its process said last is the figure.
+  const died = stage.cluster.nodes.filter((node) => !node.process.running);
+  checks.push({
+    name: 'every API node still running',
+    ok: died.length === 0,
+    figure:
+      died.length === 0
+        ? `${stage.cluster.nodes.length} of ${stage.cluster.nodes.length}`
+        : died.map((node) => `${node.name} exited: ${node.process.output.trim().split('\n').slice(-3).join(' | ').slice(0, 600)}`).join('; '),
+  });
   if (expectedAlerts.length > 0) {
     const raised = (expected: string) =>
       watched.some((alert) => matches(expected, alert.name, alert.labels) && (form === 'short' || alert.firingAt !== undefined));

@@ -29,11 +29,16 @@ test.afterAll(async () => {
 });
 
 /**
- * network-flapping runs in `npm run chaos` only for now: in one short run of six here, one of its 19 clicks
- * was never shown within 10 s, and three runs after it did not show it again; until that is explained
- * (notes/issue-25-plan.md), it would make this suite fail at random rather than tell a user's promise.
+ * Two scenarios run in `npm run chaos` only for now, each until one unexplained sign is explained
+ * (notes/issue-25-plan.md); here they would make this suite fail at random rather than tell a user's promise:
+ * - network-flapping: in one short run of six, one of its 19 clicks was never shown within 10 s; three runs
+ *   after it did not show it again.
+ * - standby-promoted: its full form once showed one page "slow" for 0.2–0.4 s, twice in two minutes (its
+ *   short forms did not). What it found, reads going to the promoted replica, is tested without a browser in
+ *   tests/api/replicaPromoted.test.ts.
  */
-const inNpmTest = scenarios.filter((scenario) => scenario.name !== 'network-flapping');
+const chaosOnly = new Set(['network-flapping', 'standby-promoted']);
+const inNpmTest = scenarios.filter((scenario) => !chaosOnly.has(scenario.name));
 
 for (const scenario of inNpmTest) {
   test(`chaos: ${scenario.name} — ${scenario.breaks}`, async () => {
