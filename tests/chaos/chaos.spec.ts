@@ -14,10 +14,12 @@ import { Timeline } from '../../chaos/Timeline.js';
  * injected, worked through, healed, and every invariant a user relies on checked — nothing lost or
  * doubled, order kept, every click on screen at once, every outbox empty and every device converged
  * within the stated bounds, the alerts Prometheus must raise pending, and the drafted outage report telling
- * what was measured. The click bound here is 1 s, not the 100 ms `npm run chaos` holds it to: inside
- * `npm test` one starved core may run the server, the proxy, the CDN hosts and three browsers at once, and a
- * render then takes hundreds of milliseconds (367–591 ms measured on one core); a click that waited on the
- * network would take seconds (a 5 s deadline, a 20 s API), which 1 s still catches.
+ * what was measured. The click bound here is 2.5 s, not the 100 ms `npm run chaos` holds it to: inside
+ * `npm test` one starved core may run two nodes, HAProxy, two PostgreSQL servers, Prometheus, the proxy, the
+ * CDN hosts and three browsers at once, and a render then takes hundreds of milliseconds (367–591 ms on one
+ * core with one server), over a second while a new device loads the whole app beside it (1.2–1.8 s on one
+ * core with the cluster); a click that waited on the network would take 5 s at least (a read's deadline; a
+ * 20 s API), which 2.5 s still catches.
  */
 let stage: ChaosStage;
 test.beforeAll(async () => {
@@ -44,7 +46,7 @@ for (const scenario of inNpmTest) {
   test(`chaos: ${scenario.name} — ${scenario.breaks}`, async () => {
     test.setTimeout(300_000);
     const result = await runScenario(stage, scenario, 'short', (line) => test.info().annotations.push({ type: 'progress', description: line }), {
-      clickToScreenBoundMs: 1000,
+      clickToScreenBoundMs: 2500,
     });
     // Its incident stored in PostgreSQL and its outage report drafted from what was stored.
     const incident = await recordIncident(stage, scenario, result, join(repoRoot, '.cache', 'chaos'));
