@@ -59,6 +59,11 @@ async function waitFor(condition: () => Promise<boolean>, timeoutMs: number, say
   return undefined;
 }
 
+/** Whether every device's outbox is empty (the scenario's agents and any device that arrived during the fault). */
+async function outboxesEmpty(stage: ChaosStage): Promise<boolean> {
+  return (await Promise.all(stage.agents.map((agent) => agent.pending()))).every((pending) => pending === 0);
+}
+
 /**
  * Whether every device holds the server's state; throws which device differs (printed by waitFor).
  * `fromPrimary`: the server's state as the primary holds it (reads carrying its current WAL position),
@@ -144,13 +149,7 @@ export async function runScenario(
   // Faults the framework must route around: the work reaches the server, and every device holds the
   // primary's state, before the heal.
   const lastClickAt = Date.now();
-  const sentDuringAt = scenario.duringFault?.sent
-    ? await waitFor(
-        async () => (await Promise.all(stage.agents.map((agent) => agent.pending()))).every((pending) => pending === 0),
-        scenario.bounds.recoveryMs,
-        say,
-      )
-    : undefined;
+  const sentDuringAt = scenario.duringFault?.sent ? await waitFor(() => outboxesEmpty(stage), scenario.bounds.recoveryMs, say) : undefined;
   const convergedDuringAt =
     scenario.duringFault?.converged && sentDuringAt !== undefined
       ? await waitFor(() => converged(stage, api, true), scenario.bounds.convergenceMs, say)
@@ -160,9 +159,7 @@ export async function runScenario(
   say('healed; waiting for every outbox to empty');
   await Promise.all(stage.background.splice(0));
 
-  // The scenario's agents and any device that arrived during the fault.
-  const all = stage.agents;
-  const recoveredAt = await waitFor(async () => (await Promise.all(all.map((agent) => agent.pending()))).every((pending) => pending === 0), 60_000, say);
+  const recoveredAt = await waitFor(() => outboxesEmpty(stage), 60_000, say);
   if (recoveredAt) stage.timeline.mark('chaos', 'recovered', 'every outbox empty', recoveredAt);
   const convergedAt = recoveredAt ? await waitFor(() => converged(stage, api, false), 60_000, say) : undefined;
   if (convergedAt) stage.timeline.mark('chaos', 'converged', 'every device holds the server state', convergedAt);

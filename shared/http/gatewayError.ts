@@ -6,9 +6,6 @@
  * - 503 when it is not the API's own: HAProxy answers 503 with an HTML page ("No server is available")
  *   once its health checks have taken every node out, as when the database is down or every node is
  *   gone. The API's own 503 (shedding, a statement timeout) carries its JSON error and means "later".
- *   `fromApi`: the answer is the API's JSON (its content type says so).
+ *   `fromApi`: the answer carries the API's JSON error.
  */
 export const isGatewayError = (status: number, fromApi = false): boolean => status === 502 || status === 504 || (status === 503 && !fromApi);
-
-/** Whether `response` is the API's own JSON (its errors always are), not a gateway's page. */
-export const isApiAnswer = (response: Response): boolean => /\bjson\b/i.test(response.headers.get('content-type') ?? '');

@@ -1,5 +1,5 @@
 import { ReachabilityMonitor } from '../connectivity/ReachabilityMonitor.js';
-import { isApiAnswer, isGatewayError } from '../http/gatewayError.js';
+import { isGatewayError } from '../http/gatewayError.js';
 import type { Fetcher } from '../http/jsonApi.js';
 import { OutboxClient, type SettledActions } from '../outbox/OutboxClient.js';
 import { PendingOverlay } from '../outbox/PendingOverlay.js';
@@ -48,10 +48,11 @@ export function createOfflineClient<Page extends SyncPageLike>(input: OfflineCli
   const reachability = new ReachabilityMonitor(
     platform.reachability(async (signal) => {
       // Any answer, even an error status (a 429), means the server is reachable; but not a gateway's
-      // (gatewayError.ts), which says the server behind it is not, nor the health check's own 503: the
-      // server is up but cannot take work (its database is gone), which is no better for an agent.
+      // (gatewayError.ts), which says the server behind it is not, nor any 503 here: a gateway's page, or
+      // the health check's own (the server is up but cannot take work, its database gone), which is no
+      // better for an agent.
       const response = await send(endpoints.health, { signal, cache: 'no-store' });
-      return !isGatewayError(response.status, isApiAnswer(response)) && response.status !== 503;
+      return !isGatewayError(response.status);
     }),
   );
   const outbox = new OutboxClient({
