@@ -8,6 +8,7 @@ import type { Cluster } from '../deploy/cluster/Cluster.js';
 import { startTestCluster, stopTestCluster } from '../tests/support/testCluster.js';
 import { ChaosAgent } from './ChaosAgent.js';
 import { ChaosPrometheus } from './ChaosPrometheus.js';
+import type { StreamCrowd } from './StreamCrowd.js';
 import type { Timeline } from './Timeline.js';
 
 /**
@@ -33,6 +34,8 @@ export class ChaosStage {
    * every device whose cached answer has expired. Devices already working keep theirs.
    */
   dnsBroken = false;
+  /** Other devices' event streams, while a scenario has them open (the reconnect storm). */
+  crowd: StreamCrowd | undefined;
   #brokenDnsBrowser: Promise<Browser> | undefined;
 
   private constructor(
@@ -56,7 +59,9 @@ export class ChaosStage {
     const outDir = await buildWithCdn([`http://fastly.test:${fastly.port}`, `http://azure.test:${azure.port}`], { CDN_COOL_DOWN_MS: '1500' });
     fastly.root = outDir;
     azure.root = outDir;
-    const cluster = await startTestCluster({ nodes: 2, staticDir: outDir });
+    // Four seeded agents stand in for a floor's devices in the reconnect storm: each may hold hundreds of
+    // streams here (10 by default).
+    const cluster = await startTestCluster({ nodes: 2, staticDir: outDir, nodeEnv: { MAX_STREAMS_PER_AGENT: '1000' } });
     try {
       const proxy = await ApiProxy.start(cluster.url);
       const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs });
@@ -111,6 +116,7 @@ export class ChaosStage {
   }
 
   async stop(): Promise<void> {
+    this.crowd?.stop();
     await Promise.all(this.agents.map((agent) => agent.close().catch(() => undefined)));
     await this.browser.close().catch(() => undefined);
     await this.#brokenDnsBrowser?.then((browser) => browser.close()).catch(() => undefined);

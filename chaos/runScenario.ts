@@ -3,11 +3,8 @@ import { deviceDigest, divergence, serverDigest } from '../tests/support/stateDi
 import { AlertWatch, matches } from './AlertWatch.js';
 import type { ChaosAgent } from './ChaosAgent.js';
 import type { ChaosStage } from './ChaosStage.js';
-import type { Scenario } from './scenarios.js';
+import type { Check, Scenario } from './scenarios.js';
 import type { TimelineEvent } from './Timeline.js';
-
-/** One invariant a user relies on, whether it held, and the figure behind the verdict. */
-type Check = { name: string; ok: boolean; figure: string };
 
 export type ScenarioResult = {
   scenario: string;
@@ -123,6 +120,7 @@ export async function runScenario(
     await waitFor(async () => (await stillActive()).length === 0, form === 'short' ? 45_000 : 90_000, say, 1000);
   }
 
+  await scenario.prepare?.(stage, form);
   const faultAt = stage.timeline.mark('chaos', 'fault injected', scenario.name).at;
   const alertWatch = new AlertWatch(stage.prometheus, stage.timeline, faultAt);
   say(`fault: ${scenario.breaks}`);
@@ -221,11 +219,15 @@ export async function runScenario(
               .join('; ')}`
           : `worst ${worstClick.toFixed(0)} ms of ${actions.length} clicks`,
     },
-    {
-      name: scenario.noticed ? 'the pages noticed the fault' : 'the pages never saw the fault',
-      ok: scenario.noticed ? detectMs !== undefined : detectMs === undefined,
-      figure: detectMs === undefined ? 'not noticed' : `noticed after ${ms(detectMs)}`,
-    },
+    ...(scenario.noticed === 'either'
+      ? []
+      : [
+          {
+            name: scenario.noticed ? 'the pages noticed the fault' : 'the pages never saw the fault',
+            ok: scenario.noticed ? detectMs !== undefined : detectMs === undefined,
+            figure: detectMs === undefined ? 'not noticed' : `noticed after ${ms(detectMs)}`,
+          },
+        ]),
     ...(scenario.duringFault?.sent
       ? [
           {
@@ -266,6 +268,7 @@ export async function runScenario(
         ? `${stage.cluster.nodes.length} of ${stage.cluster.nodes.length}`
         : died.map((node) => `${node.name} exited: ${node.process.output.trim().split('\n').slice(-3).join(' | ').slice(0, 600)}`).join('; '),
   });
+  if (scenario.checks) checks.push(...(await scenario.checks(stage, { faultAt, healedAt })));
   if (expectedAlerts.length > 0) {
     const raised = (expected: string) =>
       watched.some((alert) => matches(expected, alert.name, alert.labels) && (form === 'short' || alert.firingAt !== undefined));

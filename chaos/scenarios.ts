@@ -1,20 +1,29 @@
 import pg from 'pg';
 import type { AlertExpectation } from './AlertWatch.js';
 import type { ChaosStage } from './ChaosStage.js';
+import { StreamCrowd } from './StreamCrowd.js';
 
 /** How long a scenario's fault lasts. */
 type ScenarioForm = { faultMs: number };
+
+/** One invariant a user relies on, whether it held, and the figure behind the verdict. */
+export type Check = { name: string; ok: boolean; figure: string };
 
 export type Scenario = {
   name: string;
   /** One line: what it breaks, as `npm run chaos -- --list` prints it. */
   breaks: string;
+  /** Set-up before the fault, not part of it (other devices connecting). */
+  prepare?(stage: ChaosStage, form: 'short' | 'full'): Promise<void>;
   inject(stage: ChaosStage): void | Promise<void>;
   heal(stage: ChaosStage): void | Promise<void>;
   /** Called about once a second while the fault lasts (a network that flaps, a device that arrives). */
   during?(stage: ChaosStage, elapsedMs: number): void | Promise<void>;
-  /** Whether the agents' pages can see it: an API fault they notice; a CDN fault they must not (the cascade hides it). */
-  noticed: boolean;
+  /**
+   * Whether the agents' pages can see it: an API fault they notice; a CDN fault they must not (the cascade
+   * hides it); 'either' for a blip a page may or may not have asked the server in (the figure is printed).
+   */
+  noticed: boolean | 'either';
   /**
    * The alerts of deploy/prometheus/alerts.yml this fault must raise: `full`, firing during the full form;
    * `short`, at least pending (their condition seen) in the short form, too short for most `for:` clauses.
@@ -27,6 +36,8 @@ export type Scenario = {
    * primary's state (`converged`: within `convergenceMs` of that), the fault still on.
    */
   duringFault?: { sent?: boolean; converged?: boolean };
+  /** Invariants of this fault alone, checked after the common ones (when the fault was injected and healed, epoch ms). */
+  checks?(stage: ChaosStage, times: { faultAt: number; healedAt: number }): Promise<Check[]>;
   /** After the heal: every outbox empty within `recoveryMs`, every device holding the server's state within `convergenceMs` after that. */
   bounds: { recoveryMs: number; convergenceMs: number };
   short: ScenarioForm;
@@ -184,6 +195,64 @@ export const scenarios: readonly Scenario[] = [
     ...stretch,
   },
   {
+    name: 'reconnect-storm',
+    breaks: 'every API node restarted at once (SIGTERM, started again) while hundreds of other devices hold event streams: all lose theirs at the same moment',
+    prepare: async (stage, form) => {
+      const size = crowdSize[form];
+      stage.crowd = await StreamCrowd.start(stage.url, crowdEmails, size, stage.timeline);
+      const deadline = Date.now() + 60_000;
+      while (stage.crowd.openCount < size) {
+        if (Date.now() > deadline) throw new Error(`Only ${stage.crowd.openCount} of ${size} streams of the crowd opened within 60 s.`);
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    },
+    // The restart runs while the agents work (awaited before the checks).
+    inject: (stage) => {
+      stage.background.push(
+        (async () => {
+          await Promise.all(stage.cluster.nodes.map((node) => node.process.stop()));
+          stage.timeline.mark('chaos', 'every node stopped');
+          await Promise.all(stage.cluster.nodes.map((node) => node.process.start()));
+          stage.timeline.mark('chaos', 'every node started again');
+        })(),
+      );
+    },
+    heal: () => {},
+    checks: async (stage, { faultAt }) => {
+      const crowd = stage.crowd!;
+      // Every stream back within the reader's longest backoff (30 s) and a margin, counted from the restart.
+      const boundMs = 35_000;
+      const backAt = stage.timeline.first((event) => event.kind === 'every node started again', faultAt)?.at;
+      const deadline = (backAt ?? Date.now()) + boundMs;
+      while (crowd.openCount < crowd.size && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
+      const open = crowd.openCount;
+      const backMs = backAt === undefined || crowd.allOpenAt === undefined ? undefined : crowd.allOpenAt - backAt;
+      // Full jitter spreads the crowd's reconnects over the restarted nodes: without it every stream asks
+      // in the same second. (While every node is down, HAProxy answers them at no cost to the nodes.)
+      const peak = crowd.peakAttemptsPerSecond(backAt ?? faultAt);
+      crowd.stop();
+      stage.crowd = undefined;
+      return [
+        {
+          name: `every stream of the crowd open again within ${boundMs / 1000} s of the restart`,
+          ok: open === crowd.size,
+          figure: `${open} of ${crowd.size} open${open === crowd.size && backMs !== undefined ? ` (all by ${(backMs / 1000).toFixed(1)} s)` : ''}`,
+        },
+        {
+          name: "the crowd's reconnects spread out over the restarted nodes: no second with more than half of its streams asking",
+          ok: peak <= crowd.size / 2,
+          figure: `peak ${peak} attempts in one second after the restart, of ${crowd.size} streams (${crowd.attempts.length} attempts in all)`,
+        },
+      ];
+    },
+    // A restart of a few seconds: a page may or may not have asked in it.
+    noticed: 'either',
+    alerts: { short: [], full: [] },
+    bounds: { recoveryMs: 35_000, convergenceMs: 30_000 },
+    short: { faultMs: 10_000 },
+    full: { faultMs: 60_000 },
+  },
+  {
     name: 'sheddable-slow',
     breaks: 'the database work of presence and telemetry (sheddable) waits on a lock held on their tables for the stretch',
     inject: async (stage) => {
@@ -234,6 +303,14 @@ export const scenarios: readonly Scenario[] = [
     ...stretch,
   },
 ];
+
+/**
+ * The crowd of the reconnect storm: 200 streams inside `npm test` (a floor of 40 agents with a few tabs
+ * and phones each), 600 in the full form; on the seeded agents' sessions (the stage raises the per-agent
+ * stream cap for it: four agents stand in for a floor).
+ */
+const crowdSize = { short: 200, full: 600 };
+const crowdEmails = ['alice@example.com', 'bob@example.com', 'dana@example.com', 'eli@example.com'];
 
 /** Ends every node's LISTEN connection on the primary, as a network cut or an operator would. */
 async function terminateListeners(stage: ChaosStage): Promise<void> {
