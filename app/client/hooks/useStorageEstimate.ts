@@ -6,6 +6,8 @@ type PersistAnswer = 'granted' | 'refused' | 'no answer yet' | 'not offered by t
 export type StorageInfo = { usage: number; quota: number; persisted: boolean; asked: PersistAnswer };
 
 const refreshMs = 30_000;
+/** How long the first reading waits for the browser's answer to `persist()`. */
+const answerWaitMs = 2000;
 let info: StorageInfo | null = null;
 const listeners = new Set<() => void>();
 let timer: number | undefined;
@@ -28,11 +30,13 @@ function subscribe(listener: () => void): () => void {
       asked = granted ? 'granted' : 'refused';
     });
     if (!request) asked = 'not offered by this browser';
-    void (request ?? Promise.resolve())
-      .catch(() => {
-        asked = 'refused';
-      })
-      .finally(update);
+    const answered = (request ?? Promise.resolve()).catch(() => {
+      asked = 'refused';
+    });
+    // Chromium answers at once. Firefox asks the agent in a prompt that may never be answered: the usage is
+    // shown after a short wait anyway ("no answer yet"), and again when the answer comes.
+    void Promise.race([answered, new Promise((resolve) => setTimeout(resolve, answerWaitMs))]).finally(update);
+    void answered.finally(update);
     timer = window.setInterval(() => void update(), refreshMs);
   }
   return () => {
