@@ -17,6 +17,22 @@ export const chromiumArgs = [
   '--host-resolver-rules=MAP fastly.test 127.0.0.1, MAP azure.test 127.0.0.1, MAP *.holdfast.test 127.0.0.1, MAP unresolvable.test ~NOTFOUND',
 ];
 
+/**
+ * End-to-end files that run alone, never beside another file, when npm test runs the rest two at a time:
+ * they load the machine on purpose or measure time against a bound that a neighbour's load would break —
+ * a flood of requests (sheddable), a cluster of processes (cluster, regionFailover), deadlines of a CDN
+ * cascade, a database in the page (demo), production builds and three tabs moving to a new version
+ * (updates: once, beside another file on two cores, a tab stayed on the old version for 60 s).
+ */
+const aloneFiles = [
+  '**/cdnCascade.spec.ts',
+  '**/cluster.spec.ts',
+  '**/demo.spec.ts',
+  '**/regionFailover.spec.ts',
+  '**/sheddable.spec.ts',
+  '**/updates.spec.ts',
+];
+
 export default defineConfig({
   globalSetup: './tests/e2e/globalSetup.ts',
   workers: 1,
@@ -34,8 +50,10 @@ export default defineConfig({
     trace: 'retain-on-failure',
   },
   projects: [
-    // The app's scenarios in depth, in Chromium through Playwright.
-    { name: 'chromium', testDir: 'tests/e2e' },
+    // The app's scenarios in depth, in Chromium through Playwright: the files that may run beside another
+    // (npm test runs them two at a time on two cores), and those that must run alone (`aloneFiles`).
+    { name: 'chromium', testDir: 'tests/e2e', testIgnore: aloneFiles },
+    { name: 'chromium-alone', testDir: 'tests/e2e', testMatch: aloneFiles },
     // The offline promise in every engine: Chromium, Firefox ESR and WebKitGTK, each through its own driver
     // (tests/engines/engines.ts; Playwright drives only its own builds of the other two).
     { name: 'engines', testDir: 'tests/engines' },

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -11,6 +12,9 @@ import { defineConfig } from 'vitest/config';
  * the API files that measure time or count what every request did in a window (`serialApiFiles`), which
  * a second file's load beside them would skew, and the apps' and package files (builds).
  */
+/** Two at a time on two cores or more; one at a time on one core (`taskset -c 0`). */
+const sideBySide = Math.min(2, availableParallelism());
+
 const serialApiFiles = [
   'tests/api/authAndHeaders.test.ts',
   'tests/api/cluster.test.ts',
@@ -32,7 +36,7 @@ export default defineConfig({
           environment: 'node',
           // The seeded PGlite template that three unit files copy, made once before they start.
           globalSetup: ['tests/unit/globalSetup.ts'],
-          maxWorkers: 2,
+          maxWorkers: sideBySide,
           testTimeout: 30_000,
         },
       },
@@ -43,7 +47,7 @@ export default defineConfig({
           exclude: serialApiFiles,
           environment: 'node',
           globalSetup: ['tests/api/globalSetup.ts'],
-          maxWorkers: 2,
+          maxWorkers: sideBySide,
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

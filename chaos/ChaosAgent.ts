@@ -7,7 +7,7 @@ import type { Timeline } from './Timeline.js';
 export type AgentAction = { kind: 'reply' | 'close' | 'reopen'; conversationId: string; text?: string; at: number; clickToScreenMs: number };
 
 /** What the agent's page says about itself, read every `watchMs`. */
-type PageState = { reachability: string; pending: number; paused: string | null };
+type PageState = { reachability: string; pending: number; paused: string | null; streaming: boolean };
 
 const watchMs = 200;
 /** How long a click may go without its effect on screen before the run calls it not shown. */
@@ -166,7 +166,7 @@ export class ChaosAgent {
         const handle = window.holdfast;
         if (!handle) return null;
         const health = await handle.outboxHealth();
-        return { reachability: handle.reachability(), pending: health.pending, paused: health.paused };
+        return { reachability: handle.reachability(), pending: health.pending, paused: health.paused, streaming: handle.stream().connected };
       })
       .catch(() => null);
     if (!state) return;
@@ -175,6 +175,8 @@ export class ChaosAgent {
     this.depth.push([Date.now(), state.pending]);
     const source = `agent:${this.email}` as const;
     if (before?.reachability !== state.reachability) this.timeline.mark(source, 'connection', state.reachability);
+    // Live updates: whether the page's event stream is open (it may be refused while the API answers).
+    if (before?.streaming !== state.streaming) this.timeline.mark(source, 'event stream', state.streaming ? 'open' : 'lost');
     if (before?.paused !== state.paused) this.timeline.mark(source, state.paused ? 'outbox paused' : 'outbox running', state.paused ?? undefined);
     if ((before?.pending ?? 0) === 0 && state.pending > 0) this.timeline.mark(source, 'outbox waiting', String(state.pending));
     if ((before?.pending ?? 0) > 0 && state.pending === 0) this.timeline.mark(source, 'outbox drained');

@@ -37,6 +37,9 @@ export class ChaosStage {
   /** Other devices' event streams, while a scenario has them open (the reconnect storm). */
   crowd: StreamCrowd | undefined;
   #brokenDnsBrowser: Promise<Browser> | undefined;
+  /** How much of each node's output is on the timeline already (by node name). */
+  readonly #logged = new Map<string, number>();
+  #logWatch: ReturnType<typeof setInterval> | undefined;
 
   private constructor(
     readonly cluster: Cluster,
@@ -60,8 +63,8 @@ export class ChaosStage {
     fastly.root = outDir;
     azure.root = outDir;
     // Four seeded agents stand in for a floor's devices in the reconnect storm: each may hold hundreds of
-    // streams here (10 by default).
-    const cluster = await startTestCluster({ nodes: 2, staticDir: outDir, nodeEnv: { MAX_STREAMS_PER_AGENT: '1000' } });
+    // streams here (10 by default). DRILLS=on: the nodes take the safeguard drill's signal (SIGUSR2).
+    const cluster = await startTestCluster({ nodes: 2, staticDir: outDir, nodeEnv: { MAX_STREAMS_PER_AGENT: '1000', DRILLS: 'on' } });
     try {
       const proxy = await ApiProxy.start(cluster.url);
       const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs });
@@ -71,11 +74,31 @@ export class ChaosStage {
       );
       // The incident store keeps working while a scenario stops the primary: it is written after the heal.
       const db = await openPostgres({ connectionString: cluster.databaseUrl, maxConnections: 2 });
-      return new ChaosStage(cluster, proxy, fastly, azure, browser, prometheus, timeline, db);
+      const stage = new ChaosStage(cluster, proxy, fastly, azure, browser, prometheus, timeline, db);
+      stage.#watchServerLogs();
+      return stage;
     } catch (error) {
       await stopTestCluster(cluster);
       throw error;
     }
+  }
+
+  /**
+   * Every line a node writes (starts and stops, warnings, errors: request logging is off) goes on the
+   * timeline as the server's, within a quarter of a second, named by its node: the outage report links them.
+   */
+  #watchServerLogs(): void {
+    this.#logWatch ??= setInterval(() => {
+      for (const node of this.cluster.nodes) {
+        const output = node.process.output;
+        const from = this.#logged.get(node.name) ?? 0;
+        const end = output.lastIndexOf('\n') + 1;
+        if (end <= from) continue;
+        this.#logged.set(node.name, end);
+        for (const line of output.slice(from, end).split('\n'))
+          if (line.trim()) this.timeline.mark('server', 'log', `${node.name}: ${line.trim().slice(0, maxLogLineChars)}`);
+      }
+    }, 250);
   }
 
   /** The API as the runner's own checks reach it: HAProxy, not through the proxy a fault may be breaking. */
@@ -116,6 +139,7 @@ export class ChaosStage {
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.#logWatch);
     this.crowd?.stop();
     await Promise.all(this.agents.map((agent) => agent.close().catch(() => undefined)));
     await this.browser.close().catch(() => undefined);
@@ -127,6 +151,9 @@ export class ChaosStage {
     await stopTestCluster(this.cluster);
   }
 }
+
+/** A log line longer than this is cut on the timeline (a stack trace's first line says enough). */
+const maxLogLineChars = 300;
 
 /** The faults under way, each with what undoes it. */
 class Faults {

@@ -253,6 +253,58 @@ export const scenarios: readonly Scenario[] = [
     full: { faultMs: 60_000 },
   },
   {
+    name: 'safeguard-stuck',
+    breaks:
+      "the stream safeguard forced stuck on every node (DRILLS=on, SIGUSR2: every free slot leaked, as a release that never runs leaves them) and the agents' event streams cut: every new stream is refused",
+    inject: async (stage) => {
+      for (const node of stage.cluster.nodes) process.kill(node.process.pid!, 'SIGUSR2');
+      // Each node says so when it has leaked its slots; then the streams open now are cut, and must come back.
+      const leaked = () => stage.timeline.events.filter((event) => event.source === 'server' && event.detail?.includes('drill (SIGUSR2)')).length;
+      const before = leaked();
+      const deadline = Date.now() + 10_000;
+      while (leaked() < before + stage.cluster.nodes.length && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      stage.timeline.mark('chaos', 'event streams cut', String(stage.proxy.cut(/^\/api\/events/)));
+    },
+    // The safeguard's own watchdog mends it (one audit, 10 s): nothing to heal.
+    heal: () => {},
+    checks: async (stage, { faultAt }) => {
+      // Refused streams wait out the server's Retry-After (10–20 s) after the audit gave the slots back.
+      const boundMs = 45_000;
+      const agents = stage.agents.filter((agent) => agent.state);
+      const reopened = () =>
+        agents.map((agent) => {
+          const events = stage.timeline.events.filter(
+            (event) => event.source === `agent:${agent.email}` && event.kind === 'event stream' && event.at >= faultAt,
+          );
+          return { agent, lost: events.some((event) => event.detail === 'lost'), last: events.at(-1) };
+        });
+      const deadline = faultAt + boundMs;
+      while (reopened().some((entry) => entry.last?.detail !== 'open') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
+      const entries = reopened();
+      const worst = Math.max(0, ...entries.map((entry) => (entry.last?.detail === 'open' ? entry.last.at - faultAt : Number.POSITIVE_INFINITY)));
+      return [
+        {
+          name: `every page's live updates lost to the cut and back within ${boundMs / 1000} s of the fault`,
+          ok: entries.length > 0 && entries.every((entry) => entry.lost && entry.last?.detail === 'open'),
+          figure:
+            entries
+              .map(
+                (entry) =>
+                  `${entry.agent.email.split('@')[0]}: ${!entry.lost ? 'never lost' : entry.last?.detail === 'open' ? `back after ${((entry.last.at - faultAt) / 1000).toFixed(1)} s` : 'not back'}`,
+              )
+              .join('; ') + (Number.isFinite(worst) ? '' : ' (bound missed)'),
+        },
+      ];
+    },
+    // A stream refused with 503 and Retry-After is a busy server's answer, not a lost one: the pages stay online.
+    noticed: false,
+    duringFault: { sent: true },
+    alerts: { short: ['HoldfastStreamSafeguardRecovered'], full: ['HoldfastStreamSafeguardRecovered'] },
+    bounds: apiBounds,
+    short: { faultMs: 10_000 },
+    full: { faultMs: 30_000 },
+  },
+  {
     name: 'sheddable-slow',
     breaks: 'the database work of presence and telemetry (sheddable) waits on a lock held on their tables for the stretch',
     inject: async (stage) => {

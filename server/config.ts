@@ -16,6 +16,12 @@ export type ServerConfig = {
   /** SEED=demo: seed the demo tenants when the database is empty (npm start sets it). Default: never. */
   seedWhenEmpty: boolean;
   /**
+   * DRILLS=on: faults an operator (or the chaos suite) may set off in this running process by signal, to
+   * rehearse what the server does about them — SIGUSR2 leaks every free stream slot (see runServer). Off
+   * by default; never needed to serve.
+   */
+  drills: boolean;
+  /**
    * buildServer's options an operator sets (each unset one keeps `serverDefaults`): NODE_NAME, STATIC_DIR,
    * ALLOWED_ORIGINS, COOKIE_DOMAIN, TRUST_PROXY, COOKIE_SECURE, LOG_REQUESTS, SERVE_SOURCE_MAPS, and the
    * limits and timeouts below.
@@ -35,6 +41,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, defaults: { dat
     replicaMaxWaitMs: positive(env, 'REPLICA_MAX_WAIT_MS'),
     dataDir: resolve(env.DATA_DIR ?? defaults.dataDir ?? 'data/pglite'),
     seedWhenEmpty: env.SEED === 'demo',
+    drills: drillsFrom(env.DRILLS),
     server: {
       nodeName: env.NODE_NAME || undefined,
       staticDir: resolve(env.STATIC_DIR ?? 'dist'),
@@ -121,4 +128,10 @@ function positive(env: NodeJS.ProcessEnv, name: string): number | undefined {
 
 function signInThrottleFrom(baseDelayMs: number | undefined): SignInThrottleOptions | undefined {
   return baseDelayMs === undefined ? undefined : { account: { baseDelayMs }, pair: { baseDelayMs } };
+}
+
+function drillsFrom(value: string | undefined): boolean {
+  if (value === undefined || value === '' || value === 'off') return false;
+  if (value === 'on') return true;
+  throw new Error(`DRILLS must be "on" or "off", got "${value}".`);
 }

@@ -56,6 +56,12 @@ export async function runServer(options: RunServerOptions): Promise<void> {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  // A drill of the stream safeguard's watchdog in a real process: every free slot taken by a stream whose
+  // release never runs, as a leak would leave them; new streams are refused until the audit gives them back.
+  if (config.drills)
+    process.on('SIGUSR2', () =>
+      console.log(`drill (SIGUSR2): ${app.holdfast.streams.leakForDrill()} stream slot(s) leaked; the safeguard's audit must give them back`),
+    );
 
   await app.listen({ port: config.port, host: config.host });
   const where = config.databaseUrl ? `PostgreSQL (DATABASE_URL${readDb ? ', reads from READ_DATABASE_URL' : ''})` : `PGlite in ${config.dataDir}`;

@@ -49,6 +49,8 @@ export class StreamRegistry {
   readonly #releases = new Map<OpenStream, () => void>();
   readonly #timer: ReturnType<typeof setInterval>;
   readonly #auditTimer: ReturnType<typeof setInterval>;
+  /** Streams whose release a drill has made do nothing (WeakSet: a stream given back by the audit is gone for good). */
+  readonly #leaking = new WeakSet<OpenStream>();
   readonly #incidents: SafeguardIncident[] = [];
   #checking = false;
 
@@ -107,14 +109,35 @@ export class StreamRegistry {
     const agentStreams = mine;
     this.#all.add(stream);
     agentStreams.add(stream);
-    const release = () => {
+    const free = () => {
       this.#all.delete(stream);
       this.#releases.delete(stream);
       agentStreams.delete(stream);
       if (agentStreams.size === 0 && this.#byAgent.get(stream.agentKey) === agentStreams) this.#byAgent.delete(stream.agentKey);
     };
-    this.#releases.set(stream, release);
+    // The release its route runs when the connection ends; a drill's leak makes it do nothing (the bug).
+    const release = () => {
+      if (!this.#leaking.has(stream)) free();
+    };
+    this.#releases.set(stream, free);
     return { admitted: true, release };
+  }
+
+  /**
+   * A drill (DRILLS=on, SIGUSR2): the leak the watchdog exists for — the streams open now will not give
+   * their slots back when their connections end (their release does nothing), and every free slot is taken
+   * by a stream whose connection is gone. Answers how many free slots were taken.
+   */
+  leakForDrill(): number {
+    // The streams open now: their releases will not run when their connections end.
+    for (const stream of this.#all) this.#leaking.add(stream);
+    let leaked = 0;
+    while (this.#all.size < this.maxPerProcess) {
+      const ghost: OpenStream = { agentKey: `drill-leak-${leaked}`, tokenHash: 'drill', close: () => {}, isOpen: () => false };
+      if (!this.admit(ghost).admitted) break;
+      leaked++;
+    }
+    return leaked;
   }
 
   /** Closes every open stream of one session (its token hash). */

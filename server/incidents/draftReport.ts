@@ -60,6 +60,9 @@ const impaired: Partial<Record<string, (value: number) => boolean>> = {
 /** An action sent within this long of the click was not held up: it is how long a send takes. */
 const slowSendMs = 5000;
 
+/** The server log lines one claim links to, at most (a crash loop may log thousands). */
+const maxLogEvidence = 10;
+
 const isPage = (event: IncidentEvent) => event.source.startsWith('agent:') || event.source.startsWith('device:');
 const noticed = (event: IncidentEvent) => isPage(event) && event.kind === 'connection' && event.detail !== 'online';
 const outboxWaiting = (event: IncidentEvent) => isPage(event) && event.kind === 'outbox waiting';
@@ -238,6 +241,15 @@ export function draftReport(recording: IncidentRecording): OutageReport {
       evidence: [metric(entry.name, extreme)],
     });
   }
+  // What the servers said while it lasted (warnings and errors, starts and stops): each line is evidence.
+  const logged = timeline.filter((event) => event.source === 'server' && event.kind === 'log' && event.at >= startAt && event.at <= endAt);
+  if (logged.length > 0)
+    investigations.push({
+      text: `The servers logged ${logged.length} line(s) during it, the first ${since(logged[0]!.at)}: "${logged[0]!.detail ?? ''}"${
+        logged.length > maxLogEvidence ? ` (the first ${maxLogEvidence} are linked)` : ''
+      }.`,
+      evidence: logged.slice(0, maxLogEvidence).map(ref),
+    });
   const failedChecks = (recording.findings.checks ?? []).filter((check) => !check.ok);
   for (const check of failedChecks) investigations.push({ text: `A promise was broken: ${check.name} (${check.figure}).`, evidence: [] });
 

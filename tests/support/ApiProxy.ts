@@ -31,6 +31,8 @@ export class ApiProxy {
   readonly #holds = new Set<{ pattern: RegExp; waiting: (() => void)[] }>();
   readonly #failures = new Set<{ pattern: RegExp; status: number; html: boolean; answered: number }>();
   #cutting = false;
+  /** The path of the request each connection is carrying now (for `cut`). */
+  readonly #pathOn = new WeakMap<Socket, string>();
   readonly #forwarding = new Set<{ path: string }>();
 
   private constructor(
@@ -52,6 +54,8 @@ export class ApiProxy {
       socket.on('close', () => proxy.#sockets.delete(socket));
     });
     server.on('request', (incoming, outgoing) => {
+      proxy.#pathOn.set(incoming.socket, incoming.url ?? '');
+      outgoing.on('finish', () => proxy.#pathOn.delete(incoming.socket));
       const failure = [...proxy.#failures].find((candidate) => candidate.pattern.test(incoming.url ?? ''));
       if (failure) {
         failure.answered++;
@@ -112,6 +116,22 @@ export class ApiProxy {
     const failure = { pattern, status, html: body === 'html', answered: 0 };
     this.#failures.add(failure);
     return { answered: () => failure.answered, stop: () => this.#failures.delete(failure) };
+  }
+
+  /**
+   * Cuts (resets) the open connections whose request under way matches `pattern` — the event streams
+   * (`/^\/api\/events/`), say, as a middlebox that drops long-lived connections does; answers how many.
+   */
+  cut(pattern: RegExp): number {
+    let cut = 0;
+    for (const socket of this.#sockets) {
+      const path = this.#pathOn.get(socket);
+      if (path !== undefined && pattern.test(path)) {
+        socket.resetAndDestroy();
+        cut++;
+      }
+    }
+    return cut;
   }
 
   /** Resets every connection as it arrives, and cuts those open (true), or lets them through again (false). */

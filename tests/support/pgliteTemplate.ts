@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cacheDir, schemaAndSeedKey } from './paths.js';
 import { runTs } from './runNode.js';
@@ -11,10 +11,19 @@ import { tempDir } from './tempDir.js';
 export async function preparePgliteTemplate(): Promise<string> {
   const dir = join(cacheDir, `pglite-template-${schemaAndSeedKey()}`);
   if (existsSync(join(dir, 'READY'))) return dir;
-  rmSync(dir, { recursive: true, force: true });
+  // Made in a directory of this process's own and renamed into place whole: two processes that find it
+  // missing at once (a run started while another is under way) each make theirs, and neither can see, or
+  // copy, a half-written one.
   mkdirSync(cacheDir, { recursive: true });
-  await runTs('app/server/seedCli.ts', { DATA_DIR: dir, DATABASE_URL: '' });
-  writeFileSync(join(dir, 'READY'), new Date().toISOString());
+  const building = `${dir}.building-${process.pid}`;
+  rmSync(building, { recursive: true, force: true });
+  await runTs('app/server/seedCli.ts', { DATA_DIR: building, DATABASE_URL: '' });
+  writeFileSync(join(building, 'READY'), new Date().toISOString());
+  if (existsSync(join(dir, 'READY'))) rmSync(building, { recursive: true, force: true });
+  else {
+    rmSync(dir, { recursive: true, force: true });
+    renameSync(building, dir);
+  }
   return dir;
 }
 

@@ -92,6 +92,25 @@ describe('the safeguard watchdog', () => {
     registry.close();
   });
 
+  it("the drill (DRILLS=on, SIGUSR2) leaks as the bug would — every free slot taken, the open streams' releases doing nothing — and the watchdog gives back all but the stream still open", () => {
+    const registry = new StreamRegistry({ maxPerAgent: 5, maxPerProcess: 30, auditMs: 1e9, liveSessions: async (hashes) => new Set(hashes) });
+    const sockets = [{ destroyed: false }, { destroyed: false }];
+    const open = sockets.map((socket) => registry.admit({ agentKey: 'a', tokenHash: 't', close: () => {}, isOpen: () => !socket.destroyed }));
+    expect(open.every((admission) => admission.admitted)).toBe(true);
+    expect(registry.leakForDrill()).toBe(28);
+    expect(registry.admit({ agentKey: 'b', tokenHash: 't', close: () => {} })).toEqual({ admitted: false, reason: 'process-cap' });
+    // One of the streams open at the drill ends: its release runs, and gives nothing back (the leak).
+    sockets[0]!.destroyed = true;
+    if (open[0]!.admitted) open[0]!.release();
+    expect(registry.size).toBe(30);
+    expect(registry.admit({ agentKey: 'b', tokenHash: 't', close: () => {} })).toEqual({ admitted: false, reason: 'process-cap' });
+    // The watchdog gives back the 28 ghosts and the ended stream; the one still open keeps its slot.
+    expect(registry.audit()).toBe(29);
+    expect(registry.size).toBe(1);
+    expect(registry.admit({ agentKey: 'b', tokenHash: 't', close: () => {} }).admitted).toBe(true);
+    registry.close();
+  });
+
   it('leaves live streams alone, and a sound safeguard records nothing', () => {
     const registry = new StreamRegistry({ maxPerAgent: 5, maxPerProcess: 5, auditMs: 1e9, liveSessions: async (hashes) => new Set(hashes) });
     const socket = { destroyed: false };

@@ -48,5 +48,9 @@ describe("the reference server's options: grouped, every default in serverDefaul
     expect(resolved.fairShare).toBe(false);
     expect(() => readConfig({ MAX_STREAMS_PER_AGENT: 'many' })).toThrow(/MAX_STREAMS_PER_AGENT must be a positive number/);
     expect(() => readConfig({ ALLOWED_ORIGINS: 'https://a.example/' })).toThrow(/ALLOWED_ORIGINS/);
+    // Drills are off unless asked for by name; anything else is refused rather than guessed.
+    expect(readConfig({}).drills).toBe(false);
+    expect(readConfig({ DRILLS: 'on' }).drills).toBe(true);
+    expect(() => readConfig({ DRILLS: 'yes' })).toThrow(/DRILLS must be "on" or "off"/);
   });
 });

@@ -118,6 +118,34 @@ describe('outage reports drafted from recorded chaos runs', () => {
     expect(html).toContain('[click](javascript:alert(1))');
   });
 
+  it("links the servers' log lines of the outage as evidence, and only those", () => {
+    const { recording } = recordings.find((entry) => entry.file === 'server-sigkill-full.json')!;
+    const fault = find(recording.events, 'chaos', 'fault injected')!;
+    const recovered = find(recording.events, 'chaos', 'recovered')!;
+    const lines: IncidentRecording['events'] = [
+      { at: fault.at - 60_000, source: 'server', kind: 'log', detail: 'node1: Holdfast listening (before the outage)' },
+      ...Array.from({ length: 12 }, (_, index) => ({
+        at: fault.at + 1000 + index,
+        source: 'server',
+        kind: 'log',
+        detail: `node2: database: an idle connection was closed (57P01) #${index}`,
+      })),
+      { at: recovered.at + 60_000, source: 'server', kind: 'log', detail: 'node1: SIGTERM: stopping (after it)' },
+    ];
+    const report = draftReport({ ...recording, events: [...recording.events, ...lines] });
+    const claim = report.investigations.find((entry) => entry.text.startsWith('The servers logged'))!;
+    expect(claim.text).toBe(
+      'The servers logged 12 line(s) during it, the first 1.0 s in: "node2: database: an idle connection was closed (57P01) #0" (the first 10 are linked).',
+    );
+    expect(claim.evidence).toHaveLength(10);
+    expect(claim.evidence.map((evidence) => (evidence.kind === 'event' ? evidence.event.detail : ''))).toEqual(
+      Array.from({ length: 10 }, (_, index) => `node2: database: an idle connection was closed (57P01) #${index}`),
+    );
+    expect(reportMarkdown(report)).toContain('The servers logged 12 line(s)');
+    // No line, no claim.
+    expect(draftReport(recording).investigations.some((entry) => entry.text.startsWith('The servers logged'))).toBe(false);
+  });
+
   it('names what fell short: a broken bound, an expected alert that never fired, an alert that fired late', () => {
     const { recording } = recordings.find((entry) => entry.file === 'server-sigkill-full.json')!;
     const fault = find(recording.events, 'chaos', 'fault injected')!;
