@@ -1,15 +1,28 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import type {} from '../app/client/state/exposeForMonitoring.js';
 import { addSessionTo, signInAsBrowser } from '../tests/support/browserSession.js';
 import type { Timeline } from './Timeline.js';
 
 /** One thing an agent did on screen: what, where, and how long from the click to the screen showing it. */
-export type AgentAction = { kind: 'reply' | 'close' | 'reopen'; conversationId: string; text?: string; at: number; clickToScreenMs: number };
+/**
+ * `refused`: the device could not keep it (its storage full) and said so on screen instead — the agent knows
+ * it was not saved; it must never reach the server.
+ */
+export type AgentAction = {
+  kind: 'reply' | 'close' | 'reopen';
+  conversationId: string;
+  text?: string;
+  at: number;
+  clickToScreenMs: number;
+  refused?: boolean;
+};
 
 /** What the agent's page says about itself, read every `watchMs`. */
 type PageState = { reachability: string; pending: number; paused: string | null; streaming: boolean };
 
 const watchMs = 200;
+/** The notice a page shows for an action it could not save (app/client/views/WorkspaceView.tsx). */
+const refusalNotice = '[role="alert"][aria-label="Action not saved"]';
 /** How long a click may go without its effect on screen before the run calls it not shown. */
 const notShownMs = 10_000;
 /** The cycle an agent works through on its conversation, over and over. */
@@ -38,9 +51,13 @@ export class ChaosAgent {
     readonly timeline: Timeline,
   ) {}
 
-  static async open(browser: Browser, url: string, email: string, timeline: Timeline): Promise<ChaosAgent> {
+  /**
+   * `device`: the browser context the agent works in — a new context of a running browser, or a browser of
+   * its own (a profile on a small disk).
+   */
+  static async open(device: (options: BrowserContextOptions) => Promise<BrowserContext>, url: string, email: string, timeline: Timeline): Promise<ChaosAgent> {
     const session = await signInAsBrowser(url, email);
-    const context = await browser.newContext({ baseURL: url, viewport: { width: 1280, height: 800 } });
+    const context = await device({ baseURL: url, viewport: { width: 1280, height: 800 } });
     await addSessionTo(context, url, session);
     // tsx compiles this runner with esbuild's keepNames, which wraps functions passed to the page in
     // `__name(fn, "name")`; the page has no such helper unless it is given one.
@@ -101,17 +118,19 @@ export class ChaosAgent {
     if (kind === 'reply') {
       const text = `${label} ${this.email} #${this.#step}`;
       await page.locator('#composer-text').fill(text);
-      const clickToScreenMs = await this.#timed('[aria-label="Messages"]', text, () =>
+      const { ms, refused } = await this.#timed('[aria-label="Messages"]', text, () =>
         page.getByRole('button', { name: 'Send', exact: true }).click({ timeout: notShownMs }),
       );
-      return this.#log({ kind, conversationId, text, at: Date.now(), clickToScreenMs });
+      return this.#log({ kind, conversationId, text, at: Date.now(), clickToScreenMs: ms, ...(refused ? { refused } : {}) });
     }
     const button = kind === 'close' ? 'Close conversation' : 'Reopen conversation';
     const shows = kind === 'close' ? 'Closed' : 'Open';
-    const clickToScreenMs = await this.#timed('#conversation-title ~ p .status', shows, () =>
+    const { ms, refused } = await this.#timed('#conversation-title ~ p .status', shows, () =>
       page.getByRole('button', { name: button }).click({ timeout: notShownMs }),
     );
-    return this.#log({ kind, conversationId, at: Date.now(), clickToScreenMs });
+    // Refused, the conversation keeps its status: the cycle goes on from the same state (close again).
+    if (refused) this.#step--;
+    return this.#log({ kind, conversationId, at: Date.now(), clickToScreenMs: ms, ...(refused ? { refused } : {}) });
   }
 
   /** Actions queued on this device and not yet answered by the server. */
@@ -137,27 +156,91 @@ export class ChaosAgent {
     return action;
   }
 
-  /** Runs `click` and answers how long after the click the page first showed `text` inside `selector`. */
-  async #timed(selector: string, text: string, click: () => Promise<void>): Promise<number> {
+  /**
+   * Runs `click` and answers how long after the click the page first showed `text` inside `selector`, or
+   * said the action was not saved (`refused`: the device's storage full); a refusal shown is dismissed.
+   */
+  async #timed(selector: string, text: string, click: () => Promise<void>): Promise<{ ms: number; refused: boolean }> {
     // Armed before the click: the page runs this before the click reaches it (one connection, in order).
     const shown = this.page.evaluate(
-      ([selector, text]) =>
-        new Promise<number>((resolve) => {
+      ([selector, text, refusal]) =>
+        new Promise<{ ms: number; refused: boolean }>((resolve) => {
           const holds = () => [...document.querySelectorAll(selector)].some((element) => element.textContent?.includes(text));
           const observer = new MutationObserver(() => {
-            if (!holds()) return;
+            const refused = document.querySelector(refusal) !== null;
+            if (!refused && !holds()) return;
             observer.disconnect();
-            resolve(performance.now() - (window as unknown as { __chaosInputAt: number }).__chaosInputAt);
+            resolve({ ms: performance.now() - (window as unknown as { __chaosInputAt: number }).__chaosInputAt, refused });
           });
           observer.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
         }),
-      [selector, text] as const,
+      [selector, text, refusalNotice] as const,
     );
     await click();
     // A click whose effect never shows is a broken promise, not a hang of the run: 10 s, marked.
-    const ms = await Promise.race([shown, new Promise<number>((resolve) => setTimeout(() => resolve(Number.POSITIVE_INFINITY), notShownMs))]);
-    if (ms === Number.POSITIVE_INFINITY) this.timeline.mark(`agent:${this.email}`, 'click not shown', `${text} within ${notShownMs / 1000} s`);
-    return Math.max(0, ms);
+    const result = await Promise.race([
+      shown,
+      new Promise<{ ms: number; refused: boolean }>((resolve) => setTimeout(() => resolve({ ms: Number.POSITIVE_INFINITY, refused: false }), notShownMs)),
+    ]);
+    if (result.ms === Number.POSITIVE_INFINITY) this.timeline.mark(`agent:${this.email}`, 'click not shown', `${text} within ${notShownMs / 1000} s`);
+    if (result.refused) {
+      this.timeline.mark(`agent:${this.email}`, 'action refused on screen', text);
+      await this.page.locator(refusalNotice).getByRole('button', { name: 'Dismiss' }).click({ timeout: notShownMs });
+    }
+    return { ms: Math.max(0, result.ms), refused: result.refused };
+  }
+
+  /**
+   * Fills this device's storage with another database of the app's origin until the browser refuses a
+   * write (QuotaExceededError), as other sites' data or a large download would; answers the bytes taken.
+   */
+  async fillStorage(): Promise<number> {
+    const filled = await this.page.evaluate(async () => {
+      const open = () =>
+        new Promise<IDBDatabase>((resolve, reject) => {
+          const request = indexedDB.open('chaos-filler', 1);
+          request.onupgradeneeded = () => request.result.createObjectStore('blobs', { autoIncrement: true });
+          request.onsuccess = () => resolve(request.result);
+          request.onerror = () => reject(request.error);
+        });
+      let refusal = '';
+      const put = async (size: number) => {
+        const db = await open();
+        // Random bytes: a browser may compress what it stores.
+        const bytes = new Uint8Array(size);
+        for (let offset = 0; offset < size; offset += 65_536) crypto.getRandomValues(bytes.subarray(offset, Math.min(size, offset + 65_536)));
+        const stored = await new Promise<boolean>((resolve) => {
+          const tx = db.transaction('blobs', 'readwrite');
+          tx.objectStore('blobs').add(bytes);
+          tx.oncomplete = () => resolve(true);
+          tx.onabort = () => {
+            refusal = tx.error?.name ?? 'abort';
+            resolve(false);
+          };
+        });
+        db.close();
+        return stored;
+      };
+      let total = 0;
+      for (const size of [1 << 22, 1 << 20, 1 << 16, 1 << 12]) while (await put(size)) total += size;
+      return { total, refusal };
+    });
+    this.timeline.mark(`agent:${this.email}`, 'storage full', `${(filled.total / 1024 / 1024).toFixed(1)} MB taken, then ${filled.refusal}`);
+    if (filled.refusal !== 'QuotaExceededError') throw new Error(`The browser refused the filler with ${filled.refusal || 'nothing'}, not QuotaExceededError.`);
+    return filled.total;
+  }
+
+  /** Gives the room back (the filler deleted), as the agent who freed space on the device. */
+  async freeStorage(): Promise<void> {
+    await this.page.evaluate(
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const request = indexedDB.deleteDatabase('chaos-filler');
+          request.onsuccess = () => resolve();
+          request.onerror = () => reject(request.error);
+        }),
+    );
+    this.timeline.mark(`agent:${this.email}`, 'storage freed');
   }
 
   async #read(): Promise<void> {

@@ -1,3 +1,7 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 import { chromiumArgs } from '../playwright.config.js';
 import { ApiProxy } from '../tests/support/ApiProxy.js';
@@ -40,6 +44,8 @@ export class ChaosStage {
   /** How much of each node's output is on the timeline already (by node name). */
   readonly #logged = new Map<string, number>();
   #logWatch: ReturnType<typeof setInterval> | undefined;
+  /** The tmpfs mounts of small-disk devices, unmounted at the stop. */
+  readonly #smallDisks: string[] = [];
 
   private constructor(
     readonly cluster: Cluster,
@@ -119,7 +125,32 @@ export class ChaosStage {
         args: chromiumArgs.map((arg) => arg.replace('MAP fastly.test 127.0.0.1', 'MAP fastly.test ~NOTFOUND')),
       });
     const browser = this.dnsBroken ? await this.#brokenDnsBrowser! : this.browser;
-    const agent = await ChaosAgent.open(browser, this.url, email, this.timeline);
+    const agent = await ChaosAgent.open((options) => browser.newContext(options), this.url, email, this.timeline);
+    this.agents.push(agent);
+    return agent;
+  }
+
+  /**
+   * An agent on a device whose disk is small: a browser of its own, its profile on a tmpfs of `sizeMb`
+   * (Chromium ignores DevTools' quota override, so a real small disk is how its storage fills: writes are
+   * refused with QuotaExceededError once the disk is nearly full). Mounting needs root, as CI runs.
+   */
+  async smallDiskAgent(email: string, sizeMb = 96): Promise<ChaosAgent> {
+    if (process.getuid?.() !== 0) throw new Error('A small-disk device needs root (to mount a tmpfs for its profile): run as root, as CI does.');
+    const disk = mkdtempSync(join(tmpdir(), 'holdfast-small-disk-'));
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${sizeMb}m`, 'tmpfs', disk]);
+    this.#smallDisks.push(disk);
+    const agent = await ChaosAgent.open(
+      (options) =>
+        chromium.launchPersistentContext(join(disk, 'profile'), {
+          ...options,
+          executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+          args: chromiumArgs,
+        }),
+      this.url,
+      email,
+      this.timeline,
+    );
     this.agents.push(agent);
     return agent;
   }
@@ -149,6 +180,10 @@ export class ChaosStage {
     await Promise.all([this.fastly.stop(), this.azure.stop()]);
     await this.db.close().catch(() => undefined);
     await stopTestCluster(this.cluster);
+    for (const disk of this.#smallDisks.splice(0)) {
+      spawnSync('umount', [disk]);
+      rmSync(disk, { recursive: true, force: true });
+    }
   }
 }
 

@@ -94,6 +94,8 @@ export async function runScenario(
   const api = await TestApi.signIn(stage.apiUrl, agentEmails[0]!);
   const agents: ChaosAgent[] = [];
   for (const email of agentEmails) agents.push(stage.agents.find((agent) => agent.email === email) ?? (await stage.agent(email)));
+  // Set-up of the scenario's own (other devices connecting; a device of its own that works beside these).
+  agents.push(...((await scenario.prepare?.(stage, form)) ?? []));
   const open = (await api.conversations('?status=open')).slice(0, agents.length);
   if (open.length < agents.length) throw new Error('The seeded tenant has too few open conversations for the agents.');
   await Promise.all(agents.map((agent, index) => agent.openConversation(open[index]!.id)));
@@ -120,7 +122,6 @@ export async function runScenario(
     await waitFor(async () => (await stillActive()).length === 0, form === 'short' ? 45_000 : 90_000, say, 1000);
   }
 
-  await scenario.prepare?.(stage, form);
   const faultAt = stage.timeline.mark('chaos', 'fault injected', scenario.name).at;
   const alertWatch = new AlertWatch(stage.prometheus, stage.timeline, faultAt);
   say(`fault: ${scenario.breaks}`);
@@ -175,6 +176,8 @@ export async function runScenario(
   // What the server holds of each agent's replies: each once, in the order they were written.
   let lost = 0;
   let doubled = 0;
+  // Replies a device refused on screen (it could not keep them) that reached the server all the same.
+  let refusedYetApplied = 0;
   const outOfOrder: string[] = [];
   const actions = agents.flatMap((agent) => agent.actions.slice(firstAction.get(agent)));
   for (const agent of agents) {
@@ -184,10 +187,14 @@ export async function runScenario(
     const bodies = messages.map((message) => message.body).filter((body) => body.startsWith(`${label} ${agent.email}`));
     for (const reply of replies) {
       const count = bodies.filter((body) => body === reply.text).length;
+      if (reply.refused) {
+        if (count > 0) refusedYetApplied++;
+        continue;
+      }
       if (count === 0) lost++;
       if (count > 1) doubled++;
     }
-    const written = replies.map((reply) => reply.text ?? '');
+    const written = replies.filter((reply) => !reply.refused).map((reply) => reply.text ?? '');
     const onServer = [...new Set(bodies)].filter((body) => written.includes(body));
     if (JSON.stringify(onServer) !== JSON.stringify(written.filter((text) => onServer.includes(text)))) outOfOrder.push(agent.email);
   }
@@ -199,8 +206,13 @@ export async function runScenario(
   const convergeMs = convergedAt === undefined || recoveredAt === undefined ? undefined : convergedAt - recoveredAt;
   const ms = (value: number | undefined) => (value === undefined ? 'never' : `${(value / 1000).toFixed(1)} s`);
 
+  const refused = actions.filter((action) => action.refused);
   const checks: Check[] = [
-    { name: 'no reply lost', ok: lost === 0, figure: `${lost} lost of ${actions.filter((action) => action.kind === 'reply').length}` },
+    {
+      name: 'no reply lost',
+      ok: lost === 0,
+      figure: `${lost} lost of ${actions.filter((action) => action.kind === 'reply' && !action.refused).length}`,
+    },
     { name: 'no reply applied twice', ok: doubled === 0, figure: `${doubled} doubled` },
     {
       name: 'order per conversation kept',
@@ -219,6 +231,15 @@ export async function runScenario(
               .join('; ')}`
           : `worst ${worstClick.toFixed(0)} ms of ${actions.length} clicks`,
     },
+    ...(refused.length > 0
+      ? [
+          {
+            name: 'what a device could not save was refused on screen, and never reached the server',
+            ok: refusedYetApplied === 0,
+            figure: `${refused.length} refused on screen (${refused.filter((action) => action.kind === 'reply').length} replies), ${refusedYetApplied} reached the server anyway`,
+          },
+        ]
+      : []),
     ...(scenario.noticed === 'either'
       ? []
       : [

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { AlertExpectation } from './AlertWatch.js';
+import type { ChaosAgent } from './ChaosAgent.js';
 import type { ChaosStage } from './ChaosStage.js';
 import { StreamCrowd } from './StreamCrowd.js';
 
@@ -13,10 +14,15 @@ export type Scenario = {
   name: string;
   /** One line: what it breaks, as `npm run chaos -- --list` prints it. */
   breaks: string;
-  /** Set-up before the fault, not part of it (other devices connecting). */
-  prepare?(stage: ChaosStage, form: 'short' | 'full'): Promise<void>;
-  inject(stage: ChaosStage): void | Promise<void>;
-  heal(stage: ChaosStage): void | Promise<void>;
+  /**
+   * Set-up before the fault, not part of it (other devices connecting). The agents it answers work through
+   * the fault beside the usual two, each on a conversation of their own.
+   */
+  prepare?(stage: ChaosStage, form: 'short' | 'full'): Promise<ChaosAgent[] | undefined>;
+  /** Injects the fault (awaited when it answers a promise). */
+  inject(stage: ChaosStage): unknown;
+  /** Undoes it (awaited when it answers a promise). */
+  heal(stage: ChaosStage): unknown;
   /** Called about once a second while the fault lasts (a network that flaps, a device that arrives). */
   during?(stage: ChaosStage, elapsedMs: number): void | Promise<void>;
   /**
@@ -205,6 +211,7 @@ export const scenarios: readonly Scenario[] = [
         if (Date.now() > deadline) throw new Error(`Only ${stage.crowd.openCount} of ${size} streams of the crowd opened within 60 s.`);
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
+      return undefined;
     },
     // The restart runs while the agents work (awaited before the checks).
     inject: (stage) => {
@@ -305,6 +312,39 @@ export const scenarios: readonly Scenario[] = [
     full: { faultMs: 30_000 },
   },
   {
+    name: 'storage-full',
+    breaks:
+      "one agent's device runs out of storage mid-work (its disk, a small tmpfs, filled by another database of the origin until the browser refuses, and kept full); space is made after the stretch",
+    prepare: async (stage) => [await stage.smallDiskAgent(smallDiskEmail)],
+    inject: (stage) => smallDiskDevice(stage).fillStorage(),
+    // Whatever the page frees to make room (its cached images) is taken again at once, as a download
+    // under way would: what it cannot keep must be refused, not just delayed.
+    during: async (stage) => {
+      await smallDiskDevice(stage).fillStorage();
+    },
+    heal: (stage) => smallDiskDevice(stage).freeStorage(),
+    checks: async (stage, { faultAt }) => {
+      const device = smallDiskDevice(stage);
+      const refused = device.actions.filter((action) => action.refused && action.at >= faultAt);
+      // The device leaves with its scenario (its browser and disk closed at the stage's stop).
+      stage.agents.splice(stage.agents.indexOf(device), 1);
+      await device.leave();
+      return [
+        {
+          name: 'the full device refused what it could not keep (the fault was real)',
+          ok: refused.length > 0,
+          figure: `${refused.length} of ${device.actions.filter((action) => action.at >= faultAt).length} clicks refused on screen`,
+        },
+      ];
+    },
+    // Nothing about the server: the pages stay online.
+    noticed: false,
+    alerts: { short: [], full: [] },
+    bounds: apiBounds,
+    short: { faultMs: 10_000 },
+    full: { faultMs: 60_000 },
+  },
+  {
     name: 'sheddable-slow',
     breaks: 'the database work of presence and telemetry (sheddable) waits on a lock held on their tables for the stretch',
     inject: async (stage) => {
@@ -363,6 +403,15 @@ export const scenarios: readonly Scenario[] = [
  */
 const crowdSize = { short: 200, full: 600 };
 const crowdEmails = ['alice@example.com', 'bob@example.com', 'dana@example.com', 'eli@example.com'];
+
+/** The agent whose device has the small disk (storage-full). */
+const smallDiskEmail = 'eli@example.com';
+
+function smallDiskDevice(stage: ChaosStage): ChaosAgent {
+  const device = stage.agents.find((agent) => agent.email === smallDiskEmail);
+  if (!device) throw new Error(`No small-disk device for ${smallDiskEmail} on the stage.`);
+  return device;
+}
 
 /** Ends every node's LISTEN connection on the primary, as a network cut or an operator would. */
 async function terminateListeners(stage: ChaosStage): Promise<void> {

@@ -38,7 +38,7 @@ export function createOfflineClient<Page extends SyncPageLike>(input: OfflineCli
   let tabCursor: string | undefined;
   /** The newest event's position: pulls must see at least that much (a lagging read replica). */
   let readPosition: string | undefined;
-  let poll: ReturnType<typeof setInterval> | undefined;
+  let poll: ReturnType<typeof setTimeout> | undefined;
   let stream: SharedEventStream | undefined;
   let unsubscribeReachability: (() => void) | undefined;
   let stopFreezing: (() => void) | undefined;
@@ -108,11 +108,14 @@ export function createOfflineClient<Page extends SyncPageLike>(input: OfflineCli
     state.set({ syncing: true });
     try {
       await deltaSync.pull();
+      behind = false;
       reachability.reportSuccess();
       landed();
     } catch (error) {
+      behind = true;
       noteRead(error);
     } finally {
+      schedulePulls();
       state.set({ syncing: false });
     }
   };
@@ -138,10 +141,48 @@ export function createOfflineClient<Page extends SyncPageLike>(input: OfflineCli
       // For benchmarks and monitoring: when a pushed change was stored (its cursor in the detail).
       performance.mark('holdfast:event-applied', { detail: { cursor: pushed.page.cursor } });
     } catch (error) {
+      // Not stored (a full device): pulled again until it is.
+      behind = true;
+      schedulePulls();
       noteRead(error);
       return;
     }
     if (overlay.holdsConfirmed) await syncNow();
+  };
+
+  /**
+   * Pulls while the server answers: every `sync.pollMs` without an event stream; with one, every
+   * `sync.pollMs` to twice that, at random (so that a floor whose streams broke together does not pull in
+   * step), while the stream is down (refused over the server's cap or by a stuck safeguard, dropped by a
+   * proxy, reconnecting) or while this tab is behind (its last pull or pushed page could not be stored: a
+   * full device). Found by the chaos suite: a tab whose stream could not open stayed on what it had — its
+   * first sync included, since the stream's `ready` prompts it — until the stream came back (20 s in
+   * safeguard-stuck); and a device that could not store a pushed change while full never caught up once
+   * room was made, since no later event came for that conversation (storage-full).
+   */
+  let streamConnected = false;
+  let behind = false;
+  /** Frozen by the browser (Page Lifecycle): its timers do not run; its pulls start again with its stream. */
+  let frozen = false;
+  const schedulePulls = () => {
+    const on = !stopped && !frozen && (!endpoints.events || !streamConnected || behind);
+    if (!on) {
+      clearTimeout(poll);
+      poll = undefined;
+      return;
+    }
+    // A schedule under way is kept: a stream failing again and again does not push its pulls back.
+    if (poll) return;
+    const next = () => {
+      poll = setTimeout(
+        () => {
+          if (reachability.state === 'online') void syncNow();
+          next();
+        },
+        endpoints.events ? sync.pollMs * (1 + Math.random()) : sync.pollMs,
+      );
+    };
+    next();
   };
 
   const openStream = () => {
@@ -165,6 +206,8 @@ export function createOfflineClient<Page extends SyncPageLike>(input: OfflineCli
       },
       onStatus: (connected) => {
         setStream({ connected });
+        streamConnected = connected;
+        schedulePulls();
         // A connected stream proves the server is reachable; a broken one is retried by the stream itself.
         if (connected) {
           reachability.reportSuccess();
@@ -189,7 +232,7 @@ export function createOfflineClient<Page extends SyncPageLike>(input: OfflineCli
   const stop = async () => {
     stopped = true;
     stopFreezing?.();
-    clearInterval(poll);
+    schedulePulls();
     unsubscribeReachability?.();
     stream?.stop();
     reachability.stop();
@@ -225,19 +268,26 @@ export function createOfflineClient<Page extends SyncPageLike>(input: OfflineCli
       // The stream's first event (`ready`) prompts the first pull; without a stream, the client pulls at once.
       if (endpoints.events) {
         openStream();
+        // A stream that never opens (refused, or no answer) must not leave the tab without its first sync.
+        schedulePulls();
         // A frozen tab leading the stream would hold every other tab's live changes (as the outbox's
         // replay, OutboxClient): it lets go before it freezes, and joins the queue again once it runs.
         stopFreezing = platform.outbox.onFreeze?.(
           () => {
             stream?.stop();
             stream = undefined;
+            streamConnected = false;
+            frozen = true;
+            schedulePulls();
           },
           () => {
+            frozen = false;
             if (!stopped && !stream) openStream();
+            schedulePulls();
           },
         );
       } else {
-        poll = setInterval(() => reachability.state === 'online' && void syncNow(), sync.pollMs);
+        schedulePulls();
         void syncNow();
       }
     },

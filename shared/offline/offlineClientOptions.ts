@@ -26,7 +26,7 @@ export type OfflineClientOptions<Page extends SyncPageLike> = {
     /** A sync page's deadline, or a function asked at each request; default 5 s. */
     readTimeoutMs?: number | (() => number);
   };
-  /** Default: offlineEndpoints. `events: null`: no event stream; the client polls every `sync.pollMs`. */
+  /** Default: offlineEndpoints. `events: null`: no event stream; the client polls every `sync.pollMs` (as it does while a stream is down). */
   endpoints?: { actions?: string; events?: string | null; health?: string };
   sync: {
     /** One page of changes after `cursor`; `first` when the device holds nothing yet; `minPosition` for read replicas. */
@@ -39,7 +39,7 @@ export type OfflineClientOptions<Page extends SyncPageLike> = {
     isPage(value: Record<string, unknown>): boolean;
     /** Fetch the next page while one is stored; default true. */
     prefetch?: boolean;
-    /** Without an event stream: how often to pull while online; default 5 s. */
+    /** How often to pull while online without an event stream, or while the stream is down; default 5 s. */
     pollMs?: number;
   };
   compaction?: CompactionRule;

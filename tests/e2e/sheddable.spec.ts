@@ -19,8 +19,7 @@ test('presence: an agent sees who else has the conversation open, and who is typ
   const contexts = await Promise.all([browser.newContext({ baseURL: server.url }), browser.newContext({ baseURL: server.url })]);
   try {
     const [alicePage, bobPage] = await Promise.all(contexts.map((context) => context.newPage()));
-    await signIn(alicePage!, 'alice@example.com');
-    await signIn(bobPage!, 'bob@example.com');
+    await Promise.all([signIn(alicePage!, 'alice@example.com'), signIn(bobPage!, 'bob@example.com')]);
     await inboxRow(alicePage!, target!).click();
     await inboxRow(bobPage!, target!).click();
     const others = alicePage!.getByRole('status', { name: 'Others here' });

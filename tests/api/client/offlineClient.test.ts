@@ -6,6 +6,7 @@ import { createOfflineClient, jsonApi, type OfflineClient } from 'holdfast/clien
 import { newTaskAction } from '../../../examples/tasks/shared/taskActions.js';
 import type { Task, TaskSyncPage } from '../../../examples/tasks/shared/taskTypes.js';
 import { ServerProcess } from '../../support/serverProcess.js';
+import { SseClient } from '../../support/sseClient.js';
 import { TestApi } from '../../support/testApi.js';
 import { tempDir } from '../../support/tempDir.js';
 
@@ -33,7 +34,7 @@ const nodeReachability = (probe: ReachabilityPlatform['probe']): ReachabilityPla
 });
 
 /** A member's client, storing synced tasks in memory and in an IndexedDB database of its own. */
-async function member(email: string, options: { events?: boolean; endSession?: () => Promise<unknown> } = {}) {
+async function member(email: string, options: { events?: boolean; endSession?: () => Promise<unknown>; pollMs?: number } = {}) {
   const api = await TestApi.signIn(server.url, email);
   const headers = { 'x-holdfast-request': '1', authorization: `Bearer ${api.token}` };
   const request = jsonApi({
@@ -45,6 +46,7 @@ async function member(email: string, options: { events?: boolean; endSession?: (
   const tasks = new Map<string, Task>();
   const fetchedFrom: string[] = [];
   let failSync: unknown;
+  let failApply: unknown;
   const client: OfflineClient = createOfflineClient<TaskSyncPage>({
     scope: `test:${databaseName}`,
     network: { url: (path) => server.url + path, headers },
@@ -52,12 +54,14 @@ async function member(email: string, options: { events?: boolean; endSession?: (
     backgroundReplay: false,
     platform: { reachability: nodeReachability, outbox: {} },
     sync: {
+      ...(options.pollMs ? { pollMs: options.pollMs } : {}),
       fetchPage: (cursor, signal) => {
         fetchedFrom.push(cursor);
         if (failSync) return Promise.reject(failSync);
         return request<TaskSyncPage>(`/api/sync?cursor=${cursor}&limit=500`, { signal });
       },
       applyPage: async (page) => {
+        if (failApply) throw failApply;
         for (const task of page.tasks) tasks.set(task.id, task);
         await db.put('meta', page.cursor, 'cursor');
       },
@@ -76,7 +80,16 @@ async function member(email: string, options: { events?: boolean; endSession?: (
     await client.stop();
     db.close();
   };
-  return { api, client, stop, tasks, databaseName, fetchedFrom, failSyncWith: (error: unknown) => (failSync = error) };
+  return {
+    api,
+    client,
+    stop,
+    tasks,
+    databaseName,
+    fetchedFrom,
+    failSyncWith: (error: unknown) => (failSync = error),
+    failApplyWith: (error: unknown) => (failApply = error),
+  };
 }
 
 const until = async (condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000) => {
@@ -123,6 +136,47 @@ describe('createOfflineClient', () => {
     // Pushed, not pulled: the page came on the stream, and no pull was needed for it.
     expect(ann.fetchedFrom.length).toBe(pulls);
     await ann.stop();
+  });
+
+  it('a stream the server refuses (over its cap): the client pulls meanwhile — its first sync, then what changes', async () => {
+    // Every stream Ann may hold (10 a process) taken already, as a stuck safeguard or a leak would hold them.
+    const holder = await TestApi.signIn(server.url, 'ann@tasks.example');
+    const held = await Promise.all(Array.from({ length: 10 }, () => SseClient.open(`${server.url}/api/events`, { authorization: `Bearer ${holder.token}` })));
+    expect(held.every((stream) => stream.status === 200)).toBe(true);
+    const ann = await member('ann@tasks.example', { pollMs: 500 });
+    try {
+      await ann.client.start();
+      await until(() => ann.tasks.size > 0, 'the first sync, with the stream refused');
+      expect(ann.client.getSnapshot().stream.connected).toBe(false);
+      const ben = await TestApi.signIn(server.url, 'ben@tasks.example');
+      const id = crypto.randomUUID();
+      expect((await ben.postActions([newTaskAction('create', id, { title: "Ben's task, pulled", notes: '' })])).status).toBe(200);
+      await until(() => ann.tasks.has(id), "Ben's task on Ann's client, with the stream refused");
+      expect(ann.client.getSnapshot().stream.connected).toBe(false);
+    } finally {
+      for (const stream of held) stream.close();
+      await ann.stop();
+    }
+  });
+
+  it('a pushed change the device could not store (its storage full) is pulled again once it can, with no later event', async () => {
+    const ann = await member('ann@tasks.example', { pollMs: 500 });
+    try {
+      await ann.client.start();
+      await until(() => ann.client.getSnapshot().stream.connected && !ann.client.getSnapshot().syncing && ann.tasks.size > 0, 'the first sync');
+      ann.failApplyWith(new DOMException('The quota has been exceeded.', 'QuotaExceededError'));
+      const received = ann.client.getSnapshot().stream.eventsReceived;
+      const ben = await TestApi.signIn(server.url, 'ben@tasks.example');
+      const id = crypto.randomUUID();
+      expect((await ben.postActions([newTaskAction('create', id, { title: "Ben's task, stored late", notes: '' })])).status).toBe(200);
+      await until(() => ann.client.getSnapshot().stream.eventsReceived > received, 'the pushed change');
+      expect(ann.tasks.has(id)).toBe(false);
+      // Room made: nothing else happens on the server, and the change still arrives.
+      ann.failApplyWith(undefined);
+      await until(() => ann.tasks.has(id), "Ben's task, once the device could store it");
+    } finally {
+      await ann.stop();
+    }
   });
 
   it('one rule for failures: an answered error is reachable, no answer at all is not, a bug says nothing', async () => {
