@@ -158,7 +158,7 @@ export function createOfflineClient<Page extends SyncPageLike>(input: OfflineCli
    * full device). Found by the chaos suite: a tab whose stream could not open stayed on what it had — its
    * first sync included, since the stream's `ready` prompts it — until the stream came back (20 s in
    * safeguard-stuck); and a device that could not store a pushed change while full never caught up once
-   * room was made, since no later event came for that conversation (storage-full).
+   * room was made, since no later event came for what it held (storage-full).
    */
   let streamConnected = false;
   let behind = false;
