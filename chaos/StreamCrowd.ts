@@ -11,6 +11,8 @@ import type { Timeline } from './Timeline.js';
 export class StreamCrowd {
   /** When each connection attempt was made (epoch ms), every stream's together. */
   readonly attempts: number[] = [];
+  /** When each stream opened (epoch ms): a node admitted it. */
+  readonly opened: number[] = [];
   readonly #open: boolean[];
   #openCount = 0;
   /** When the last of the streams opened, every one open since (epoch ms); undefined while one is not. */
@@ -46,6 +48,7 @@ export class StreamCrowd {
   #status(index: number, connected: boolean): void {
     if (this.#open[index] === connected) return;
     this.#open[index] = connected;
+    if (connected) this.opened.push(Date.now());
     this.#openCount += connected ? 1 : -1;
     this.allOpenAt = this.#openCount === this.size ? Date.now() : undefined;
   }
@@ -55,10 +58,10 @@ export class StreamCrowd {
     return this.#openCount;
   }
 
-  /** The most connection attempts made in any one second from `from` (epoch ms) on. */
-  peakAttemptsPerSecond(from: number): number {
+  /** The most of `times` (attempts, or streams opened) in any one second from `from` (epoch ms) on. */
+  static peakPerSecond(times: readonly number[], from: number): number {
     const perSecond = new Map<number, number>();
-    for (const at of this.attempts) if (at >= from) perSecond.set(Math.floor((at - from) / 1000), (perSecond.get(Math.floor((at - from) / 1000)) ?? 0) + 1);
+    for (const at of times) if (at >= from) perSecond.set(Math.floor((at - from) / 1000), (perSecond.get(Math.floor((at - from) / 1000)) ?? 0) + 1);
     return Math.max(0, ...perSecond.values());
   }
 

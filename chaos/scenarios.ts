@@ -227,16 +227,20 @@ export const scenarios: readonly Scenario[] = [
     heal: () => {},
     checks: async (stage, { faultAt }) => {
       const crowd = stage.crowd!;
-      // Every stream back within the reader's longest backoff (30 s) and a margin, counted from the restart.
-      const boundMs = 35_000;
+      // Every stream back within the reader's longest wait (30 s, its backoff cap), plus HAProxy's health
+      // checks taking the nodes back (a few seconds) and a margin, counted from the nodes' own restart.
+      const boundMs = 45_000;
       const backAt = stage.timeline.first((event) => event.kind === 'every node started again', faultAt)?.at;
       const deadline = (backAt ?? Date.now()) + boundMs;
       while (crowd.openCount < crowd.size && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
       const open = crowd.openCount;
       const backMs = backAt === undefined || crowd.allOpenAt === undefined ? undefined : crowd.allOpenAt - backAt;
-      // Full jitter spreads the crowd's reconnects over the restarted nodes: without it every stream asks
-      // in the same second. (While every node is down, HAProxy answers them at no cost to the nodes.)
-      const peak = crowd.peakAttemptsPerSecond(backAt ?? faultAt);
+      // Full jitter spreads the crowd's reconnects over the restarted nodes: without it every stream would
+      // come back in the same second. Counted as the nodes see them, streams admitted: attempts answered by
+      // HAProxy before it has a node up again cost the nodes nothing (they are the figure's second number).
+      const from = backAt ?? faultAt;
+      const peak = StreamCrowd.peakPerSecond(crowd.opened, from);
+      const peakAttempts = StreamCrowd.peakPerSecond(crowd.attempts, from);
       crowd.stop();
       stage.crowd = undefined;
       return [
@@ -246,9 +250,9 @@ export const scenarios: readonly Scenario[] = [
           figure: `${open} of ${crowd.size} open${open === crowd.size && backMs !== undefined ? ` (all by ${(backMs / 1000).toFixed(1)} s)` : ''}`,
         },
         {
-          name: "the crowd's reconnects spread out over the restarted nodes: no second with more than half of its streams asking",
+          name: "the crowd's reconnects spread out over the restarted nodes: no second with more than half of its streams coming back",
           ok: peak <= crowd.size / 2,
-          figure: `peak ${peak} attempts in one second after the restart, of ${crowd.size} streams (${crowd.attempts.length} attempts in all)`,
+          figure: `at most ${peak} of ${crowd.size} streams opened in one second after the restart (attempts: at most ${peakAttempts} in one second, ${crowd.attempts.length} in all)`,
         },
       ];
     },
