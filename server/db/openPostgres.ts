@@ -32,6 +32,15 @@ export async function openPostgres({ connectionString, maxConnections = 10 }: Po
     listen: (channel, handlers) => listenPostgres({ connectionString, channel, ...handlers }),
     transaction: async (work) => {
       const client = await pool.connect();
+      // A connection the server ends while it is checked out (between a transaction's statements) is an
+      // 'error' event on the client, which the pool does not hear: unheard, it ended the node (the chaos
+      // suite's db-primary-restart, node2 exiting on 57P01). Heard, the transaction fails as the database's
+      // unavailability, and the broken connection is discarded, not returned to the pool.
+      let broken: Error | undefined;
+      const onError = (error: Error) => {
+        broken = error;
+      };
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const result = await work(asExecutor(client));
@@ -41,7 +50,8 @@ export async function openPostgres({ connectionString, maxConnections = 10 }: Po
         await client.query('ROLLBACK').catch(() => undefined);
         throw error;
       } finally {
-        client.release();
+        client.off('error', onError);
+        client.release(broken);
       }
     },
     close: () => pool.end(),
