@@ -86,3 +86,31 @@ test('a new device whose conversation reads miss their deadline, sync held: the 
     await proxy.stop();
   }
 });
+
+test('a new device whose first reads of the directory fail: its canned replies and agents arrive once the server answers them, with no reload', async ({
+  browser,
+  server,
+  api,
+}) => {
+  const alice = await api('alice@example.com');
+  const target = (await alice.conversations('?status=open'))[5]!;
+  const proxy = await ApiProxy.start(server.url);
+  const context = await browser.newContext({ baseURL: proxy.url });
+  try {
+    // The directory's reads are refused (a node restarting behind the balancer) while the device starts.
+    const refused = proxy.fail(/^\/api\/(canned-replies|agents)/, 503);
+    const page = await context.newPage();
+    await submitSignIn(page, 'bob@example.com');
+    await expect.poll(() => refused.answered(), { timeout: firstSyncTimeout }).toBeGreaterThanOrEqual(1);
+    await page.goto(`/conversations/${target.id}`);
+    await page.getByRole('button', { name: 'Canned replies' }).click();
+    await expect(page.getByRole('list', { name: 'Canned replies' }).getByRole('button')).toHaveCount(0);
+    refused.stop();
+    // Read again on its own (a retry with backoff), not on a reload: the menu fills, the assignee list too.
+    await expect(page.getByRole('button', { name: /^Greeting/ })).toBeVisible({ timeout: 30_000 });
+    await expect(page.getByRole('combobox', { name: 'Assign' }).getByRole('option', { name: 'Alice Martin' })).toHaveCount(1);
+  } finally {
+    await context.close();
+    await proxy.stop();
+  }
+});

@@ -1,4 +1,4 @@
-import { ExternalStore, isHoldfastError, SheddableCalls, type FailedAction, type OfflineClient, type SettledActions } from 'holdfast/client';
+import { ExternalStore, fullJitterDelay, isHoldfastError, SheddableCalls, type FailedAction, type OfflineClient, type SettledActions } from 'holdfast/client';
 import { againstServerState, createWorkspaceAction, type WorkspaceActionPayloads, type WorkspaceActionType } from '../../shared/client.js';
 import type { ApiClient, Viewer } from '../api/ApiClient.js';
 import { LocalDataCheck } from './LocalDataCheck.js';
@@ -111,7 +111,19 @@ export class WorkspaceStore {
     // A new device: nothing stored yet, and a first sync brings the oldest changes first. The newest open
     // conversations are fetched at once for the inbox, beside the sync.
     if (Object.keys(this.#server.conversations).length === 0) void this.#reads.fetchInboxView();
-    void this.#reads.refreshDirectory();
+    void this.#readDirectory();
+  }
+
+  /**
+   * The directory (agents, canned replies) read until it is had. A new device has none stored, and one
+   * failed read — a deadline missed under load, a server restarting, the first start offline — left its
+   * menus empty until the next reload (a canned-reply test found it on a loaded CI machine).
+   */
+  async #readDirectory(): Promise<void> {
+    for (let attempt = 0; !this.#stopped; attempt++) {
+      if (await this.#reads.refreshDirectory(attempt)) return;
+      await new Promise((resolve) => setTimeout(resolve, fullJitterDelay(attempt, directoryRetry)));
+    }
   }
 
   stop(): void {
@@ -250,3 +262,6 @@ export class WorkspaceStore {
 function afterNextPaint(): Promise<void> {
   return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
 }
+
+/** Retries of the directory's read: from a second, doubling to half a minute, with full jitter (a floor of devices back at once). */
+const directoryRetry = { initialDelayMs: 1000, maxDelayMs: 30_000 };

@@ -138,15 +138,21 @@ export class WorkspaceReads {
     }));
   }
 
-  async refreshDirectory(): Promise<void> {
+  /**
+   * The tenant's agents and canned replies from the server, stored and shown; answers whether it could.
+   * `attempt`: the deadline doubles with each try, up to 4× the read deadline (a slow server, not a dead one).
+   */
+  async refreshDirectory(attempt = 0): Promise<boolean> {
     const { api, repository, client, setView, readDeadlineMs } = this.#context;
     try {
-      const signal = AbortSignal.timeout(readDeadlineMs());
+      const signal = AbortSignal.timeout(Math.min(4, 2 ** attempt) * readDeadlineMs());
       const [{ agents }, { cannedReplies }] = await Promise.all([api.agents(signal), api.cannedReplies(signal)]);
       await repository.storeDirectory(agents, cannedReplies);
       setView({ agents: sortAgents(agents), cannedReplies });
+      return true;
     } catch (error) {
       client().noteRead(error);
+      return false;
     }
   }
 }
