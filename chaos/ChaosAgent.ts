@@ -79,6 +79,18 @@ export class ChaosAgent {
     return new ChaosAgent(email, context, page, session.tenant.id, session.agent.id, timeline);
   }
 
+  /**
+   * Another tab of the agent's device (the same browser context: her outbox, session and worker), loaded
+   * at `path` and signed in; closed with the device.
+   */
+  async openTab(path = '/'): Promise<Page> {
+    const tab = await this.context.newPage();
+    await tab.goto(path);
+    await tab.waitForFunction(() => window.holdfast !== undefined, undefined, { timeout: 60_000 });
+    await tab.getByTestId('last-sync').getByText('Last sync').waitFor({ timeout: 60_000 });
+    return tab;
+  }
+
   /** Opens the conversation the agent works on (a link in the app, as an agent follows one). */
   async openConversation(conversationId: string): Promise<void> {
     await this.page.goto(`/conversations/${conversationId}`);
@@ -88,6 +100,11 @@ export class ChaosAgent {
     this.#step = 0;
   }
   #conversationId = '';
+
+  /** The conversation the agent works on. */
+  get conversationId(): string {
+    return this.#conversationId;
+  }
 
   /** Watches the page's connection line and outbox, marking every change on the timeline. */
   watch(): void {

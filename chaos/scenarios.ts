@@ -2,6 +2,7 @@ import pg from 'pg';
 import type { AlertExpectation } from './AlertWatch.js';
 import type { ChaosAgent } from './ChaosAgent.js';
 import type { ChaosStage } from './ChaosStage.js';
+import { leaderFrozen } from './leaderFrozen.js';
 import { StreamCrowd } from './StreamCrowd.js';
 
 /** How long a scenario's fault lasts. */
@@ -349,6 +350,7 @@ export const scenarios: readonly Scenario[] = [
     short: { faultMs: 10_000 },
     full: { faultMs: 60_000 },
   },
+  leaderFrozen,
   {
     name: 'sheddable-slow',
     breaks: 'the database work of presence and telemetry (sheddable) waits on a lock held on their tables for the stretch',

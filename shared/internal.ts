@@ -10,6 +10,7 @@ export { apiRequestError } from './http/jsonApi.js';
 export { skipWaitingMessage, isSkipWaitingMessage } from './update/skipWaitingMessage.js';
 export { readEventStream, type EventStreamOptions } from './realtime/readEventStream.js';
 export { SharedEventStream, type SharedEventStreamOptions } from './realtime/SharedEventStream.js';
+export { LeaderLease, leaseDefaults, type LeaderLeaseOptions } from './leadership/LeaderLease.js';
 export { sheddableRefused } from './policy/checkSheddable.js';
 
 // The outbox: durable queue, replay, compaction, batching.

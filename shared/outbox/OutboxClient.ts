@@ -157,6 +157,7 @@ export class OutboxClient {
         replayer,
         lockName: outboxLockName(scope),
         locks: platform.locks,
+        openChannel: platform.openChannel,
         onResult: (result) => {
           // Progress stays up while a long replay waits to retry: "500 of 1,500 sent · will retry".
           const over = result.status === 'drained' || result.status === 'paused';

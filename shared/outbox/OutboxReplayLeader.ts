@@ -1,3 +1,4 @@
+import { LeaderLease } from '../leadership/LeaderLease.js';
 import type { DrainResult, OutboxReplayer } from './OutboxReplayer.js';
 
 export type OutboxReplayLeaderOptions = {
@@ -6,6 +7,8 @@ export type OutboxReplayLeaderOptions = {
   lockName: string;
   /** `navigator.locks`; without it (no Web Locks) this context replays alone. */
   locks?: LockManager;
+  /** A channel to the other tabs, for the leader's heartbeat: a tab that stops answering is taken over (LeaderLease). */
+  openChannel?: (name: string) => BroadcastChannel | undefined;
   setTimeout?: (callback: () => void, ms: number) => unknown;
   clearTimeout?: (handle: unknown) => void;
   now?: () => number;
@@ -21,13 +24,14 @@ export type OutboxReplayLeaderOptions = {
  * over the moment the leader's tab closes. Tabs tell the leader about new actions by `kick` (through the
  * BroadcastChannel OutboxClient opens), so no tab ever sends what another is sending.
  *
+ * A leader that stops answering without closing (a hung or stopped tab) is taken over (LeaderLease).
+ *
  * The leader runs a pass when kicked, when the undo window of a held action ends and when backoff expires.
  * A kick during backoff waits for it (a burst of clicks is no reason to hammer a failing server); a kick
  * with `force` (the server was just seen reachable) ends the backoff, but not a Retry-After.
  */
 export class OutboxReplayLeader {
   readonly #options: OutboxReplayLeaderOptions;
-  readonly #abort = new AbortController();
   readonly #now: () => number;
   #stopped = false;
   #started = false;
@@ -36,9 +40,9 @@ export class OutboxReplayLeader {
   #nextAt: number | undefined;
   #wake: (() => void) | undefined;
   #done: Promise<void> | undefined;
-  /** Resolved by `stop`: the lock is let go of at once, even with a pass still under way. */
-  #release!: () => void;
-  readonly #released = new Promise<void>((resolve) => (this.#release = resolve));
+  #lease: LeaderLease | undefined;
+  /** The last term's loop: a term taken over ends after its pass under way, and the next waits for it. */
+  #term: Promise<void> = Promise.resolve();
 
   constructor(options: OutboxReplayLeaderOptions) {
     this.#options = options;
@@ -48,19 +52,26 @@ export class OutboxReplayLeader {
   start(): void {
     if (this.#started) return;
     this.#started = true;
-    const { locks, lockName } = this.#options;
-    // The lock is held until leading ends or `stop` is called, whichever comes first. A page frozen in the
-    // back/forward cache with a pass in flight (its request never answered while frozen) must not hold
-    // every other tab's replay behind it; a pass cut off this way is resent by the next leader, and the
-    // server applies each action id once.
-    this.#done = locks
-      ? locks
-          .request(lockName, { signal: this.#abort.signal }, () => Promise.race([this.#lead(), this.#released]))
-          .then(
-            () => undefined,
-            () => undefined,
-          )
-      : this.#lead();
+    const { locks, lockName, openChannel } = this.#options;
+    if (!locks) {
+      this.#done = this.#lead(new AbortController().signal);
+      return;
+    }
+    // The lock is held until leading ends, `stop` is called or another tab takes it over, whichever comes
+    // first. A page frozen in the back/forward cache with a pass in flight (its request never answered
+    // while frozen) must not hold every other tab's replay behind it; a pass cut off this way is resent by
+    // the next leader, and the server applies each action id once.
+    this.#lease = new LeaderLease({
+      name: lockName,
+      locks,
+      openChannel,
+      lead: (lost) => {
+        const previous = this.#term;
+        this.#term = previous.then(() => this.#lead(lost));
+        return Promise.race([this.#term, new Promise<void>((resolve) => lost.addEventListener('abort', () => resolve(), { once: true }))]);
+      },
+    });
+    this.#lease.start();
   }
 
   /** New work may be queued. `force`: the server is reachable again, skip what is left of the backoff. */
@@ -73,18 +84,22 @@ export class OutboxReplayLeader {
   /** Stops leading (or waiting to) and lets go of the lock at once; a pass under way finishes on its own. */
   async stop(): Promise<void> {
     this.#stopped = true;
-    this.#abort.abort();
-    this.#release();
     this.#wake?.();
-    await this.#done;
+    await this.#lease?.stop();
+    if (!this.#lease) await this.#done;
   }
 
-  async #lead(): Promise<void> {
+  async #lead(lost: AbortSignal): Promise<void> {
+    if (this.#stopped || lost.aborted) return;
     const { replayer, onResult, onLeadership } = this.#options;
+    const wakeOnLoss = () => this.#wake?.();
+    lost.addEventListener('abort', wakeOnLoss);
     onLeadership?.(true);
+    // A new term: whatever the last leader left (a backoff, a held action's wake time) is found by a pass.
+    this.#kicked = true;
     let backingOff = false;
     try {
-      while (!this.#stopped) {
+      while (!this.#stopped && !lost.aborted) {
         if (this.#forced) {
           this.#forced = false;
           this.#nextAt = replayer.resetBackoff();
@@ -104,6 +119,7 @@ export class OutboxReplayLeader {
         await this.#sleep(this.#nextAt === undefined ? undefined : this.#nextAt - this.#now());
       }
     } finally {
+      lost.removeEventListener('abort', wakeOnLoss);
       onLeadership?.(false);
     }
   }

@@ -8,6 +8,7 @@ import { httpBatchTransport } from './postActionBatch.js';
 import type { Fetcher } from '../http/jsonApi.js';
 import { ApiOrigins } from '../http/ApiOrigins.js';
 import { readReplayCredentials } from './replayCredentials.js';
+import { beatWhileHolding } from '../leadership/LeaderLease.js';
 
 export type BackgroundReplayOptions = {
   scope: string;
@@ -38,6 +39,8 @@ export async function replayInServiceWorker(options: BackgroundReplayOptions): P
 
   return navigator.locks.request(outboxLockName(options.scope), { ifAvailable: true }, async (lock) => {
     if (!lock) return 'busy';
+    // Tabs opened meanwhile wait for this lock; they take it over if its holder goes quiet (LeaderLease).
+    const stopBeating = beatWhileHolding(outboxLockName(options.scope), (name) => new BroadcastChannel(name));
     const db = await openOutboxDatabase(options.scope, { legacyTargetField: options.legacyTargetField });
     try {
       const channel = new BroadcastChannel(outboxChannelName(options.scope));
@@ -68,6 +71,7 @@ export async function replayInServiceWorker(options: BackgroundReplayOptions): P
       if (result.status === 'backing-off') throw new HoldfastError('replay-will-retry', { code: result.code, reason: `(${result.code})` });
       return result;
     } finally {
+      stopBeating();
       db.close();
     }
   });

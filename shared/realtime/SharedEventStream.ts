@@ -1,4 +1,5 @@
 import type { EventSourceMessage } from 'eventsource-parser';
+import { LeaderLease } from '../leadership/LeaderLease.js';
 import { readEventStream, type EventStreamOptions } from './readEventStream.js';
 
 export type SharedEventStreamOptions = Omit<EventStreamOptions, 'onEvent' | 'onStatus' | 'lastEventId'> & {
@@ -28,7 +29,8 @@ type Relayed = { kind: 'event'; event: EventSourceMessage } | { kind: 'status'; 
  * holding it reads the stream and relays every event and every change of its state to the others over
  * a BroadcastChannel; the others wait in the lock's queue. When the leader's tab closes, the lock passes
  * to the next tab at once, and it resumes from the last event id it had been relayed: nothing between is
- * missed, because the server replays from that id.
+ * missed, because the server replays from that id. A leader that stops answering without closing (a hung
+ * or stopped tab, whose relays have stopped too) is taken over the same way (LeaderLease).
  */
 export class SharedEventStream {
   readonly #options: SharedEventStreamOptions;
@@ -38,6 +40,7 @@ export class SharedEventStream {
   #connected = false;
   #leading = false;
   #stopLeading: (() => void) | undefined;
+  #lease: LeaderLease | undefined;
 
   constructor(options: SharedEventStreamOptions) {
     this.#options = options;
@@ -57,12 +60,14 @@ export class SharedEventStream {
     this.#channel.onmessage = (message: MessageEvent<Relayed>) => this.#receive(message.data);
     // A tab that opens late asks the leader for the stream's state rather than showing "disconnected".
     this.#channel.postMessage({ kind: 'hello' } satisfies Relayed);
-    locks.request(name, { signal: this.#abort.signal }, () => this.#lead()).catch(() => undefined);
+    this.#lease = new LeaderLease({ name, locks, openChannel: this.#options.openChannel, lead: (lost) => this.#lead(lost) });
+    this.#lease.start();
   }
 
   stop(): void {
     this.#abort.abort();
     this.#stopLeading?.();
+    void this.#lease?.stop();
     this.#channel?.close();
     this.#channel = undefined;
   }
@@ -89,21 +94,26 @@ export class SharedEventStream {
     }
   }
 
-  /** Holds the server stream until `stop`: the lock is this promise. */
-  async #lead(): Promise<void> {
-    if (this.#abort.signal.aborted) return;
+  /** Holds the server stream until `stop` or `lost` (another tab took over): the lock is this promise. */
+  async #lead(lost?: AbortSignal): Promise<void> {
+    if (this.#abort.signal.aborted || lost?.aborted) return;
     const { read = readEventStream, name: _name, locks: _locks, openChannel: _open, onEvent, onStatus, onLeadership, ...connection } = this.#options;
     this.#leading = true;
     onLeadership?.(true);
+    // Once this term is over, what its closing stream still reports (its "disconnected" on close) is not the
+    // stream's state any more: another tab's is.
+    let over = false;
     const close = read({
       ...connection,
       lastEventId: this.#lastEventId,
       onEvent: (event) => {
+        if (over) return;
         if (event.id) this.#lastEventId = event.id;
         onEvent(event);
         this.#post({ kind: 'event', event: { id: event.id, event: event.event, data: event.data } });
       },
       onStatus: (connected) => {
+        if (over) return;
         this.#connected = connected;
         onStatus?.(connected);
         this.#post({ kind: 'status', connected });
@@ -111,10 +121,14 @@ export class SharedEventStream {
     });
     await new Promise<void>((resolve) => {
       this.#stopLeading = resolve;
+      lost?.addEventListener('abort', () => resolve(), { once: true });
       if (this.#abort.signal.aborted) resolve();
     });
+    over = true;
     close();
     this.#leading = false;
     onLeadership?.(false);
+    // Taken over (this tab had stopped answering): the stream's state is the new leader's; ask for it.
+    if (lost?.aborted && !this.#abort.signal.aborted) this.#post({ kind: 'hello' });
   }
 }

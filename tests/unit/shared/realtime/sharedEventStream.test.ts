@@ -2,42 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { EventSourceMessage } from 'eventsource-parser';
 import { SharedEventStream } from 'holdfast/internal';
 import type { EventStreamOptions } from 'holdfast/internal';
-
-/** Web Locks' exclusive mode, in memory: one holder, the rest queued in order; an aborted waiter leaves the queue. */
-function memoryLocks(): LockManager {
-  const queue: { grant: () => void; signal?: AbortSignal }[] = [];
-  let held = false;
-  const next = () => {
-    if (held) return;
-    const waiter = queue.shift();
-    if (waiter) waiter.grant();
-  };
-  const request = (_name: string, options: LockOptions, callback: LockGrantedCallback<unknown>) =>
-    new Promise((resolve, reject) => {
-      const waiter = {
-        signal: options.signal,
-        grant: () => {
-          held = true;
-          Promise.resolve(callback({ name: _name, mode: 'exclusive' } as Lock))
-            .then(resolve, reject)
-            .finally(() => {
-              held = false;
-              next();
-            });
-        },
-      };
-      options.signal?.addEventListener('abort', () => {
-        const at = queue.indexOf(waiter);
-        if (at >= 0) {
-          queue.splice(at, 1);
-          reject(new DOMException('aborted', 'AbortError'));
-        }
-      });
-      queue.push(waiter);
-      next();
-    });
-  return { request, query: async () => ({}) } as unknown as LockManager;
-}
+import { memoryLocks } from '../../../support/memoryLocks.js';
 
 type FakeReader = { lastEventId: string | undefined; emit: (event: EventSourceMessage) => void; status: (up: boolean) => void; closed: boolean };
 
@@ -50,7 +15,7 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 
 describe('one event stream shared by the tabs', () => {
   it('only the leader reads; every tab gets every event; the next tab takes over from the last event id', async () => {
-    const locks = memoryLocks();
+    const locks = memoryLocks().tab('tabs');
     const readers: FakeReader[] = [];
     const received: string[][] = [];
     const statuses: boolean[][] = [];
@@ -107,7 +72,7 @@ describe('one event stream shared by the tabs', () => {
   });
 
   it('a tab that opens late is told whether the stream is connected', async () => {
-    const locks = memoryLocks();
+    const locks = memoryLocks().tab('tabs');
     let reader: FakeReader | undefined;
     const open = (onStatus: (up: boolean) => void) => {
       const stream = new SharedEventStream({
