@@ -17,6 +17,33 @@ export type AgentAction = {
   refused?: boolean;
 };
 
+/**
+ * `undoWindowMs`: the agent's undo window (0 by default: replies leave at once). `settableClock`: the pages'
+ * clock can be set (`setClock`).
+ */
+export type AgentOptions = { undoWindowMs?: number; settableClock?: boolean };
+
+/**
+ * A page clock that can be set, installed before the app's scripts: `Date` (its `now`, a `new Date()` with
+ * no argument, and `Date()`) reads the true time plus `__chaosClockOffsetMs`. Only the pages' clock: the
+ * OS clock cannot be moved for Chromium on these machines (it crashes under libfaketime), and the
+ * DevTools clock (Playwright's) fakes every timer as well; the worker keeps the true time. The app's
+ * timers (setTimeout) keep running on the real clock, as they do when a device's clock is set.
+ */
+function installSettableClock(): void {
+  const TrueDate = Date;
+  const scope = globalThis as unknown as { __chaosClockOffsetMs: number; Date: DateConstructor };
+  scope.__chaosClockOffsetMs = 0;
+  const now = () => TrueDate.now() + scope.__chaosClockOffsetMs;
+  function SetDate(this: unknown, ...args: unknown[]) {
+    if (!new.target) return new TrueDate(now()).toString();
+    return args.length === 0 ? new TrueDate(now()) : new (TrueDate as unknown as new (...values: unknown[]) => Date)(...args);
+  }
+  SetDate.prototype = TrueDate.prototype;
+  Object.assign(SetDate, { now, parse: TrueDate.parse, UTC: TrueDate.UTC });
+  scope.Date = SetDate as unknown as DateConstructor;
+}
+
 /** What the agent's page says about itself, read every `watchMs`. */
 type PageState = { reachability: string; pending: number; paused: string | null; streaming: boolean };
 
@@ -55,22 +82,29 @@ export class ChaosAgent {
    * `device`: the browser context the agent works in — a new context of a running browser, or a browser of
    * its own (a profile on a small disk).
    */
-  static async open(device: (options: BrowserContextOptions) => Promise<BrowserContext>, url: string, email: string, timeline: Timeline): Promise<ChaosAgent> {
+  static async open(
+    device: (options: BrowserContextOptions) => Promise<BrowserContext>,
+    url: string,
+    email: string,
+    timeline: Timeline,
+    { undoWindowMs = 0, settableClock = false }: AgentOptions = {},
+  ): Promise<ChaosAgent> {
     const session = await signInAsBrowser(url, email);
     const context = await device({ baseURL: url, viewport: { width: 1280, height: 800 } });
     await addSessionTo(context, url, session);
     // tsx compiles this runner with esbuild's keepNames, which wraps functions passed to the page in
     // `__name(fn, "name")`; the page has no such helper unless it is given one.
     await context.addInitScript('globalThis.__name = (target) => target;');
+    if (settableClock) await context.addInitScript(installSettableClock);
     await context.addInitScript(
-      ([tenantId, agentId]) => {
-        // Replies leave at once (no undo window): the outbox's work is what a scenario measures.
-        localStorage.setItem(`holdfast.undoWindow:${tenantId}:${agentId}`, '0');
+      ([tenantId, agentId, undoWindow]) => {
+        // Replies leave at once (no undo window) unless a scenario says: the outbox's work is what it measures.
+        localStorage.setItem(`holdfast.undoWindow:${tenantId}:${agentId}`, undoWindow);
         // The time of the agent's last click or choice, for the click-to-screen figure.
         for (const type of ['click', 'change'])
           document.addEventListener(type, () => Object.assign(window, { __chaosInputAt: performance.now() }), { capture: true });
       },
-      [session.tenant.id, session.agent.id],
+      [session.tenant.id, session.agent.id, String(undoWindowMs)] as const,
     );
     const page = await context.newPage();
     await page.goto('/');
@@ -148,6 +182,20 @@ export class ChaosAgent {
     // Refused, the conversation keeps its status: the cycle goes on from the same state (close again).
     if (refused) this.#step--;
     return this.#log({ kind, conversationId, at: Date.now(), clickToScreenMs: ms, ...(refused ? { refused } : {}) });
+  }
+
+  /**
+   * Sets the device's clock `offsetMs` from the true time (a device opened with `settableClock`), as a clock
+   * corrected or set by hand would jump; answers the offset the page then reads.
+   */
+  async setClock(offsetMs: number): Promise<number> {
+    const read = await this.page.evaluate((offset) => {
+      (globalThis as unknown as { __chaosClockOffsetMs: number }).__chaosClockOffsetMs = offset;
+      return Date.now();
+    }, offsetMs);
+    const readOffset = read - Date.now();
+    this.timeline.mark(`agent:${this.email}`, 'clock set', `${(readOffset / 3_600_000).toFixed(2)} h from the true time`);
+    return readOffset;
   }
 
   /** Actions queued on this device and not yet answered by the server. */

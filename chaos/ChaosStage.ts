@@ -10,7 +10,7 @@ import { CdnHost } from '../tests/support/CdnHost.js';
 import { openPostgres, type Database } from 'holdfast/server';
 import type { Cluster } from '../deploy/cluster/Cluster.js';
 import { startTestCluster, stopTestCluster } from '../tests/support/testCluster.js';
-import { ChaosAgent } from './ChaosAgent.js';
+import { type AgentOptions, ChaosAgent } from './ChaosAgent.js';
 import { ChaosPrometheus } from './ChaosPrometheus.js';
 import type { StreamCrowd } from './StreamCrowd.js';
 import type { Timeline } from './Timeline.js';
@@ -118,14 +118,14 @@ export class ChaosStage {
   }
 
   /** An agent signed in on a device of their own (a browser context), working in the workspace, its worker installed. */
-  async agent(email: string): Promise<ChaosAgent> {
+  async agent(email: string, options: AgentOptions = {}): Promise<ChaosAgent> {
     if (this.dnsBroken && !this.#brokenDnsBrowser)
       this.#brokenDnsBrowser = chromium.launch({
         executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
         args: chromiumArgs.map((arg) => arg.replace('MAP fastly.test 127.0.0.1', 'MAP fastly.test ~NOTFOUND')),
       });
     const browser = this.dnsBroken ? await this.#brokenDnsBrowser! : this.browser;
-    const agent = await ChaosAgent.open((options) => browser.newContext(options), this.url, email, this.timeline);
+    const agent = await ChaosAgent.open((context) => browser.newContext(context), this.url, email, this.timeline, options);
     this.agents.push(agent);
     return agent;
   }

@@ -352,6 +352,31 @@ export const scenarios: readonly Scenario[] = [
   },
   leaderFrozen,
   {
+    name: 'client-clock-jump',
+    breaks: "one agent's device clock is set back 3 hours mid-work (replies held for her 4-s undo window as it happens), and forward again at the heal",
+    // A device of its own, whose agent keeps her undo window (replies held 4 s) and whose pages' clock can be set.
+    prepare: async (stage) => [await stage.agent(clockEmail, { undoWindowMs: 4000, settableClock: true })],
+    inject: async (stage) => {
+      const offset = await clockDevice(stage).setClock(-clockJumpMs);
+      if (Math.abs(offset + clockJumpMs) > 60_000) throw new Error(`The device's clock reads ${offset} ms from the true time, not -${clockJumpMs}.`);
+    },
+    heal: (stage) => clockDevice(stage).setClock(0),
+    checks: async (stage) => {
+      const device = clockDevice(stage);
+      stage.agents.splice(stage.agents.indexOf(device), 1);
+      await device.leave();
+      return [];
+    },
+    // Nothing about the server: the pages stay online. What must hold: her held replies leave once their
+    // window is over (not three hours later), and what she does after them too.
+    noticed: false,
+    duringFault: { sent: true },
+    alerts: { short: [], full: [] },
+    bounds: apiBounds,
+    short: { faultMs: 10_000 },
+    full: { faultMs: 60_000 },
+  },
+  {
     name: 'sheddable-slow',
     breaks: 'the database work of presence and telemetry (sheddable) waits on a lock held on their tables for the stretch',
     inject: async (stage) => {
@@ -410,6 +435,16 @@ export const scenarios: readonly Scenario[] = [
  */
 const crowdSize = { short: 200, full: 600 };
 const crowdEmails = ['alice@example.com', 'bob@example.com', 'dana@example.com', 'eli@example.com'];
+
+/** The agent whose device's clock is set back (client-clock-jump), and by how much. */
+const clockEmail = 'dana@example.com';
+const clockJumpMs = 3 * 3_600_000;
+
+function clockDevice(stage: ChaosStage): ChaosAgent {
+  const device = stage.agents.find((agent) => agent.email === clockEmail);
+  if (!device) throw new Error(`No device of ${clockEmail} on the stage.`);
+  return device;
+}
 
 /** The agent whose device has the small disk (storage-full). */
 const smallDiskEmail = 'eli@example.com';

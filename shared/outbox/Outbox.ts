@@ -2,7 +2,7 @@ import type { ActionEnvelope, ActionResult } from '../core/protocol.js';
 import { compactPending, type CompactionRule } from './compactPending.js';
 import type { OutboxDatabase } from './outboxDatabase.js';
 import { appliedActions, type OutboxChange } from './outboxChange.js';
-import type { FailedAction, OutboxEntry, OutboxHealth, PauseReason, ReplayStats } from './outboxTypes.js';
+import { isHeld, type FailedAction, type OutboxEntry, type OutboxHealth, type PauseReason, type ReplayStats } from './outboxTypes.js';
 import { planBatch, type BatchLimits, type BatchPlan } from './planBatch.js';
 
 export type EnqueueOptions = {
@@ -80,7 +80,7 @@ export class Outbox {
   async cancel(actionId: string): Promise<boolean> {
     const tx = this.#db.transaction('pending', 'readwrite', { durability: this.#durability });
     const entry = await tx.store.index('byActionId').get(actionId);
-    const cancellable = !!entry && entry.holdUntil !== undefined && entry.holdUntil > this.#now();
+    const cancellable = !!entry && isHeld(entry, this.#now());
     if (cancellable) await tx.store.delete(entry.seq);
     await tx.done;
     if (cancellable) this.#onChange({ kind: 'settled', removed: [actionId], applied: [], failed: [] });

@@ -12,6 +12,12 @@ export type OutboxReplayLeaderOptions = {
   setTimeout?: (callback: () => void, ms: number) => unknown;
   clearTimeout?: (handle: unknown) => void;
   now?: () => number;
+  /**
+   * A clock nobody sets, for the leader's own waits (`performance.now`; `now` when a test gives one). The
+   * replayer answers in the device's time (epoch ms); a wait measured in it would last hours if the clock
+   * were set back hours meanwhile.
+   */
+  clock?: () => number;
   /** Every pass's outcome, for the UI (backing off, paused, …). */
   onResult?: (result: DrainResult) => void;
   /** Whether this context holds the replay lock now. */
@@ -33,10 +39,12 @@ export type OutboxReplayLeaderOptions = {
 export class OutboxReplayLeader {
   readonly #options: OutboxReplayLeaderOptions;
   readonly #now: () => number;
+  readonly #clock: () => number;
   #stopped = false;
   #started = false;
   #kicked = true;
   #forced = false;
+  /** When the next pass is due, on `#clock`. */
   #nextAt: number | undefined;
   #wake: (() => void) | undefined;
   #done: Promise<void> | undefined;
@@ -47,6 +55,12 @@ export class OutboxReplayLeader {
   constructor(options: OutboxReplayLeaderOptions) {
     this.#options = options;
     this.#now = options.now ?? Date.now;
+    this.#clock = options.clock ?? options.now ?? (() => performance.now());
+  }
+
+  /** A time the replayer gave (the device's epoch ms) on the leader's own clock. */
+  #onClock(epochMs: number): number {
+    return this.#clock() + (epochMs - this.#now());
   }
 
   start(): void {
@@ -102,21 +116,21 @@ export class OutboxReplayLeader {
       while (!this.#stopped && !lost.aborted) {
         if (this.#forced) {
           this.#forced = false;
-          this.#nextAt = replayer.resetBackoff();
-          backingOff = this.#nextAt > this.#now();
+          this.#nextAt = this.#onClock(replayer.resetBackoff());
+          backingOff = this.#nextAt > this.#clock();
         }
-        if (this.#kicked && !backingOff) this.#nextAt = this.#now();
+        if (this.#kicked && !backingOff) this.#nextAt = this.#clock();
         this.#kicked = false;
-        if (this.#nextAt !== undefined && this.#nextAt <= this.#now()) {
+        if (this.#nextAt !== undefined && this.#nextAt <= this.#clock()) {
           this.#nextAt = undefined;
           const result = await replayer.drain();
           onResult?.(result);
           backingOff = result.status === 'backing-off';
-          if (result.status === 'held') this.#nextAt = result.wakeAt;
-          if (result.status === 'backing-off') this.#nextAt = result.retryAt;
+          if (result.status === 'held') this.#nextAt = this.#onClock(result.wakeAt);
+          if (result.status === 'backing-off') this.#nextAt = this.#onClock(result.retryAt);
           continue;
         }
-        await this.#sleep(this.#nextAt === undefined ? undefined : this.#nextAt - this.#now());
+        await this.#sleep(this.#nextAt === undefined ? undefined : this.#nextAt - this.#clock());
       }
     } finally {
       lost.removeEventListener('abort', wakeOnLoss);

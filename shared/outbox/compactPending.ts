@@ -1,5 +1,5 @@
 import type { ActionEnvelope } from '../core/protocol.js';
-import type { OutboxEntry } from './outboxTypes.js';
+import { isHeld, type OutboxEntry } from './outboxTypes.js';
 
 /**
  * What to do with two queued actions on the same target, the later right after the earlier (nothing else
@@ -23,7 +23,7 @@ export function compactPending(entries: readonly OutboxEntry[], rule: Compaction
     list.push(entry);
     byTarget.set(entry.action.targetId, list);
   }
-  const movable = (entry: OutboxEntry) => !(entry.holdUntil !== undefined && entry.holdUntil > now) && !dependedOn.has(entry.action.id);
+  const movable = (entry: OutboxEntry) => !isHeld(entry, now) && !dependedOn.has(entry.action.id);
 
   const dropped: OutboxEntry[] = [];
   for (const queue of byTarget.values()) {

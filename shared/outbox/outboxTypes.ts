@@ -18,6 +18,17 @@ export type OutboxEntry = {
   serverErrors?: number;
 };
 
+/**
+ * Whether `entry` is still held for its undo window at `now` (epoch ms, the device's clock). A clock set
+ * back past the time the entry was queued (a device's clock corrected by hours) would otherwise hold it for
+ * those hours, and every later action on its target behind it: the hold is over once the clock reads
+ * earlier than the queueing, since how much of the window is left can no longer be told. Found by the
+ * chaos scenario client-clock-jump.
+ */
+export function isHeld(entry: Pick<OutboxEntry, 'queuedAt' | 'holdUntil'>, now: number): boolean {
+  return entry.holdUntil !== undefined && entry.holdUntil > now && now >= entry.queuedAt;
+}
+
 /** An action the server answered but did not apply: the agent decides what happens to it. */
 export type FailedAction = {
   action: ActionEnvelope;

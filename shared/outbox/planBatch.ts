@@ -1,4 +1,4 @@
-import type { OutboxEntry } from './outboxTypes.js';
+import { isHeld, type OutboxEntry } from './outboxTypes.js';
 
 export type BatchLimits = {
   /** Most actions in one request (the protocol allows 500). */
@@ -30,7 +30,7 @@ export function planBatch(entries: readonly OutboxEntry[], now: number, limits: 
   for (const entry of [...entries].sort((a, b) => a.seq - b.seq)) {
     const target = entry.action.targetId;
     if (blockedTargets.has(target)) continue;
-    const held = entry.holdUntil !== undefined && entry.holdUntil > now;
+    const held = isHeld(entry, now);
     const waiting = (entry.dependsOn ?? []).some((id) => queued.has(id) && !taken.has(id));
     if (held || waiting) {
       blockedTargets.add(target);

@@ -181,6 +181,34 @@ describe('the replay leader', () => {
     await leader.stop();
   });
 
+  it("a device's clock set back hours during a backoff: the next try still comes after the backoff, not hours later", async () => {
+    vi.useFakeTimers();
+    // The device's clock (epoch ms) is the fake timers' clock, moved back three hours below; the leader's
+    // own clock (performance.now) is not.
+    let setBack = 0;
+    const now = () => Date.now() - setBack;
+    const queue = new MemoryReplayQueue(now);
+    queue.add(sends(1)[0]!);
+    let up = false;
+    const transport = vi.fn(
+      async (actions: readonly ActionEnvelope[]): Promise<BatchOutcome> =>
+        up
+          ? { kind: 'answered', results: actions.map((action) => ({ id: action.id, status: 'applied' as const, state: {} })) }
+          : { kind: 'retry', code: 'http-503', message: 'busy' },
+    );
+    const replayer = new OutboxReplayer({ queue, transport, now, backoff: { initialDelayMs: 10_000, maxDelayMs: 60_000 }, random: () => 1 });
+    const leader = new OutboxReplayLeader({ replayer, lockName: 'test', now, clock: () => performance.now() });
+    leader.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(transport).toHaveBeenCalledTimes(1);
+    up = true;
+    setBack = 3 * 3_600_000;
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(transport).toHaveBeenCalledTimes(2);
+    expect(queue.entries).toEqual([]);
+    await leader.stop();
+  });
+
   it("even a forced kick waits for the server's Retry-After", async () => {
     vi.useFakeTimers();
     const queue = new MemoryReplayQueue(() => Date.now());

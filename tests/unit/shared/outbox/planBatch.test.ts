@@ -33,6 +33,16 @@ describe('planning the next batch', () => {
     expect(planBatch([held, afterHeld, other], 5000, limits).batch).toEqual([held, afterHeld, other]);
   });
 
+  it("a device's clock set back hours while an action is held: the hold ends, rather than lasting those hours", () => {
+    const queuedAt = Date.UTC(2026, 11, 5, 12, 0, 0);
+    const held = entry(A, { queuedAt, holdUntil: queuedAt + 4000 });
+    const afterHeld = entry(A, { queuedAt: queuedAt + 1000 });
+    // A second into the window: held, and the action after it waits.
+    expect(planBatch([held, afterHeld], queuedAt + 1000, limits).batch).toEqual([]);
+    // The clock then reads three hours earlier: both go, in order.
+    expect(planBatch([held, afterHeld], queuedAt - 3 * 3_600_000, limits).batch).toEqual([held, afterHeld]);
+  });
+
   it('an action waits for the queued action it depends on, and may go in the same batch after it', () => {
     const creates = entry(A);
     const reply = entry(B, { dependsOn: [creates.action.id] });
