@@ -1,6 +1,7 @@
 import type { BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import type {} from '../app/client/state/exposeForMonitoring.js';
 import { addSessionTo, signInAsBrowser } from '../tests/support/browserSession.js';
+import { fillOriginStorage } from '../tests/support/fillOriginStorage.js';
 import type { Timeline } from './Timeline.js';
 
 /** One thing an agent did on screen: what, where, and how long from the click to the screen showing it. */
@@ -260,36 +261,8 @@ export class ChaosAgent {
    * write (QuotaExceededError), as other sites' data or a large download would; answers the bytes taken.
    */
   async fillStorage(): Promise<number> {
-    const filled = await this.page.evaluate(async () => {
-      const open = () =>
-        new Promise<IDBDatabase>((resolve, reject) => {
-          const request = indexedDB.open('chaos-filler', 1);
-          request.onupgradeneeded = () => request.result.createObjectStore('blobs', { autoIncrement: true });
-          request.onsuccess = () => resolve(request.result);
-          request.onerror = () => reject(request.error);
-        });
-      let refusal = '';
-      const put = async (size: number) => {
-        const db = await open();
-        // Random bytes: a browser may compress what it stores.
-        const bytes = new Uint8Array(size);
-        for (let offset = 0; offset < size; offset += 65_536) crypto.getRandomValues(bytes.subarray(offset, Math.min(size, offset + 65_536)));
-        const stored = await new Promise<boolean>((resolve) => {
-          const tx = db.transaction('blobs', 'readwrite');
-          tx.objectStore('blobs').add(bytes);
-          tx.oncomplete = () => resolve(true);
-          tx.onabort = () => {
-            refusal = tx.error?.name ?? 'abort';
-            resolve(false);
-          };
-        });
-        db.close();
-        return stored;
-      };
-      let total = 0;
-      for (const size of [1 << 22, 1 << 20, 1 << 16, 1 << 12]) while (await put(size)) total += size;
-      return { total, refusal };
-    });
+    const { total, refusals } = await this.page.evaluate(fillOriginStorage, { name: 'chaos-filler', sizes: [1 << 22, 1 << 20, 1 << 16, 1 << 12] });
+    const filled = { total, refusal: refusals[0] ?? '' };
     this.timeline.mark(`agent:${this.email}`, 'storage full', `${(filled.total / 1024 / 1024).toFixed(1)} MB taken, then ${filled.refusal}`);
     if (filled.refusal !== 'QuotaExceededError') throw new Error(`The browser refused the filler with ${filled.refusal || 'nothing'}, not QuotaExceededError.`);
     return filled.total;

@@ -1,5 +1,6 @@
 import { expect } from '@playwright/test';
 import type {} from '../../app/client/state/exposeForMonitoring.js';
+import { fillOriginStorage } from '../support/fillOriginStorage.js';
 import { TestApi } from '../support/testApi.js';
 import type { EngineBrowser } from './EngineBrowser.js';
 import { signInThrough, waitIn } from './engineSupport.js';
@@ -32,36 +33,7 @@ test('firefox: storage full: a new action is refused on screen, and nothing queu
     );
 
     // Another database of the origin takes every byte left, down to a kilobyte.
-    const filled = await tab.evaluate(async () => {
-      const open = () =>
-        new Promise<IDBDatabase>((resolve, reject) => {
-          const request = indexedDB.open('filler', 1);
-          request.onupgradeneeded = () => request.result.createObjectStore('blobs', { autoIncrement: true });
-          request.onsuccess = () => resolve(request.result);
-          request.onerror = () => reject(request.error);
-        });
-      const refusals: string[] = [];
-      // One connection a write: Firefox refuses every later write on a connection once one went over.
-      const put = async (size: number) => {
-        const db = await open();
-        const bytes = new Uint8Array(size);
-        for (let offset = 0; offset < size; offset += 65_536) crypto.getRandomValues(bytes.subarray(offset, Math.min(size, offset + 65_536)));
-        const stored = await new Promise<boolean>((resolve) => {
-          const tx = db.transaction('blobs', 'readwrite');
-          tx.objectStore('blobs').add(bytes);
-          tx.oncomplete = () => resolve(true);
-          tx.onabort = () => {
-            refusals.push(tx.error?.name ?? 'abort');
-            resolve(false);
-          };
-        });
-        db.close();
-        return stored;
-      };
-      let total = 0;
-      for (const size of [1 << 20, 1 << 16, 1 << 12, 1 << 10]) while (await put(size)) total += size;
-      return { total, refusals };
-    });
+    const filled = await tab.evaluate(fillOriginStorage, { name: 'filler', sizes: [1 << 20, 1 << 16, 1 << 12, 1 << 10] });
     expect(filled.total).toBeGreaterThan(1 << 20);
     expect(filled.refusals).toContain('QuotaExceededError');
 
