@@ -3,6 +3,7 @@ import { TestApi } from '../tests/support/testApi.js';
 import type { ChaosAgent } from './ChaosAgent.js';
 import type { ChaosStage } from './ChaosStage.js';
 import { allocateMarker, releaseMarker, rendererProcessOf } from './rendererProcess.js';
+import { waitFor } from './waitFor.js';
 import type { Check, Scenario } from './scenarios.js';
 
 /** The agent with a second tab (the one that leads, and is stopped). */
@@ -44,11 +45,8 @@ export const leaderFrozen: Scenario = {
     const agent = agentOf(stage);
     const tab = leaderTab!;
     // The working tab has just let go of the locks (runScenario followed a link in it): the second tab leads.
-    const deadline = Date.now() + 20_000;
-    while (!((await leads(tab)) && !(await leads(agent.page)))) {
-      if (Date.now() > deadline) throw new Error('The second tab did not take the lead from the working tab within 20 s.');
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
+    if ((await waitFor(async () => (await leads(tab)) && !(await leads(agent.page)), 20_000)) === undefined)
+      throw new Error('The second tab did not take the lead from the working tab within 20 s.');
     const pid = await rendererProcessOf(
       (mb) => tab.evaluate(allocateMarker, mb),
       () => tab.evaluate(releaseMarker),
@@ -99,23 +97,23 @@ export const leaderFrozen: Scenario = {
     const boundMs = 30_000;
     const text = `written in the tab that was stopped, ${Date.now().toString(36)}`;
     let since = 'not tried';
-    let settledAt: number | undefined;
-    const deadline = Date.now() + boundMs;
-    try {
-      await tab.evaluate(([id, body]) => window.holdfast!.act('send', id, { text: body }), [agent.conversationId, text] as const);
-      while (Date.now() < deadline) {
+    // Asked once: a second try after an error could queue it twice.
+    let asked = false;
+    const settledAt = await waitFor(
+      async () => {
+        if (!asked) {
+          asked = true;
+          await tab.evaluate(([id, body]) => window.holdfast!.act('send', id, { text: body }), [agent.conversationId, text] as const);
+        }
         const copies = (await api.conversation(agent.conversationId)).messages.filter((message) => message.body === text).length;
         const [tabLeads, workingLeads] = [await leads(tab), await leads(agent.page)];
         since = copies !== 1 ? `${copies} copies of its reply on the server` : tabLeads || !workingLeads ? 'it still leads' : '';
-        if (!since) {
-          settledAt = Date.now();
-          break;
-        }
-        await new Promise((resolve) => setTimeout(resolve, 500));
-      }
-    } catch (error) {
-      since = (error as Error).message.split('\n')[0]!;
-    }
+        return since === '';
+      },
+      boundMs,
+      (line) => (since = line.split('\n')[0]!),
+      500,
+    );
     await tab.close().catch(() => undefined);
     const takeoverBoundMs = 20_000;
     const checks: Check[] = [

@@ -5,6 +5,7 @@ import type { ChaosAgent } from './ChaosAgent.js';
 import type { ChaosStage } from './ChaosStage.js';
 import type { Check, Scenario } from './scenarios.js';
 import type { TimelineEvent } from './Timeline.js';
+import { sleep, waitFor } from './waitFor.js';
 
 export type ScenarioResult = {
   scenario: string;
@@ -34,27 +35,6 @@ const agentEmails = ['alice@example.com', 'bob@example.com'];
 /** The most a click may take to show on screen, fault or not: the agent never waits on the network. */
 const clickToScreenGoalMs = 100;
 const stepPauseMs = 700;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/**
- * Polls `condition` until it holds or `timeoutMs` passes; answers when it held (undefined: never). One
- * poll that does not answer within 10 s (a page that hangs) counts as not holding, and `say` is told why.
- */
-async function waitFor(condition: () => Promise<boolean>, timeoutMs: number, say: (line: string) => void, pollMs = 250): Promise<number | undefined> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError = '';
-  while (Date.now() <= deadline) {
-    const held = await Promise.race([condition().catch((error: unknown) => String(error)), sleep(10_000).then(() => 'no answer within 10 s')]);
-    if (held === true) return Date.now();
-    if (typeof held === 'string' && held !== lastError) {
-      lastError = held;
-      say(held);
-    }
-    await sleep(pollMs);
-  }
-  return undefined;
-}
 
 /** Whether every device's outbox is empty (the scenario's agents and any device that arrived during the fault). */
 async function outboxesEmpty(stage: ChaosStage): Promise<boolean> {

@@ -4,6 +4,7 @@ import type { ChaosAgent } from './ChaosAgent.js';
 import type { ChaosStage } from './ChaosStage.js';
 import { leaderFrozen } from './leaderFrozen.js';
 import { StreamCrowd } from './StreamCrowd.js';
+import { waitFor } from './waitFor.js';
 
 /** How long a scenario's fault lasts. */
 type ScenarioForm = { faultMs: number };
@@ -210,11 +211,9 @@ export const scenarios: readonly Scenario[] = [
     prepare: async (stage, form) => {
       const size = crowdSize[form];
       stage.crowd = await StreamCrowd.start(stage.url, crowdEmails, size, stage.timeline);
-      const deadline = Date.now() + 60_000;
-      while (stage.crowd.openCount < size) {
-        if (Date.now() > deadline) throw new Error(`Only ${stage.crowd.openCount} of ${size} streams of the crowd opened within 60 s.`);
-        await new Promise((resolve) => setTimeout(resolve, 250));
-      }
+      const crowd = stage.crowd;
+      if ((await waitFor(() => crowd.openCount >= size, 60_000)) === undefined)
+        throw new Error(`Only ${crowd.openCount} of ${size} streams of the crowd opened within 60 s.`);
       return undefined;
     },
     // The restart runs while the agents work (awaited before the checks).
@@ -235,8 +234,7 @@ export const scenarios: readonly Scenario[] = [
       // checks taking the nodes back (a few seconds) and a margin, counted from the nodes' own restart.
       const boundMs = 45_000;
       const backAt = stage.timeline.first((event) => event.kind === 'every node started again', faultAt)?.at;
-      const deadline = (backAt ?? Date.now()) + boundMs;
-      while (crowd.openCount < crowd.size && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
+      await waitFor(() => crowd.openCount >= crowd.size, (backAt ?? Date.now()) + boundMs - Date.now());
       const open = crowd.openCount;
       const backMs = backAt === undefined || crowd.allOpenAt === undefined ? undefined : crowd.allOpenAt - backAt;
       // Full jitter spreads the crowd's reconnects over the restarted nodes: without it every stream would
@@ -276,8 +274,7 @@ export const scenarios: readonly Scenario[] = [
       // Each node says so when it has leaked its slots; then the streams open now are cut, and must come back.
       const leaked = () => stage.timeline.events.filter((event) => event.source === 'server' && event.detail?.includes('drill (SIGUSR2)')).length;
       const before = leaked();
-      const deadline = Date.now() + 10_000;
-      while (leaked() < before + stage.cluster.nodes.length && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      await waitFor(() => leaked() >= before + stage.cluster.nodes.length, 10_000, undefined, 100);
       stage.timeline.mark('chaos', 'event streams cut', String(stage.proxy.cut(/^\/api\/events/)));
     },
     // The safeguard's own watchdog mends it (one audit, 10 s): nothing to heal.
@@ -293,8 +290,7 @@ export const scenarios: readonly Scenario[] = [
           );
           return { agent, lost: events.some((event) => event.detail === 'lost'), last: events.at(-1) };
         });
-      const deadline = faultAt + boundMs;
-      while (reopened().some((entry) => entry.last?.detail !== 'open') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
+      await waitFor(() => reopened().every((entry) => entry.last?.detail === 'open'), faultAt + boundMs - Date.now());
       const entries = reopened();
       return [
         {
