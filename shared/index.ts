@@ -20,7 +20,7 @@ export {
   type TextSchemaOptions,
 } from './core/textSchemas.js';
 export { normalizeEmail } from './core/normalizeEmail.js';
-export { telemetryKinds, telemetryLimits, type TelemetryEvent, type TelemetryKind, type TelemetryDetail } from './core/telemetry.js';
+export { telemetryKinds, telemetryLimits, telemetrySentAtHeader, type TelemetryEvent, type TelemetryKind, type TelemetryDetail } from './core/telemetry.js';
 export { telemetryBatchSchema } from './core/telemetrySchema.js';
 export { fullJitterDelay, type BackoffOptions } from './policy/backoff.js';
 export { minPositionHeader, eventReadPosition } from './sync/readPosition.js';

@@ -1,5 +1,5 @@
 import { Queue } from 'workbox-background-sync';
-import type { TelemetryEvent } from '../shared/client.js';
+import { telemetrySentAtHeader, type TelemetryEvent } from '../shared/client.js';
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -46,7 +46,11 @@ export function collectTelemetry({
       for (let entry = await queue.shiftRequest(); entry; entry = await queue.shiftRequest()) {
         let status: number;
         try {
-          status = (await fetch(entry.request.clone(), { credentials: 'same-origin' })).status;
+          // Stamped now, as it leaves: the server reads the device's clock from it (telemetrySentAtHeader).
+          const request = entry.request.clone();
+          const stamped = new Headers(request.headers);
+          stamped.set(telemetrySentAtHeader, new Date().toISOString());
+          status = (await fetch(new Request(request, { headers: stamped }), { credentials: 'same-origin' })).status;
         } catch (error) {
           await queue.unshiftRequest(entry);
           throw error;

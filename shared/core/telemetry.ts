@@ -10,3 +10,11 @@ export type TelemetryDetail = Record<string, string | number | boolean | null>;
 export type TelemetryEvent = { id: string; kind: TelemetryKind; at: string; detail: TelemetryDetail };
 
 export const telemetryLimits = { maxEvents: 100, maxDetailKeys: 16, maxStringLength: 300 } as const;
+
+/**
+ * The device's time as it sends a batch (ISO 8601), set by the worker at the moment of sending. The server
+ * compares it with its own clock: a device whose clock is hours off stamps its events hours off too, and the
+ * difference puts them back at the time they happened (telemetryRoutes). Sent as a header, so that a batch
+ * queued for days keeps its body as it was written.
+ */
+export const telemetrySentAtHeader = 'x-holdfast-sent-at';

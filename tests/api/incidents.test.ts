@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { telemetrySentAtHeader } from 'holdfast/client';
 import { ticketsPlaceholder } from 'holdfast/server';
 import { runNode } from '../support/runNode.js';
 import { TestApi } from '../support/testApi.js';
@@ -48,6 +49,16 @@ describe('outage reports of real incidents: draft from a window, publish, /statu
       },
     });
     expect(sent.status).toBe(200);
+    // Another device, its clock three hours ahead: what it saw 50 s in, stamped by its clock, with the time
+    // its clock read as the batch left (as its worker sends it). Stored at the time it happened, in the window.
+    const ahead = 3 * 3_600_000;
+    const phone = await TestApi.signIn(backend.url, 'bob@example.com');
+    const skewed = await phone.raw('/api/telemetry', {
+      method: 'POST',
+      json: { events: [{ ...event(50_000 + ahead, 'outbox', { status: 'backing-off', code: null, pending: 2, failed: 0, oldestAgeMs: 1000 }) }] },
+      headers: { [telemetrySentAtHeader]: new Date(Date.now() + ahead).toISOString() },
+    });
+    expect(skewed.status).toBe(200);
 
     // Bad input: a clear error, nothing recorded.
     await expect(incident('draft', '--from', 'yesterday', '--to', at(100_000), '--title', 'x')).rejects.toThrow(/--from and --to as dates/);
@@ -107,8 +118,9 @@ describe('outage reports of real incidents: draft from a window, publish, /statu
     const client = new pg.Client({ connectionString: databaseUrl });
     await client.connect();
     try {
+      // Alice's four events and the device three hours ahead's one.
       const { rows } = await client.query('SELECT count(*)::int AS n FROM incident_events WHERE incident_id = $1', [id]);
-      expect(rows[0].n).toBe(4);
+      expect(rows[0].n).toBe(5);
     } finally {
       await client.end();
     }

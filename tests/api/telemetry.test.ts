@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { telemetrySentAtHeader } from 'holdfast/client';
 import { TestApi } from '../support/testApi.js';
 import { TestBackend } from './backends.js';
 
@@ -62,6 +63,14 @@ describe('client telemetry: POST /api/telemetry', () => {
       expect(((await response.json()) as { error: { code: string } }).error.code).toBe('invalid-request');
     }
     const good = event();
+    // The device's clock as it sent the batch, if said, must be a date-time (another device of hers: each
+    // session has its own rate).
+    const phone = await TestApi.signIn(backend.url, 'alice@example.com');
+    for (const sentAt of ['an hour ago', '2026-02-31T10:00:00Z']) {
+      const response = await phone.raw('/api/telemetry', { method: 'POST', json: { events: [good] }, headers: { [telemetrySentAtHeader]: sentAt } });
+      expect(response.status, sentAt).toBe(400);
+      expect(((await response.json()) as { error: { message: string } }).error.message).toContain(telemetrySentAtHeader);
+    }
     expect((await new TestApi(backend.url).raw('/api/telemetry', { method: 'POST', json: { events: [good] } })).status).toBe(401);
     // None of it was stored: the good event sent now is new.
     expect(await (await post(alice, { events: [good] })).json()).toEqual({ received: 1, stored: 1 });

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { telemetryBatchSchema } from '../../../shared/index.js';
+import { boundedInstant, telemetryBatchSchema, telemetrySentAtHeader } from '../../../shared/index.js';
+import { onServerClock } from '../deviceClock.js';
 import type { Executor } from '../../db/Database.js';
 import { ApiError } from '../ApiError.js';
 import { sessionOf } from '../authenticate.js';
@@ -17,6 +18,9 @@ export const telemetryLimitDefaults: TelemetryLimits = { perSessionPerMinute: 12
  * its insert runs under the short statement timeout. Idempotent: each event's id is its key, so a batch
  * sent again (a replay after an answer that was lost) stores nothing twice.
  *
+ * A device's clock may be hours off: the worker says what it read as it sent the batch
+ * (telemetrySentAtHeader), and the events are stored at the times they happened by this server's clock.
+ *
  * Bounded, because any signed-in client can call it: `perSessionPerMinute` batches per session (429), at
  * most `tenantDailyQuota` events per tenant and UTC day (429 until the day ends; counted in the same
  * transaction as the insert), and events older than `retentionDays` deleted by the purge job.
@@ -30,7 +34,13 @@ export function telemetryRoutes(app: FastifyInstance, context: ServerContext) {
   });
   app.post('/api/telemetry', { config: sheddable, preHandler: perSession }, async (request, reply) => {
     const session = sessionOf(request);
-    const { events } = parseOr400(telemetryBatchSchema, request.body);
+    const receivedAt = Date.now();
+    const batch = parseOr400(telemetryBatchSchema, request.body);
+    const sentAt = request.headers[telemetrySentAtHeader];
+    if (sentAt !== undefined && (typeof sentAt !== 'string' || !boundedInstant.safeParse(sentAt).success))
+      throw new ApiError('invalid-request', undefined, `${telemetrySentAtHeader} must be one ISO 8601 date-time, the device's clock as it sent the batch.`);
+    // Events at the times they happened by this server's clock, whatever the device's clock says.
+    const { events } = onServerClock(batch.events, sentAt, receivedAt);
     const stored = await withStatementTimeout(context.db, async (tx) => {
       if (!(await takeQuota(tx, session.tenantId, events.length, limits.tenantDailyQuota))) return null;
       const result = await tx.query<{ id: string }>(
