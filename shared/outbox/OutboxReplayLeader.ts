@@ -81,7 +81,7 @@ export class OutboxReplayLeader {
       openChannel,
       lead: (lost) => {
         const previous = this.#term;
-        this.#term = previous.then(() => this.#lead(lost));
+        this.#term = previous.catch(() => undefined).then(() => this.#lead(lost));
         return Promise.race([this.#term, new Promise<void>((resolve) => lost.addEventListener('abort', () => resolve(), { once: true }))]);
       },
     });
