@@ -14,12 +14,14 @@ export async function waitFor(
   const deadline = Date.now() + timeoutMs;
   let lastError = '';
   while (Date.now() <= deadline) {
+    let timer: ReturnType<typeof setTimeout> | undefined;
     const held = await Promise.race([
       Promise.resolve()
         .then(condition)
         .catch((error: unknown) => String(error)),
-      sleep(10_000).then(() => 'no answer within 10 s'),
+      new Promise<string>((resolve) => (timer = setTimeout(() => resolve('no answer within 10 s'), 10_000))),
     ]);
+    clearTimeout(timer);
     if (held === true) return Date.now();
     if (typeof held === 'string' && held !== lastError) {
       lastError = held;

@@ -4,6 +4,7 @@
 export { lockDirectory, DirectoryLockedError } from './db/directoryLock.js';
 export { FairShare } from './http/FairShare.js';
 export { ClientReports } from './http/ClientReports.js';
+export { onServerClock } from './http/deviceClock.js';
 export { LogSampler } from './http/LogSampler.js';
 export { errorWithoutData } from './http/logSerializers.js';
 export { resolveServerOptions } from './http/serverOptions.js';

@@ -16,6 +16,7 @@ export type { SyncPageLike } from './sync/DeltaSync.js';
 export type { EnqueueOptions } from './outbox/Outbox.js';
 export type { OutboxSnapshot, SettledActions } from './outbox/OutboxClient.js';
 export type { FailedAction, OutboxEntry, OutboxHealth, PauseReason, ReplayStats } from './outbox/outboxTypes.js';
+export { isHeld } from './outbox/outboxTypes.js';
 export type { TargetOverlay } from './outbox/PendingOverlay.js';
 export type { CompactionRule, CompactionVerdict } from './outbox/compactPending.js';
 export { outboxDatabaseName, outboxDatabasePrefix } from './outbox/outboxDatabase.js';

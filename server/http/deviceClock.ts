@@ -11,7 +11,8 @@ const agreeWithinMs = 60_000;
  * stamps its events hours off: on an incident's timeline they would land hours away from the outage they
  * belong to, or in another incident. The device says what its clock read as it sent the batch (`sentAt`,
  * telemetrySentAtHeader); the difference from the server's clock at receipt is how far off it is, and each
- * event is moved by it. Batches without it (an older worker) are taken as they are.
+ * event is moved by it. Batches without it (an older worker) are taken as they are. The difference is the
+ * one at sending: a batch queued offline while the clock was set right is moved by what is off then.
  */
 export function onServerClock(
   events: readonly TelemetryEvent[],

@@ -80,7 +80,8 @@ export class LeaderLease {
     this.#options = options;
     this.#beatMs = options.beatMs ?? leaseDefaults.beatMs;
     this.#takeoverMs = options.takeoverMs ?? leaseDefaults.takeoverMs;
-    this.#now = options.now ?? Date.now;
+    // A clock nobody sets: a device's clock set back or forward must not make a leader look silent.
+    this.#now = options.now ?? (() => performance.now());
   }
 
   start(): void {

@@ -1,4 +1,4 @@
-import { LeaderLease } from '../leadership/LeaderLease.js';
+import { LeaderLease, type LeaderLeaseOptions } from '../leadership/LeaderLease.js';
 import type { DrainResult, OutboxReplayer } from './OutboxReplayer.js';
 
 export type OutboxReplayLeaderOptions = {
@@ -9,6 +9,8 @@ export type OutboxReplayLeaderOptions = {
   locks?: LockManager;
   /** A channel to the other tabs, for the leader's heartbeat: a tab that stops answering is taken over (LeaderLease). */
   openChannel?: (name: string) => BroadcastChannel | undefined;
+  /** The heartbeat's period and the silence after which another tab takes over (LeaderLease's defaults: 2 s, 10 s). */
+  lease?: Pick<LeaderLeaseOptions, 'beatMs' | 'takeoverMs'>;
   setTimeout?: (callback: () => void, ms: number) => unknown;
   clearTimeout?: (handle: unknown) => void;
   now?: () => number;
@@ -28,7 +30,9 @@ export type OutboxReplayLeaderOptions = {
  * Exactly one replayer at a time, whatever the number of tabs. Each tab asks for one exclusive Web Lock;
  * the tab that holds it is the leader and replays for all, the others wait in the lock's queue and take
  * over the moment the leader's tab closes. Tabs tell the leader about new actions by `kick` (through the
- * BroadcastChannel OutboxClient opens), so no tab ever sends what another is sending.
+ * BroadcastChannel OutboxClient opens), so no tab sends what another is sending — but for the batch a leader
+ * had in flight when another tab took over from it (LeaderLease): it stops between batches once it runs, and
+ * the server applies each action id once.
  *
  * A leader that stops answering without closing (a hung or stopped tab) is taken over (LeaderLease).
  *
@@ -76,6 +80,7 @@ export class OutboxReplayLeader {
     // while frozen) must not hold every other tab's replay behind it; a pass cut off this way is resent by
     // the next leader, and the server applies each action id once.
     this.#lease = new LeaderLease({
+      ...this.#options.lease,
       name: lockName,
       locks,
       openChannel,
@@ -123,7 +128,9 @@ export class OutboxReplayLeader {
         this.#kicked = false;
         if (this.#nextAt !== undefined && this.#nextAt <= this.#clock()) {
           this.#nextAt = undefined;
-          const result = await replayer.drain();
+          const result = await replayer.drain(lost);
+          // Taken over meanwhile: what this pass did is the new leader's to tell.
+          if (lost.aborted) break;
           onResult?.(result);
           backingOff = result.status === 'backing-off';
           if (result.status === 'held') this.#nextAt = this.#onClock(result.wakeAt);

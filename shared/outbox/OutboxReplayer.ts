@@ -30,7 +30,9 @@ export type DrainResult =
   | { status: 'held'; sent: number; wakeAt: number }
   /** The server gave no usable answer; call again at `retryAt` (backoff, or the server's Retry-After). */
   | { status: 'backing-off'; sent: number; retryAt: number; code: string }
-  | { status: 'paused'; sent: number; reason: PauseReason };
+  | { status: 'paused'; sent: number; reason: PauseReason }
+  /** Stopped between batches (`signal`): another context took over the replay, and sends the rest. */
+  | { status: 'stopped'; sent: number };
 
 export type ReplayProgress = { sent: number; total: number };
 
@@ -116,6 +118,8 @@ export class OutboxReplayer {
   #superseded = false;
   /** A send was given up since the last answer: the next is waited for whatever it takes. */
   #hedged = false;
+  /** The pass under way: passes run one at a time, since they share this replayer's counts. */
+  #pass: Promise<unknown> = Promise.resolve();
 
   constructor(options: OutboxReplayerOptions) {
     this.#options = options;
@@ -138,13 +142,24 @@ export class OutboxReplayer {
     this.#failures = 0;
   }
 
-  async drain(): Promise<DrainResult> {
+  /**
+   * Sends what may go, batch after batch, until the queue is empty or a send fails. One pass at a time: a
+   * call during a pass runs after it. `signal`: stop between batches (another context leads now).
+   */
+  drain(signal?: AbortSignal): Promise<DrainResult> {
+    const pass = this.#pass.catch(() => undefined).then(() => this.#drain(signal));
+    this.#pass = pass;
+    return pass;
+  }
+
+  async #drain(signal: AbortSignal | undefined): Promise<DrainResult> {
     const { queue, compaction, onProgress } = this.#options;
     const startedAt = this.#now();
     let sent = 0;
     let total = 0;
     try {
       for (;;) {
+        if (signal?.aborted) return { status: 'stopped', sent };
         const paused = await queue.paused();
         if (paused) return { status: 'paused', sent, reason: paused };
         const plan = await queue.nextBatch(this.#limits, compaction);

@@ -37,12 +37,17 @@ export async function replayInServiceWorker(options: BackgroundReplayOptions): P
   const known = (await indexedDB.databases()).some((database) => database.name === outboxDatabaseName(options.scope));
   if (!known) return 'no-outbox';
 
-  return navigator.locks.request(outboxLockName(options.scope), { ifAvailable: true }, async (lock) => {
-    if (!lock) return 'busy';
+  // Taken over by a tab (its lock stolen: the request rejects while this pass runs on), it stops between
+  // batches and says it is alive no more.
+  const lost = new AbortController();
+  const held = navigator.locks.request(outboxLockName(options.scope), { ifAvailable: true }, async (lock) => {
+    if (!lock) return 'busy' as const;
     // Tabs opened meanwhile wait for this lock; they take it over if its holder goes quiet (LeaderLease).
     const stopBeating = beatWhileHolding(outboxLockName(options.scope), (name) => new BroadcastChannel(name));
-    const db = await openOutboxDatabase(options.scope, { legacyTargetField: options.legacyTargetField });
+    lost.signal.addEventListener('abort', stopBeating);
+    let db: Awaited<ReturnType<typeof openOutboxDatabase>> | undefined;
     try {
+      db = await openOutboxDatabase(options.scope, { legacyTargetField: options.legacyTargetField });
       const channel = new BroadcastChannel(outboxChannelName(options.scope));
       const outbox = new Outbox({ db, onChange: (change) => channel.postMessage(change) });
       // Several API regions: the batches and the probe go to the one in rotation, as the page's do.
@@ -58,23 +63,25 @@ export async function replayInServiceWorker(options: BackgroundReplayOptions): P
         probe: probeFor(credentials.probeUrl, regions?.fetch),
       });
       const giveUpAt = Date.now() + (options.maxEventMs ?? 60_000);
-      let result = await replayer.drain();
+      let result = await replayer.drain(lost.signal);
       for (;;) {
         const wakeAt = result.status === 'held' ? result.wakeAt : result.status === 'backing-off' ? result.retryAt : undefined;
         if (wakeAt === undefined) break;
         if (result.status === 'held' && wakeAt - Date.now() > (options.maxHoldWaitMs ?? 10_000)) break;
         if (wakeAt > giveUpAt) break;
         await new Promise((resolve) => setTimeout(resolve, Math.max(0, wakeAt - Date.now())));
-        result = await replayer.drain();
+        result = await replayer.drain(lost.signal);
       }
       channel.close();
       if (result.status === 'backing-off') throw new HoldfastError('replay-will-retry', { code: result.code, reason: `(${result.code})` });
       return result;
     } finally {
       stopBeating();
-      db.close();
+      db?.close();
     }
   });
+  held.catch(() => lost.abort());
+  return held;
 }
 
 /** A readiness probe: 200 from `url` means the server and its database work. `send`: e.g. ApiOrigins' fetch. */

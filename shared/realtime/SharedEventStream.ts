@@ -1,5 +1,5 @@
 import type { EventSourceMessage } from 'eventsource-parser';
-import { LeaderLease } from '../leadership/LeaderLease.js';
+import { LeaderLease, type LeaderLeaseOptions } from '../leadership/LeaderLease.js';
 import { readEventStream, type EventStreamOptions } from './readEventStream.js';
 
 export type SharedEventStreamOptions = Omit<EventStreamOptions, 'onEvent' | 'onStatus' | 'lastEventId'> & {
@@ -14,6 +14,8 @@ export type SharedEventStreamOptions = Omit<EventStreamOptions, 'onEvent' | 'onS
   onStatus?: (connected: boolean) => void;
   /** Whether this tab holds the server stream now. */
   onLeadership?: (leading: boolean) => void;
+  /** The heartbeat's period and the silence after which another tab takes over (LeaderLease's defaults: 2 s, 10 s). */
+  lease?: Pick<LeaderLeaseOptions, 'beatMs' | 'takeoverMs'>;
   /** The reader the leader runs; tests pass their own. */
   read?: typeof readEventStream;
 };
@@ -60,7 +62,7 @@ export class SharedEventStream {
     this.#channel.onmessage = (message: MessageEvent<Relayed>) => this.#receive(message.data);
     // A tab that opens late asks the leader for the stream's state rather than showing "disconnected".
     this.#channel.postMessage({ kind: 'hello' } satisfies Relayed);
-    this.#lease = new LeaderLease({ name, locks, openChannel: this.#options.openChannel, lead: (lost) => this.#lead(lost) });
+    this.#lease = new LeaderLease({ ...this.#options.lease, name, locks, openChannel: this.#options.openChannel, lead: (lost) => this.#lead(lost) });
     this.#lease.start();
   }
 
@@ -97,7 +99,17 @@ export class SharedEventStream {
   /** Holds the server stream until `stop` or `lost` (another tab took over): the lock is this promise. */
   async #lead(lost?: AbortSignal): Promise<void> {
     if (this.#abort.signal.aborted || lost?.aborted) return;
-    const { read = readEventStream, name: _name, locks: _locks, openChannel: _open, onEvent, onStatus, onLeadership, ...connection } = this.#options;
+    const {
+      read = readEventStream,
+      name: _name,
+      locks: _locks,
+      openChannel: _open,
+      lease: _lease,
+      onEvent,
+      onStatus,
+      onLeadership,
+      ...connection
+    } = this.#options;
     this.#leading = true;
     onLeadership?.(true);
     // Once this term is over, what its closing stream still reports (its "disconnected" on close) is not the

@@ -1,5 +1,5 @@
 import type { OfflineClient } from 'holdfast/client';
-import { mergeMessages } from '../../shared/client.js';
+import { mergeMessages, type Agent, type CannedReply } from '../../shared/client.js';
 import type { ApiClient, SyncPage } from '../api/ApiClient.js';
 import type { LocalDataCheck } from './LocalDataCheck.js';
 import { mergeConversations, sortAgents } from './serverState.js';
@@ -144,15 +144,18 @@ export class WorkspaceReads {
    */
   async refreshDirectory(attempt = 0): Promise<boolean> {
     const { api, repository, client, setView, readDeadlineMs } = this.#context;
+    let directory: [{ agents: Agent[] }, { cannedReplies: CannedReply[] }];
     try {
       const signal = AbortSignal.timeout(Math.min(4, 2 ** attempt) * readDeadlineMs());
-      const [{ agents }, { cannedReplies }] = await Promise.all([api.agents(signal), api.cannedReplies(signal)]);
-      await repository.storeDirectory(agents, cannedReplies);
-      setView({ agents: sortAgents(agents), cannedReplies });
-      return true;
+      directory = await Promise.all([api.agents(signal), api.cannedReplies(signal)]);
     } catch (error) {
       client().noteRead(error);
       return false;
     }
+    const [{ agents }, { cannedReplies }] = directory;
+    setView({ agents: sortAgents(agents), cannedReplies });
+    // Shown either way: a device too full to keep them has them for this session, and the next start reads them again.
+    await repository.storeDirectory(agents, cannedReplies).catch((error: unknown) => console.warn('the directory could not be stored', error));
+    return true;
   }
 }

@@ -3,6 +3,7 @@ import { memo, useEffect, useLayoutEffect, useRef, useState, type RefObject } fr
 import type { Attachment } from '../../shared/index.js';
 import type { Agent, Message } from '../../shared/index.js';
 import type { PendingMessage } from '../../shared/client.js';
+import { isHeld } from 'holdfast/client';
 import { useWorkspace, useWorkspaceStore } from '../state/useWorkspace.js';
 import customerAvatarUrl from '../assets/customer-avatar.svg';
 import { UndoBar } from './UndoBar.js';
@@ -27,7 +28,8 @@ export function ConversationPane({ id, me, composerRef }: { id: string; me: Agen
   const [undoable, setUndoable] = useState<{ id: string; text: string } | null>(null);
   const [restore, setRestore] = useState<{ text: string; key: number } | null>(null);
   // Until when the last reply is held for Undo (null: sent, taken back, or never held: the window is off).
-  const holdUntil = useWorkspace((state) => (undoable ? (state.outbox.pending.find((entry) => entry.action.id === undoable.id)?.holdUntil ?? null) : null));
+  const held = useWorkspace((state) => (undoable ? (state.outbox.pending.find((entry) => entry.action.id === undoable.id) ?? null) : null));
+  const holdUntil = held?.holdUntil ?? null;
   useEffect(() => {
     if (!undoable || holdUntil === null) return;
     const timer = setTimeout(() => setUndoable(null), Math.max(0, holdUntil - Date.now()));
@@ -83,7 +85,8 @@ export function ConversationPane({ id, me, composerRef }: { id: string; me: Agen
       {/* Keys unique among the siblings (the list and the composer shared one), the status line in a slot of its own:
           with both as they were, message lists piled up in the page each time the status line came and went. */}
       <MessageList key={`messages-${id}`} messages={messages ?? noMessages} />
-      {undoable && holdUntil !== null && holdUntil > Date.now() && (
+      {/* Not with the device's clock set back past the reply's queueing: it is on its way (isHeld), not hours from it. */}
+      {undoable && held && holdUntil !== null && isHeld(held, Date.now()) && (
         <UndoBar
           holdUntil={holdUntil}
           onUndo={async () => {

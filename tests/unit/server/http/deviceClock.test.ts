@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { onServerClock } from '../../../../server/http/deviceClock.js';
+import { onServerClock } from 'holdfast/internal/server';
 
 const receivedAt = Date.UTC(2026, 11, 5, 14, 0, 0);
 const event = (at: number) => ({ id: crypto.randomUUID(), kind: 'reachability' as const, at: new Date(at).toISOString(), detail: {} });

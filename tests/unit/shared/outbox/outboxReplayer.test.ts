@@ -229,6 +229,31 @@ describe('the replay leader', () => {
   });
 });
 
+describe('passes, one at a time, and stopped when another context leads', () => {
+  it('a pass asked for during another runs after it; a stopped pass ends between batches, the rest left queued', async () => {
+    const queue = new MemoryReplayQueue();
+    for (const action of sends(1200)) queue.add(action);
+    const lost = new AbortController();
+    let inFlight = 0;
+    let most = 0;
+    const transport = vi.fn(async (actions: readonly ActionEnvelope[]): Promise<BatchOutcome> => {
+      most = Math.max(most, ++inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      inFlight--;
+      // Taken over while the first batch is on its way.
+      lost.abort();
+      return { kind: 'answered', results: actions.map((action) => ({ id: action.id, status: 'applied' as const, state: {} })) };
+    });
+    const replayer = new OutboxReplayer({ queue, transport });
+    const [first, second] = await Promise.all([replayer.drain(lost.signal), replayer.drain()]);
+    expect(most).toBe(1);
+    // The first pass sent its batch in flight and stopped; the second sent the rest.
+    expect(first).toEqual({ status: 'stopped', sent: 500 });
+    expect(second).toEqual({ status: 'drained', sent: 700 });
+    expect(queue.entries).toEqual([]);
+  });
+});
+
 describe('a batch stuck on the way while the server is well again (hedge)', () => {
   /** A transport whose first `stuck` sends never answer until aborted (sent into an outage that healed); later ones apply. */
   function stuckThenWell(stuck: number) {

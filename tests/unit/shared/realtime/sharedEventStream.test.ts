@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { EventSourceMessage } from 'eventsource-parser';
 import { SharedEventStream } from 'holdfast/internal';
 import type { EventStreamOptions } from 'holdfast/internal';
@@ -98,6 +98,66 @@ describe('one event stream shared by the tabs', () => {
     open((up) => late.push(up));
     await settle();
     expect(late).toEqual([true]);
+  });
+
+  it('a leader tab that stops answering: another takes the stream over from the last event relayed, and what the old one says as it closes is not the stream any more', async () => {
+    const locks = memoryLocks().tab('tabs');
+    const readers: (FakeReader & { tab: string })[] = [];
+    const statuses: Record<string, boolean[]> = { first: [], second: [] };
+    let silent = false;
+    const open = (tab: 'first' | 'second') => {
+      const stream = new SharedEventStream({
+        name: 'holdfast-events:stopped',
+        locks,
+        lease: { beatMs: 50, takeoverMs: 300 },
+        // A stopped tab says nothing: neither beats nor relays.
+        openChannel: (name) => {
+          const channel = new BroadcastChannel(name);
+          const post = channel.postMessage.bind(channel);
+          channel.postMessage = (message: unknown) => {
+            if (!(tab === 'first' && silent)) post(message);
+          };
+          return channel;
+        },
+        url: () => '/api/events',
+        headers: () => ({}),
+        onEvent: () => {},
+        onStatus: (up) => statuses[tab]!.push(up),
+        read: (options) => {
+          const reader = { tab, lastEventId: options.lastEventId, emit: options.onEvent, status: (up: boolean) => options.onStatus?.(up), closed: false };
+          readers.push(reader);
+          return () => {
+            reader.closed = true;
+          };
+        },
+      });
+      streams.push(stream);
+      stream.start();
+      return stream;
+    };
+    const first = open('first');
+    await settle();
+    const second = open('second');
+    await settle();
+    readers[0]!.status(true);
+    readers[0]!.emit({ id: '7', event: 'change', data: '{}' });
+    await settle();
+    expect(statuses.second.at(-1)).toBe(true);
+
+    silent = true;
+    await vi.waitFor(() => expect(second.leading).toBe(true), { timeout: 10_000 });
+    expect(readers[1]).toMatchObject({ tab: 'second', lastEventId: '7' });
+    readers[1]!.status(true);
+    // The first tab runs again: it finds its lock gone, closes its reader, and what that reader says on
+    // closing (disconnected) reaches no one.
+    silent = false;
+    await vi.waitFor(() => expect(first.leading).toBe(false));
+    expect(readers[0]!.closed).toBe(true);
+    readers[0]!.status(false);
+    await settle();
+    expect(statuses.second.at(-1)).toBe(true);
+    // It follows now, told the stream's state by the new leader.
+    expect(statuses.first.at(-1)).toBe(true);
   });
 
   it('without Web Locks every tab reads its own stream', async () => {
