@@ -103,7 +103,7 @@ describe('one event stream shared by the tabs', () => {
   it('a leader tab that stops answering: another takes the stream over from the last event relayed, and what the old one says as it closes is not the stream any more', async () => {
     const locks = memoryLocks().tab('tabs');
     const readers: (FakeReader & { tab: string })[] = [];
-    const statuses: Record<string, boolean[]> = { first: [], second: [] };
+    const statuses: Record<'first' | 'second', boolean[]> = { first: [], second: [] };
     let silent = false;
     const open = (tab: 'first' | 'second') => {
       const stream = new SharedEventStream({
@@ -122,7 +122,7 @@ describe('one event stream shared by the tabs', () => {
         url: () => '/api/events',
         headers: () => ({}),
         onEvent: () => {},
-        onStatus: (up) => statuses[tab]!.push(up),
+        onStatus: (up) => statuses[tab].push(up),
         read: (options) => {
           const reader = { tab, lastEventId: options.lastEventId, emit: options.onEvent, status: (up: boolean) => options.onStatus?.(up), closed: false };
           readers.push(reader);
