@@ -39,4 +39,35 @@ describe('the alerting rules (deploy/prometheus)', () => {
   it('the Prometheus configuration that loads them is valid', () => {
     expect(run('check', 'config', 'prometheus.yml').output).toContain('SUCCESS');
   });
+
+  it("the chaos stage's configuration is deploy/'s, pointed at the stage: valid, its jobs and rules kept, 1-s intervals", async () => {
+    const { mkdtempSync, readFileSync, rmSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { parse } = await import('yaml');
+    const { stageConfig } = await import('../../../chaos/ChaosPrometheus.js');
+    const deployed = readFileSync(join(dir, 'prometheus.yml'), 'utf8');
+    const staged = stageConfig(deployed, ['127.0.0.1:9101', '127.0.0.1:9102'], '127.0.0.1:9100');
+    const scratch = mkdtempSync(join(tmpdir(), 'holdfast-stage-prometheus-'));
+    try {
+      writeFileSync(join(scratch, 'prometheus.yml'), staged);
+      const checked = spawnSync(promtool, ['check', 'config', join(scratch, 'prometheus.yml')], { encoding: 'utf8' });
+      expect(`${checked.stdout}${checked.stderr}`).toContain('SUCCESS');
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+    type Config = {
+      global: Record<string, string>;
+      rule_files: string[];
+      scrape_configs: { job_name: string; static_configs: { targets: string[] }[]; metric_relabel_configs?: unknown }[];
+    };
+    const [before, after] = [parse(deployed) as Config, parse(staged) as Config];
+    expect(after.scrape_configs.map((job) => job.job_name)).toEqual(before.scrape_configs.map((job) => job.job_name));
+    expect(after.scrape_configs.map((job) => job.static_configs[0]!.targets)).toEqual([['127.0.0.1:9101', '127.0.0.1:9102'], ['127.0.0.1:9100']]);
+    // The edge keeps dropping its samples (they are some node's), as deployed.
+    expect(after.scrape_configs[1]!.metric_relabel_configs).toEqual(before.scrape_configs[1]!.metric_relabel_configs);
+    expect(after.rule_files).toEqual([join(dir, 'alerts.yml')]);
+    expect(after.global).toMatchObject({ scrape_interval: '1s', evaluation_interval: '1s' });
+    // A job the stage could not fill is refused, not left pointing at production's addresses.
+    expect(() => stageConfig(deployed.replace('job_name: holdfast-edge', 'job_name: holdfast-blackbox'), [], '')).toThrow(/cannot fill: holdfast-blackbox/);
+  });
 });
