@@ -10,6 +10,8 @@ import { engineNames, launchEngine } from './engines.js';
 type Apis = {
   backgroundSync: boolean;
   webLocks: boolean;
+  /** A held lock taken over with `steal`: the holder's request rejects (LeaderLease's takeover). */
+  webLockSteal: boolean;
   broadcastChannel: boolean;
   storageEstimate: boolean;
   storagePersist: boolean;
@@ -22,6 +24,7 @@ const expected: Record<EngineName, Apis> = {
   chromium: {
     backgroundSync: true,
     webLocks: true,
+    webLockSteal: true,
     broadcastChannel: true,
     storageEstimate: true,
     storagePersist: true,
@@ -33,6 +36,7 @@ const expected: Record<EngineName, Apis> = {
   'chromium-no-background-sync': {
     backgroundSync: false,
     webLocks: true,
+    webLockSteal: true,
     broadcastChannel: true,
     storageEstimate: true,
     storagePersist: true,
@@ -43,6 +47,7 @@ const expected: Record<EngineName, Apis> = {
   firefox: {
     backgroundSync: false,
     webLocks: true,
+    webLockSteal: true,
     broadcastChannel: true,
     storageEstimate: true,
     storagePersist: true,
@@ -54,6 +59,7 @@ const expected: Record<EngineName, Apis> = {
   webkit: {
     backgroundSync: false,
     webLocks: true,
+    webLockSteal: true,
     broadcastChannel: true,
     storageEstimate: false,
     storagePersist: false,
@@ -90,6 +96,14 @@ for (const engine of engineNames) {
         return {
           backgroundSync: 'sync' in registration,
           webLocks: typeof navigator.locks?.request === 'function',
+          webLockSteal: await (async () => {
+            let taken = false;
+            const held = navigator.locks.request('steal-check', () => new Promise(() => {})).catch(() => (taken = true));
+            await new Promise((resolve) => setTimeout(resolve, 50));
+            const got = await navigator.locks.request('steal-check', { steal: true }, () => true);
+            await held;
+            return got && taken;
+          })(),
           broadcastChannel: typeof BroadcastChannel === 'function',
           storageEstimate: typeof navigator.storage?.estimate === 'function',
           storagePersist: typeof navigator.storage?.persist === 'function',
