@@ -48,7 +48,7 @@ export { checkSheddable } from './policy/checkSheddable.js';
 // Updates and telemetry.
 export { ServiceWorkerUpdates, type ServiceWorkerUpdatesOptions, type UpdateState } from './update/ServiceWorkerUpdates.js';
 export type { TelemetryEvent, TelemetryKind, TelemetryDetail } from './core/telemetry.js';
-export { telemetrySentAtHeader } from './core/telemetry.js';
+export { telemetryLimits, telemetrySentAtHeader } from './core/telemetry.js';
 export { TelemetryReporter, type TelemetryReporterOptions } from './telemetry/TelemetryReporter.js';
 
 // The CDN cascade as a page watches it.

@@ -52,7 +52,11 @@ export class ClientReports {
         this.#breakers.set(`${device} ${host}`, { host, state: detail.to, receivedAt });
       }
       if (kind === 'failover' && typeof detail.from === 'string' && detail.api !== true)
-        this.#failovers.push({ device, host: this.#label(detail.from), receivedAt });
+        // The first host the asset was fetched around, and the others that failed outright (`passedHosts`,
+        // space-separated): with both CDNs down, the second is as down as the first. A device of an earlier
+        // release names only the first.
+        for (const host of new Set(typeof detail.passedHosts === 'string' ? [detail.from, ...detail.passedHosts.split(' ').filter(Boolean)] : [detail.from]))
+          this.#failovers.push({ device, host: this.#label(host), receivedAt });
       if (kind === 'outbox' && typeof detail.oldestAgeMs === 'number' && typeof detail.pending === 'number')
         if (detail.pending > 0)
           // Clamped: any signed-in client can send any number, and a week is longer than any outbox waits.

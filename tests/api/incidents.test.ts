@@ -55,7 +55,7 @@ describe('outage reports of real incidents: draft from a window, publish, /statu
     const phone = await TestApi.signIn(backend.url, 'bob@example.com');
     const skewed = await phone.raw('/api/telemetry', {
       method: 'POST',
-      json: { events: [{ ...event(50_000 + ahead, 'outbox', { status: 'backing-off', code: null, pending: 2, failed: 0, oldestAgeMs: 1000 }) }] },
+      json: { events: [event(50_000 + ahead, 'outbox', { status: 'drained', code: null, pending: 0, failed: 0, oldestAgeMs: 0 })] },
       headers: { [telemetrySentAtHeader]: new Date(Date.now() + ahead).toISOString() },
     });
     expect(skewed.status).toBe(200);

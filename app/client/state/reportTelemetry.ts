@@ -1,4 +1,4 @@
-import { TelemetryReporter, type CascadeNotice } from 'holdfast/client';
+import { TelemetryReporter, telemetryLimits, type CascadeNotice } from 'holdfast/client';
 import { apiOrigins } from '../api/apiOrigins.js';
 import { cascadeMonitor } from './cascadeHealth.js';
 import type { WorkspaceStore } from './WorkspaceStore.js';
@@ -57,6 +57,15 @@ export function reportTelemetry(store: WorkspaceStore): () => void {
         failoverMs: Math.round(notice.failoverMs),
         passedOver: notice.passedOver.length,
         from: notice.passedOver[0]!.host,
+        // The hosts after the first that failed outright (the asset-host alert counts each): with both CDNs
+        // down, the second is as down as the first. One merely slow (raced by a hedge, or skipped for its
+        // silence) is not counted.
+        passedHosts: passedHosts(
+          notice.passedOver
+            .slice(1)
+            .filter((failure) => failure.reason !== 'hedged' && failure.reason !== 'silent')
+            .map((failure) => failure.host),
+        ),
         reason: notice.passedOver[0]!.reason,
         source: notice.source ?? 'worker',
       });
@@ -71,4 +80,15 @@ export function reportTelemetry(store: WorkspaceStore): () => void {
     stopCascade();
     reporter.stop();
   };
+}
+
+/** Distinct hosts, space-separated, whole names only, within a telemetry detail's length. */
+function passedHosts(hosts: readonly string[]): string {
+  let joined = '';
+  for (const host of new Set(hosts)) {
+    const next = joined ? `${joined} ${host}` : host;
+    if (next.length > telemetryLimits.maxStringLength) break;
+    joined = next;
+  }
+  return joined;
 }

@@ -54,6 +54,13 @@ describe('ClientReports: failovers and host names', () => {
     expect(Object.fromEntries(reports.passedOver())).toEqual({ 'fastly.test': 1 });
   });
 
+  it('counts the other hosts an asset was fetched around for failing (passedHosts): with both CDNs down, the second as often as the first', () => {
+    const reports = new ClientReports();
+    const asset = { kind: 'failover' as const, detail: { from: 'fastly.test', passedHosts: 'azure.test', host: 'origin.test', passedOver: 2 } };
+    reports.take('device-a', [asset, asset, asset]);
+    expect(Object.fromEntries(reports.passedOver())).toEqual({ 'fastly.test': 3, 'azure.test': 3 });
+  });
+
   it('labels at most maxHosts distinct host names; any further name a client sends is "other"', () => {
     const reports = new ClientReports({ maxHosts: 2 });
     for (const host of ['a.test', 'b.test', 'c.test', 'd.test'])
