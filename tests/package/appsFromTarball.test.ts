@@ -114,8 +114,12 @@ async function runNewApp(dir: string): Promise<void> {
     await page.reload();
     await page.getByRole('textbox', { name: 'New note' }).fill('Written offline');
     await page.getByRole('button', { name: 'Add' }).click();
+    // On screen once it is stored (the outbox resolves then); a reload before that may abort its write,
+    // as closing the page in that instant would. Seen once on a loaded CI machine.
+    const written = page.getByRole('listitem', { name: 'Written offline' }).getByText('not sent yet');
+    await written.waitFor({ timeout: 30_000 });
     await page.reload();
-    await page.getByRole('listitem', { name: 'Written offline' }).getByText('not sent yet').waitFor({ timeout: 30_000 });
+    await written.waitFor({ timeout: 30_000 });
     await context.setOffline(false);
     await status.getByText('All saved').waitFor({ timeout: 60_000 });
     const ann = await TestApi.signIn(url, 'ann@field-log.example');
