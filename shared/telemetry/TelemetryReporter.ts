@@ -1,12 +1,15 @@
 import { newActionId } from '../core/actionId.js';
 import { telemetryLimits, type TelemetryDetail, type TelemetryEvent, type TelemetryKind } from '../core/telemetry.js';
 
+/** Events kept while no worker controls the page; past it, the oldest go (telemetry is sheddable). */
+const maxKeptEvents = 5 * telemetryLimits.maxEvents;
+
 export type TelemetryReporterOptions = {
   /** The message the worker's `collectTelemetry` listens for; default `holdfast:telemetry`. */
   message?: string;
   /** How long events gather before they go to the worker as one batch; default 5 s. */
   flushMs?: number;
-  /** Where a batch goes: default, the controlling service worker (dropped when there is none: telemetry is sheddable). */
+  /** Where a batch goes: default, the controlling service worker (kept, bounded, until one controls the page). */
   send?: (events: TelemetryEvent[]) => void;
   now?: () => number;
   /**
@@ -25,6 +28,7 @@ export class TelemetryReporter {
   readonly #options: Required<Omit<TelemetryReporterOptions, 'send' | 'watchHidden'>> & Pick<TelemetryReporterOptions, 'send'>;
   #buffer: TelemetryEvent[] = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
+  #waitingForWorker = false;
   readonly #unwatch: () => void;
 
   constructor(options: TelemetryReporterOptions = {}) {
@@ -41,10 +45,29 @@ export class TelemetryReporter {
   flush(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
+    // No worker controls the page yet (a new device's first load, while its worker installs): the batch is
+    // kept, bounded, and handed over once one does. Dropped, a new device's first failovers — what tells
+    // that a CDN is down — never reached the server (chaos: cdn-both-down's second CDN went unalerted).
+    const container = typeof navigator === 'undefined' ? undefined : navigator.serviceWorker;
+    if (!this.#options.send && container && !container.controller) {
+      if (this.#buffer.length > maxKeptEvents) this.#buffer.splice(0, this.#buffer.length - maxKeptEvents);
+      if (!this.#waitingForWorker) {
+        this.#waitingForWorker = true;
+        container.addEventListener(
+          'controllerchange',
+          () => {
+            this.#waitingForWorker = false;
+            this.flush();
+          },
+          { once: true },
+        );
+      }
+      return;
+    }
     while (this.#buffer.length > 0) {
       const batch = this.#buffer.splice(0, telemetryLimits.maxEvents);
       if (this.#options.send) this.#options.send(batch);
-      else navigator.serviceWorker?.controller?.postMessage({ type: this.#options.message, events: batch });
+      else container?.controller?.postMessage({ type: this.#options.message, events: batch });
     }
   }
 
