@@ -72,3 +72,17 @@ export function memoryLocks() {
     heldCount: () => holders.size,
   };
 }
+
+/**
+ * A BroadcastChannel whose posts are dropped while `silent()` answers true: a tab whose scripts stopped
+ * (hung, SIGSTOPped, frozen with no `freeze` event) says nothing — neither beats nor relays — while it keeps
+ * its lock. For a tab's `openChannel`.
+ */
+export function silenceableChannel(name: string, silent: () => boolean): BroadcastChannel {
+  const channel = new BroadcastChannel(name);
+  const post = channel.postMessage.bind(channel);
+  channel.postMessage = (message: unknown) => {
+    if (!silent()) post(message);
+  };
+  return channel;
+}

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LeaderLease } from 'holdfast/internal';
-import { memoryLocks } from '../../../support/memoryLocks.js';
+import { memoryLocks, silenceableChannel } from '../../../support/memoryLocks.js';
 
 /**
  * A tab as the lease sees it: its own lock manager handle and a channel it can be made silent on, as a tab
@@ -12,14 +12,7 @@ function tab(locks: ReturnType<typeof memoryLocks>, id: string, options: { beatM
     name: 'replay',
     locks: locks.tab(id),
     ...options,
-    openChannel: (name) => {
-      const channel = new BroadcastChannel(name);
-      const post = channel.postMessage.bind(channel);
-      channel.postMessage = (message: unknown) => {
-        if (!state.silent) post(message);
-      };
-      return channel;
-    },
+    openChannel: (name) => silenceableChannel(name, () => state.silent),
     onLeadership: (leading) => (state.leading = leading),
     lead: (lost) => {
       state.terms++;

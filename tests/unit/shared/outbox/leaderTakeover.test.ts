@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { OutboxReplayer, OutboxReplayLeader, type BatchOutcome } from 'holdfast/internal';
 import type { ActionEnvelope } from 'holdfast/client';
 import { createWorkspaceAction } from '../../../../app/shared/client.js';
-import { memoryLocks } from '../../../support/memoryLocks.js';
+import { memoryLocks, silenceableChannel } from '../../../support/memoryLocks.js';
 import { MemoryReplayQueue } from './memoryReplayQueue.js';
 
 const applied = (actions: readonly ActionEnvelope[]): BatchOutcome => ({
@@ -27,14 +27,7 @@ describe('the replay leader stops answering', () => {
         lockName: 'replay',
         locks: locks.tab(id),
         lease: { beatMs: 50, takeoverMs: 300 },
-        openChannel: (name) => {
-          const channel = new BroadcastChannel(name);
-          const post = channel.postMessage.bind(channel);
-          channel.postMessage = (message: unknown) => {
-            if (!(id === 'first' && silent)) post(message);
-          };
-          return channel;
-        },
+        openChannel: (name) => silenceableChannel(name, () => id === 'first' && silent),
         onLeadership: (now) => (leading[id] = now),
       });
     const first = tab('first', stoppedSend);

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { EventSourceMessage } from 'eventsource-parser';
 import { SharedEventStream } from 'holdfast/internal';
 import type { EventStreamOptions } from 'holdfast/internal';
-import { memoryLocks } from '../../../support/memoryLocks.js';
+import { memoryLocks, silenceableChannel } from '../../../support/memoryLocks.js';
 
 type FakeReader = { lastEventId: string | undefined; emit: (event: EventSourceMessage) => void; status: (up: boolean) => void; closed: boolean };
 
@@ -111,14 +111,7 @@ describe('one event stream shared by the tabs', () => {
         locks,
         lease: { beatMs: 50, takeoverMs: 300 },
         // A stopped tab says nothing: neither beats nor relays.
-        openChannel: (name) => {
-          const channel = new BroadcastChannel(name);
-          const post = channel.postMessage.bind(channel);
-          channel.postMessage = (message: unknown) => {
-            if (!(tab === 'first' && silent)) post(message);
-          };
-          return channel;
-        },
+        openChannel: (name) => silenceableChannel(name, () => tab === 'first' && silent),
         url: () => '/api/events',
         headers: () => ({}),
         onEvent: () => {},
