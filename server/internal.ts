@@ -2,6 +2,7 @@
 // safeguards, the feed, the throttle, the log helpers). Node only. Not a stable API: names here may change
 // with any release; an app composes the server through holdfast/server.
 export { lockDirectory, DirectoryLockedError } from './db/directoryLock.js';
+export { ReadReplica } from './db/ReadReplica.js';
 export { FairShare } from './http/FairShare.js';
 export { ClientReports } from './http/ClientReports.js';
 export { onServerClock } from './http/deviceClock.js';

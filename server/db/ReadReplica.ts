@@ -1,4 +1,5 @@
 import { BrokenCircuitError, circuitBreaker, ConsecutiveBreaker, handleAll, type CircuitBreakerPolicy } from 'cockatiel';
+import { withDefaults } from '../http/withDefaults.js';
 import type { Database, Queryable } from './Database.js';
 
 export type ReadReplicaOptions = {
@@ -54,12 +55,20 @@ export function laterPosition(a: string, b: string): string {
 /** How long a read waits for the standby, how often it looks, how long a failed standby is left alone. */
 export const readReplicaDefaults = { maxWaitMs: 250, pollMs: 10, replicaDownMs: 5000 } as const;
 
+type ReadReplicaTuning = Required<Pick<ReadReplicaOptions, 'maxWaitMs' | 'pollMs' | 'replicaDownMs'>>;
+
 export class ReadReplica {
   readonly #options: Required<Omit<ReadReplicaOptions, 'replica'>> & Pick<ReadReplicaOptions, 'replica'>;
   readonly #breaker: CircuitBreakerPolicy;
 
   constructor(options: ReadReplicaOptions) {
-    this.#options = { ...readReplicaDefaults, ...options };
+    const { primary, replica, ...tuning } = options;
+    this.#options = { primary, replica, ...withDefaults<ReadReplicaTuning>(readReplicaDefaults, tuning) };
+    for (const key of ['maxWaitMs', 'pollMs', 'replicaDownMs'] as const) {
+      const value = this.#options[key];
+      // Without a finite wait, a read the standby cannot serve (promoted, stopped replaying) waits for ever.
+      if (!Number.isFinite(value) || value < 0) throw new Error(`ReadReplica: ${key} must be a finite number of milliseconds ≥ 0, got ${value}.`);
+    }
     this.#breaker = circuitBreaker(handleAll, { halfOpenAfter: this.#options.replicaDownMs, breaker: new ConsecutiveBreaker(1) });
   }
 

@@ -143,7 +143,7 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
     app: options.app,
     staticDir: options.staticDir,
     nodeName: options.nodeName,
-    readReplica: options.readReplica && { maxWaitMs: serverDefaults.replicaMaxWaitMs, ...options.readReplica },
+    readReplica: options.readReplica && { db: options.readReplica.db, maxWaitMs: options.readReplica.maxWaitMs ?? serverDefaults.replicaMaxWaitMs },
     shedding: options.shedding,
     crossOrigin: {
       allowedOrigins: options.crossOrigin?.allowedOrigins ?? [],

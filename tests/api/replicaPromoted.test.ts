@@ -37,6 +37,21 @@ describe('a read replica promoted under the primary', () => {
     }
   };
 
+  it('a read waiting for a position the standby has not replayed goes to the primary after its wait (250 ms), not never', async () => {
+    // A standby promoted (or stopped replaying) never reaches a position the primary wrote after: such a read
+    // once waited for ever when REPLICA_MAX_WAIT_MS was unset (as on this cluster), and four of them held every
+    // heavy-request turn of the node, action batches included (the chaos suite's standby-promoted). Any
+    // client can also send a position far ahead; the wait must end all the same.
+    const metrics = async () => (await fetch(`${cluster.nodes[0]!.url}/metrics`)).text();
+    const behindBefore = metricSum(await metrics(), 'holdfast_sync_reads_total', { served: 'primary', reason: 'behind' });
+    const started = Date.now();
+    const answer = await alice.raw('/api/sync?cursor=0&limit=1', { headers: { 'holdfast-min-position': 'FFFF/0' }, signal: AbortSignal.timeout(20_000) });
+    expect(answer.status).toBe(200);
+    // 250 ms of waiting, then the primary; 20 s is a margin for a slow machine, not the bound.
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(metricSum(await metrics(), 'holdfast_sync_reads_total', { served: 'primary', reason: 'behind' })).toBe(behindBefore + 1);
+  }, 60_000);
+
   it("a write made after the promotion reaches another agent's reads: they go to the primary, and the node says why", async () => {
     const [target] = await alice.conversations('?status=open');
     const metrics = async () => (await fetch(`${cluster.nodes[0]!.url}/metrics`)).text();
