@@ -30,19 +30,7 @@ test.afterAll(async () => {
   await stage?.stop();
 });
 
-/**
- * Two scenarios run in `npm run chaos` only for now, each until one unexplained sign is explained
- * (notes/issue-25-plan.md); here they would make this suite fail at random rather than tell a user's promise:
- * - network-flapping: in one short run of six, one of its 19 clicks was never shown within 10 s; three runs
- *   after it did not show it again.
- * - standby-promoted: its full form once showed one page "slow" for 0.2–0.4 s, twice in two minutes (its
- *   short forms did not). What it found, reads going to the promoted replica, is tested without a browser in
- *   tests/api/replicaPromoted.test.ts.
- */
-const chaosOnly = new Set(['network-flapping', 'standby-promoted']);
-const inNpmTest = scenarios.filter((scenario) => !chaosOnly.has(scenario.name));
-
-for (const scenario of inNpmTest) {
+for (const scenario of scenarios) {
   test(`chaos: ${scenario.name} — ${scenario.breaks}`, async () => {
     test.setTimeout(300_000);
     const result = await runScenario(stage, scenario, 'short', (line) => test.info().annotations.push({ type: 'progress', description: line }), {
