@@ -24,8 +24,12 @@ test('presence: an agent sees who else has the conversation open, and who is typ
     await inboxRow(bobPage!, target!).click();
     const others = alicePage!.getByRole('status', { name: 'Others here' });
     await expect(others).toHaveText('Bob Chen is viewing this conversation', { timeout: 30_000 });
-    await bobPage!.getByRole('textbox', { name: 'Message' }).pressSequentially('Hello', { delay: 50 });
-    await expect(others).toHaveText('Bob Chen is typing…', { timeout: 30_000 });
+    // Bob types on, as an agent writing a reply does, until Alice sees it. Presence is sheddable: on a loaded
+    // machine one heartbeat may be shed or late, and a single short burst of typing may go unseen by design.
+    await expect(async () => {
+      await bobPage!.getByRole('textbox', { name: 'Message' }).pressSequentially('Hello ', { delay: 50 });
+      await expect(others).toHaveText('Bob Chen is typing…', { timeout: 7000 });
+    }).toPass({ timeout: 60_000 });
     // Bob leaves: he says so at once rather than waiting to go stale.
     await bobPage!.close();
     await expect(others).toBeHidden({ timeout: 30_000 });

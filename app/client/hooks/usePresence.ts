@@ -29,6 +29,9 @@ export function usePresence(
       const typing = !leaving && Date.now() - typedAt.current < typingMs;
       typingSent.current = typing;
       const answer = await store.beatPresence(conversationId, { typing, leaving });
+      // A typing beat shed or failed told no one: the next keystroke tries again at once, rather than a
+      // short burst of typing going unseen until the next heartbeat (by which time it has ended).
+      if (answer === undefined && typing) typingSent.current = false;
       if (!leaving) setViewers(answer?.viewers ?? []);
     },
     [store, conversationId, typingMs],
