@@ -2,10 +2,19 @@ import { cascadeDefaults } from '../../shared/cascade/cascadeDefaults.js';
 import type { TelemetryEvent } from '../../shared/index.js';
 
 /** How long a client's last word counts: past it, a client that stopped reporting is forgotten (gone, or healed). */
-export type ClientReportsOptions = { breakerMemoryMs: number; outboxMemoryMs: number; failoverMemoryMs: number; maxHosts: number };
+export type ClientReportsOptions = {
+  breakerMemoryMs: number;
+  outboxMemoryMs: number;
+  failoverMemoryMs: number;
+  maxHosts: number;
+  knownHosts: readonly string[];
+};
 /**
  * `maxHosts`: host names are labels, and any signed-in client can send any name: past this many distinct
  * ones, the rest are counted as `other` (an app has a handful of asset hosts).
+ * `knownHosts`: the CDN hosts the app's build names (dist/security.json). Each always has a label of its
+ * own, outside `maxHosts`: names sent first by a buggy or hostile client cannot take the places of the
+ * hosts the alerts are about. Other names (the origin, as each device names it) share `maxHosts`.
  */
 const clientReportsDefaults: ClientReportsOptions = {
   // A device whose breaker is still open reports again at each half-open probe (after a cool-down that
@@ -14,6 +23,7 @@ const clientReportsDefaults: ClientReportsOptions = {
   outboxMemoryMs: 3 * 60_000,
   failoverMemoryMs: 2 * 60_000,
   maxHosts: 16,
+  knownHosts: [],
 };
 const maxAgeMs = 7 * 24 * 3_600_000;
 /** The most failovers remembered at once (each is a host and a time): a flood from clients cannot grow it further. */
@@ -75,7 +85,7 @@ export class ClientReports {
 
   /** The host as a label: itself, or `other` once `maxHosts` distinct names have been seen. */
   #label(host: string): string {
-    if (this.#hosts.has(host)) return host;
+    if (this.#hosts.has(host) || this.#options.knownHosts.includes(host)) return host;
     if (this.#hosts.size >= this.#options.maxHosts) return 'other';
     this.#hosts.add(host);
     return host;

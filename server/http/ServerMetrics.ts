@@ -32,9 +32,11 @@ export class ServerMetrics {
   readonly #cspReports: Counter;
   readonly #healthReads: Counter;
   readonly #fairShare: Counter<'outcome'>;
-  readonly #clientReports = new ClientReports();
+  readonly #clientReports: ClientReports;
 
-  constructor(streams: StreamRegistry, db: Database) {
+  /** `assetHosts`: the CDN hosts the app's build names, each given a label of its own in devices' reports (ClientReports). */
+  constructor(streams: StreamRegistry, db: Database, { assetHosts = [] }: { assetHosts?: readonly string[] } = {}) {
+    this.#clientReports = new ClientReports({ knownHosts: assetHosts });
     const registers = [this.registry];
     this.#registers = registers;
     this.#requests = new Counter({

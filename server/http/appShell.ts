@@ -44,7 +44,8 @@ export function loadAppShell(staticDir: string): AppShell | null {
 
 export const newNonce = () => randomBytes(16).toString('base64');
 
-function readSecurityManifest(staticDir: string): { cdnHosts: string[]; apiOrigins: string[] } {
+/** The CDN hosts and API origins the app's build names (dist/security.json); none without one. */
+export function readSecurityManifest(staticDir: string): { cdnHosts: string[]; apiOrigins: string[] } {
   const file = join(staticDir, 'security.json');
   if (!existsSync(file)) return { cdnHosts: [], apiOrigins: [] };
   const { cdnHosts, apiOrigins } = JSON.parse(readFileSync(file, 'utf8')) as { cdnHosts?: unknown; apiOrigins?: unknown };

@@ -21,7 +21,7 @@ import { LoadShedder } from './LoadShedder.js';
 import { statusRoutes } from './routes/statusRoutes.js';
 import type { ServerApp } from '../app/ServerApp.js';
 import { ApiError } from './ApiError.js';
-import { apiContentSecurityPolicy, baseSecurityHeaders, loadAppShell, newNonce } from './appShell.js';
+import { apiContentSecurityPolicy, baseSecurityHeaders, loadAppShell, newNonce, readSecurityManifest } from './appShell.js';
 import { authenticate } from './authenticate.js';
 import { actionRoutes } from './routes/actionRoutes.js';
 import { cspReportRoutes } from './routes/cspReportRoutes.js';
@@ -103,7 +103,7 @@ async function serverContext(options: ResolvedServerOptions, onRecovered: (incid
     onPollError: (error) => console.warn('change feed: catch-up read or listener failed', error),
   });
   await feed.start();
-  const metrics = new ServerMetrics(streams, db);
+  const metrics = new ServerMetrics(streams, db, { assetHosts: options.staticDir ? readSecurityManifest(options.staticDir).cdnHosts : [] });
   metrics.watchFeed(feed);
   const reads = new ReadReplica({ primary: db, replica: options.readReplica?.db, maxWaitMs: options.readReplica?.maxWaitMs });
   metrics.watchReplica(reads);

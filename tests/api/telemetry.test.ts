@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { telemetrySentAtHeader } from 'holdfast/client';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { TestApi } from '../support/testApi.js';
 import { TestBackend } from './backends.js';
 
@@ -12,13 +15,17 @@ const event = (kind = 'reachability', detail: Record<string, unknown> = { from: 
 
 describe('client telemetry: POST /api/telemetry', () => {
   let backend: TestBackend;
+  const knownCdn = 'https://cdn-a.example';
   let alice: TestApi;
   let carol: TestApi;
   beforeAll(async () => {
     // Telemetry is sheddable: on a starved machine the server, busy right after its start, may rightly refuse
     // it (429). What is tested here is storage and validation, so shedding is off (tests/api/shedding.test.ts
     // covers the refusal).
-    backend = await TestBackend.start('pglite', { SHEDDING: 'off' });
+    // Its static directory holds only the build's security manifest: the CDN hosts the build names.
+    const staticDir = mkdtempSync(join(tmpdir(), 'holdfast-telemetry-'));
+    writeFileSync(join(staticDir, 'security.json'), JSON.stringify({ cdnHosts: [knownCdn], apiOrigins: [] }));
+    backend = await TestBackend.start('pglite', { SHEDDING: 'off', STATIC_DIR: staticDir });
     [alice, carol] = await Promise.all([TestApi.signIn(backend.url, 'alice@example.com'), TestApi.signIn(backend.url, 'carol@globex.example')]);
   }, 180_000);
   afterAll(() => backend?.stop());
@@ -83,5 +90,14 @@ describe('client telemetry: POST /api/telemetry', () => {
     expect(await scrape()).toMatch(/^holdfast_client_breakers_open\{host="leaving.example"\} 1$/m);
     expect((await dana.raw('/api/logout', { method: 'POST' })).status).toBe(204);
     expect(await scrape()).not.toMatch(/host="leaving.example"/);
+  });
+  // Last: the names it sends take the free labels for the rest of the server's life.
+  it("the build's CDN hosts keep labels of their own after a client has sent 20 names of its own", async () => {
+    const junk = Array.from({ length: 20 }, (_, index) => event('breaker', { host: `junk-${index}.example`, from: 'closed', to: 'open' }));
+    await post(carol, { events: junk });
+    await post(alice, { events: [event('breaker', { host: knownCdn, from: 'closed', to: 'open' })] });
+    const metrics = await (await fetch(`${backend.url}/metrics`)).text();
+    expect(metrics).toMatch(/^holdfast_client_breakers_open\{host="https:\/\/cdn-a\.example"\} 1$/m);
+    expect(metrics).toMatch(/^holdfast_client_breakers_open\{host="other"\} 1$/m);
   });
 });

@@ -67,6 +67,18 @@ describe('ClientReports: failovers and host names', () => {
       reports.take(`device-${host}`, [{ kind: 'breaker', detail: { host, from: 'closed', to: 'open' } }]);
     expect(Object.fromEntries(reports.openBreakers())).toEqual({ 'a.test': 1, 'b.test': 1, other: 2 });
   });
+
+  it("the build's CDN hosts keep labels of their own when a client has sent other names first", () => {
+    const cdn = ['https://fastly.example', 'https://azure.example'];
+    const reports = new ClientReports({ maxHosts: 2, knownHosts: cdn });
+    // A hostile or buggy device fills every free label with names of its own…
+    for (const host of ['junk-1.test', 'junk-2.test', 'junk-3.test'])
+      reports.take('device-junk', [{ kind: 'failover', detail: { from: host, host: 'https://origin.example', passedOver: 1 } }]);
+    // …and the CDNs the alerts are about still count under their names.
+    for (const host of cdn) reports.take(`device-${host}`, [{ kind: 'breaker', detail: { host, from: 'closed', to: 'open' } }]);
+    expect(Object.fromEntries(reports.openBreakers())).toEqual({ 'https://fastly.example': 1, 'https://azure.example': 1 });
+    expect(Object.fromEntries(reports.passedOver())).toEqual({ 'junk-1.test': 1, 'junk-2.test': 1, other: 1 });
+  });
 });
 
 describe('ClientReports: a device that signed out', () => {
