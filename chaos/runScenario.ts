@@ -50,8 +50,18 @@ async function converged(stage: ChaosStage, api: TestApi, fromPrimary: boolean):
   const position = fromPrimary ? (await stage.db.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn')).rows[0]?.lsn : undefined;
   const server = await serverDigest(api, position);
   for (const agent of stage.agents) {
-    const behind = divergence(await deviceDigest(agent.page), server);
-    if (behind.length > 0) throw new Error(`converging: ${agent.email} differs on ${behind.length} conversation(s)`);
+    const device = await deviceDigest(agent.page);
+    const behind = divergence(device, server);
+    if (behind.length > 0) {
+      // How each differs (the first three): a version behind, or the same version with other messages.
+      const how = behind
+        .slice(0, 3)
+        .map(
+          (id) =>
+            `${id.slice(0, 8)} v${device[id]?.version ?? '-'}/${server[id]?.version ?? '-'}${device[id]?.messages === server[id]?.messages ? '' : ' messages'}`,
+        );
+      throw new Error(`converging: ${agent.email} differs on ${behind.length} conversation(s): ${how.join(', ')} (device/server)`);
+    }
   }
   return true;
 }
