@@ -157,7 +157,11 @@ export class ChaosAgent {
     try {
       return await this.#act(kind, label);
     } catch (error) {
-      this.timeline.mark(`agent:${this.email}`, 'click failed', `${kind}: ${(error as Error).message.split('\n')[0]}`);
+      // Playwright's call log says why a click could not be made (no such button, another element over it,
+      // never stable): its first line and its last two steps.
+      const lines = (error as Error).message.split('\n').map((line) => line.trim());
+      const steps = lines.filter((line) => line.startsWith('- ')).slice(-2);
+      this.timeline.mark(`agent:${this.email}`, 'click failed', `${kind}: ${[lines[0], ...steps].join(' ')}`);
       return this.#log({ kind, conversationId: this.#conversationId, at: Date.now(), clickToScreenMs: Number.POSITIVE_INFINITY });
     } finally {
       this.#step++;
