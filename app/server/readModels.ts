@@ -63,18 +63,26 @@ export type SyncPage = { conversations: Conversation[]; messages: Message[]; cur
 /**
  * Delta sync: what changed in the tenant after `cursor`, oldest first, at most `limit` items. Conversations
  * and messages share one sequence, so merging the two ordered lists and cutting at `limit` gives a page
- * whose last sequence number is the next cursor. Pages are consistent because writers of a tenant commit
- * in sequence order (ActionEngine's per-tenant lock).
+ * whose last sequence number is the next cursor.
+ *
+ * The two lists come from two statements, and on a pool each has a snapshot of its own: a reply committed
+ * between them (its message, then its conversation, one sequence number each) could be in one list and not
+ * the other, and the page's cursor then passed a change the page lacked, for good (a new device a
+ * conversation behind, in the chaos suite). Both are bounded by the tenant's newest sequence, read first:
+ * every change up to it is committed, since writers of a tenant commit in sequence order (ActionEngine's
+ * per-tenant lock), so both statements see all of them whatever their snapshot. A row changed since has a
+ * sequence past the bound, and comes in a later page.
  */
 export async function syncSince(db: Queryable, tenantId: string, cursor: bigint, limit: number, signer: Pick<MediaSigner, 'url'>): Promise<SyncPage> {
-  const after = cursor.toString();
+  const bound = (await latestSequences(db, [tenantId])).get(tenantId) ?? 0n;
+  if (bound <= cursor) return { conversations: [], messages: [], cursor: cursor.toString(), hasMore: false };
+  const range = [tenantId, cursor.toString(), bound.toString(), limit + 1];
   const [conversations, messages] = await Promise.all([
-    db.query(`SELECT ${conversationColumns} FROM conversations WHERE tenant_id = $1 AND change_seq > $2 ORDER BY change_seq LIMIT $3`, [
-      tenantId,
-      after,
-      limit + 1,
-    ]),
-    db.query(`SELECT ${messageColumns} FROM messages WHERE tenant_id = $1 AND change_seq > $2 ORDER BY change_seq LIMIT $3`, [tenantId, after, limit + 1]),
+    db.query(
+      `SELECT ${conversationColumns} FROM conversations WHERE tenant_id = $1 AND change_seq > $2 AND change_seq <= $3 ORDER BY change_seq LIMIT $4`,
+      range,
+    ),
+    db.query(`SELECT ${messageColumns} FROM messages WHERE tenant_id = $1 AND change_seq > $2 AND change_seq <= $3 ORDER BY change_seq LIMIT $4`, range),
   ]);
   const merged = [
     ...conversations.rows.map((row) => ({ seq: BigInt(row.change_seq as string | number | bigint), kind: 'conversation' as const, row })),

@@ -20,6 +20,12 @@ export type Viewer = { tenantId: string; memberId: string };
  * `cursor`, oldest first, at most `limit` items", and its cursor is the last sequence number in it.
  */
 export type ChangeModel<Page extends ChangePage = ChangePage> = {
+  /**
+   * The tenant's changes after `cursor`, oldest first; the page's cursor is its last change's sequence. A
+   * page read with several statements (a table each) must bound them all by the tenant's newest sequence,
+   * read first: on a pool each statement has a snapshot of its own, and a change committed between them
+   * could be in one list and missing from the other, below the page's cursor — skipped for good.
+   */
   page(db: Queryable, tenantId: string, cursor: bigint, limit: number): Promise<Page>;
   /** How many changed items a page holds (the stream counts them against its catch-up cap). */
   itemCount(page: Page): number;
