@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from 'node:util';
 import type { BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import type {} from '../app/client/state/exposeForMonitoring.js';
 import { addSessionTo, signInAsBrowser } from '../tests/support/browserSession.js';
@@ -157,11 +158,14 @@ export class ChaosAgent {
     try {
       return await this.#act(kind, label);
     } catch (error) {
-      // Playwright's call log says why a click could not be made (no such button, another element over it,
-      // never stable): its first line and its last two steps.
-      const lines = (error as Error).message.split('\n').map((line) => line.trim());
-      const steps = lines.filter((line) => line.startsWith('- ')).slice(-2);
-      this.timeline.mark(`agent:${this.email}`, 'click failed', `${kind}: ${[lines[0], ...steps].join(' ')}`);
+      // Playwright's call log says why a click could not be made: no such button, another element over it,
+      // not visible, stable or enabled. Its first line, and the last step of the log that says why (the
+      // last steps are often only "retrying" and "waiting"); the log may be coloured.
+      const lines = stripVTControlCharacters((error as Error).message)
+        .split('\n')
+        .map((line) => line.trim());
+      const why = [...lines].reverse().find((line) => /intercepts pointer events|not (visible|stable|enabled)|waiting for|resolved to|detached/.test(line));
+      this.timeline.mark(`agent:${this.email}`, 'click failed', `${kind}: ${[lines[0], why].filter(Boolean).join(' — ')}`);
       return this.#log({ kind, conversationId: this.#conversationId, at: Date.now(), clickToScreenMs: Number.POSITIVE_INFINITY });
     } finally {
       this.#step++;

@@ -37,7 +37,8 @@ export async function runServer(options: RunServerOptions): Promise<void> {
   }
   if (config.readDatabaseUrl && !config.databaseUrl) throw new Error('READ_DATABASE_URL names a standby of DATABASE_URL: set both.');
   // The standby is read-only and migrated through the primary: opened, never migrated.
-  const readDb = config.readDatabaseUrl ? await openPostgres({ connectionString: config.readDatabaseUrl }) : undefined;
+  // A standby that hangs fails its reads after 10 s (ReadReplica stops asking it within a second).
+  const readDb = config.readDatabaseUrl ? await openPostgres({ connectionString: config.readDatabaseUrl, queryTimeoutMs: 10_000 }) : undefined;
   const app = await buildServer({
     ...config.server,
     db,

@@ -1,4 +1,5 @@
 import type { Database, Executor } from '../db/Database.js';
+import { withDefaults } from '../withDefaults.js';
 
 /**
  * Slows sign-in down for a guesser without locking agents out: each failed attempt makes its keys wait a
@@ -53,8 +54,8 @@ export class SignInThrottle {
 
   constructor(db: Database, options: SignInThrottleOptions = {}) {
     this.#db = db;
-    this.#account = { ...signInThrottleDefaults.account, ...options.account };
-    this.#pair = { ...signInThrottleDefaults.pair, ...options.pair };
+    this.#account = withDefaults<ThrottleRule>(signInThrottleDefaults.account, options.account);
+    this.#pair = withDefaults<ThrottleRule>(signInThrottleDefaults.pair, options.pair);
     this.#forgetAfterMs = options.forgetAfterMs ?? signInThrottleDefaults.forgetAfterMs;
   }
 

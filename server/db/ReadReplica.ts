@@ -1,5 +1,5 @@
 import { BrokenCircuitError, circuitBreaker, ConsecutiveBreaker, handleAll, type CircuitBreakerPolicy } from 'cockatiel';
-import { withDefaults } from '../http/withDefaults.js';
+import { withDefaults } from '../withDefaults.js';
 import type { Database, Queryable } from './Database.js';
 
 export type ReadReplicaOptions = {
@@ -15,7 +15,18 @@ export type ReadReplicaOptions = {
   pollMs?: number;
   /** After a failed standby query, reads go to the primary for this long; default 5 s. */
   replicaDownMs?: number;
+  /** The longest the standby may take to answer one of these questions before it counts as down; default 1 s. */
+  answerMs?: number;
 };
+
+/** `work`, or a rejection once `ms` have passed without its answer (the query itself is left to the pool's own timeout). */
+function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the read replica did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
 
 /** Where a read went, and why (a metric label). */
 export type ReadRoute = {
@@ -36,6 +47,11 @@ export function laterPosition(a: string, b: string): string {
   return value(a) >= value(b) ? a : b;
 }
 
+/** How long a read waits for the standby, how often it looks, how long a failed standby is left alone, how long it may take to answer. */
+export const readReplicaDefaults = { maxWaitMs: 250, pollMs: 10, replicaDownMs: 5000, answerMs: 1000 } as const;
+
+type ReadReplicaTuning = Required<Pick<ReadReplicaOptions, 'maxWaitMs' | 'pollMs' | 'replicaDownMs' | 'answerMs'>>;
+
 /**
  * Reads that may go to a streaming standby, without ever showing a client older state than its own write
  * (pgdog#823 measured 30 % stale reads behind a replica without this).
@@ -52,11 +68,6 @@ export function laterPosition(a: string, b: string): string {
  *   the moment it was promoted, for good. Whether it still is one is asked at most once a second;
  *   while it is not, every read goes to the primary (npm run chaos -- standby-promoted).
  */
-/** How long a read waits for the standby, how often it looks, how long a failed standby is left alone. */
-export const readReplicaDefaults = { maxWaitMs: 250, pollMs: 10, replicaDownMs: 5000 } as const;
-
-type ReadReplicaTuning = Required<Pick<ReadReplicaOptions, 'maxWaitMs' | 'pollMs' | 'replicaDownMs'>>;
-
 export class ReadReplica {
   readonly #options: Required<Omit<ReadReplicaOptions, 'replica'>> & Pick<ReadReplicaOptions, 'replica'>;
   readonly #breaker: CircuitBreakerPolicy;
@@ -64,7 +75,7 @@ export class ReadReplica {
   constructor(options: ReadReplicaOptions) {
     const { primary, replica, ...tuning } = options;
     this.#options = { primary, replica, ...withDefaults<ReadReplicaTuning>(readReplicaDefaults, tuning) };
-    for (const key of ['maxWaitMs', 'pollMs', 'replicaDownMs'] as const) {
+    for (const key of ['maxWaitMs', 'pollMs', 'replicaDownMs', 'answerMs'] as const) {
       const value = this.#options[key];
       // Without a finite wait, a read the standby cannot serve (promoted, stopped replaying) waits for ever.
       if (!Number.isFinite(value) || value < 0) throw new Error(`ReadReplica: ${key} must be a finite number of milliseconds ≥ 0, got ${value}.`);
@@ -80,8 +91,9 @@ export class ReadReplica {
     const { replica } = this.#options;
     if (!replica) return Promise.resolve('down');
     if (this.#following && Date.now() - this.#following.at < 1000) return this.#following.state;
-    const state = replica
-      .query<{ standby: boolean }>('SELECT pg_is_in_recovery() AS standby')
+    // A standby that hangs (cut off without a reset, every connection stuck) answers nothing: after
+    // `answerMs` it counts as down, and reads go to the primary rather than wait on it.
+    const state = withDeadline(replica.query<{ standby: boolean }>('SELECT pg_is_in_recovery() AS standby'), this.#options.answerMs)
       .then(({ rows }) => (rows[0]?.standby === true ? ('standby' as const) : ('promoted' as const)))
       .catch(() => 'down' as const);
     this.#following = { at: Date.now(), state };
@@ -108,13 +120,20 @@ export class ReadReplica {
     const { replica, primary, maxWaitMs, pollMs } = this.#options;
     if (!replica) return { db: primary, served: 'primary', reason: 'no-replica' };
     if (minPosition === null) return { db: primary, served: 'primary', reason: 'unreadable-position' };
-    if ((await this.following()) === 'promoted') return { db: primary, served: 'primary', reason: 'replica-promoted' };
+    const following = await this.following();
+    if (following === 'promoted') return { db: primary, served: 'primary', reason: 'replica-promoted' };
+    if (following === 'down') return { db: primary, served: 'primary', reason: 'replica-down' };
     if (minPosition === undefined) return { db: replica, served: 'replica', reason: 'no-write' };
     const deadline = Date.now() + maxWaitMs;
     try {
       for (;;) {
+        // Each look has `answerMs` at least (not merely the wait left: a healthy standby's slow answer must
+        // not open the breaker); a standby that hangs opens it, and reads go to the primary meanwhile.
         const caughtUp = await this.#breaker.execute(async () => {
-          const { rows } = await replica.query<{ caught_up: boolean | null }>('SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS caught_up', [minPosition]);
+          const { rows } = await withDeadline(
+            replica.query<{ caught_up: boolean | null }>('SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS caught_up', [minPosition]),
+            Math.max(deadline - Date.now(), this.#options.answerMs),
+          );
           return rows[0]?.caught_up === true;
         });
         if (caughtUp) return { db: replica, served: 'replica', reason: 'caught-up' };
@@ -134,10 +153,15 @@ export class ReadReplica {
   async lag(): Promise<{ bytes: number; seconds: number } | undefined> {
     const { replica, primary } = this.#options;
     if (!replica) return undefined;
-    const { rows } = await replica.query<{ replayed: string | null; seconds: number | string | null }>(
-      `SELECT pg_last_wal_replay_lsn()::text AS replayed,
-              CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
-                   ELSE EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()) END AS seconds`,
+    // Within `answerMs`: a scrape of the metrics must not wait on a standby that hangs (Prometheus would
+    // call the node down).
+    const { rows } = await withDeadline(
+      replica.query<{ replayed: string | null; seconds: number | string | null }>(
+        `SELECT pg_last_wal_replay_lsn()::text AS replayed,
+                CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
+                     ELSE EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()) END AS seconds`,
+      ),
+      this.#options.answerMs,
     );
     const replayed = rows[0]?.replayed;
     if (!replayed) return undefined;

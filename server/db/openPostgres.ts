@@ -2,11 +2,20 @@ import pg from 'pg';
 import type { Database, Executor, Row } from './Database.js';
 import { listenPostgres } from './listenPostgres.js';
 
-export type PostgresOptions = { connectionString: string; maxConnections?: number };
+/**
+ * `queryTimeoutMs`: a query with no answer by then fails (node-postgres's client-side `query_timeout`), and
+ * so does waiting that long for a connection: for a server that may hang rather than refuse (a read
+ * replica cut off without a reset), where a request must fail rather than wait for ever. Default none.
+ */
+export type PostgresOptions = { connectionString: string; maxConnections?: number; queryTimeoutMs?: number };
 
 /** A pool on a PostgreSQL server: the production setting, chosen by DATABASE_URL. */
-export async function openPostgres({ connectionString, maxConnections = 10 }: PostgresOptions): Promise<Database> {
-  const pool = new pg.Pool({ connectionString, max: maxConnections });
+export async function openPostgres({ connectionString, maxConnections = 10, queryTimeoutMs }: PostgresOptions): Promise<Database> {
+  const pool = new pg.Pool({
+    connectionString,
+    max: maxConnections,
+    ...(queryTimeoutMs === undefined ? {} : { query_timeout: queryTimeoutMs, connectionTimeoutMillis: queryTimeoutMs }),
+  });
   // An idle connection the server ends (a restart, a failover, pg_terminate_backend) is an 'error' event
   // on the pool; unheard, it would end this process. The pool drops that connection and opens another
   // when next needed; requests meanwhile fail as the database's unavailability, not the server's crash.

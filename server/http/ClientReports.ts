@@ -1,5 +1,6 @@
 import { cascadeDefaults } from '../../shared/cascade/cascadeDefaults.js';
 import type { TelemetryEvent } from '../../shared/index.js';
+import { withDefaults } from '../withDefaults.js';
 
 /** How long a client's last word counts: past it, a client that stopped reporting is forgotten (gone, or healed). */
 export type ClientReportsOptions = {
@@ -49,7 +50,7 @@ export class ClientReports {
   #failovers: { device: string; host: string; receivedAt: number }[] = [];
 
   constructor(options: Partial<ClientReportsOptions> = {}, now: () => number = Date.now) {
-    this.#options = { ...clientReportsDefaults, ...options };
+    this.#options = withDefaults(clientReportsDefaults, options);
     this.#now = now;
   }
 

@@ -48,7 +48,13 @@ export const newNonce = () => randomBytes(16).toString('base64');
 export function readSecurityManifest(staticDir: string): { cdnHosts: string[]; apiOrigins: string[] } {
   const file = join(staticDir, 'security.json');
   if (!existsSync(file)) return { cdnHosts: [], apiOrigins: [] };
-  const { cdnHosts, apiOrigins } = JSON.parse(readFileSync(file, 'utf8')) as { cdnHosts?: unknown; apiOrigins?: unknown };
+  let manifest: { cdnHosts?: unknown; apiOrigins?: unknown };
+  try {
+    manifest = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`${file} is not the build's security manifest (JSON): ${(error as Error).message}. Build the app again.`);
+  }
+  const { cdnHosts, apiOrigins } = manifest;
   const origins = (list: unknown) =>
     Array.isArray(list) ? list.filter((host): host is string => typeof host === 'string' && /^https?:\/\/[^\s;']+$/.test(host)) : [];
   return { cdnHosts: origins(cdnHosts), apiOrigins: origins(apiOrigins) };

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPostgres, type Database, type Queryable } from 'holdfast/server';
+import { openPostgres, type Database, type Queryable, type Row } from 'holdfast/server';
 import { createWorkspaceAction } from '../../app/shared/index.js';
 import { latestSequences, syncSince } from '../../app/server/readModels.js';
 import { TestApi } from '../support/testApi.js';
@@ -19,9 +19,9 @@ function conversationsListLate(db: Queryable) {
   let messagesRead = () => {};
   const messagesDone = new Promise<void>((resolve) => (messagesRead = resolve));
   const late: Queryable = {
-    query: async (sql, params) => {
+    query: async <T extends Row = Row>(sql: string, params?: readonly unknown[]) => {
       if (conversationsList.test(sql)) await released;
-      const result = await db.query(sql, params);
+      const result = await db.query<T>(sql, params);
       if (messagesList.test(sql)) messagesRead();
       return result;
     },

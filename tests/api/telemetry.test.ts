@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { telemetrySentAtHeader } from 'holdfast/client';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TestApi } from '../support/testApi.js';
@@ -16,6 +16,7 @@ const event = (kind = 'reachability', detail: Record<string, unknown> = { from: 
 describe('client telemetry: POST /api/telemetry', () => {
   let backend: TestBackend;
   const knownCdn = 'https://cdn-a.example';
+  let staticDir = '';
   let alice: TestApi;
   let carol: TestApi;
   beforeAll(async () => {
@@ -23,12 +24,15 @@ describe('client telemetry: POST /api/telemetry', () => {
     // it (429). What is tested here is storage and validation, so shedding is off (tests/api/shedding.test.ts
     // covers the refusal).
     // Its static directory holds only the build's security manifest: the CDN hosts the build names.
-    const staticDir = mkdtempSync(join(tmpdir(), 'holdfast-telemetry-'));
+    staticDir = mkdtempSync(join(tmpdir(), 'holdfast-telemetry-'));
     writeFileSync(join(staticDir, 'security.json'), JSON.stringify({ cdnHosts: [knownCdn], apiOrigins: [] }));
     backend = await TestBackend.start('pglite', { SHEDDING: 'off', STATIC_DIR: staticDir });
     [alice, carol] = await Promise.all([TestApi.signIn(backend.url, 'alice@example.com'), TestApi.signIn(backend.url, 'carol@globex.example')]);
   }, 180_000);
-  afterAll(() => backend?.stop());
+  afterAll(async () => {
+    await backend?.stop();
+    if (staticDir) rmSync(staticDir, { recursive: true, force: true });
+  });
 
   const post = (api: TestApi, body: unknown) => api.raw('/api/telemetry', { method: 'POST', json: body });
 

@@ -32,7 +32,9 @@ export function usePresence(
       // A typing beat shed or failed told no one: the next keystroke tries again at once, rather than a
       // short burst of typing going unseen until the next heartbeat (by which time it has ended).
       if (answer === undefined && typing) typingSent.current = false;
-      if (!leaving) setViewers(answer?.viewers ?? []);
+      // Nobody shown stays the same array: a breaker held open answers every keystroke's beat at once,
+      // and a new empty array each time would draw the conversation again per key.
+      if (!leaving) setViewers((shown) => answer?.viewers ?? (shown.length === 0 ? shown : []));
     },
     [store, conversationId, typingMs],
   );
