@@ -19,7 +19,7 @@ test.beforeAll(async () => {
   test.setTimeout(300_000);
   azure = await CdnHost.start('');
   secondary = `http://azure.test:${azure.port}`;
-  const outDir = await buildWithCdn(['http://unresolvable.test:8443', secondary]);
+  const outDir = await buildWithCdn([primary, secondary]);
   azure.root = outDir;
   server = await ServerProcess.start({ dataDir: await copyPgliteTemplate() }, { STATIC_DIR: outDir });
 });
@@ -35,6 +35,21 @@ async function expectRendered(page: Page) {
 
 type Notice = { type: string; host?: string; passedOver?: { host: string; reason: string }[] };
 
+const primary = 'http://unresolvable.test:8443';
+
+/**
+ * What the agent relies on: the asset served, past the unresolvable primary, by the secondary — or, on a
+ * loaded machine, by the origin, when the secondary answered late enough for a hedge to race it there and
+ * the origin won (a race lost, not a failure: the secondary is then passed over as 'hedged', or skipped for
+ * that slowness in the loads after it: 'marked-down' by the page loader, 'silent' by the worker).
+ */
+function expectServedPastPrimary(notice: Notice) {
+  expect(notice.type).toBe('served');
+  expect([secondary, server.url]).toContain(notice.host);
+  expect(notice.passedOver!.map((failure) => failure.host)).toContain(primary);
+  for (const failure of notice.passedOver!.filter((passed) => passed.host !== primary)) expect(['hedged', 'marked-down', 'silent']).toContain(failure.reason);
+}
+
 test('first visit without a service worker: the page loader passes over the unresolvable primary at once', async ({ browser }) => {
   const context = await browser.newContext({ baseURL: server.url, serviceWorkers: 'block' });
   const page = await context.newPage();
@@ -46,10 +61,10 @@ test('first visit without a service worker: the page loader passes over the unre
   // hedge to fire as well ('hedged'): a race lost, not a failure.
   expect(notices).toHaveLength(2);
   for (const notice of notices) {
-    expect([notice.type, notice.host]).toEqual(['served', secondary]);
-    const reasons = notice.passedOver!.map((failure) => failure.reason);
-    expect(reasons).toContain('network');
-    for (const reason of reasons) expect(['network', 'hedged']).toContain(reason);
+    expectServedPastPrimary(notice);
+    expect(notice.passedOver!.map((failure) => failure.reason)).toContain('network');
+    const primaryFailure = notice.passedOver!.find((failure) => failure.host === primary);
+    expect(['network', 'hedged']).toContain(primaryFailure?.reason);
   }
   await context.close();
 });
@@ -76,9 +91,9 @@ test('under the service worker: it installs every asset from the secondary, and 
   const served = (await page.evaluate(() => (window as unknown as { cascadeNotices: Notice[] }).cascadeNotices)).filter((notice) => notice.type === 'served');
   expect(served.length).toBeGreaterThanOrEqual(2);
   for (const notice of served) {
-    expect(notice.host).toBe(secondary);
+    expectServedPastPrimary(notice);
     // The primary failed at install already: by now its breaker is open, or it fails again with a DNS error.
-    expect(notice.passedOver!.map((failure) => failure.reason)).toEqual([expect.stringMatching(/^(network|breaker-open|breaker-half-open)$/)]);
+    expect(notice.passedOver![0]).toMatchObject({ host: primary, reason: expect.stringMatching(/^(network|breaker-open|breaker-half-open)$/) });
   }
   await context.close();
 });
