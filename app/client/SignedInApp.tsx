@@ -45,7 +45,14 @@ export default function SignedInApp({ api, session, freshSignIn, onExpired, onSi
   const tenantId = session.tenant.id;
   const agentId = session.agent.id;
   // biome-ignore lint/correctness/useExhaustiveDependencies: one store per signed-in agent, not per session object
-  const store = useMemo(() => {
+  const { store, live } = useMemo(() => {
+    // Whether this agent's session is the page's: once they sign out (or another signs in), an answer still
+    // on its way to this store's requests — a 401 for the session just ended — must not end the next
+    // agent's session (the demo test saw "Your session has ended" right after another agent signed in).
+    const live = { now: true };
+    const expired = () => {
+      if (live.now) onExpired();
+    };
     const initialConversationId = matchPath('/conversations/:id', window.location.pathname)?.params.id;
     // `holdfast.syncPrefetch = '0'`: one sync request at a time, for support and for the new-device benchmark's baseline.
     const syncPrefetch = localStorage.getItem('holdfast.syncPrefetch') !== '0';
@@ -53,18 +60,19 @@ export default function SignedInApp({ api, session, freshSignIn, onExpired, onSi
     const undoWindowMs = readUndoWindow(tenantId, agentId);
     // A refused session: the store's client stops Background Sync replaying this agent's queue until they sign in again.
     // The worker's replay needs a server it can reach: not the demo's, which lives in the page.
-    return new WorkspaceStore({
-      api: api.through(apiOrigins.fetch),
+    const store = new WorkspaceStore({
+      api: api.through(apiOrigins.fetch, expired),
       origins: apiOrigins,
       tenantId,
       me: session.agent,
       initialConversationId,
       syncPrefetch,
       undoWindowMs,
-      onSessionExpired: onExpired,
+      onSessionExpired: expired,
       backgroundReplay: !isDemo(),
       endSession: endServerSession,
     });
+    return { store, live };
   }, [api, tenantId, agentId]);
   // biome-ignore lint/correctness/useExhaustiveDependencies: once per store
   useEffect(() => {
@@ -88,11 +96,13 @@ export default function SignedInApp({ api, session, freshSignIn, onExpired, onSi
       stopTelemetry();
       stopSavingOnUpdate();
       exposeWorkspace(null);
+      live.now = false;
       store.stop();
     };
   }, [store]);
 
   const signOut = async () => {
+    live.now = false;
     clearSession();
     const wiped = store.signOut();
     onSignedOut();

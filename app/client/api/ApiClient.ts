@@ -22,9 +22,9 @@ export class ApiClient {
     this.#request = jsonApi({ onUnauthorized, fetch: send });
   }
 
-  /** The same client, its requests sent through `send`. */
-  through(send: Fetcher): ApiClient {
-    return new ApiClient(this.onUnauthorized, send);
+  /** The same client, its requests sent through `send`; a refused session told to `onUnauthorized` when given. */
+  through(send: Fetcher, onUnauthorized: () => void = this.onUnauthorized): ApiClient {
+    return new ApiClient(onUnauthorized, send);
   }
 
   /** Signs in; the server sets the session cookie, and the answer holds no token. */
