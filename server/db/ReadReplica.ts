@@ -1,4 +1,4 @@
-import { BrokenCircuitError, circuitBreaker, ConsecutiveBreaker, handleAll, type CircuitBreakerPolicy } from 'cockatiel';
+import { BrokenCircuitError, circuitBreaker, ConsecutiveBreaker, handleAll, timeout, TimeoutStrategy, type CircuitBreakerPolicy } from 'cockatiel';
 import { withDefaults } from '../withDefaults.js';
 import type { Database, Queryable } from './Database.js';
 
@@ -19,13 +19,12 @@ export type ReadReplicaOptions = {
   answerMs?: number;
 };
 
-/** `work`, or a rejection once `ms` have passed without its answer (the query itself is left to the pool's own timeout). */
-function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`the read replica did not answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+/**
+ * `query`'s answer, or cockatiel's TaskCancelledError once `ms` have passed without it (an aggressive
+ * timeout: the query itself is left to the pool's own timeout).
+ */
+function withDeadline<T>(ms: number, query: () => Promise<T>): Promise<T> {
+  return timeout(ms, TimeoutStrategy.Aggressive).execute(query);
 }
 
 /** Where a read went, and why (a metric label). */
@@ -93,7 +92,7 @@ export class ReadReplica {
     if (this.#following && Date.now() - this.#following.at < 1000) return this.#following.state;
     // A standby that hangs (cut off without a reset, every connection stuck) answers nothing: after
     // `answerMs` it counts as down, and reads go to the primary rather than wait on it.
-    const state = withDeadline(replica.query<{ standby: boolean }>('SELECT pg_is_in_recovery() AS standby'), this.#options.answerMs)
+    const state = withDeadline(this.#options.answerMs, () => replica.query<{ standby: boolean }>('SELECT pg_is_in_recovery() AS standby'))
       .then(({ rows }) => (rows[0]?.standby === true ? ('standby' as const) : ('promoted' as const)))
       .catch(() => 'down' as const);
     this.#following = { at: Date.now(), state };
@@ -130,9 +129,8 @@ export class ReadReplica {
         // Each look has `answerMs` at least (not merely the wait left: a healthy standby's slow answer must
         // not open the breaker); a standby that hangs opens it, and reads go to the primary meanwhile.
         const caughtUp = await this.#breaker.execute(async () => {
-          const { rows } = await withDeadline(
+          const { rows } = await withDeadline(Math.max(deadline - Date.now(), this.#options.answerMs), () =>
             replica.query<{ caught_up: boolean | null }>('SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS caught_up', [minPosition]),
-            Math.max(deadline - Date.now(), this.#options.answerMs),
           );
           return rows[0]?.caught_up === true;
         });
@@ -155,13 +153,12 @@ export class ReadReplica {
     if (!replica) return undefined;
     // Within `answerMs`: a scrape of the metrics must not wait on a standby that hangs (Prometheus would
     // call the node down).
-    const { rows } = await withDeadline(
+    const { rows } = await withDeadline(this.#options.answerMs, () =>
       replica.query<{ replayed: string | null; seconds: number | string | null }>(
         `SELECT pg_last_wal_replay_lsn()::text AS replayed,
                 CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
                      ELSE EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()) END AS seconds`,
       ),
-      this.#options.answerMs,
     );
     const replayed = rows[0]?.replayed;
     if (!replayed) return undefined;
