@@ -1,3 +1,8 @@
+/** The fields set (an environment variable left unset reads as undefined and keeps the default). */
+export function defined<T extends object>(group: T | undefined): Partial<T> {
+  return Object.fromEntries(Object.entries(group ?? {}).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
 /**
  * `defaults` with every option that is set laid over it. A plain spread (`{ ...defaults, ...options }`)
  * lets an option present but `undefined` — an unset environment variable passed along as
@@ -5,7 +10,5 @@
  * and a read the standby could not serve waited for ever (npm run chaos -- standby-promoted).
  */
 export function withDefaults<T extends object>(defaults: T, options: { [Key in keyof T]?: T[Key] | undefined } | undefined): T {
-  const merged = { ...defaults };
-  for (const [key, value] of Object.entries(options ?? {})) if (value !== undefined) (merged as Record<string, unknown>)[key] = value;
-  return merged;
+  return { ...defaults, ...defined(options) } as T;
 }

@@ -1,3 +1,4 @@
+import { defined } from '../withDefaults.js';
 import { protocolLimits } from '../../shared/index.js';
 import { defaultIdleSeconds } from '../auth/sessions.js';
 import { signInThrottleDefaults, type SignInThrottleOptions } from '../auth/SignInThrottle.js';
@@ -161,9 +162,4 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
     fairShare: options.fairShare === false ? false : { ...fairShare, maxConcurrent: fairShare.maxConcurrent[kind], ...defined(options.fairShare) },
     serveSourceMaps: options.serveSourceMaps ?? false,
   };
-}
-
-/** The fields set (an environment variable left unset reads as undefined and keeps the default). */
-function defined<T extends object>(group: T | undefined): Partial<T> {
-  return Object.fromEntries(Object.entries(group ?? {}).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
